@@ -1,0 +1,57 @@
+/**
+ * Replicates state changes among servers. The raft plugin binds this; the kernel's
+ * {@link Fsm} is what it replicates into. On client agents nothing binds it.
+ */
+export const Consensus = Symbol.for('proconsul.Consensus');
+
+export interface ServerAddress {
+  /** Raft server ID (the node ID). */
+  readonly id: string;
+  /** Node name, for display. */
+  readonly node: string;
+  /** host:port of the server RPC/raft port. */
+  readonly address: string;
+}
+
+export interface RaftServer extends ServerAddress {
+  readonly suffrage: 'voter' | 'nonvoter';
+}
+
+export interface ApplyResult {
+  /** Raft index at which the command was committed. */
+  readonly index: number;
+  /** What the FSM returned for the command. */
+  readonly response: unknown;
+}
+
+export type LeadershipListener = (isLeader: boolean) => void;
+
+export interface Consensus {
+  /**
+   * Propose an encoded command. Resolves after it is committed and applied to the local
+   * FSM. Rejects with RAFT_NOT_LEADER (carrying the known leader) on a follower, and
+   * RAFT_TIMEOUT when not committed within `timeoutMs`. Concurrent calls are batched
+   * into shared appends and fsyncs. `command` is owned by raft after the call.
+   */
+  apply(command: Uint8Array, timeoutMs?: number): Promise<ApplyResult>;
+  /**
+   * ReadIndex: confirm leadership with a quorum, then wait until the local FSM has
+   * applied everything committed at the time of the call. Used for `?consistent`.
+   */
+  readBarrier(timeoutMs?: number): Promise<number>;
+  isLeader(): boolean;
+  /** True while the leader's lease holds (a quorum heard from within the lease timeout). Default-consistency reads use it. */
+  hasLease(): boolean;
+  leader(): ServerAddress | undefined;
+  /** Milliseconds since this server last heard from the leader (0 on the leader). */
+  lastContactMs(): number;
+  configuration(): readonly RaftServer[];
+  /** Index of the last entry applied to the local FSM. */
+  appliedIndex(): number;
+  addServer(server: ServerAddress, suffrage: 'voter' | 'nonvoter'): Promise<void>;
+  removeServer(id: string): Promise<void>;
+  transferLeadership(targetId?: string): Promise<void>;
+  onLeadershipChange(listener: LeadershipListener): () => void;
+  /** For `info` and `agent/self` (Consul's raft stat names). */
+  stats(): Record<string, string>;
+}

@@ -1,0 +1,18 @@
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Anything with start/stop phases. The kernel runs `configure` on all, then `start` on
+ * all in plugin order, and `stop` in reverse order. A failure in configure or start
+ * stops what had started and aborts the boot. Phases of different lifecycles never
+ * run concurrently.
+ */
+export const Lifecycle = Symbol.for('proconsul.Lifecycle');
+
+export interface Lifecycle {
+  /** Shown in logs with the phase's duration, e.g. "api-http". */
+  readonly name: string;
+  configure?(): MaybePromise<void>;
+  start?(): MaybePromise<void>;
+  /** Must resolve within a few seconds; release sockets, timers and files. */
+  stop?(): MaybePromise<void>;
+}

@@ -1,0 +1,85 @@
+/**
+ * Structured logger in hclog's spirit: `[INFO]  agent.http: message: key=value`.
+ * Secrets must never be passed in fields; tokens are logged by accessor only.
+ */
+export const Logger = Symbol.for('proconsul.Logger');
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+export type LogFields = Readonly<Record<string, unknown>>;
+
+export interface Logger {
+  trace(msg: string, fields?: LogFields): void;
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /** A logger whose lines carry `name` (dot-joined with this one's). */
+  named(name: string): Logger;
+}
+
+export type LogSink = (line: string, level: LogLevel) => void;
+
+const stderrSink: LogSink = (line) => process.stderr.write(line + '\n');
+
+export class ConsoleLogger implements Logger {
+  private readonly threshold: number;
+
+  constructor(
+    private readonly level: LogLevel = 'info',
+    private readonly name = 'agent',
+    private readonly sink: LogSink = stderrSink,
+  ) {
+    this.threshold = LOG_LEVELS.indexOf(level);
+  }
+
+  trace(msg: string, fields?: LogFields): void {
+    this.emit('trace', msg, fields);
+  }
+  debug(msg: string, fields?: LogFields): void {
+    this.emit('debug', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.emit('info', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.emit('warn', msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.emit('error', msg, fields);
+  }
+
+  named(name: string): Logger {
+    return new ConsoleLogger(this.level, `${this.name}.${name}`, this.sink);
+  }
+
+  private emit(level: LogLevel, msg: string, fields?: LogFields): void {
+    if (LOG_LEVELS.indexOf(level) < this.threshold) return;
+    const kv = fields
+      ? Object.entries(fields)
+          .map(([k, v]) => ` ${k}=${formatValue(v)}`)
+          .join('')
+      : '';
+    const tag = `[${level.toUpperCase()}]`.padEnd(7);
+    this.sink(`${new Date().toISOString()} ${tag} ${this.name}: ${msg}${kv ? ':' + kv : ''}`, level);
+  }
+}
+
+function formatValue(v: unknown): string {
+  if (v instanceof Error) return JSON.stringify(v.message);
+  if (typeof v === 'string') return /\s|"/.test(v) ? JSON.stringify(v) : v;
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** Discards everything; for tests that do not inspect logs. */
+export class NullLogger implements Logger {
+  trace(): void {}
+  debug(): void {}
+  info(): void {}
+  warn(): void {}
+  error(): void {}
+  named(): Logger {
+    return this;
+  }
+}

@@ -16,3 +16,4 @@ export * from './extension-points/lifecycle.js';
 export * from './extension-points/consensus.js';
 export * from './extension-points/fsm.js';
 export * from './extension-points/membership.js';
+export * from './extension-points/server-rpc.js';

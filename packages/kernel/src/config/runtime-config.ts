@@ -81,3 +81,6 @@ export interface RuntimeConfig {
   /** Keys present in files but unknown to us, reported as warnings. */
   readonly unknownKeys: readonly string[];
 }
+
+/** Token under which the kernel binds the agent's RuntimeConfig. */
+export const RuntimeConfig = Symbol.for('proconsul.RuntimeConfig');

@@ -81,3 +81,8 @@ export const BadRequest = defineError('BAD_REQUEST', 400, (reason: string) => re
 export const NotFound = defineError('NOT_FOUND', 404, (what: string) => what);
 export const PermissionDenied = defineError('PERMISSION_DENIED', 403, (what: string) => `Permission denied: ${what}`);
 export const NoPathToDatacenter = defineError('NO_PATH_TO_DC', 500, () => 'No path to datacenter');
+
+// Values in Consul's formats (Go durations, ?filter= expressions).
+export const DurationInvalid = defineError('DURATION_INVALID', 400, (reason: string) => reason);
+// The filter module builds Consul's wording ("Failed to create boolean expression evaluator: 1:7 (6): ...").
+export const FilterInvalid = defineError('FILTER_INVALID', 400, (message: string) => message);

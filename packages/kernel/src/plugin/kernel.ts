@@ -1,0 +1,130 @@
+import { Container, type ContainerModule } from 'inversify';
+import { PluginStartFailed } from '../errors/kernel-errors.js';
+import { isCoded } from '../errors/proconsul-error.js';
+import { Lifecycle } from '../extension-points/lifecycle.js';
+import { RuntimeConfig } from '../config/runtime-config.js';
+import { Logger } from '../log/logger.js';
+import { validatePluginConfig } from './plugin-config.js';
+import type { PluginManifest, ProconsulPlugin } from './plugin-manifest.js';
+import { orderPlugins } from './plugin-order.js';
+import { importPlugin } from './plugin-resolver.js';
+import { readPluginsFile } from './plugins-file.js';
+
+export interface KernelOptions {
+  readonly config: RuntimeConfig;
+  readonly logger: Logger;
+  /** Kernel services every plugin may inject (state store, FSM, …); loaded first. */
+  readonly coreModules?: readonly ContainerModule[];
+  /** Agent services that consume plugins (endpoints wiring, anti-entropy, …); loaded last. */
+  readonly agentModules?: readonly ContainerModule[];
+}
+
+export interface LoadedPlugin {
+  readonly manifest: PluginManifest;
+  readonly config: Record<string, unknown>;
+  readonly source: string;
+}
+
+/**
+ * The inversify container plus the plugins plugins.json named. Everything is checked
+ * (file, packages, manifests, configs, capabilities, order) before any module is loaded,
+ * so a bad deployment fails with nothing half-started.
+ */
+export class Kernel {
+  readonly container = new Container({ defaultScope: 'Singleton' });
+  private started: Lifecycle[] = [];
+
+  private constructor(
+    readonly plugins: readonly LoadedPlugin[],
+    private readonly log: Logger,
+  ) {}
+
+  /** Read plugins.json, import and check every plugin, and load the modules in dependency order. */
+  static async load(pluginsFile: string, options: KernelOptions): Promise<Kernel> {
+    const file = await readPluginsFile(pluginsFile);
+    const imported: ProconsulPlugin[] = [];
+    for (const entry of file.plugins) imported.push(await importPlugin(entry.package, file.path));
+    const configs = imported.map((p, i) => validatePluginConfig(p.manifest, file.plugins[i]!.config));
+    const order = orderPlugins(imported.map((p) => p.manifest));
+    return Kernel.assemble(
+      order.map((i) => ({ plugin: imported[i]!, config: configs[i]!, source: file.plugins[i]!.package })),
+      options,
+    );
+  }
+
+  /** Load already-imported plugins (tests, embedding). Same checks as {@link load}. */
+  static fromPlugins(
+    entries: readonly { plugin: ProconsulPlugin; config?: Record<string, unknown> }[],
+    options: KernelOptions,
+  ): Kernel {
+    const configs = entries.map((e) => validatePluginConfig(e.plugin.manifest, e.config ?? {}));
+    const order = orderPlugins(entries.map((e) => e.plugin.manifest));
+    return Kernel.assemble(
+      order.map((i) => ({ plugin: entries[i]!.plugin, config: configs[i]!, source: entries[i]!.plugin.manifest.name })),
+      options,
+    );
+  }
+
+  private static assemble(
+    ordered: readonly { plugin: ProconsulPlugin; config: Record<string, unknown>; source: string }[],
+    options: KernelOptions,
+  ): Kernel {
+    const modules = ordered.map((o) =>
+      o.plugin.createModule(o.config, { config: options.config, logger: options.logger.named(o.plugin.manifest.name) }),
+    );
+    const kernel = new Kernel(
+      ordered.map((o) => ({ manifest: o.plugin.manifest, config: o.config, source: o.source })),
+      options.logger,
+    );
+    const c = kernel.container;
+    c.bind<Logger>(Logger).toConstantValue(options.logger);
+    c.bind<RuntimeConfig>(RuntimeConfig).toConstantValue(options.config);
+    for (const m of options.coreModules ?? []) c.load(m);
+    for (const m of modules) c.load(m);
+    for (const m of options.agentModules ?? []) c.load(m);
+    return kernel;
+  }
+
+  /** Run configure on every lifecycle, then start, in load order. On failure, stops what started and rethrows. */
+  async start(): Promise<void> {
+    const lifecycles = this.container.getAll<Lifecycle>(Lifecycle);
+    try {
+      for (const l of lifecycles) await this.phase(l, 'configure');
+      for (const l of lifecycles) {
+        await this.phase(l, 'start');
+        this.started.push(l);
+      }
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  /** Stop started lifecycles in reverse order. Errors are logged, not thrown, so every one gets its turn. */
+  async stop(): Promise<void> {
+    const started = this.started.reverse();
+    this.started = [];
+    for (const l of started) {
+      try {
+        await this.phase(l, 'stop');
+      } catch (e) {
+        this.log.error('stop failed', { plugin: l.name, error: e });
+      }
+    }
+  }
+
+  private async phase(l: Lifecycle, phase: 'configure' | 'start' | 'stop'): Promise<void> {
+    const fn = l[phase];
+    if (!fn) return;
+    const t0 = performance.now();
+    try {
+      await fn.call(l);
+    } catch (e) {
+      if (isCoded(e)) throw e;
+      throw PluginStartFailed(l.name, phase, (e as Error).message);
+    }
+    const ms = (performance.now() - t0).toFixed(1);
+    if (phase === 'start') this.log.info('started', { plugin: l.name, duration: `${ms}ms` });
+    else this.log.debug(`${phase} done`, { plugin: l.name, duration: `${ms}ms` });
+  }
+}

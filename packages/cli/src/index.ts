@@ -1,1 +1,1 @@
-export {};
+export { runCli, COMMANDS } from './cli.js';

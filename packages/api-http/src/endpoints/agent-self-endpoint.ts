@@ -1,0 +1,89 @@
+import { inject, injectable, optional } from 'inversify';
+import {
+  CONSUL_COMPAT_VERSION,
+  Consensus,
+  Membership,
+  PROCONSUL_VERSION,
+  RuntimeConfig,
+  type HttpEndpoint,
+  type HttpResponse,
+} from '@proconsul/kernel';
+import { memberJson } from './member-json.js';
+
+/** GET /v1/agent/self — Consul's shape: Config, DebugConfig, Coord, Member, Stats, Meta. */
+@injectable()
+export class AgentSelfEndpoint implements HttpEndpoint {
+  readonly method = 'GET' as const;
+  readonly path = '/v1/agent/self';
+
+  constructor(
+    @inject(RuntimeConfig) private readonly config: RuntimeConfig,
+    @inject(Membership) @optional() private readonly membership?: Membership,
+    @inject(Consensus) @optional() private readonly consensus?: Consensus,
+  ) {}
+
+  async handle(): Promise<HttpResponse> {
+    const c = this.config;
+    const member = this.membership
+      ? memberJson(this.membership.localMember('lan'))
+      : {
+          Name: c.nodeName,
+          Addr: c.advertiseAddr,
+          Port: c.ports.serfLan,
+          Tags: { dc: c.datacenter, id: c.nodeId, role: c.server ? 'consul' : 'node', build: CONSUL_COMPAT_VERSION },
+          Status: 1,
+          ProtocolMin: 1,
+          ProtocolMax: 5,
+          ProtocolCur: 2,
+          DelegateMin: 2,
+          DelegateMax: 5,
+          DelegateCur: 4,
+        };
+    return {
+      body: {
+        Config: {
+          Datacenter: c.datacenter,
+          PrimaryDatacenter: c.primaryDatacenter,
+          NodeName: c.nodeName,
+          NodeID: c.nodeId,
+          Server: c.server,
+          Revision: `proconsul-${PROCONSUL_VERSION}`,
+          Version: CONSUL_COMPAT_VERSION,
+          BuildDate: '',
+        },
+        DebugConfig: redact(c),
+        Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 1e-5 },
+        Member: member,
+        Stats: {
+          agent: { check_monitors: '0', check_ttls: '0', checks: '0', services: '0' },
+          build: { prerelease: '', revision: `proconsul-${PROCONSUL_VERSION}`, version: CONSUL_COMPAT_VERSION },
+          consul: {
+            server: String(c.server),
+            bootstrap: String(c.bootstrap),
+            known_datacenters: '1',
+            leader: String(this.consensus?.isLeader() ?? false),
+            leader_addr: this.consensus?.leader()?.address ?? '',
+          },
+          raft: this.consensus?.stats() ?? {},
+          runtime: {
+            arch: process.arch,
+            os: process.platform,
+            version: process.version,
+            cpu_count: String((await import('node:os')).availableParallelism()),
+          },
+        },
+        Meta: { 'consul-network-segment': '' },
+        Proconsul: { Version: PROCONSUL_VERSION },
+      },
+    };
+  }
+}
+
+/** The runtime config as Consul's DebugConfig shows it: PascalCase and secrets hidden. */
+function redact(c: RuntimeConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) out[k.charAt(0).toUpperCase() + k.slice(1)] = v;
+  out['Encrypt'] = c.encrypt ? 'hidden' : '';
+  out['Acl'] = { ...c.acl, tokens: Object.fromEntries(Object.keys(c.acl.tokens).map((k) => [k, 'hidden'])) };
+  return out;
+}

@@ -1,0 +1,85 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { isCoded, type HttpEndpoint, type HttpMethod, type HttpRequest, type Logger } from '@proconsul/kernel';
+
+const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)
+
+/**
+ * Build the koa app serving `endpoints`. Error policy: a coded client error becomes its
+ * status with a plain-text reason; an unknown path is 404, a known path with the wrong
+ * method 405; only our own faults are 500 (and are logged).
+ */
+export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): Koa {
+  const app = new Koa();
+  const router = new Router();
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      if (isCoded(e)) {
+        if (e.statusCode >= 500) log.warn('request failed', { method: ctx.method, path: ctx.path, code: e.code, error: e });
+        ctx.status = e.statusCode;
+        ctx.type = 'text/plain';
+        ctx.body = e.message;
+        return;
+      }
+      const status = (e as { status?: number; expose?: boolean }).status;
+      if (status && status < 500) {
+        ctx.status = status;
+        ctx.type = 'text/plain';
+        ctx.body = (e as Error).message;
+        return;
+      }
+      log.error('request failed', { method: ctx.method, path: ctx.path, error: e });
+      ctx.status = 500;
+      ctx.type = 'text/plain';
+      ctx.body = `internal error: ${(e as Error).message}`;
+    }
+  });
+  for (const ep of endpoints) {
+    const methods = (Array.isArray(ep.method) ? ep.method : [ep.method]) as HttpMethod[];
+    for (const m of methods) {
+      router.register(ep.path, [m], async (ctx) => {
+        const req = await toRequest(ctx, m);
+        const res = await ep.handle(req);
+        ctx.status = res.status ?? 200;
+        for (const [k, v] of Object.entries(res.headers ?? {})) ctx.set(k, v);
+        if (res.body === undefined) ctx.body = '';
+        else if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) ctx.body = res.body;
+        else {
+          ctx.type = 'application/json';
+          ctx.body = ctx.query['pretty'] !== undefined ? JSON.stringify(res.body, null, 4) + '\n' : JSON.stringify(res.body);
+        }
+      });
+    }
+  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequest> {
+  const body = await readBody(ctx);
+  const query = new URLSearchParams(ctx.querystring);
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  const auth = headers['authorization'];
+  const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : undefined;
+  const token = headers['x-consul-token'] || bearer || query.get('token') || undefined;
+  const abort = new AbortController();
+  ctx.req.once('close', () => {
+    if (!ctx.res.writableFinished) abort.abort();
+  });
+  return { method, path: ctx.path, params: { ...(ctx.params as Record<string, string>) }, query, headers, body, token, signal: abort.signal };
+}
+
+async function readBody(ctx: Koa.Context): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) ctx.throw(413, `Request body too large (limit ${MAX_BODY} bytes)`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,34 @@
+import { inject as lightInject } from 'light-my-request';
+import type Koa from 'koa';
+
+export interface InjectRequest {
+  readonly method?: string;
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | Buffer | object;
+}
+
+export interface InjectResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | number | undefined>;
+  readonly text: string;
+  json<T = unknown>(): T;
+}
+
+/** Drive the app in-process, without a socket (fastify's inject, for koa). */
+export async function injectHttp(app: Koa, req: InjectRequest): Promise<InjectResponse> {
+  const payload =
+    req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
+  const res = await lightInject(app.callback(), {
+    method: (req.method ?? 'GET') as 'GET',
+    url: req.url,
+    headers: req.headers ?? {},
+    ...(payload !== undefined ? { payload } : {}),
+  });
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    text: res.payload,
+    json: <T>() => JSON.parse(res.payload) as T,
+  };
+}

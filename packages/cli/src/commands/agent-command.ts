@@ -1,0 +1,52 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { Agent, ConsoleLogger, agentFlagsHelp, isCoded, loadAgentConfig, type LogLevel } from '@proconsul/kernel';
+import type { Command } from '../command.js';
+import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
+import { agentModules, coreModules } from '../agent-modules.js';
+
+export const agentCommand: Command = {
+  name: 'agent',
+  synopsis: 'Runs a Proconsul agent',
+  help: `Usage: proconsul agent [options]\n\n  Starts the agent and runs until an interrupt is received.\n\nOptions:\n\n${agentFlagsHelp()}`,
+  async run(args, io) {
+    const warnings: string[] = [];
+    let config;
+    try {
+      config = loadAgentConfig(args, (w) => warnings.push(w));
+    } catch (e) {
+      io.err(`==> ${isCoded(e) ? e.message : String(e)}`);
+      return 1;
+    }
+    const logger = new ConsoleLogger(config.logLevel as LogLevel);
+    for (const w of warnings) logger.warn(w);
+    let agent: Agent;
+    try {
+      agent = new Agent({
+        config,
+        logger,
+        defaultPluginsFile: config.dev ? DEV_PLUGINS_FILE : DEFAULT_PLUGINS_FILE,
+        coreModules: coreModules(),
+        agentModules: agentModules(),
+      });
+      await agent.start();
+    } catch (e) {
+      io.err(`==> Error starting agent: ${isCoded(e) ? e.message : (e as Error).stack ?? String(e)}`);
+      return 1;
+    }
+    if (config.pidFile) writeFileSync(config.pidFile, `${process.pid}`);
+    io.out('==> Proconsul agent running!');
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
+    });
+    // A second signal forces the exit, as Consul does.
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => process.exit(1));
+    const leave = signal === 'SIGINT' ? !config.skipLeaveOnInterrupt : config.leaveOnTerminate;
+    logger.info('caught signal, shutting down', { signal, leave });
+    try {
+      await agent.stop({ leave });
+    } finally {
+      if (config.pidFile) rmSync(config.pidFile, { force: true });
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import type { ContainerModule } from 'inversify';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { resolveNodeId } from '../config/node-id.js';
+import { Kernel } from '../plugin/kernel.js';
+import type { Logger } from '../log/logger.js';
+import { Membership } from '../extension-points/membership.js';
+import { CONSUL_COMPAT_VERSION, PROCONSUL_VERSION } from '../version.js';
+
+export interface AgentOptions {
+  readonly config: RuntimeConfig;
+  readonly logger: Logger;
+  /** plugins.json to use when the config names none. */
+  readonly defaultPluginsFile: string;
+  readonly coreModules?: readonly ContainerModule[];
+  readonly agentModules?: readonly ContainerModule[];
+}
+
+/**
+ * One agent: settles identity (data_dir, node ID), loads the deployment's plugins into a
+ * kernel and runs their lifecycles. Nothing is left running if start fails.
+ */
+export class Agent {
+  private kernel: Kernel | undefined;
+  readonly config: RuntimeConfig;
+
+  constructor(private readonly options: AgentOptions) {
+    const c = options.config;
+    if (c.dataDir) mkdirSync(c.dataDir, { recursive: true, mode: 0o700 });
+    this.config = { ...c, nodeId: resolveNodeId(c.nodeId, c.dataDir) };
+  }
+
+  get pluginsFile(): string {
+    return this.config.pluginsFile || this.options.defaultPluginsFile;
+  }
+
+  async start(): Promise<Kernel> {
+    const log = this.options.logger;
+    const c = this.config;
+    log.info(`Proconsul agent ${PROCONSUL_VERSION} (Consul API ${CONSUL_COMPAT_VERSION}) starting`, {
+      node: c.nodeName,
+      id: c.nodeId,
+      datacenter: c.datacenter,
+      server: c.server,
+      plugins: this.pluginsFile,
+    });
+    const kernel = await Kernel.load(this.pluginsFile, {
+      config: c,
+      logger: log,
+      coreModules: this.options.coreModules ?? [],
+      agentModules: this.options.agentModules ?? [],
+    });
+    await kernel.start();
+    this.kernel = kernel;
+    log.info('agent started', { plugins: kernel.plugins.map((p) => p.manifest.name).join(',') });
+    return kernel;
+  }
+
+  /** Stop every plugin, after leaving the gossip pools gracefully when `leave` is set. */
+  async stop(options: { leave?: boolean } = {}): Promise<void> {
+    const k = this.kernel;
+    this.kernel = undefined;
+    if (!k) return;
+    if (options.leave && k.container.isBound(Membership)) {
+      try {
+        await k.container.get<Membership>(Membership).leave();
+      } catch (e) {
+        this.options.logger.warn('graceful leave failed', { error: e });
+      }
+    }
+    await k.stop();
+  }
+}

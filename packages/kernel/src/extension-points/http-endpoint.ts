@@ -1,0 +1,44 @@
+/**
+ * One HTTP route, framework-free so any plugin can contribute API surface (the acl
+ * plugin adds /v1/acl/*, a user plugin its own /v1/x/*) without importing koa. The
+ * api-http plugin collects every binding and serves them.
+ */
+export const HttpEndpoint = Symbol.for('proconsul.HttpEndpoint');
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH' | 'HEAD';
+
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  /** Path as received, without the query string. */
+  readonly path: string;
+  /** Route parameters, decoded; a trailing `*rest` parameter keeps its slashes. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Raw body bytes (empty when none). Owned by the handler. */
+  readonly body: Buffer;
+  /** The ACL token from X-Consul-Token, Authorization: Bearer or ?token=, if any. Never log it. */
+  readonly token: string | undefined;
+  /** Aborted when the client goes away; blocking handlers must stop waiting. */
+  readonly signal: AbortSignal;
+}
+
+export interface HttpResponse {
+  /** Default 200. */
+  readonly status?: number;
+  /** JSON-serialised unless a string or Buffer (sent as is). */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface HttpEndpoint {
+  readonly method: HttpMethod | readonly HttpMethod[];
+  /** koa-router style path, e.g. "/v1/agent/service/:id" or "/v1/kv/:key*". */
+  readonly path: string;
+  /**
+   * Runs concurrently with other requests. Throw a ProconsulError for client errors
+   * (its statusCode and message become a plain-text response); anything else is a 500.
+   */
+  handle(req: HttpRequest): Promise<HttpResponse>;
+}

@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { BadRequest, NullLogger, decodeJsonBody, type HttpEndpoint } from '@proconsul/kernel';
+import { createHttpApp } from './http-app.js';
+import { injectHttp } from './inject.js';
+
+const schema = {
+  type: 'object',
+  required: ['Name'],
+  properties: { Name: { type: 'string', minLength: 1 }, Port: { type: 'integer', maximum: 65535 } },
+};
+
+const endpoints: HttpEndpoint[] = [
+  { method: 'GET', path: '/v1/echo/:name', handle: async (r) => ({ body: { name: r.params['name'], token: r.token ?? null } }) },
+  { method: 'GET', path: '/v1/kv/{*key}', handle: async (r) => ({ body: { key: r.params['key'] ?? '' } }) },
+  {
+    method: 'PUT',
+    path: '/v1/things',
+    handle: async (r) => ({ body: decodeJsonBody<{ Name: string }>(r.body, schema).Name, headers: { 'X-Consul-Index': '7' } }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/client-mistake',
+    handle: async () => {
+      throw BadRequest('Missing node name');
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/our-bug',
+    handle: async () => {
+      throw new Error('kaput');
+    },
+  },
+];
+
+describe('HTTP frontend skeleton', () => {
+  const app = createHttpApp(endpoints, new NullLogger());
+
+  it('serves JSON, compact by default and indented with ?pretty', async () => {
+    const plain = await injectHttp(app, { url: '/v1/echo/web' });
+    expect(plain.status).to.equal(200);
+    expect(plain.headers['content-type']).to.contain('application/json');
+    expect(plain.text).to.equal('{"name":"web","token":null}');
+    const pretty = await injectHttp(app, { url: '/v1/echo/web?pretty' });
+    expect(pretty.text).to.contain('\n    "name": "web"');
+  });
+
+  it('reads the token from X-Consul-Token, Authorization: Bearer and ?token=', async () => {
+    expect((await injectHttp(app, { url: '/v1/echo/a', headers: { 'X-Consul-Token': 't1' } })).json()).to.deep.include({ token: 't1' });
+    expect((await injectHttp(app, { url: '/v1/echo/a', headers: { Authorization: 'Bearer t2' } })).json()).to.deep.include({ token: 't2' });
+    expect((await injectHttp(app, { url: '/v1/echo/a?token=t3' })).json()).to.deep.include({ token: 't3' });
+  });
+
+  it('keeps slashes in wildcard parameters', async () => {
+    expect((await injectHttp(app, { url: '/v1/kv/a/b/c' })).json()).to.deep.equal({ key: 'a/b/c' });
+  });
+
+  it('answers 404 for unknown paths and 405 for a wrong method', async () => {
+    expect((await injectHttp(app, { url: '/v1/nothing' })).status).to.equal(404);
+    expect((await injectHttp(app, { method: 'DELETE', url: '/v1/echo/x' })).status).to.equal(405);
+  });
+
+  it('validates bodies with plain-text 400 reasons and applies nothing', async () => {
+    const ok = await injectHttp(app, { method: 'PUT', url: '/v1/things', body: { Name: 'web', Port: 80 } });
+    expect(ok.status).to.equal(200);
+    expect(ok.headers['x-consul-index']).to.equal('7');
+    const bad = await injectHttp(app, { method: 'PUT', url: '/v1/things', body: { Name: 'web', Port: 70000 } });
+    expect(bad.status).to.equal(400);
+    expect(bad.headers['content-type']).to.contain('text/plain');
+    expect(bad.text).to.contain('Port');
+    const garbage = await injectHttp(app, { method: 'PUT', url: '/v1/things', body: '{nope' });
+    expect(garbage.status).to.equal(400);
+    expect(garbage.text).to.contain('Request decode failed');
+    const empty = await injectHttp(app, { method: 'PUT', url: '/v1/things' });
+    expect(empty.status).to.equal(400);
+  });
+
+  it('maps coded client errors to their status and only our faults to 500', async () => {
+    const mistake = await injectHttp(app, { url: '/v1/client-mistake' });
+    expect(mistake.status).to.equal(400);
+    expect(mistake.text).to.equal('Missing node name');
+    const bug = await injectHttp(app, { url: '/v1/our-bug' });
+    expect(bug.status).to.equal(500);
+  });
+});

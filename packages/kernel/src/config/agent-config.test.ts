@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isCoded } from '../errors/proconsul-error.js';
+import { loadAgentConfig } from './agent-config.js';
+import { parseAgentFlags } from './agent-flags.js';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'pc-config-'));
+}
+
+function fails(args: string[]): { code?: string; message: string } {
+  try {
+    loadAgentConfig(args, () => {});
+  } catch (e) {
+    return { code: isCoded(e) ? e.code : undefined, message: (e as Error).message };
+  }
+  throw new Error('expected an error');
+}
+
+describe('agent configuration', () => {
+  describe('flags', () => {
+    it('accepts -flag value, -flag=value and --flag', () => {
+      const f = parseAgentFlags(['-datacenter', 'east', '-node=web-1', '--http-port', '8501', '-server']);
+      expect(f.data).to.deep.equal({ datacenter: 'east', node_name: 'web-1', ports: { http: 8501 }, server: true });
+    });
+
+    it('collects repeatable flags in order', () => {
+      const f = parseAgentFlags(['-retry-join', 'a', '-retry-join=b', '-node-meta', 'rack:r1', '-node-meta=zone:z:2']);
+      expect(f.data).to.deep.equal({ retry_join: ['a', 'b'], node_meta: { rack: 'r1', zone: 'z:2' } });
+    });
+
+    it('takes -server=false', () => {
+      expect(parseAgentFlags(['-server=false']).data).to.deep.equal({ server: false });
+    });
+
+    it('names an unknown flag, a missing value and a bad integer', () => {
+      expect(fails(['-nope'])).to.deep.include({ code: 'FLAG_INVALID' });
+      expect(fails(['-nope']).message).to.contain('-nope');
+      expect(fails(['-dev', '-datacenter']).message).to.contain('-datacenter').and.to.contain('value');
+      expect(fails(['-dev', '-http-port', 'eighty']).message).to.contain('-http-port');
+      expect(fails(['-dev', '-node-meta', 'novalue']).message).to.contain('key:value');
+    });
+  });
+
+  describe('files and directories', () => {
+    it('merges -config-dir *.json in lexical order, files before flags; arrays append', () => {
+      const dir = tmp();
+      writeFileSync(join(dir, '20-b.json'), JSON.stringify({ datacenter: 'b', retry_join: ['y'], ports: { dns: 9600 } }));
+      writeFileSync(join(dir, '10-a.json'), JSON.stringify({ datacenter: 'a', retry_join: ['x'], node_name: 'n1' }));
+      writeFileSync(join(dir, 'notes.txt'), 'ignored');
+      const c = loadAgentConfig(['-config-dir', dir, '-data-dir', dir, '-retry-join', 'z'], () => {});
+      expect(c.datacenter).to.equal('b');
+      expect(c.nodeName).to.equal('n1');
+      expect(c.retryJoin).to.deep.equal(['x', 'y', 'z']);
+      expect(c.ports.dns).to.equal(9600);
+      expect(c.ports.http).to.equal(8500);
+    });
+
+    it('treats null as unset, as Consul does', () => {
+      const dir = tmp();
+      const f = join(dir, 'c.json');
+      writeFileSync(f, JSON.stringify({ datacenter: null, ports: { http: null }, data_dir: dir }));
+      const c = loadAgentConfig(['-config-file', f], () => {});
+      expect(c.datacenter).to.equal('dc1');
+      expect(c.ports.http).to.equal(8500);
+    });
+
+    it('warns about unknown keys, naming them, and still starts', () => {
+      const dir = tmp();
+      const f = join(dir, 'c.json');
+      writeFileSync(f, JSON.stringify({ data_dir: dir, bogus_key: 1, ports: { nope: 1 }, telemetry: {} }));
+      const warnings: string[] = [];
+      loadAgentConfig(['-config-file', f], (w) => warnings.push(w));
+      expect(warnings.join('\n')).to.contain('"bogus_key"').and.to.contain('"ports.nope"').and.to.contain('"telemetry"');
+    });
+
+    it('names file and key on a wrong type', () => {
+      const dir = tmp();
+      const f = join(dir, 'c.json');
+      writeFileSync(f, JSON.stringify({ data_dir: dir, ports: { http: 'eighty' } }));
+      const err = fails(['-config-file', f]);
+      expect(err.code).to.equal('CONFIG_INVALID');
+      expect(err.message).to.contain(f).and.to.contain('ports.http');
+    });
+
+    it('names the file on invalid JSON, a missing file and HCL', () => {
+      const dir = tmp();
+      const f = join(dir, 'c.json');
+      writeFileSync(f, '{ "datacenter": ');
+      expect(fails(['-config-file', f]).message).to.contain(f).and.to.contain('JSON');
+      expect(fails(['-config-file', join(dir, 'missing.json')]).message).to.contain('missing.json');
+      expect(fails(['-config-file', join(dir, 'x.hcl')]).message).to.contain('HCL');
+      expect(fails(['-config-dir', join(dir, 'nodir')]).message).to.contain('nodir');
+    });
+
+    it('reads service and check definitions in either form', () => {
+      const dir = tmp();
+      mkdirSync(join(dir, 'd'));
+      writeFileSync(join(dir, 'd', 'a.json'), JSON.stringify({ service: { name: 'web', port: 80 }, checks: [{ id: 'c1', ttl: '10s' }] }));
+      writeFileSync(join(dir, 'd', 'b.json'), JSON.stringify({ services: [{ Name: 'db' }], check: { id: 'c2', ttl: '5s' } }));
+      const c = loadAgentConfig(['-config-dir', join(dir, 'd'), '-data-dir', dir], () => {});
+      expect(c.services.map((s) => s['name'] ?? s['Name'])).to.deep.equal(['web', 'db']);
+      expect(c.checks.map((s) => s['id'])).to.deep.equal(['c2', 'c1']);
+    });
+  });
+
+  describe('semantics', () => {
+    it('-dev is a bootstrapped server on loopback with fast raft timing', () => {
+      const c = loadAgentConfig(['-dev'], () => {});
+      expect(c).to.deep.include({ dev: true, server: true, bootstrap: true, bindAddr: '127.0.0.1', raftMultiplier: 1 });
+      expect(c.clientAddrs).to.deep.equal(['127.0.0.1']);
+      expect(c.ports).to.deep.include({ http: 8500, dns: 8600, serfLan: 8301, serfWan: 8302, server: 8300 });
+      expect(c.enableScriptChecks).to.equal(false);
+    });
+
+    it('requires data_dir outside -dev', () => {
+      expect(fails([]).message).to.contain('data_dir');
+    });
+
+    it('refuses inconsistent bootstrap settings and bad values, naming the key', () => {
+      expect(fails(['-dev', '-bootstrap-expect', '3']).message).to.contain('bootstrap_expect');
+      expect(fails(['-data-dir', tmp(), '-bootstrap']).message).to.contain('server');
+      expect(fails(['-dev', '-node-id', 'not-a-uuid']).message).to.contain('node_id');
+      expect(fails(['-dev', '-http-port', '70000']).message).to.contain('ports.http');
+      expect(fails(['-dev', '-log-level', 'loud']).message).to.contain('log_level');
+      expect(fails(['-dev', '-datacenter', 'bad dc']).message).to.contain('datacenter');
+    });
+
+    it('parses durations and takes Consul defaults for leave behaviour', () => {
+      const server = loadAgentConfig(['-dev', '-retry-interval', '1m30s'], () => {});
+      expect(server.retryIntervalMs).to.equal(90_000);
+      expect(server.skipLeaveOnInterrupt).to.equal(true);
+      expect(server.leaveOnTerminate).to.equal(false);
+      const client = loadAgentConfig(['-data-dir', tmp()], () => {});
+      expect(client.skipLeaveOnInterrupt).to.equal(false);
+      expect(client.leaveOnTerminate).to.equal(true);
+      expect(fails(['-dev', '-retry-interval', 'soon']).message).to.contain('retry_interval');
+    });
+
+    it('splits a space-separated client address list', () => {
+      expect(loadAgentConfig(['-dev', '-client', '127.0.0.1 127.0.0.2'], () => {}).clientAddrs).to.deep.equal([
+        '127.0.0.1',
+        '127.0.0.2',
+      ]);
+    });
+  });
+});

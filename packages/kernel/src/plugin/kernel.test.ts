@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildRuntimeConfig } from '../config/config-builder.js';
+import { isCoded } from '../errors/proconsul-error.js';
+import { NullLogger } from '../log/logger.js';
+import { journal, makePlugin } from './fixtures/lifecycle-plugin.js';
+import { Kernel } from './kernel.js';
+
+const config = buildRuntimeConfig({ dev: true, sources: [], warn: () => {} });
+const options = { config, logger: new NullLogger() };
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+async function codeOf(p: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return { code: isCoded(e) ? e.code : undefined, message: (e as Error).message };
+  }
+  return { message: 'no error' };
+}
+
+function pluginsFile(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-plugins-'));
+  const file = join(dir, 'plugins.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+describe('Kernel', () => {
+  beforeEach(() => journal.splice(0));
+
+  it('runs configure on all, then start in dependency order, and stop in reverse', async () => {
+    const k = Kernel.fromPlugins(
+      [{ plugin: makePlugin('b', ['y'], ['x']) }, { plugin: makePlugin('a', ['x']) }],
+      options,
+    );
+    await k.start();
+    await k.stop();
+    expect(journal).to.deep.equal(['a:configure', 'b:configure', 'a:start', 'b:start', 'b:stop', 'a:stop']);
+  });
+
+  it('stops what started when a later plugin fails to start, and reports the plugin', async () => {
+    const k = Kernel.fromPlugins(
+      [{ plugin: makePlugin('a') }, { plugin: makePlugin('b'), config: { failIn: 'start' } }, { plugin: makePlugin('c') }],
+      options,
+    );
+    const err = await codeOf(k.start());
+    expect(err.code).to.equal('PLUGIN_START_FAILED');
+    expect(err.message).to.contain('b');
+    expect(journal).to.deep.equal(['a:configure', 'b:configure', 'c:configure', 'a:start', 'b:start', 'a:stop']);
+  });
+
+  it('validates plugin config against the manifest schema with the JSON path, before loading anything', () => {
+    try {
+      Kernel.fromPlugins([{ plugin: makePlugin('a') }, { plugin: makePlugin('b'), config: { level: 'high' } }], options);
+      expect.fail('should throw');
+    } catch (e) {
+      expect(isCoded(e, 'PLUGIN_CONFIG_INVALID')).to.equal(true);
+      expect((e as Error).message).to.contain('"b"').and.to.contain('/level');
+    }
+    expect(journal).to.deep.equal([]);
+  });
+
+  it('fills schema defaults into plugin config', () => {
+    const k = Kernel.fromPlugins([{ plugin: makePlugin('a') }], options);
+    expect(k.plugins[0]!.config).to.deep.equal({ level: 3 });
+  });
+
+  describe('plugins.json', () => {
+    it('loads plugins by relative path and by package name', async () => {
+      const file = pluginsFile({ plugins: [{ package: join(fixtures, 'lifecycle-plugin.js') }, '@proconsul/store-memory'] });
+      const k = await Kernel.load(file, options);
+      expect(k.plugins.map((p) => p.manifest.name)).to.include('fixture-file');
+    });
+
+    it('names a missing package', async () => {
+      const file = pluginsFile({ plugins: ['@proconsul/no-such-plugin'] });
+      const err = await codeOf(Kernel.load(file, options));
+      expect(err.code).to.equal('PLUGIN_NOT_FOUND');
+      expect(err.message).to.contain('@proconsul/no-such-plugin').and.to.contain(file);
+    });
+
+    it('names a missing relative path', async () => {
+      const err = await codeOf(Kernel.load(pluginsFile({ plugins: ['./nowhere'] }), options));
+      expect(err.code).to.equal('PLUGIN_NOT_FOUND');
+      expect(err.message).to.contain('./nowhere');
+    });
+
+    it('refuses a module that is not a plugin', async () => {
+      const err = await codeOf(Kernel.load(pluginsFile({ plugins: [join(fixtures, 'not-a-plugin.js')] }), options));
+      expect(err.code).to.equal('PLUGIN_INVALID');
+    });
+
+    it('refuses malformed JSON and a wrong shape, naming the file', async () => {
+      const bad = pluginsFile('{ "plugins": [ ');
+      expect(await codeOf(Kernel.load(bad, options))).to.include({ code: 'PLUGINS_FILE_INVALID' });
+      const shape = pluginsFile({ plugins: [{ config: {} }] });
+      const err = await codeOf(Kernel.load(shape, options));
+      expect(err.code).to.equal('PLUGINS_FILE_INVALID');
+      expect(err.message).to.contain(shape).and.to.contain('/plugins/0');
+    });
+
+    it('refuses a file that does not exist', async () => {
+      const err = await codeOf(Kernel.load('/nonexistent/plugins.json', options));
+      expect(err.code).to.equal('PLUGINS_FILE_INVALID');
+      expect(err.message).to.contain('ENOENT');
+    });
+
+    it('the repository plugins files load', async () => {
+      for (const f of ['plugins.json', 'plugins.memory.json']) {
+        const k = await Kernel.load(fileURLToPath(new URL(`../../../../${f}`, import.meta.url)), options);
+        expect(k.plugins.length).to.be.greaterThan(0);
+      }
+    });
+  });
+});

@@ -48,7 +48,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): 
         else if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) ctx.body = res.body;
         else {
           ctx.type = 'application/json';
-          ctx.body = ctx.query['pretty'] !== undefined ? JSON.stringify(res.body, null, 4) + '\n' : JSON.stringify(res.body);
+          ctx.body = ctx.query['pretty'] !== undefined ? JSON.stringify(res.body, bytesAsBase64, 4) + '\n' : JSON.stringify(res.body, bytesAsBase64);
         }
       });
     }
@@ -82,4 +82,11 @@ async function readBody(ctx: Koa.Context): Promise<Buffer> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** Consul's JSON carries byte fields (KV values, event payloads) as base64. */
+function bytesAsBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+  return value;
 }

@@ -10,9 +10,11 @@ import {
 import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';
+import { builtinEndpoints } from './builtin-endpoints.js';
 
 export { createHttpApp } from './http-app.js';
 export { HttpServer } from './http-server.js';
+export { builtinEndpoints } from './builtin-endpoints.js';
 export { injectHttp, type InjectRequest, type InjectResponse } from './inject.js';
 
 /** Endpoint classes this plugin contributes to the HttpEndpoint extension point. */
@@ -34,7 +36,12 @@ const plugin: ProconsulPlugin = {
           const config = ctx.get<RuntimeConfig>(RuntimeConfig);
           const log = ctx.get<Logger>(Logger).named('http');
           // Endpoints are collected lazily at start, so plugins loaded later contribute too.
-          return new HttpServer(() => createHttpApp(ctx.getAll<HttpEndpoint>(HttpEndpoint), log), config.clientAddrs, config.ports.http, log);
+          return new HttpServer(
+            () => createHttpApp([...builtinEndpoints(ctx), ...ctx.getAll<HttpEndpoint>(HttpEndpoint)], log),
+            config.clientAddrs,
+            config.ports.http,
+            log,
+          );
         })
         .inSingletonScope();
       bind<ApiFrontend>(ApiFrontend).toService(HttpServer);

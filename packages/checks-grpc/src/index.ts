@@ -1,9 +1,21 @@
 import { ContainerModule } from 'inversify';
-import type { ProconsulPlugin } from '@proconsul/kernel';
+import { CheckType, type ProconsulPlugin } from '@proconsul/kernel';
+import { GrpcCheckType } from './grpc-check-type.js';
 
-/** Manifest only: this plugin's issue has not been worked yet, so it provides nothing. */
+export { GrpcCheckType } from './grpc-check-type.js';
+export * from './grpc-health.js';
+
 const plugin: ProconsulPlugin = {
-  manifest: { name: 'checks-grpc', version: '0.1.0', provides: [], requires: [], configSchema: { type: 'object' } },
-  createModule: () => new ContainerModule(() => {}),
+  manifest: {
+    name: 'checks-grpc',
+    version: '0.1.0',
+    provides: ['check-type:grpc'],
+    requires: [],
+    configSchema: { type: 'object', additionalProperties: false },
+  },
+  createModule: () =>
+    new ContainerModule(({ bind }) => {
+      bind<CheckType>(CheckType).toConstantValue(new GrpcCheckType());
+    }),
 };
 export default plugin;

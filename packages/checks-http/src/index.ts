@@ -1,9 +1,20 @@
 import { ContainerModule } from 'inversify';
-import type { ProconsulPlugin } from '@proconsul/kernel';
+import { CheckType, type ProconsulPlugin } from '@proconsul/kernel';
+import { HttpCheckType } from './http-check-type.js';
 
-/** Manifest only: this plugin's issue has not been worked yet, so it provides nothing. */
+export { HttpCheckType, MAX_REDIRECTS } from './http-check-type.js';
+
 const plugin: ProconsulPlugin = {
-  manifest: { name: 'checks-http', version: '0.1.0', provides: [], requires: [], configSchema: { type: 'object' } },
-  createModule: () => new ContainerModule(() => {}),
+  manifest: {
+    name: 'checks-http',
+    version: '0.1.0',
+    provides: ['check-type:http'],
+    requires: [],
+    configSchema: { type: 'object', additionalProperties: false },
+  },
+  createModule: () =>
+    new ContainerModule(({ bind }) => {
+      bind<CheckType>(CheckType).toConstantValue(new HttpCheckType());
+    }),
 };
 export default plugin;

@@ -1,9 +1,21 @@
 import { ContainerModule } from 'inversify';
-import type { ProconsulPlugin } from '@proconsul/kernel';
+import { CheckType, type ProconsulPlugin } from '@proconsul/kernel';
+import { TcpCheckType } from './tcp-check-type.js';
 
-/** Manifest only: this plugin's issue has not been worked yet, so it provides nothing. */
+export { TcpCheckType } from './tcp-check-type.js';
+export { splitHostPort } from './tcp-address.js';
+
 const plugin: ProconsulPlugin = {
-  manifest: { name: 'checks-tcp', version: '0.1.0', provides: [], requires: [], configSchema: { type: 'object' } },
-  createModule: () => new ContainerModule(() => {}),
+  manifest: {
+    name: 'checks-tcp',
+    version: '0.1.0',
+    provides: ['check-type:tcp'],
+    requires: [],
+    configSchema: { type: 'object', additionalProperties: false },
+  },
+  createModule: () =>
+    new ContainerModule(({ bind }) => {
+      bind<CheckType>(CheckType).toConstantValue(new TcpCheckType());
+    }),
 };
 export default plugin;

@@ -1,9 +1,30 @@
+import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
-import type { ProconsulPlugin } from '@proconsul/kernel';
+import { GossipEncryption, type ProconsulPlugin } from '@proconsul/kernel';
+import { GossipKeyring } from './keyring.js';
 
-/** Manifest only: this plugin's issue has not been worked yet, so it provides nothing. */
+export { GossipKeyring } from './keyring.js';
+export { generateKey, decodeKey } from './keys.js';
+export { SEAL_OVERHEAD } from './aes-gcm.js';
+export * from './errors.js';
+
+/**
+ * Binds GossipEncryption when a key is configured (`encrypt`) or a keyring file exists in
+ * data_dir (serf/keyring); otherwise binds nothing and gossip stays plain.
+ */
 const plugin: ProconsulPlugin = {
-  manifest: { name: 'gossip-keyring', version: '0.1.0', provides: [], requires: [], configSchema: { type: 'object' } },
-  createModule: () => new ContainerModule(() => {}),
+  manifest: { name: 'gossip-keyring', version: '0.1.0', provides: ['gossip-encryption'], requires: [], configSchema: { type: 'object' } },
+  createModule: (_config, { config, logger }) =>
+    new ContainerModule(({ bind }) => {
+      const file = config.dataDir ? join(config.dataDir, 'serf', 'keyring') : undefined;
+      const ring = GossipKeyring.load(file, config.encrypt);
+      if (!ring) {
+        logger.named('keyring').debug('no gossip key configured: gossip is not encrypted');
+        return;
+      }
+      if (config.encrypt && file && ring.listKeys().primary !== config.encrypt)
+        logger.named('keyring').warn('keyring file exists in data_dir; ignoring the encrypt key from the configuration', { file });
+      bind<GossipEncryption>(GossipEncryption).toConstantValue(ring);
+    }),
 };
 export default plugin;

@@ -1,9 +1,23 @@
 import { ContainerModule } from 'inversify';
-import type { ProconsulPlugin } from '@proconsul/kernel';
+import { StorageEngine, type ProconsulPlugin } from '@proconsul/kernel';
+import { MemoryEngine } from './memory-engine.js';
 
-/** Manifest only: this plugin's issue has not been worked yet, so it provides nothing. */
-const plugin: ProconsulPlugin = {
-  manifest: { name: 'store-memory', version: '0.1.0', provides: [], requires: [], configSchema: { type: 'object' } },
-  createModule: () => new ContainerModule(() => {}),
+export { MemoryEngine } from './memory-engine.js';
+
+/** No options: the engine has nothing to tune. */
+export type MemoryStoreConfig = Record<string, never>;
+
+const plugin: ProconsulPlugin<MemoryStoreConfig> = {
+  manifest: {
+    name: 'store-memory',
+    version: '0.1.0',
+    provides: ['storage'],
+    requires: [],
+    configSchema: { type: 'object', additionalProperties: false, properties: {} },
+  },
+  createModule: () =>
+    new ContainerModule(({ bind }) => {
+      bind<StorageEngine>(StorageEngine).toConstantValue(new MemoryEngine());
+    }),
 };
 export default plugin;

@@ -14,14 +14,25 @@ export interface CheckType {
    * Must be cheap and side-effect free; called on every registration.
    */
   matches(definition: CheckDefinitionFields): boolean;
-  /** JSON schema (ajv) for the type's own fields, validated before `create`. */
+  /** JSON schema (ajv, draft-07) for the type's own PascalCase fields, validated at registration. */
   readonly schema?: object;
   /** True for types that only change status from outside (ttl). The runner then schedules nothing. */
   readonly passive?: boolean;
+  /** Timeout when the definition gives none; the runner uses 10s (Consul's) when absent. Script: 30s. */
+  readonly defaultTimeoutMs?: number;
+  /**
+   * Reject a definition at registration, beyond what `schema` can say (for example script
+   * checks when the agent does not allow them from this source). Throws a coded error
+   * (`defineError`, status 400); called once per registration, synchronously.
+   */
+  validate?(definition: CheckDefinitionFields, context: CheckRunContext): void;
   /**
    * Run one probe. Never throws for a failed probe: returns critical with the reason as
-   * output. Must honour `signal` (aborted at the timeout or on deregistration). The
-   * runner never overlaps two runs of one check.
+   * output. Must honour `signal` (aborted at the timeout or on deregistration) and settle
+   * promptly once it fires: at the timeout `signal.reason` is a DOMException named
+   * "TimeoutError" (see isTimeoutAbort), on deregistration/shutdown an "AbortError", whose
+   * result is discarded. The runner never overlaps two runs of one check; runs of
+   * different checks do overlap, so a type must keep no per-run state on itself.
    */
   run(definition: CheckDefinitionFields, signal: AbortSignal, context: CheckRunContext): Promise<CheckResult>;
 }
@@ -37,6 +48,12 @@ export type CheckDefinitionFields = Readonly<Record<string, unknown>> & {
 export interface CheckRunContext {
   /** Where the check came from; script checks use it to enforce enable_local_script_checks vs enable_script_checks. */
   readonly source: 'config' | 'api';
+}
+
+/** Whether an aborted probe's signal fired because its timeout elapsed (vs. a stop). */
+export function isTimeoutAbort(signal: AbortSignal): boolean {
+  const reason: unknown = signal.reason;
+  return signal.aborted && typeof reason === 'object' && reason !== null && (reason as Error).name === 'TimeoutError';
 }
 
 export interface CheckResult {

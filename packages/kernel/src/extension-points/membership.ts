@@ -29,6 +29,22 @@ export type MembershipEvent =
 
 export type MembershipListener = (event: MembershipEvent) => void;
 
+export interface MembershipQueryOptions {
+  /** Only these node names respond (empty or absent: all). */
+  readonly filterNodes?: readonly string[];
+  /** Tag name → anchored regular expression the responder's tag must match. */
+  readonly filterTags?: Readonly<Record<string, string>>;
+  /** Ask every matching member to acknowledge receipt. */
+  readonly requestAck?: boolean;
+  /** Defaults to gossip interval × 16 × ceil(log10(n+1)) (serf). */
+  readonly timeoutMs?: number;
+}
+
+export interface MembershipQueryResult {
+  readonly acks: readonly string[];
+  readonly responses: readonly { readonly from: string; readonly payload: Uint8Array }[];
+}
+
 export interface Membership {
   /** Snapshot of members as this agent sees them. */
   members(pool: Pool): readonly Member[];
@@ -40,6 +56,8 @@ export interface Membership {
   forceLeave(node: string, prune: boolean, pool: Pool): Promise<void>;
   setTags(tags: Readonly<Record<string, string>>): Promise<void>;
   userEvent(name: string, payload: Uint8Array, coalesce: boolean): Promise<void>;
+  /** Serf query to the LAN pool; resolves at its deadline with the acks and responses received. */
+  query?(name: string, payload: Uint8Array, options?: MembershipQueryOptions): Promise<MembershipQueryResult>;
   /** Listeners run on the event loop after the state change; they must not block. */
   subscribe(listener: MembershipListener): () => void;
 }

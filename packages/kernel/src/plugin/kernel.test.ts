@@ -110,8 +110,12 @@ describe('Kernel', () => {
     });
 
     it('the repository plugins files load', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'pc-plugins-data-'));
       for (const f of ['plugins.json', 'plugins.memory.json']) {
-        const k = await Kernel.load(fileURLToPath(new URL(`../../../../${f}`, import.meta.url)), options);
+        const k = await Kernel.load(fileURLToPath(new URL(`../../../../${f}`, import.meta.url)), {
+          ...options,
+          config: { ...config, dataDir },
+        });
         expect(k.plugins.length).to.be.greaterThan(0);
       }
     });

@@ -2,6 +2,8 @@ import { Container, type ContainerModule } from 'inversify';
 import { PluginStartFailed } from '../errors/kernel-errors.js';
 import { isCoded } from '../errors/proconsul-error.js';
 import { Lifecycle } from '../extension-points/lifecycle.js';
+import { Authorizer } from '../extension-points/authorizer.js';
+import { AllowAllAuthorizer } from '../acl/allow-all-authorizer.js';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { Logger } from '../log/logger.js';
 import { validatePluginConfig } from './plugin-config.js';
@@ -81,6 +83,7 @@ export class Kernel {
     c.bind<RuntimeConfig>(RuntimeConfig).toConstantValue(options.config);
     for (const m of options.coreModules ?? []) c.load(m);
     for (const m of modules) c.load(m);
+    if (!c.isBound(Authorizer)) c.bind<Authorizer>(Authorizer).toConstantValue(new AllowAllAuthorizer());
     for (const m of options.agentModules ?? []) c.load(m);
     return kernel;
   }

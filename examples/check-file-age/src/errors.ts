@@ -1,0 +1,3 @@
+import { defineError } from '@proconsul/kernel';
+
+export const FileAgeInvalid = defineError('FILE_AGE_INVALID', 400, (reason: string) => `Invalid check: ${reason}`);

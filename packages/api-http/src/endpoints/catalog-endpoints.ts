@@ -1,0 +1,133 @@
+import {
+  BadRequest,
+  canonicalKeys,
+  decodeJsonBody,
+  type DeregisterCommand,
+  type HttpEndpoint,
+  type Node,
+  type RegisterCommand,
+  type ServiceNode,
+} from '@proconsul/kernel';
+import { authorize, checkDatacenter, nodeMetaFilter, param, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
+import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
+
+const registerSchema = {
+  type: 'object',
+  required: ['Node'],
+  properties: {
+    Node: { type: 'string', minLength: 1 },
+    ID: { type: 'string' },
+    Address: { type: 'string' },
+    Datacenter: { type: 'string' },
+    TaggedAddresses: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
+    NodeMeta: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
+    Service: { type: ['object', 'null'] },
+    Check: { type: ['object', 'null'] },
+    Checks: { type: ['array', 'null'], items: { type: 'object' } },
+    SkipNodeUpdate: { type: 'boolean' },
+  },
+};
+const REGISTER_KEYS = Object.keys(registerSchema.properties);
+
+const deregisterSchema = {
+  type: 'object',
+  required: ['Node'],
+  properties: { Node: { type: 'string', minLength: 1 }, Datacenter: { type: 'string' }, ServiceID: { type: 'string' }, CheckID: { type: 'string' } },
+};
+
+/** `/v1/catalog/*`. Reads block and honour consistency modes; writes go through consensus. */
+export function catalogEndpoints(deps: EndpointDeps, onCatalogDeregister?: (cmd: DeregisterCommand) => string | undefined): HttpEndpoint[] {
+  return [
+    route('PUT', '/v1/catalog/register', async (req) => {
+      checkDatacenter(req, deps.config);
+      const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }), REGISTER_KEYS);
+      const body = decodeJsonBody<Record<string, unknown>>(Buffer.from(JSON.stringify(raw)), registerSchema);
+      const authz = await authorize(deps, req);
+      require(authz, 'node', body['Node'] as string, 'write');
+      const service = body['Service'] ? normaliseServiceInput(body['Service'] as Record<string, unknown>) : undefined;
+      if (service) require(authz, 'service', service.Service, 'write');
+      if (!body['Address'] && !body['SkipNodeUpdate']) throw BadRequest('Must provide address if SkipNodeUpdate is not set');
+      const cmd: RegisterCommand = {
+        v: 1,
+        type: 'register',
+        Node: body['Node'] as string,
+        ...(body['ID'] ? { ID: body['ID'] as string } : {}),
+        Address: (body['Address'] as string) ?? '',
+        Datacenter: deps.config.datacenter,
+        ...(body['TaggedAddresses'] ? { TaggedAddresses: body['TaggedAddresses'] as Record<string, string> } : {}),
+        ...(body['NodeMeta'] ? { NodeMeta: body['NodeMeta'] as Record<string, string> } : {}),
+        ...(service ? { Service: service } : {}),
+        ...(body['Check'] ? { Check: normaliseCheckInput(body['Check'] as Record<string, unknown>) } : {}),
+        ...(body['Checks'] ? { Checks: (body['Checks'] as Record<string, unknown>[]).map(normaliseCheckInput) } : {}),
+        SkipNodeUpdate: body['SkipNodeUpdate'] === true,
+        now: 0,
+      };
+      await deps.rpc.write(cmd);
+      return { body: true };
+    }),
+    route('PUT', '/v1/catalog/deregister', async (req) => {
+      checkDatacenter(req, deps.config);
+      const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }), Object.keys(deregisterSchema.properties));
+      const body = decodeJsonBody<{ Node: string; ServiceID?: string; CheckID?: string }>(Buffer.from(JSON.stringify(raw)), deregisterSchema);
+      require(await authorize(deps, req), 'node', body.Node, 'write');
+      const cmd: DeregisterCommand = {
+        v: 1,
+        type: 'deregister',
+        Node: body.Node,
+        ...(body.ServiceID ? { ServiceID: body.ServiceID } : {}),
+        ...(body.CheckID ? { CheckID: body.CheckID } : {}),
+        now: 0,
+      };
+      await deps.rpc.write(cmd);
+      const warning = onCatalogDeregister?.(cmd);
+      const headers: Record<string, string> = warning ? { Warning: `299 - "${warning}"` } : {};
+      return { body: true, headers };
+    }),
+    route('GET', '/v1/catalog/datacenters', async () => ({ body: [deps.config.datacenter] })),
+    route('GET', '/v1/catalog/nodes', async (req) => {
+      const authz = await authorize(deps, req);
+      const r = await read<Node[]>(deps, req, 'Catalog.ListNodes', {});
+      const meta = nodeMetaFilter(req);
+      const nodes = r.value.filter((n) => authz.allowed('node', n.Node, 'read') && (!meta || meta(n.Meta)));
+      return reply(r.meta, sortBy(nodes, (n) => n.Node), req);
+    }),
+    route('GET', '/v1/catalog/services', async (req) => {
+      const authz = await authorize(deps, req);
+      const r = await read<Record<string, string[]>>(deps, req, 'Catalog.ListServices', {});
+      const out: Record<string, string[]> = {};
+      for (const [name, tags] of Object.entries(r.value)) if (authz.allowed('service', name, 'read')) out[name] = tags;
+      return reply(r.meta, out);
+    }),
+    route('GET', '/v1/catalog/service/:service', async (req) => {
+      const service = param(req, 'service', 'service name');
+      const authz = await authorize(deps, req);
+      const r = await read<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', { service, tags: req.query.getAll('tag') });
+      const meta = nodeMetaFilter(req);
+      const list = authz.allowed('service', service, 'read')
+        ? r.value.filter((s) => authz.allowed('node', s.Node, 'read') && (!meta || meta(s.NodeMeta)))
+        : [];
+      return reply(r.meta, list, req);
+    }),
+    route('GET', '/v1/catalog/node/:node', async (req) => {
+      const node = param(req, 'node', 'node name');
+      const authz = await authorize(deps, req);
+      const r = await read<{ Node: Node; Services: Record<string, { Service: string }> } | null>(deps, req, 'Catalog.NodeServices', { node });
+      if (!r.value || !authz.allowed('node', node, 'read')) return reply(r.meta, null);
+      const services = Object.fromEntries(Object.entries(r.value.Services).filter(([, s]) => authz.allowed('service', s.Service, 'read')));
+      return reply(r.meta, { ...r.value, Services: services });
+    }),
+    route('GET', '/v1/catalog/node-services/:node', async (req) => {
+      const node = param(req, 'node', 'node name');
+      const authz = await authorize(deps, req);
+      const r = await read<{ Node: Node; Services: { Service: string }[] } | null>(deps, req, 'Catalog.NodeServiceList', { node });
+      if (!r.value || !authz.allowed('node', node, 'read')) return reply(r.meta, null, undefined, 404);
+      const filter = req.query.get('filter');
+      const services = r.value.Services.filter((s) => authz.allowed('service', s.Service, 'read'));
+      return reply(r.meta, { ...r.value, Services: filter ? reply(r.meta, services, req).body : services });
+    }),
+  ];
+}
+
+function sortBy<T>(items: T[], key: (t: T) => string): T[] {
+  return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,79 @@
+import { BadRequest, defineError, pascalKeys, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
+import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
+import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
+
+const MAX_OPS = 64; // Consul's limit per transaction
+const TooManyOps = defineError('TXN_TOO_MANY_OPS', 413, (n: number) => `Transaction contains too many operations (${n} > ${MAX_OPS})`);
+
+/** `PUT /v1/txn`: KV and catalog operations applied atomically; 409 with per-op Errors when any fails. */
+export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
+  return route('PUT', '/v1/txn', async (req) => {
+    checkDatacenter(req, deps.config);
+    if (req.body.length > deps.config.txnMaxReqLen) throw defineError('TXN_TOO_LARGE', 413, () => 'Request body too large')();
+    let raw: unknown;
+    try {
+      raw = JSON.parse(req.body.toString('utf8') || 'null');
+    } catch (e) {
+      throw BadRequest(`Failed to parse body: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(raw)) throw BadRequest('Failed to parse body: expected a JSON array of operations');
+    if (raw.length > MAX_OPS) throw TooManyOps(raw.length);
+    const authz = await authorize(deps, req);
+    const ops = raw.map((op, i) => toOp(op, i));
+    for (const op of ops) {
+      if (op.KV) require(authz, 'key', op.KV.Key, op.KV.Verb.startsWith('get') || op.KV.Verb.startsWith('check') ? 'read' : 'write');
+      if (op.Node) require(authz, 'node', op.Node.Node.Node, op.Node.Verb === 'get' ? 'read' : 'write');
+      if (op.Service) require(authz, 'service', op.Service.Service.Service, op.Service.Verb === 'get' ? 'read' : 'write');
+    }
+    const r = await deps.rpc.write({ v: 1, type: 'txn', Ops: ops, now: 0 });
+    const res = r.value as TxnResponse;
+    return { status: res.Errors ? 409 : 200, body: res, headers: { 'X-Consul-Index': String(r.index) } };
+  });
+}
+
+function toOp(raw: unknown, i: number): TxnOp {
+  if (!raw || typeof raw !== 'object') throw BadRequest(`Operation ${i} is not an object`);
+  const op = pascalKeys(raw as Record<string, unknown>);
+  const kinds = ['KV', 'Node', 'Service', 'Check', 'Session'].filter((k) => op[k] !== undefined && op[k] !== null);
+  const kvRaw = op['KV'] ?? op['Kv'];
+  if (kvRaw) {
+    const kv = pascalKeys(kvRaw as Record<string, unknown>);
+    if (typeof kv['Verb'] !== 'string' || typeof kv['Key'] !== 'string') throw BadRequest(`Operation ${i}: KV needs Verb and Key`);
+    const value = kv['Value'];
+    if (value !== undefined && value !== null && typeof value !== 'string') throw BadRequest(`Operation ${i}: KV Value must be base64`);
+    return {
+      KV: {
+        Verb: kv['Verb'] as NonNullable<TxnOp['KV']>['Verb'],
+        Key: kv['Key'],
+        Value: typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'base64')) : null,
+        ...(kv['Flags'] !== undefined ? { Flags: Number(kv['Flags']) } : {}),
+        ...(kv['Index'] !== undefined ? { Index: Number(kv['Index']) } : {}),
+        ...(kv['Session'] ? { Session: String(kv['Session']) } : {}),
+      },
+    };
+  }
+  if (kinds.length !== 1) throw BadRequest(`Operation ${i} must have exactly one of KV, Node, Service, Check, Session`);
+  const body = pascalKeys(op[kinds[0]!] as Record<string, unknown>);
+  const verb = body['Verb'] as never;
+  if (typeof verb !== 'string') throw BadRequest(`Operation ${i}: missing Verb`);
+  switch (kinds[0]) {
+    case 'Node':
+      return { Node: { Verb: verb, Node: pascalKeys(body['Node'] as Record<string, unknown>) as never } };
+    case 'Service': {
+      const svc = body['Service'] as Record<string, unknown>;
+      return { Service: { Verb: verb, Node: String(body['Node'] ?? ''), Service: { ...normaliseServiceInput(svc), ...modifyIndex(svc) } } };
+    }
+    case 'Check': {
+      const chk = body['Check'] as Record<string, unknown>;
+      const input = normaliseCheckInput(chk);
+      return { Check: { Verb: verb, Check: { ...input, Node: input.Node ?? '', ...modifyIndex(chk) } } };
+    }
+    default:
+      return { Session: { Verb: verb, Session: { ID: String(pascalKeys(body['Session'] as Record<string, unknown>)['ID'] ?? '') } } };
+  }
+}
+
+function modifyIndex(raw: Record<string, unknown>): { ModifyIndex?: number } {
+  const v = pascalKeys(raw)['ModifyIndex'];
+  return v === undefined ? {} : { ModifyIndex: Number(v) };
+}

@@ -1,0 +1,57 @@
+import { ContainerModule } from 'inversify';
+import type Koa from 'koa';
+import {
+  Consensus,
+  Fsm,
+  HttpEndpoint,
+  Kernel,
+  NullLogger,
+  buildRuntimeConfig,
+  serverModule,
+  type ProconsulPlugin,
+  type RuntimeConfig,
+} from '@proconsul/kernel';
+import { DirectConsensus } from '@proconsul/kernel/testing';
+import plugin from '../index.js';
+import { builtinEndpoints } from '../builtin-endpoints.js';
+import { createHttpApp } from '../http-app.js';
+import { injectHttp, type InjectRequest, type InjectResponse } from '../inject.js';
+
+/** Test-only consensus plugin: one always-leader server applying commands at once. */
+const directConsensus: ProconsulPlugin = {
+  manifest: { name: 'direct-consensus', version: '0.0.0', provides: ['consensus'], requires: [], configSchema: {} },
+  createModule: () =>
+    new ContainerModule(({ bind }) => {
+      bind<Consensus>(Consensus)
+        .toDynamicValue((ctx) => new DirectConsensus(ctx.get<Fsm>(Fsm)))
+        .inSingletonScope();
+    }),
+};
+
+export interface InProcessAgent {
+  readonly kernel: Kernel;
+  readonly app: Koa;
+  readonly config: RuntimeConfig;
+  http(req: InjectRequest | string): Promise<InjectResponse>;
+  stop(): Promise<void>;
+}
+
+/** A dev-mode server agent with the HTTP API driven in-process (no sockets). */
+export async function startInProcessAgent(overrides: Partial<RuntimeConfig> = {}): Promise<InProcessAgent> {
+  const config = { ...buildRuntimeConfig({ dev: true, sources: [], warn: () => {} }), nodeName: 'node-1', ...overrides };
+  const kernel = Kernel.fromPlugins([{ plugin: directConsensus }, { plugin }], {
+    config: { ...config, ports: { ...config.ports, http: -1 } },
+    logger: new NullLogger(),
+    coreModules: [serverModule()],
+  });
+  await kernel.start();
+  const c = kernel.container;
+  const app = createHttpApp([...builtinEndpoints(c as never), ...c.getAll<HttpEndpoint>(HttpEndpoint)], new NullLogger());
+  return {
+    kernel,
+    app,
+    config,
+    http: (req) => injectHttp(app, typeof req === 'string' ? { url: req } : req),
+    stop: () => kernel.stop(),
+  };
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { inject, injectable, optional } from 'inversify';
+import { RuntimeConfig } from '../config/runtime-config.js';
+import { NotLeader } from '../errors/kernel-errors.js';
+import { ProconsulError } from '../errors/proconsul-error.js';
+import { Consensus } from '../extension-points/consensus.js';
+import { ServerRpc } from '../extension-points/server-rpc.js';
+import { Logger } from '../log/logger.js';
+import type { Command } from '../state/commands/command.js';
+import { encodeCommand } from '../state/commands/command-codec.js';
+import { StateStore } from '../state/state-store.js';
+import { blockingQuery } from './blocking-query.js';
+import type { QueryOptions, QueryReply } from './query-options.js';
+import { ServerLocator } from './server-locator.js';
+import { STATE_QUERIES, type QueryName } from './state-queries.js';
+import { NoServers, UnknownRpc } from './server-errors.js';
+import { SessionTimers } from './session-timers.js';
+import type { Session } from '../model/session.js';
+import { NotFound } from '../errors/kernel-errors.js';
+
+export interface WriteReply {
+  readonly index: number;
+  readonly value: unknown;
+}
+
+const FORWARD_SLACK_MS = 30_000; // a forwarded blocking read may take its whole wait, plus jitter and transit
+
+/**
+ * Where a read or write runs (Consul's RPC forwarding): on a server, stale reads run
+ * locally, other reads and all writes on the leader; a client agent has no state and
+ * sends everything to a server, which routes it on. Errors keep their codes across hops.
+ */
+@injectable()
+export class ClusterRpc {
+  private readonly log: Logger;
+  readonly sessionTimers: SessionTimers;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    @inject(RuntimeConfig) private readonly config: RuntimeConfig,
+    @inject(StateStore) private readonly store: StateStore,
+    @inject(ServerLocator) private readonly servers: ServerLocator,
+    @inject(Logger) logger: Logger,
+    @inject(Consensus) @optional() private readonly consensus?: Consensus,
+    @inject(ServerRpc) @optional() private readonly rpc?: ServerRpc,
+  ) {
+    this.log = logger.named('rpc');
+    this.sessionTimers = new SessionTimers(async (id) => {
+      await this.write({ v: 1, type: 'session-destroy', ID: id, now: 0 });
+      this.log.info('session TTL expired', { session: id });
+    }, this.log);
+  }
+
+  /** Leader-only duties follow leadership: session TTL timers. */
+  start(): void {
+    this.unsubscribe = this.consensus?.onLeadershipChange((leader) => {
+      if (leader) this.sessionTimers.armAll(this.store.sessions.list().value);
+      else this.sessionTimers.clearAll();
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.sessionTimers.clearAll();
+  }
+
+  /** `PUT /v1/session/renew/:id`: resets the TTL timer on the leader; rejects with 404 for an unknown session. */
+  async renewSession(id: string): Promise<Session> {
+    const c = this.consensus;
+    if (!c || !this.config.server) return this.forward('SessionRenew', { id }, 0) as Promise<Session>;
+    if (!c.isLeader()) return this.toLeader('SessionRenew', { id }, 0) as Promise<Session>;
+    const session = this.store.sessions.get(id).value;
+    if (!session) throw NotFound(`Session id '${id}' not found`);
+    this.sessionTimers.reset(session);
+    return session;
+  }
+
+  /** True when this agent holds the replicated state (a server with consensus). */
+  get isServer(): boolean {
+    return this.config.server && this.consensus !== undefined;
+  }
+
+  async read<T>(query: QueryName, args: unknown, opts: QueryOptions, signal?: AbortSignal): Promise<QueryReply<T>> {
+    const c = this.consensus;
+    if (!c || !this.config.server) return this.forward('Read', { query, args, opts }, opts.maxWaitMs) as Promise<QueryReply<T>>;
+    const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
+    if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', signal);
+    if (!c.isLeader()) return this.toLeader('Read', { query, args, opts: { ...opts, allowStale: false } }, opts.maxWaitMs) as Promise<QueryReply<T>>;
+    // Default mode trusts the leader lease; without one, or with ?consistent, confirm with a quorum.
+    if (opts.requireConsistent || !c.hasLease()) await c.readBarrier();
+    return this.localRead(query, args, opts, opts.requireConsistent ? 'consistent' : 'leader', signal);
+  }
+
+  /** Apply a command through consensus on the leader. FSM error values come back as thrown coded errors. */
+  async write(command: Command): Promise<WriteReply> {
+    const c = this.consensus;
+    if (!c || !this.config.server) return this.forward('Write', { command }, 0) as Promise<WriteReply>;
+    if (!c.isLeader()) return this.toLeader('Write', { command }, 0) as Promise<WriteReply>;
+    const stamped = stamp(command);
+    const { index, response } = await c.apply(encodeCommand(stamped));
+    if (response instanceof ProconsulError) throw response;
+    if (stamped.type === 'session-create' && typeof response === 'string') {
+      const created = this.store.sessions.get(response).value;
+      if (created) this.sessionTimers.reset(created);
+    }
+    if (stamped.type === 'session-destroy') this.sessionTimers.clear(stamped.ID);
+    return { index, value: response };
+  }
+
+  /** Entry point for RPCs arriving on the server port. */
+  async handle(method: string, body: unknown): Promise<unknown> {
+    const b = body as { query: QueryName; args: unknown; opts: QueryOptions; command: Command };
+    if (method === 'Read') return this.read(b.query, b.args, b.opts);
+    if (method === 'Write') return this.write(b.command);
+    if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id);
+    throw UnknownRpc(method);
+  }
+
+  private async localRead<T>(
+    query: QueryName,
+    args: unknown,
+    opts: QueryOptions,
+    consistency: 'leader' | 'stale' | 'consistent',
+    signal?: AbortSignal,
+  ): Promise<QueryReply<T>> {
+    const fn = STATE_QUERIES[query] as (r: StateStore, a: unknown, ws?: unknown) => { index: number; value: T };
+    if (!fn) throw UnknownRpc(query);
+    const result = await blockingQuery((ws) => fn(this.store, args, ws), { minIndex: opts.minIndex, maxWaitMs: opts.maxWaitMs, signal });
+    const c = this.consensus!;
+    return {
+      value: result.value,
+      meta: { index: Math.max(1, result.index), knownLeader: c.leader() !== undefined, lastContactMs: c.lastContactMs(), consistency },
+    };
+  }
+
+  private async toLeader(method: string, body: unknown, waitMs: number): Promise<unknown> {
+    const leader = this.consensus!.leader();
+    if (!leader || !this.rpc) throw NotLeader();
+    return this.rpc.call(leader.address, method, body, waitMs + FORWARD_SLACK_MS);
+  }
+
+  /** Client agent: try known servers in turn until one answers (a dead server is skipped). */
+  private async forward(method: string, body: unknown, waitMs: number): Promise<unknown> {
+    if (!this.rpc) throw NoServers();
+    const candidates = this.servers.servers();
+    if (candidates.length === 0) throw NoServers();
+    let lastErr: unknown;
+    for (const addr of candidates) {
+      try {
+        return await this.rpc.call(addr, method, body, waitMs + FORWARD_SLACK_MS);
+      } catch (e) {
+        // Only transport failures move on to the next server; a coded answer is the answer.
+        if (e instanceof ProconsulError && !e.code.startsWith('RPC_')) throw e;
+        lastErr = e;
+        this.servers.markFailed(addr);
+        this.log.warn('server unreachable, trying another', { server: addr, error: e });
+      }
+    }
+    throw lastErr;
+  }
+}
+
+/** The leader fills in what must not come from a client's clock or randomness. */
+function stamp(command: Command): Command {
+  const now = Date.now();
+  const c = 'now' in command ? { ...command, now } : { ...command };
+  if (c.type === 'session-create' && !c.Session.ID) return { ...c, Session: { ...c.Session, ID: randomUUID() } };
+  return c as Command;
+}

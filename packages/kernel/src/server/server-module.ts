@@ -1,0 +1,36 @@
+import { ContainerModule } from 'inversify';
+import { Fsm } from '../extension-points/fsm.js';
+import { Lifecycle } from '../extension-points/lifecycle.js';
+import { ServerRpc } from '../extension-points/server-rpc.js';
+import { StateFsm } from '../state/state-fsm.js';
+import { StateStore } from '../state/state-store.js';
+import { ClusterRpc } from './cluster-rpc.js';
+import { ServerLocator } from './server-locator.js';
+
+/**
+ * Kernel services every agent has, loaded before the plugins so they can inject them:
+ * the state store and its FSM (replicated into by consensus on servers, empty on
+ * clients), and the RPC router that sends reads and writes where they must run.
+ */
+export function serverModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(StateStore).toConstantValue(new StateStore());
+    bind<Fsm>(Fsm)
+      .toDynamicValue((ctx) => new StateFsm(ctx.get(StateStore)))
+      .inSingletonScope();
+    bind(ServerLocator).toSelf().inSingletonScope();
+    bind(ClusterRpc).toSelf().inSingletonScope();
+    bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
+      name: 'server-rpc',
+      // In configure, before any plugin's start opens the server port.
+      configure() {
+        const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
+        if (!serverRpc) return;
+        const rpc = ctx.get(ClusterRpc);
+        serverRpc.setHandler((method, body) => rpc.handle(method, body));
+      },
+      start: () => ctx.get(ClusterRpc).start(),
+      stop: () => ctx.get(ClusterRpc).stop(),
+    }));
+  });
+}

@@ -1,0 +1,46 @@
+import type { ConfigurationData, ServerEntry, ServerId, Suffrage } from './messages.js';
+
+/** Helpers over a cluster configuration. Configurations are immutable values. */
+export const EMPTY_CONFIGURATION: ConfigurationData = { servers: [] };
+
+export function voterIds(c: ConfigurationData): ServerId[] {
+  return c.servers.filter((s) => s.suffrage === 'voter').map((s) => s.id);
+}
+
+export function isVoter(c: ConfigurationData, id: ServerId): boolean {
+  return c.servers.some((s) => s.id === id && s.suffrage === 'voter');
+}
+
+export function findServer(c: ConfigurationData, id: ServerId): ServerEntry | undefined {
+  return c.servers.find((s) => s.id === id);
+}
+
+export function quorumSize(c: ConfigurationData): number {
+  return Math.floor(voterIds(c).length / 2) + 1;
+}
+
+/** Adds the server, or changes its suffrage/address when already present. */
+export function withServer(c: ConfigurationData, server: Omit<ServerEntry, 'suffrage'>, suffrage: Suffrage): ConfigurationData {
+  const entry: ServerEntry = { id: server.id, node: server.node, address: server.address, suffrage };
+  const idx = c.servers.findIndex((s) => s.id === server.id);
+  if (idx < 0) return { servers: [...c.servers, entry] };
+  const servers = c.servers.slice();
+  servers[idx] = entry;
+  return { servers };
+}
+
+export function withoutServer(c: ConfigurationData, id: ServerId): ConfigurationData {
+  return { servers: c.servers.filter((s) => s.id !== id) };
+}
+
+/**
+ * The highest value that a quorum of voters has reached, given each voter's value
+ * (match index, last-contact time, acknowledged seq). Voters missing from `valueOf` count as -Infinity.
+ */
+export function quorumValue(c: ConfigurationData, valueOf: (id: ServerId) => number): number {
+  const values = voterIds(c)
+    .map(valueOf)
+    .sort((a, b) => b - a);
+  if (values.length === 0) return -Infinity;
+  return values[quorumSize(c) - 1]!;
+}

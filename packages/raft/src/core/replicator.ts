@@ -1,0 +1,307 @@
+import type { AppendResponse, ServerId, SnapshotResponse } from './messages.js';
+import type { RaftNode } from './raft-node.js';
+import { isVoter, quorumValue } from './configuration.js';
+import { PeerProgress } from './peer-progress.js';
+import { SeqTimes } from './seq-times.js';
+import { ReadBarriers } from './read-barriers.js';
+import { LeadershipTransfer } from './leadership-transfer.js';
+
+/**
+ * Leader-only state, created on election and discarded on step-down: per-follower
+ * progress, pipelined AppendEntries, heartbeats, InstallSnapshot transfers, the commit
+ * rule (a quorum's match index, counting only entries of the current term directly),
+ * check-quorum, the lease, ReadIndex and leadership transfer.
+ */
+export class Replicator {
+  readonly peers = new Map<ServerId, PeerProgress>();
+  /** Index of this term's first entry (the no-op); ReadIndex waits until it commits. */
+  readonly termStartIndex: number;
+  readonly reads: ReadBarriers;
+  readonly transfer: LeadershipTransfer;
+  private seq = 0;
+  private readonly sentTimes: SeqTimes;
+  private replicateScheduled = false;
+  private heartbeatScheduled = false;
+  private readonly cancelTimers: (() => void)[] = [];
+  private active = true;
+
+  constructor(private readonly n: RaftNode) {
+    this.termStartIndex = n.log.lastIndex() + 1;
+    this.sentTimes = new SeqTimes(n.cfg.heartbeatTimeoutMs * 2);
+    this.reads = new ReadBarriers(n, this);
+    this.transfer = new LeadershipTransfer(n, this);
+    this.syncPeers();
+    this.heartbeatLoop();
+    this.checkQuorumLoop();
+  }
+
+  stop(err: Error): void {
+    this.active = false;
+    for (const c of this.cancelTimers) c();
+    this.reads.failAll(err);
+    this.transfer.finish(err);
+  }
+
+  transferring(): boolean {
+    return this.transfer.inProgress();
+  }
+
+  transferError(): Error {
+    return this.transfer.busyError();
+  }
+
+  nextSeq(): number {
+    return this.seq + 1;
+  }
+
+  /** Add progress for servers new in the configuration. Removal waits for the change to commit. */
+  syncPeers(): void {
+    for (const s of this.n.config.servers) {
+      if (s.id !== this.n.id && !this.peers.has(s.id)) {
+        this.peers.set(s.id, new PeerProgress(this.n.log.lastIndex() + 1, this.n.clock.now()));
+      }
+    }
+  }
+
+  onConfigCommitted(): void {
+    const n = this.n;
+    if (n.configIndex > n.commitIndex) return;
+    for (const id of [...this.peers.keys()]) {
+      if (!n.config.servers.some((s) => s.id === id)) this.peers.delete(id);
+    }
+    if (!isVoter(n.config, n.id)) {
+      // Removed (or demoted): hand over by stepping down once the change is committed.
+      n.clock.setTimer(0, () => {
+        if (n.replicator === this) n.becomeFollower(n.term, undefined);
+      });
+    }
+  }
+
+  scheduleReplicate(): void {
+    if (this.replicateScheduled) return;
+    this.replicateScheduled = true;
+    // One microtask later, so every apply() of this tick rides in the same AppendEntries.
+    queueMicrotask(() => {
+      this.replicateScheduled = false;
+      if (!this.active) return;
+      for (const [id, p] of this.peers) this.replicate(id, p);
+      this.maybeCommit();
+    });
+  }
+
+  /** Send heartbeats to everyone soon (coalesced), e.g. to confirm leadership for reads. */
+  scheduleHeartbeat(): void {
+    if (this.heartbeatScheduled) return;
+    this.heartbeatScheduled = true;
+    queueMicrotask(() => {
+      this.heartbeatScheduled = false;
+      if (this.active) this.heartbeatAll();
+    });
+  }
+
+  private replicate(id: ServerId, p: PeerProgress): void {
+    if (p.snapshot) return;
+    const last = this.n.log.lastIndex();
+    if (p.probing) {
+      if (p.inflight.size === 0 && p.nextIndex <= last) this.sendAppend(id, p, false);
+      return;
+    }
+    while (p.inflight.size < this.n.cfg.maxInflight && p.nextIndex <= last && !p.snapshot) this.sendAppend(id, p, false);
+  }
+
+  private sendAppend(id: ServerId, p: PeerProgress, heartbeat: boolean): void {
+    const n = this.n;
+    const prev = heartbeat && !p.probing ? p.matchIndex : p.nextIndex - 1;
+    const prevTerm = n.log.termAt(prev);
+    if (prevTerm === undefined) return this.startSnapshot(id, p);
+    const entries = heartbeat ? [] : n.log.slice(prev + 1, prev + n.cfg.maxAppendEntries);
+    const seq = ++this.seq;
+    const now = n.clock.now();
+    this.sentTimes.record(seq, now);
+    if (entries.length > 0) {
+      p.inflight.set(seq, now);
+      if (!p.probing) p.nextIndex = entries[entries.length - 1]!.index + 1;
+    }
+    n.send(id, {
+      type: 'append',
+      from: n.id,
+      term: n.term,
+      prevLogIndex: prev,
+      prevLogTerm: prevTerm,
+      entries,
+      leaderCommit: n.commitIndex,
+      seq,
+    });
+  }
+
+  private heartbeatAll(): void {
+    const now = this.n.clock.now();
+    for (const [id, p] of this.peers) {
+      if (p.snapshot) {
+        if (now - p.snapshot.sentAt > this.n.cfg.heartbeatTimeoutMs / 2) void this.sendChunk(id, p);
+        continue;
+      }
+      if (p.probing) {
+        // Retransmit the probe: the previous one (or its reply) may have been lost.
+        p.inflight.clear();
+        this.sendAppend(id, p, false);
+      } else if (p.inflight.size > 0 && now - p.oldestInflight() > this.n.cfg.heartbeatTimeoutMs / 2) {
+        p.resetToProbe(p.matchIndex + 1, this.nextSeq());
+        this.sendAppend(id, p, false);
+      } else {
+        this.sendAppend(id, p, true);
+        this.replicate(id, p);
+      }
+    }
+  }
+
+  private heartbeatLoop(): void {
+    this.cancelTimers[0] = this.n.clock.setTimer(this.n.cfg.heartbeatIntervalMs, () => {
+      if (!this.active) return;
+      this.heartbeatAll();
+      this.heartbeatLoop();
+    });
+  }
+
+  /** Check-quorum: a leader that has not heard from a quorum within the heartbeat timeout steps down. */
+  private checkQuorumLoop(): void {
+    this.cancelTimers[1] = this.n.clock.setTimer(this.n.cfg.leaderLeaseTimeoutMs / 2, () => {
+      if (!this.active) return;
+      const n = this.n;
+      if (n.clock.now() - this.quorumContact() > n.cfg.heartbeatTimeoutMs) {
+        n.logger.warn('lost contact with a quorum; stepping down', { term: n.term });
+        n.becomeFollower(n.term, undefined);
+        return;
+      }
+      this.checkQuorumLoop();
+    });
+  }
+
+  /** The send time of the newest message a quorum of voters has acknowledged. */
+  quorumContact(): number {
+    const now = this.n.clock.now();
+    return quorumValue(this.n.config, (id) => (id === this.n.id ? now : (this.peers.get(id)?.contact ?? -Infinity)));
+  }
+
+  hasLease(): boolean {
+    if (!this.active || this.transfer.inProgress()) return false;
+    return this.n.clock.now() - this.quorumContact() < this.n.cfg.leaderLeaseTimeoutMs;
+  }
+
+  /** Highest seq acknowledged by a quorum of voters (the leader counts as all). */
+  quorumAckedSeq(): number {
+    return quorumValue(this.n.config, (id) => (id === this.n.id ? Infinity : (this.peers.get(id)?.ackedSeq ?? 0)));
+  }
+
+  handleAppendResponse(m: AppendResponse): void {
+    const p = this.peers.get(m.from);
+    if (!p || m.term !== this.n.term || !this.active) return;
+    this.credit(p, m.seq);
+    const wasInflight = p.inflight.delete(m.seq);
+    if (m.success) {
+      if (m.matchIndex > p.matchIndex) p.matchIndex = m.matchIndex;
+      if (p.nextIndex <= p.matchIndex) p.nextIndex = p.matchIndex + 1;
+      if (p.probing && (wasInflight || m.matchIndex >= p.nextIndex - 1)) {
+        p.probing = false;
+        p.inflight.clear();
+        p.nextIndex = p.matchIndex + 1;
+      }
+      this.maybeCommit();
+      this.transfer.check();
+    } else {
+      if (m.seq < p.resetSeq) return;
+      p.resetToProbe(Math.min(m.hintNextIndex, this.n.log.lastIndex() + 1), this.nextSeq());
+    }
+    this.reads.check();
+    this.replicate(m.from, p);
+  }
+
+  private credit(p: PeerProgress, seq: number): void {
+    const sentAt = this.sentTimes.timeOf(seq);
+    if (sentAt !== undefined && sentAt > p.contact) p.contact = sentAt;
+    if (seq > p.ackedSeq) p.ackedSeq = seq;
+  }
+
+  // ---- snapshots -------------------------------------------------------------------------
+
+  private startSnapshot(id: ServerId, p: PeerProgress): void {
+    const meta = this.n.snapshotStore.latest();
+    if (!meta) {
+      this.n.logger.error('follower needs compacted entries but no snapshot exists', { peer: id });
+      return;
+    }
+    p.snapshot = { meta, chunk: 0, seq: 0, sentAt: this.n.clock.now() };
+    p.inflight.clear();
+    void this.sendChunk(id, p);
+  }
+
+  private async sendChunk(id: ServerId, p: PeerProgress): Promise<void> {
+    const t = p.snapshot;
+    if (!t) return;
+    t.sentAt = this.n.clock.now();
+    const chunk = t.chunk;
+    const data = await this.n.snapshotStore.readChunk(t.meta, chunk);
+    if (!this.active || p.snapshot !== t || t.chunk !== chunk) return;
+    if (data === undefined) {
+      // Replaced by a newer snapshot meanwhile: start over with that one.
+      p.snapshot = undefined;
+      return this.startSnapshot(id, p);
+    }
+    const seq = ++this.seq;
+    this.sentTimes.record(seq, t.sentAt);
+    t.seq = seq;
+    const n = this.n;
+    n.send(id, {
+      type: 'snap',
+      from: n.id,
+      term: n.term,
+      lastIndex: t.meta.index,
+      lastTerm: t.meta.term,
+      config: t.meta.config,
+      chunk,
+      data,
+      done: chunk >= t.meta.chunks - 1,
+      seq,
+    });
+  }
+
+  handleSnapshotResponse(m: SnapshotResponse): void {
+    const p = this.peers.get(m.from);
+    if (!p || m.term !== this.n.term || !this.active) return;
+    this.credit(p, m.seq);
+    const t = p.snapshot;
+    if (!t || m.lastIndex !== t.meta.index) return;
+    if (m.success && m.chunk === -1) {
+      p.snapshot = undefined;
+      p.matchIndex = Math.max(p.matchIndex, t.meta.index);
+      p.resetToProbe(p.matchIndex + 1, this.nextSeq());
+      this.maybeCommit();
+      this.replicate(m.from, p);
+    } else if (m.success && m.chunk === t.chunk) {
+      t.chunk++;
+      void this.sendChunk(m.from, p);
+    } else if (!m.success && m.chunk === t.chunk) {
+      t.chunk = 0;
+      void this.sendChunk(m.from, p);
+    }
+    this.reads.check();
+  }
+
+  // ---- commit ----------------------------------------------------------------------------
+
+  maybeCommit(): void {
+    const n = this.n;
+    if (!this.active) return;
+    const match = quorumValue(n.config, (id) => (id === n.id ? n.durableIndex : (this.peers.get(id)?.matchIndex ?? 0)));
+    // Only an entry of the current term is committed by counting replicas (thesis §3.6.2).
+    if (match > n.commitIndex && n.log.termAt(match) === n.term) n.advanceCommit(match);
+  }
+
+  onLocalDurable(): void {
+    this.maybeCommit();
+  }
+
+  onApplied(): void {
+    this.reads.check();
+  }
+}

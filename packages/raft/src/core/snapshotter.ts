@@ -1,0 +1,53 @@
+import type { RaftNode } from './raft-node.js';
+
+/**
+ * Takes snapshots of the FSM and compacts the log behind them. Triggered every
+ * snapshotIntervalMs when snapshotThreshold entries were applied since the last one
+ * (Consul's raft_snapshot_interval/threshold), or on demand. One at a time.
+ */
+export class Snapshotter {
+  private running: Promise<boolean> | undefined;
+
+  constructor(private readonly n: RaftNode) {}
+
+  maybeSnapshot(): void {
+    const n = this.n;
+    if (n.lastApplied - n.log.snapshotIndex >= n.cfg.snapshotThreshold) void this.take().catch(() => {});
+  }
+
+  /** Snapshot at lastApplied now. Resolves true when a snapshot was written. */
+  take(): Promise<boolean> {
+    if (this.running) return this.running;
+    const p = this.run().finally(() => {
+      this.running = undefined;
+    });
+    this.running = p;
+    return p;
+  }
+
+  private async run(): Promise<boolean> {
+    const n = this.n;
+    if (n.stopped || n.restoring || n.lastApplied <= n.log.snapshotIndex) return false;
+    const index = n.lastApplied;
+    const term = n.log.termAt(index);
+    if (term === undefined) return false;
+    const config = n.appliedConfig;
+    // Point-in-time: taken synchronously at lastApplied; writing it out may overlap applies.
+    const snap = n.fsm.snapshot();
+    const sink = n.snapshotStore.create(index, term, config);
+    try {
+      for await (const chunk of snap.chunks()) await sink.write(chunk);
+    } catch (err) {
+      await sink.abort().catch(() => {});
+      n.logger.error('writing snapshot failed', { error: err });
+      return false;
+    } finally {
+      snap.release();
+    }
+    const meta = await sink.commit();
+    if (!meta || n.stopped) return false;
+    n.compactLog(index, term, config);
+    n.logger.info('snapshot complete', { index, term });
+    return true;
+  }
+}

@@ -1,0 +1,43 @@
+import { defineError } from '@proconsul/kernel';
+
+// Raft's own coded errors. RAFT_NOT_LEADER and RAFT_TIMEOUT live in the kernel
+// (NotLeader, ConsensusTimeout) because other packages branch on them.
+
+export const RaftConfigInvalid = defineError(
+  'RAFT_CONFIG_INVALID',
+  400,
+  (field: string, reason: string) => `raft config ${field}: ${reason}`,
+);
+export const RaftShutdown = defineError('RAFT_SHUTDOWN', 500, () => 'raft is shut down');
+export const LeadershipLost = defineError(
+  'RAFT_LEADERSHIP_LOST',
+  500,
+  () => 'leadership lost while the command was in flight; it may or may not have been committed',
+);
+export const LeadershipTransferInProgress = defineError(
+  'RAFT_TRANSFER_IN_PROGRESS',
+  500,
+  () => 'leadership transfer in progress',
+);
+export const ConfigChangeInProgress = defineError(
+  'RAFT_CONFIG_CHANGE_IN_PROGRESS',
+  500,
+  () => 'a configuration change is already in progress',
+);
+export const RaftAlreadyBootstrapped = defineError(
+  'RAFT_ALREADY_BOOTSTRAPPED',
+  409,
+  () => 'raft already has state; refusing to bootstrap again',
+);
+export const UnknownServer = defineError('RAFT_UNKNOWN_SERVER', 404, (id: string) => `server ${id} is not in the configuration`);
+export const RpcTimeout = defineError(
+  'RPC_TIMEOUT',
+  500,
+  (address: string, method: string, ms: number) => `rpc ${method} to ${address} timed out after ${ms}ms`,
+);
+export const RpcConnectFailed = defineError(
+  'RPC_CONNECT_FAILED',
+  500,
+  (address: string, reason: string) => `cannot reach ${address}: ${reason}`,
+);
+export const RpcNoHandler = defineError('RPC_NO_HANDLER', 500, () => 'this agent does not serve RPC (not a server)');

@@ -1,0 +1,46 @@
+import { DefaultConfig, scaleByMultiplier, validateConfig, type RaftConfig } from '../core/raft-config.js';
+import { RaftConfigInvalid } from '../errors.js';
+
+/** This plugin's entry `config` in plugins.json (snake_case like Consul's raft_* keys). */
+export interface RaftPluginConfig {
+  readonly snapshot_threshold?: number;
+  readonly trailing_logs?: number;
+  /** Duration string, e.g. "30s", "500ms", "2m". */
+  readonly snapshot_interval?: string;
+  readonly max_append_entries?: number;
+  readonly max_inflight?: number;
+}
+
+const defaults = DefaultConfig();
+
+export const raftConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    snapshot_threshold: { type: 'integer', minimum: 1, default: defaults.snapshotThreshold },
+    trailing_logs: { type: 'integer', minimum: 0, default: defaults.trailingLogs },
+    snapshot_interval: { type: 'string', pattern: '^[0-9]+(ms|s|m|h)$', default: '30s' },
+    max_append_entries: { type: 'integer', minimum: 1, maximum: 4096, default: defaults.maxAppendEntries },
+    max_inflight: { type: 'integer', minimum: 1, maximum: 4096, default: defaults.maxInflight },
+  },
+} as const;
+
+export function parseDurationMs(s: string): number {
+  const m = /^([0-9]+)(ms|s|m|h)$/.exec(s);
+  if (!m) throw RaftConfigInvalid('snapshot_interval', `"${s}" is not a duration like 30s`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
+
+/** Defaults, then Consul's raft_multiplier scaling of the timings, then the plugin's settings. */
+export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number): RaftConfig {
+  const scaled = scaleByMultiplier(DefaultConfig(), raftMultiplier);
+  return validateConfig({
+    ...scaled,
+    ...(plugin.snapshot_threshold !== undefined ? { snapshotThreshold: plugin.snapshot_threshold } : {}),
+    ...(plugin.trailing_logs !== undefined ? { trailingLogs: plugin.trailing_logs } : {}),
+    ...(plugin.snapshot_interval !== undefined ? { snapshotIntervalMs: parseDurationMs(plugin.snapshot_interval) } : {}),
+    ...(plugin.max_append_entries !== undefined ? { maxAppendEntries: plugin.max_append_entries } : {}),
+    ...(plugin.max_inflight !== undefined ? { maxInflight: plugin.max_inflight } : {}),
+  });
+}

@@ -1,0 +1,161 @@
+import { join as joinPath } from 'node:path';
+import { inject, injectable, optional } from 'inversify';
+import {
+  GossipEncryption,
+  type Lifecycle,
+  type Logger,
+  type Member,
+  type Membership,
+  type MembershipListener,
+  type MembershipQueryOptions,
+  type MembershipQueryResult,
+  type Pool,
+  type RuntimeConfig,
+} from '@proconsul/kernel';
+import { GossipNotStarted, PoolUnavailable } from '../errors.js';
+import { DefaultLANConfig, DefaultLocalConfig, DefaultWANConfig } from '../memberlist/config.js';
+import { RealScheduler, type TimerHandle } from '../memberlist/scheduler.js';
+import { Serf } from '../serf/serf.js';
+import { defaultSerfConfig } from '../serf/serf-config.js';
+import { UdpTcpTransport } from '../transport/udp-tcp-transport.js';
+import { advertiseAddress } from './advertise.js';
+import { consulTags } from './consul-tags.js';
+
+export const SerfPluginContext = Symbol.for('proconsul.serf.PluginContext');
+export interface SerfPluginContext {
+  readonly config: RuntimeConfig;
+  readonly logger: Logger;
+  /** 'local' uses memberlist's loopback timings (dev mode, tests). */
+  readonly profile: 'lan' | 'local';
+}
+
+/**
+ * The agent's gossip: a LAN pool always, a WAN pool on servers (members named node.dc).
+ * Also the Lifecycle that opens the sockets (start) and closes them (stop, no leave: the
+ * agent calls leave() first when it should leave gracefully).
+ */
+@injectable()
+export class SerfMembership implements Membership, Lifecycle {
+  readonly name = 'serf';
+  private lan: Serf | undefined;
+  private wan: Serf | undefined;
+  private readonly listeners = new Set<MembershipListener>();
+  private readonly retryTimers: TimerHandle[] = [];
+  private readonly scheduler = new RealScheduler();
+  private readonly log: Logger;
+
+  constructor(
+    @inject(SerfPluginContext) private readonly ctx: SerfPluginContext,
+    @inject(GossipEncryption) @optional() private readonly encryption?: GossipEncryption,
+  ) {
+    this.log = ctx.logger.named('serf');
+  }
+
+  async start(): Promise<void> {
+    const c = this.ctx.config;
+    const bind = c.bindAddr || '0.0.0.0';
+    const adv = advertiseAddress(bind, c.advertiseAddr);
+    if (c.ports.serfLan >= 0) this.lan = await this.createPool('lan', c.nodeName, bind, adv, c.ports.serfLan);
+    if (c.server && c.ports.serfWan >= 0)
+      this.wan = await this.createPool('wan', `${c.nodeName}.${c.datacenter}`, bind, c.advertiseAddrWan || adv, c.ports.serfWan);
+    if (c.startJoin.length > 0) await this.join(c.startJoin, 'lan');
+    this.retryJoin(c.retryJoin, 'lan');
+    if (this.wan) this.retryJoin(c.retryJoinWan, 'wan');
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.retryTimers) t.cancel();
+    await Promise.all([this.wan?.shutdown(), this.lan?.shutdown()]);
+  }
+
+  members(pool: Pool): readonly Member[] {
+    return this.pool(pool).members();
+  }
+
+  localMember(pool: Pool): Member {
+    return this.pool(pool).localMember();
+  }
+
+  async join(addresses: readonly string[], pool: Pool): Promise<number> {
+    const n = await this.pool(pool).join(addresses, true);
+    this.log.info('joined', { pool, contacted: n });
+    return n;
+  }
+
+  /** WAN first, then LAN, as Consul does: servers stop being WAN targets before LAN ones. */
+  async leave(): Promise<void> {
+    await this.wan?.leave();
+    await this.lan?.leave();
+    await this.stop();
+  }
+
+  async forceLeave(node: string, prune: boolean, pool: Pool): Promise<void> {
+    await this.pool(pool).forceLeave(node, prune);
+  }
+
+  /** Merged over the Consul tags, which cannot be removed this way (peers rely on them). */
+  async setTags(tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.pool('lan').setTags({ ...tags, ...consulTags(this.ctx.config, 'lan') });
+  }
+
+  async userEvent(name: string, payload: Uint8Array, coalesce: boolean): Promise<void> {
+    await this.pool('lan').userEvent(name, payload, coalesce);
+  }
+
+  async query(name: string, payload: Uint8Array, o: MembershipQueryOptions = {}): Promise<MembershipQueryResult> {
+    return this.pool('lan').query(name, payload, {
+      filters: { nodes: o.filterNodes, tags: o.filterTags },
+      requestAck: o.requestAck,
+      timeoutMs: o.timeoutMs,
+    });
+  }
+
+  subscribe(listener: MembershipListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private pool(p: Pool): Serf {
+    const s = p === 'lan' ? this.lan : this.wan;
+    if (!s) throw p === 'lan' && this.ctx.config.ports.serfLan >= 0 ? GossipNotStarted() : PoolUnavailable(p);
+    return s;
+  }
+
+  private async createPool(pool: Pool, name: string, bind: string, adv: string, port: number): Promise<Serf> {
+    const c = this.ctx.config;
+    const logger = this.log.named(pool);
+    const transport = await UdpTcpTransport.listen(bind, port, logger);
+    const id = { name, advertiseAddr: adv, advertisePort: transport.port };
+    const ml = pool === 'wan' ? DefaultWANConfig(id) : this.ctx.profile === 'local' ? DefaultLocalConfig(id) : DefaultLANConfig(id);
+    const snapshotPath = c.dataDir ? joinPath(c.dataDir, 'serf', pool === 'lan' ? 'local.snapshot' : 'remote.snapshot') : undefined;
+    const config = { ...defaultSerfConfig(ml, consulTags(c, pool)), snapshotPath, rejoinAfterLeave: c.rejoinAfterLeave };
+    const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: this.encryption });
+    serf.subscribe((e) => {
+      for (const l of this.listeners) l(e);
+    });
+    serf.start();
+    logger.info('gossip listening', { addr: `${bind}:${transport.port}`, advertise: `${adv}:${transport.port}`, encrypted: !!this.encryption });
+    return serf;
+  }
+
+  /** retry_join: keep trying every retry_interval until one join works or retry_max is hit. */
+  private retryJoin(addrs: readonly string[], pool: Pool): void {
+    if (addrs.length === 0) return;
+    const c = this.ctx.config;
+    let attempts = 0;
+    const attempt = async () => {
+      attempts++;
+      try {
+        await this.join(addrs, pool);
+      } catch (e) {
+        if (c.retryMax > 0 && attempts >= c.retryMax) {
+          this.log.error('retry join failed too many times; giving up', { pool, attempts, error: e });
+          return;
+        }
+        this.log.warn('join failed, retrying', { pool, in: `${c.retryIntervalMs}ms`, error: e });
+        this.retryTimers.push(this.scheduler.setTimeout(() => void attempt(), c.retryIntervalMs));
+      }
+    };
+    void attempt();
+  }
+}

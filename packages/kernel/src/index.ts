@@ -77,3 +77,5 @@ export * from './server/server-errors.js';
 export * from './server/server-module.js';
 export * from './server/session-timers.js';
 export * from './acl/allow-all-authorizer.js';
+export * from './extension-points/dns-data-source.js';
+export * from './dns/catalog-dns-source.js';

@@ -5,6 +5,8 @@ import { ServerRpc } from '../extension-points/server-rpc.js';
 import { StateFsm } from '../state/state-fsm.js';
 import { StateStore } from '../state/state-store.js';
 import { ClusterRpc } from './cluster-rpc.js';
+import { CatalogDnsSource } from '../dns/catalog-dns-source.js';
+import { DnsDataSource } from '../extension-points/dns-data-source.js';
 import { ServerLocator } from './server-locator.js';
 
 /**
@@ -20,6 +22,7 @@ export function serverModule(): ContainerModule {
       .inSingletonScope();
     bind(ServerLocator).toSelf().inSingletonScope();
     bind(ClusterRpc).toSelf().inSingletonScope();
+    bind<DnsDataSource>(DnsDataSource).to(CatalogDnsSource).inSingletonScope();
     bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
       name: 'server-rpc',
       // In configure, before any plugin's start opens the server port.

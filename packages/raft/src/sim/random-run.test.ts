@@ -3,7 +3,7 @@ import { randomRun } from './random-run.js';
 
 // CI sweep: seeds 1..SEEDS (override with RAFT_SIM_SEEDS / RAFT_SIM_SEED to replay one).
 const only = process.env['RAFT_SIM_SEED'];
-const SEEDS = Number(process.env['RAFT_SIM_SEEDS'] ?? 150);
+const SEEDS = Number(process.env['RAFT_SIM_SEEDS'] ?? 300);
 const seeds = only ? [Number(only)] : Array.from({ length: SEEDS }, (_, i) => i + 1);
 
 describe('raft deterministic simulation (random faults)', function () {

@@ -42,6 +42,8 @@ export async function randomRun(o: RandomRunOptions): Promise<RandomRunResult> {
       minDelayMs: 1,
       maxDelayMs: rng.pick([3, 10, 30]),
     },
+    // Slow disks widen the window in which a crash loses written-but-unsynced entries.
+    fsyncMs: rng.pick([[1, 4] as const, [5, 40] as const]),
     ...(o.logger ? { logger: o.logger } : {}),
   });
   const acked = new Map<string, string>();
@@ -58,6 +60,13 @@ export async function randomRun(o: RandomRunOptions): Promise<RandomRunResult> {
           () => {},
         );
       }
+    } else if (roll < 0.64) {
+      // Crash storm: a majority dies at once, right after a burst of writes, then returns.
+      const victims = [...c.live()].sort(() => rng.next() - 0.5).slice(0, Math.floor(size / 2) + 1);
+      await c.run(rng.int(1, 15));
+      for (const v of victims) c.crash(v.id);
+      await c.run(rng.int(50, 300));
+      for (const v of victims) c.restart(v.id);
     } else if (roll < 0.7) {
       const live = c.live();
       // Keep a majority alive most of the time so the run makes progress.

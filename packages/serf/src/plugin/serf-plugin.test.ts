@@ -44,7 +44,7 @@ describe('serf plugin on real sockets (127.0.0.0/8)', function () {
 
   it('three agents on 127.0.0.1/.2/.3 share one port, join, carry Consul tags, exchange a user event and leave', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const agents = [];
+    const agents: Awaited<ReturnType<typeof agent>>[] = [];
     for (const [i, addr] of ['127.0.0.1', '127.0.0.2', '127.0.0.3'].entries()) {
       const startJoin = i === 0 ? [] : [`127.0.0.1:${port}`];
       agents.push(await agent(runtimeConfig(`a${i + 1}`, addr, port, { startJoin, server: i === 0 })));

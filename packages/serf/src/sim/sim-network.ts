@@ -13,6 +13,8 @@ export interface SimStats {
   packetsSent: number;
   packetsDropped: number;
   streams: number;
+  /** Largest datagram sent, to check the UDP size budget. */
+  maxPacketSize: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface SimStats {
  * both ways) and crashed endpoints (silent). Endpoints are "addr:port" strings.
  */
 export class SimNetwork {
-  readonly stats: SimStats = { packetsSent: 0, packetsDropped: 0, streams: 0 };
+  readonly stats: SimStats = { packetsSent: 0, packetsDropped: 0, streams: 0, maxPacketSize: 0 };
   private readonly endpoints = new Map<string, SimTransport>();
   private readonly rng: Prng;
   private readonly group = new Map<string, number>();
@@ -91,6 +93,7 @@ export class SimNetwork {
   /** @internal */
   deliverPacket(from: SimTransport, addr: string, port: number, data: Uint8Array): void {
     this.stats.packetsSent++;
+    this.stats.maxPacketSize = Math.max(this.stats.maxPacketSize, data.length);
     const to = `${addr}:${port}`;
     if (this.rng.next() < this.loss || !this.reachable(from.key, to)) {
       this.stats.packetsDropped++;

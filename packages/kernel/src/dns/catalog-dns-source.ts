@@ -1,0 +1,91 @@
+import { isIP } from 'node:net';
+import { inject, injectable } from 'inversify';
+import { RuntimeConfig } from '../config/runtime-config.js';
+import type { DnsDataSource, DnsNode, DnsReadOptions, DnsServiceInstance } from '../extension-points/dns-data-source.js';
+import type { CheckServiceNode } from '../model/check.js';
+import type { Node } from '../model/node.js';
+import { ClusterRpc } from '../server/cluster-rpc.js';
+import { DEFAULT_QUERY, type QueryOptions } from '../server/query-options.js';
+
+/**
+ * DNS reads over the same RPC path as HTTP: stale by default (dns_config.allow_stale) so
+ * any server answers, re-asking the leader when this one is further behind than max_stale.
+ * Only the local datacenter is known until multi-datacenter exists.
+ */
+@injectable()
+export class CatalogDnsSource implements DnsDataSource {
+  constructor(
+    @inject(RuntimeConfig) private readonly config: RuntimeConfig,
+    @inject(ClusterRpc) private readonly rpc: ClusterRpc,
+  ) {}
+
+  datacenter(): string {
+    return this.config.datacenter;
+  }
+
+  knownDatacenters(): readonly string[] {
+    return [this.config.datacenter];
+  }
+
+  async node(name: string, dc: string, opts: DnsReadOptions): Promise<DnsNode | undefined> {
+    if (dc !== this.config.datacenter) return undefined;
+    return (await this.nodes(opts)).find((n) => n.Node.toLowerCase() === name.toLowerCase());
+  }
+
+  async serviceInstances(service: string, dc: string, tags: readonly string[], opts: DnsReadOptions): Promise<DnsServiceInstance[]> {
+    if (dc !== this.config.datacenter) return [];
+    const name = await this.serviceName(service, opts);
+    if (!name) return [];
+    const r = await this.rpc.read<CheckServiceNode[]>('Health.ServiceNodes', { service: name, tags: [...tags] }, this.query(opts));
+    return r.value.map(toInstance);
+  }
+
+  async nodesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsNode[]> {
+    if (dc !== this.config.datacenter) return [];
+    return (await this.nodes(opts)).filter((n) => sameIp(n.Address, ip) || Object.values(n.TaggedAddresses ?? {}).some((a) => sameIp(a, ip)));
+  }
+
+  async serviceInstancesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsServiceInstance[]> {
+    if (dc !== this.config.datacenter) return [];
+    const services = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts));
+    const out: DnsServiceInstance[] = [];
+    for (const name of Object.keys(services.value)) {
+      for (const inst of await this.serviceInstances(name, dc, [], opts)) if (sameIp(inst.service.Address, ip)) out.push(inst);
+    }
+    return out;
+  }
+
+  private async nodes(opts: DnsReadOptions): Promise<Node[]> {
+    return (await this.rpc.read<Node[]>('Catalog.ListNodes', {}, this.query(opts))).value;
+  }
+
+  /** Service names are case-insensitive in DNS; find the catalog's spelling. */
+  private async serviceName(service: string, opts: DnsReadOptions): Promise<string | undefined> {
+    const r = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts));
+    if (Object.hasOwn(r.value, service)) return service;
+    return Object.keys(r.value).find((n) => n.toLowerCase() === service);
+  }
+
+  private query(opts: DnsReadOptions): QueryOptions {
+    return { ...DEFAULT_QUERY, allowStale: opts.allowStale, maxStaleMs: opts.maxStaleMs };
+  }
+}
+
+function toInstance(e: CheckServiceNode): DnsServiceInstance {
+  return {
+    node: e.Node,
+    service: e.Service,
+    checks: e.Checks.map((c) => ({ Status: c.Status, ServiceID: c.ServiceID })),
+  };
+}
+
+function sameIp(a: string | undefined, b: string): boolean {
+  if (!a || !isIP(a)) return false;
+  return normalise(a) === normalise(b);
+}
+
+function normalise(ip: string): string {
+  if (isIP(ip) === 4) return ip;
+  // Expand and re-compress through URL parsing, which canonicalises IPv6 text.
+  return new URL(`http://[${ip}]/`).hostname.slice(1, -1).toLowerCase();
+}

@@ -13,7 +13,13 @@ export * from './errors.js';
  * data_dir (serf/keyring); otherwise binds nothing and gossip stays plain.
  */
 const plugin: ProconsulPlugin = {
-  manifest: { name: 'gossip-keyring', version: '0.1.0', provides: ['gossip-encryption'], requires: [], configSchema: { type: 'object' } },
+  manifest: {
+    name: 'gossip-keyring',
+    version: '0.1.0',
+    provides: ['gossip-encryption'],
+    requires: [],
+    configSchema: { type: 'object' },
+  },
   createModule: (_config, { config, logger }) =>
     new ContainerModule(({ bind }) => {
       const file = config.dataDir ? join(config.dataDir, 'serf', 'keyring') : undefined;
@@ -23,7 +29,9 @@ const plugin: ProconsulPlugin = {
         return;
       }
       if (config.encrypt && file && ring.listKeys().primary !== config.encrypt)
-        logger.named('keyring').warn('keyring file exists in data_dir; ignoring the encrypt key from the configuration', { file });
+        logger
+          .named('keyring')
+          .warn('keyring file exists in data_dir; ignoring the encrypt key from the configuration', { file });
       bind<GossipEncryption>(GossipEncryption).toConstantValue(ring);
     }),
 };

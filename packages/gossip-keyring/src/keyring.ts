@@ -40,7 +40,8 @@ export class GossipKeyring implements GossipEncryption {
         } catch (e) {
           throw KeyringFileInvalid(file, (e as Error).message);
         }
-        if (typeof v.primary !== 'string' || !Array.isArray(v.keys)) throw KeyringFileInvalid(file, 'expected {"primary": string, "keys": string[]}');
+        if (typeof v.primary !== 'string' || !Array.isArray(v.keys))
+          throw KeyringFileInvalid(file, 'expected {"primary": string, "keys": string[]}');
         return new GossipKeyring(v.primary, v.keys.map(String), file);
       }
     }

@@ -27,5 +27,9 @@ export const QueryTooLarge = defineError(
   400,
   (size: number, limit: number) => `query exceeds limit of ${limit} bytes (${size})`,
 );
-export const PoolUnavailable = defineError('GOSSIP_POOL_UNAVAILABLE', 400, (pool: string) => `no ${pool} gossip pool on this agent`);
+export const PoolUnavailable = defineError(
+  'GOSSIP_POOL_UNAVAILABLE',
+  400,
+  (pool: string) => `no ${pool} gossip pool on this agent`,
+);
 export const GossipNotStarted = defineError('GOSSIP_NOT_STARTED', 500, () => 'gossip has not been started');

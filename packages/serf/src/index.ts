@@ -3,7 +3,13 @@ import { Lifecycle, Membership, type ProconsulPlugin } from '@proconsul/kernel';
 import { SerfMembership, SerfPluginContext } from './plugin/serf-membership.js';
 
 export { Memberlist } from './memberlist/memberlist.js';
-export { DefaultLANConfig, DefaultWANConfig, DefaultLocalConfig, validateMemberlistConfig, type MemberlistConfig } from './memberlist/config.js';
+export {
+  DefaultLANConfig,
+  DefaultWANConfig,
+  DefaultLocalConfig,
+  validateMemberlistConfig,
+  type MemberlistConfig,
+} from './memberlist/config.js';
 export { RealScheduler, type Scheduler } from './memberlist/scheduler.js';
 export type { Transport } from './memberlist/transport.js';
 export { Serf } from './serf/serf.js';

@@ -1,4 +1,7 @@
-import { BadRequest, pascalKeys, type CheckInput, type CheckStatus, type ServiceInput } from '@proconsul/kernel';
+import { BadRequest, canonicalKeys, type CheckInput, type CheckStatus, type ServiceInput } from '@proconsul/kernel';
+
+const SERVICE_KEYS = ['ID', 'Service', 'Name', 'Kind', 'Tags', 'Address', 'TaggedAddresses', 'Meta', 'Port', 'Weights', 'EnableTagOverride', 'Check', 'Checks', 'ModifyIndex'];
+const CHECK_KEYS = ['Node', 'CheckID', 'Name', 'Status', 'Notes', 'Output', 'ServiceID', 'Type', 'Definition', 'ModifyIndex'];
 
 const STATUSES = new Set(['passing', 'warning', 'critical']);
 
@@ -7,7 +10,7 @@ const STATUSES = new Set(['passing', 'warning', 'critical']);
  * names the service `Name`, the catalog API `Service`; both are accepted.
  */
 export function normaliseServiceInput(raw: Record<string, unknown>): ServiceInput {
-  const s = pascalKeys(raw);
+  const s = canonicalKeys(raw, SERVICE_KEYS);
   const name = str(s['Service']) || str(s['Name']);
   if (!name) throw BadRequest('Missing service name');
   const port = s['Port'];
@@ -38,7 +41,7 @@ export function normaliseServiceInput(raw: Record<string, unknown>): ServiceInpu
 
 /** A catalog check (no runner: status as given). */
 export function normaliseCheckInput(raw: Record<string, unknown>): CheckInput {
-  const c = pascalKeys(raw);
+  const c = canonicalKeys(raw, CHECK_KEYS);
   const name = str(c['Name']);
   if (!name) throw BadRequest('Missing check name');
   const status = str(c['Status']) || 'critical';

@@ -2,7 +2,7 @@ import {
   BadRequest,
   decodeJsonBody,
   parseDuration,
-  pascalKeys,
+  canonicalKeys,
   type HttpEndpoint,
   type Session,
   type SessionInput,
@@ -11,6 +11,7 @@ import { authorize, checkDatacenter, param, read, reply, require, route, type En
 
 const MIN_TTL_MS = 10_000; // Consul's session TTL bounds
 const MAX_TTL_MS = 86_400_000;
+const SESSION_KEYS = ['ID', 'Name', 'Node', 'LockDelay', 'Behavior', 'TTL', 'NodeChecks', 'ServiceChecks', 'Checks'];
 const LOCK_DELAY_SECONDS_THRESHOLD = 1000; // Consul reads small numeric LockDelay values as seconds
 
 /** `/v1/session/*`. */
@@ -18,7 +19,7 @@ export function sessionEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   return [
     route('PUT', '/v1/session/create', async (req) => {
       checkDatacenter(req, deps.config);
-      const raw = pascalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }, {}));
+      const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }, {}), SESSION_KEYS);
       const input = toSessionInput(raw, deps.config.nodeName);
       require(await authorize(deps, req), 'session', input.Node, 'write');
       const r = await deps.rpc.write({ v: 1, type: 'session-create', Session: input, now: 0 });
@@ -101,7 +102,7 @@ function toSessionInput(raw: Record<string, unknown>, localNode: string): Sessio
   }
   if (Array.isArray(raw['ServiceChecks'])) {
     out.ServiceChecks = (raw['ServiceChecks'] as Record<string, unknown>[]).map((c) => {
-      const p = pascalKeys(c);
+      const p = canonicalKeys(c, ['ID', 'Namespace']);
       return { ID: String(p['ID'] ?? ''), Namespace: String(p['Namespace'] ?? '') };
     });
   }

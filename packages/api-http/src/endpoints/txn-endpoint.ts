@@ -1,4 +1,4 @@
-import { BadRequest, defineError, pascalKeys, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
+import { BadRequest, canonicalKeys, defineError, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 
@@ -33,11 +33,11 @@ export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
 
 function toOp(raw: unknown, i: number): TxnOp {
   if (!raw || typeof raw !== 'object') throw BadRequest(`Operation ${i} is not an object`);
-  const op = pascalKeys(raw as Record<string, unknown>);
+  const op = canonicalKeys(raw as Record<string, unknown>, ['KV', 'Node', 'Service', 'Check', 'Session']);
   const kinds = ['KV', 'Node', 'Service', 'Check', 'Session'].filter((k) => op[k] !== undefined && op[k] !== null);
-  const kvRaw = op['KV'] ?? op['Kv'];
+  const kvRaw = op['KV'];
   if (kvRaw) {
-    const kv = pascalKeys(kvRaw as Record<string, unknown>);
+    const kv = canonicalKeys(kvRaw as Record<string, unknown>, ['Verb', 'Key', 'Value', 'Flags', 'Index', 'Session']);
     if (typeof kv['Verb'] !== 'string' || typeof kv['Key'] !== 'string') throw BadRequest(`Operation ${i}: KV needs Verb and Key`);
     const value = kv['Value'];
     if (value !== undefined && value !== null && typeof value !== 'string') throw BadRequest(`Operation ${i}: KV Value must be base64`);
@@ -53,12 +53,12 @@ function toOp(raw: unknown, i: number): TxnOp {
     };
   }
   if (kinds.length !== 1) throw BadRequest(`Operation ${i} must have exactly one of KV, Node, Service, Check, Session`);
-  const body = pascalKeys(op[kinds[0]!] as Record<string, unknown>);
+  const body = canonicalKeys(op[kinds[0]!] as Record<string, unknown>, ['Verb', 'Node', 'Service', 'Check', 'Session']);
   const verb = body['Verb'] as never;
   if (typeof verb !== 'string') throw BadRequest(`Operation ${i}: missing Verb`);
   switch (kinds[0]) {
     case 'Node':
-      return { Node: { Verb: verb, Node: pascalKeys(body['Node'] as Record<string, unknown>) as never } };
+      return { Node: { Verb: verb, Node: canonicalKeys(body['Node'] as Record<string, unknown>, ['ID', 'Node', 'Address', 'Datacenter', 'TaggedAddresses', 'Meta', 'ModifyIndex']) as never } };
     case 'Service': {
       const svc = body['Service'] as Record<string, unknown>;
       return { Service: { Verb: verb, Node: String(body['Node'] ?? ''), Service: { ...normaliseServiceInput(svc), ...modifyIndex(svc) } } };
@@ -69,11 +69,11 @@ function toOp(raw: unknown, i: number): TxnOp {
       return { Check: { Verb: verb, Check: { ...input, Node: input.Node ?? '', ...modifyIndex(chk) } } };
     }
     default:
-      return { Session: { Verb: verb, Session: { ID: String(pascalKeys(body['Session'] as Record<string, unknown>)['ID'] ?? '') } } };
+      return { Session: { Verb: verb, Session: { ID: String(canonicalKeys(body['Session'] as Record<string, unknown>, ['ID'])['ID'] ?? '') } } };
   }
 }
 
 function modifyIndex(raw: Record<string, unknown>): { ModifyIndex?: number } {
-  const v = pascalKeys(raw)['ModifyIndex'];
+  const v = canonicalKeys(raw, ['ModifyIndex'])['ModifyIndex'];
   return v === undefined ? {} : { ModifyIndex: Number(v) };
 }

@@ -88,8 +88,16 @@ export function validateMemberlistConfig(c: MemberlistConfig): MemberlistConfig 
   if (!Number.isInteger(c.advertisePort) || c.advertisePort < 0 || c.advertisePort > 65535)
     throw GossipConfigInvalid('advertisePort', `must be a port number, got ${c.advertisePort}`);
   const positive: (keyof Tunables)[] = [
-    'tcpTimeoutMs', 'retransmitMult', 'suspicionMult', 'suspicionMaxTimeoutMult', 'pushPullIntervalMs',
-    'probeTimeoutMs', 'probeIntervalMs', 'awarenessMaxMultiplier', 'gossipIntervalMs', 'gossipNodes',
+    'tcpTimeoutMs',
+    'retransmitMult',
+    'suspicionMult',
+    'suspicionMaxTimeoutMult',
+    'pushPullIntervalMs',
+    'probeTimeoutMs',
+    'probeIntervalMs',
+    'awarenessMaxMultiplier',
+    'gossipIntervalMs',
+    'gossipNodes',
   ];
   for (const k of positive) {
     const v = c[k] as number;

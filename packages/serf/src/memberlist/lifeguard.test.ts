@@ -53,11 +53,32 @@ describe('lifeguard pieces', () => {
 
   it('defaults match memberlist and validate', () => {
     const lan = validateMemberlistConfig(DefaultLANConfig(id));
-    expect([lan.probeIntervalMs, lan.probeTimeoutMs, lan.suspicionMult, lan.suspicionMaxTimeoutMult, lan.retransmitMult, lan.gossipIntervalMs, lan.gossipNodes, lan.pushPullIntervalMs, lan.awarenessMaxMultiplier, lan.udpBufferSize, lan.indirectChecks]).to.deep.equal([1000, 500, 4, 6, 4, 200, 3, 30000, 8, 1400, 3]);
+    expect([
+      lan.probeIntervalMs,
+      lan.probeTimeoutMs,
+      lan.suspicionMult,
+      lan.suspicionMaxTimeoutMult,
+      lan.retransmitMult,
+      lan.gossipIntervalMs,
+      lan.gossipNodes,
+      lan.pushPullIntervalMs,
+      lan.awarenessMaxMultiplier,
+      lan.udpBufferSize,
+      lan.indirectChecks,
+    ]).to.deep.equal([1000, 500, 4, 6, 4, 200, 3, 30000, 8, 1400, 3]);
     const wan = validateMemberlistConfig(DefaultWANConfig(id));
-    expect([wan.probeIntervalMs, wan.probeTimeoutMs, wan.suspicionMult, wan.gossipNodes, wan.gossipIntervalMs, wan.pushPullIntervalMs]).to.deep.equal([5000, 3000, 6, 4, 500, 60000]);
+    expect([
+      wan.probeIntervalMs,
+      wan.probeTimeoutMs,
+      wan.suspicionMult,
+      wan.gossipNodes,
+      wan.gossipIntervalMs,
+      wan.pushPullIntervalMs,
+    ]).to.deep.equal([5000, 3000, 6, 4, 500, 60000]);
     const local = validateMemberlistConfig(DefaultLocalConfig(id));
-    expect([local.probeTimeoutMs, local.indirectChecks, local.suspicionMult, local.gossipIntervalMs]).to.deep.equal([200, 1, 3, 100]);
+    expect([local.probeTimeoutMs, local.indirectChecks, local.suspicionMult, local.gossipIntervalMs]).to.deep.equal([
+      200, 1, 3, 100,
+    ]);
     expect(() => validateMemberlistConfig({ ...lan, probeTimeoutMs: 2000 })).to.throw(/probeTimeoutMs/);
     expect(() => validateMemberlistConfig({ ...lan, name: '' })).to.throw(/name/);
   });

@@ -30,7 +30,8 @@ describe('memberlist (deterministic simulation)', () => {
     // Suspicion min timeout is 4 × log10(8)… ≥ 4s; max 6× that: detection lies in between (+ probe time).
     const took = c.scheduler.now() - t0;
     expect(took).to.be.greaterThan(4_000).and.lessThan(40_000);
-    for (const m of others) expect(m.delegate.events.some((e) => e.type === 'leave' && e.node === victim.name && e.state === 'dead')).to.equal(true);
+    for (const m of others)
+      expect(m.delegate.events.some((e) => e.type === 'leave' && e.node === victim.name && e.state === 'dead')).to.equal(true);
     await c.shutdown();
   });
 
@@ -42,7 +43,9 @@ describe('memberlist (deterministic simulation)', () => {
     const before = target.ml.node(target.name)!.incarnation;
     // Member 1 wrongly accuses member 2 by sending the suspicion to member 3.
     const accuser = c.members[1]!;
-    accuser.ml.sendMsgs(c.members[3]!.ml.config.advertiseAddr, 7946, [{ t: 'suspect', inc: before, node: target.name, from: accuser.name }]);
+    accuser.ml.sendMsgs(c.members[3]!.ml.config.advertiseAddr, 7946, [
+      { t: 'suspect', inc: before, node: target.name, from: accuser.name },
+    ]);
     await c.scheduler.runFor(20_000);
     expect(target.ml.node(target.name)!.incarnation).to.be.greaterThan(before);
     for (const m of c.members) expect(m.ml.node(target.name)!.state).to.equal('alive');

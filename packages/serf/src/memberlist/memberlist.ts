@@ -78,9 +78,19 @@ export class Memberlist implements ProbeHost {
     this.running = true;
     this.incarnation++;
     this.aliveNode(this.selfAlive(), true);
-    this.every(() => this.awareness.scaleTimeout(this.config.probeIntervalMs), () => this.probeTick(), true);
-    this.every(() => this.config.gossipIntervalMs, () => this.gossip());
-    this.every(() => pushPullScale(this.config.pushPullIntervalMs, this.nodes.length), () => this.periodicPushPull());
+    this.every(
+      () => this.awareness.scaleTimeout(this.config.probeIntervalMs),
+      () => this.probeTick(),
+      true,
+    );
+    this.every(
+      () => this.config.gossipIntervalMs,
+      () => this.gossip(),
+    );
+    this.every(
+      () => pushPullScale(this.config.pushPullIntervalMs, this.nodes.length),
+      () => this.periodicPushPull(),
+    );
   }
 
   /** Members not known dead or left, including ourselves. */
@@ -392,7 +402,8 @@ export class Memberlist implements ProbeHost {
       return reason;
     }
     for (const n of m.nodes) {
-      if (n.state === 'alive') this.aliveNode({ t: 'alive', inc: n.inc, node: n.name, addr: n.addr, port: n.port, meta: n.meta, vsn: n.vsn }, false);
+      if (n.state === 'alive')
+        this.aliveNode({ t: 'alive', inc: n.inc, node: n.name, addr: n.addr, port: n.port, meta: n.meta, vsn: n.vsn }, false);
       else if (n.state === 'left') this.deadNode({ t: 'dead', inc: n.inc, node: n.name, from: n.name });
       // A remote "dead" is only our suspicion: the member gets its chance to refute.
       else this.suspectNode({ t: 'suspect', inc: n.inc, node: n.name, from: this.name });
@@ -406,7 +417,15 @@ export class Memberlist implements ProbeHost {
   private selfAlive(): Extract<Msg, { t: 'alive' }> {
     const meta = this.delegate?.nodeMeta(META_MAX_SIZE) ?? new Uint8Array(0);
     const c = this.config;
-    return { t: 'alive', inc: this.incarnation, node: c.name, addr: c.advertiseAddr, port: c.advertisePort, meta, vsn: [...c.protocolVersion, ...c.delegateVersion] };
+    return {
+      t: 'alive',
+      inc: this.incarnation,
+      node: c.name,
+      addr: c.advertiseAddr,
+      port: c.advertisePort,
+      meta,
+      vsn: [...c.protocolVersion, ...c.delegateVersion],
+    };
   }
 
   private aliveNode(a: Extract<Msg, { t: 'alive' }>, bootstrap: boolean): void {
@@ -415,7 +434,16 @@ export class Memberlist implements ProbeHost {
     let st = this.nodeMap.get(a.node);
     let addrChanged = false;
     if (!st) {
-      const candidate: NodeState = { name: a.node, addr: a.addr, port: a.port, meta: a.meta, incarnation: 0, state: 'dead', stateChange: this.scheduler.now(), vsn: a.vsn ?? [] };
+      const candidate: NodeState = {
+        name: a.node,
+        addr: a.addr,
+        port: a.port,
+        meta: a.meta,
+        incarnation: 0,
+        state: 'dead',
+        stateChange: this.scheduler.now(),
+        vsn: a.vsn ?? [],
+      };
       if (!isLocal) {
         const reason = this.delegate?.notifyAlive?.(cloneNode({ ...candidate, incarnation: a.inc, state: 'alive' }));
         if (reason) {
@@ -431,7 +459,12 @@ export class Memberlist implements ProbeHost {
     } else if (st.addr !== a.addr || st.port !== a.port) {
       if (st.state === 'alive' || st.state === 'suspect') {
         if (!isLocal) {
-          this.logger.error('conflicting address for member', { node: a.node, mine: `${st.addr}:${st.port}`, theirs: `${a.addr}:${a.port}`, state: st.state });
+          this.logger.error('conflicting address for member', {
+            node: a.node,
+            mine: `${st.addr}:${st.port}`,
+            theirs: `${a.addr}:${a.port}`,
+            state: st.state,
+          });
           return;
         }
       } else addrChanged = true;
@@ -442,7 +475,11 @@ export class Memberlist implements ProbeHost {
     this.suspicions.delete(a.node);
 
     if (isLocal && !bootstrap) {
-      const same = a.inc === this.incarnation && a.addr === st.addr && a.port === st.port && Buffer.compare(Buffer.from(a.meta), Buffer.from(st.meta)) === 0;
+      const same =
+        a.inc === this.incarnation &&
+        a.addr === st.addr &&
+        a.port === st.port &&
+        Buffer.compare(Buffer.from(a.meta), Buffer.from(st.meta)) === 0;
       if (!same) this.refute(st, a.inc);
       return;
     }
@@ -519,4 +556,3 @@ export class Memberlist implements ProbeHost {
     this.delegate?.notifyLeave(cloneNode(st));
   }
 }
-

@@ -6,7 +6,17 @@ import { Packr } from 'msgpackr';
  */
 export type Msg =
   | { t: 'ping'; seq: number; node: string; from: string; addr: string; port: number }
-  | { t: 'ping-req'; seq: number; target: string; taddr: string; tport: number; nack: boolean; from: string; addr: string; port: number }
+  | {
+      t: 'ping-req';
+      seq: number;
+      target: string;
+      taddr: string;
+      tport: number;
+      nack: boolean;
+      from: string;
+      addr: string;
+      port: number;
+    }
   | { t: 'ack'; seq: number }
   | { t: 'nack'; seq: number }
   | { t: 'suspect'; inc: number; node: string; from: string }

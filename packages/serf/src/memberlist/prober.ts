@@ -62,7 +62,17 @@ export async function probeNode(h: ProbeHost, node: NodeState): Promise<void> {
     const relays = h.randomNodes(c.indirectChecks, (n) => n.name === c.name || n.name === node.name || n.state !== 'alive');
     for (const r of relays) {
       h.sendMsgs(r.addr, r.port, [
-        { t: 'ping-req', seq, target: node.name, taddr: node.addr, tport: node.port, nack: true, from: c.name, addr: c.advertiseAddr, port: c.advertisePort },
+        {
+          t: 'ping-req',
+          seq,
+          target: node.name,
+          taddr: node.addr,
+          tport: node.port,
+          nack: true,
+          from: c.name,
+          addr: c.advertiseAddr,
+          port: c.advertisePort,
+        },
       ]);
     }
     let tcpOk = false;
@@ -110,7 +120,9 @@ export function relayIndirectPing(h: ProbeHost, req: Extract<Msg, { t: 'ping-req
     },
     () => {},
   );
-  h.sendMsgs(req.taddr, req.tport, [{ t: 'ping', seq, node: req.target, from: c.name, addr: c.advertiseAddr, port: c.advertisePort }]);
+  h.sendMsgs(req.taddr, req.tport, [
+    { t: 'ping', seq, node: req.target, from: c.name, addr: c.advertiseAddr, port: c.advertisePort },
+  ]);
   s.setTimeout(() => {
     if (!done && req.nack) h.sendMsgs(req.addr, req.port, [{ t: 'nack', seq: req.seq }]);
   }, c.probeTimeoutMs);

@@ -126,15 +126,22 @@ export class SerfMembership implements Membership, Lifecycle {
     const logger = this.log.named(pool);
     const transport = await UdpTcpTransport.listen(bind, port, logger);
     const id = { name, advertiseAddr: adv, advertisePort: transport.port };
-    const ml = pool === 'wan' ? DefaultWANConfig(id) : this.ctx.profile === 'local' ? DefaultLocalConfig(id) : DefaultLANConfig(id);
-    const snapshotPath = c.dataDir ? joinPath(c.dataDir, 'serf', pool === 'lan' ? 'local.snapshot' : 'remote.snapshot') : undefined;
+    const ml =
+      pool === 'wan' ? DefaultWANConfig(id) : this.ctx.profile === 'local' ? DefaultLocalConfig(id) : DefaultLANConfig(id);
+    const snapshotPath = c.dataDir
+      ? joinPath(c.dataDir, 'serf', pool === 'lan' ? 'local.snapshot' : 'remote.snapshot')
+      : undefined;
     const config = { ...defaultSerfConfig(ml, consulTags(c, pool)), snapshotPath, rejoinAfterLeave: c.rejoinAfterLeave };
     const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: this.encryption });
     serf.subscribe((e) => {
       for (const l of this.listeners) l(e);
     });
     serf.start();
-    logger.info('gossip listening', { addr: `${bind}:${transport.port}`, advertise: `${adv}:${transport.port}`, encrypted: !!this.encryption });
+    logger.info('gossip listening', {
+      addr: `${bind}:${transport.port}`,
+      advertise: `${adv}:${transport.port}`,
+      encrypted: !!this.encryption,
+    });
     return serf;
   }
 

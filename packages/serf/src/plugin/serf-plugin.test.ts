@@ -1,21 +1,39 @@
 import { expect } from 'chai';
 import { Container } from 'inversify';
 import { GossipEncryption, Lifecycle, Membership, NullLogger, type MembershipEvent, type RuntimeConfig } from '@proconsul/kernel';
-import { GossipKeyring, generateKey } from '@proconsul/gossip-keyring';
+import { TestEncryption } from '../sim/test-encryption.js';
 import plugin from '../index.js';
 
 function runtimeConfig(name: string, addr: string, port: number, over: Partial<RuntimeConfig> = {}): RuntimeConfig {
   const c = {
-    dev: false, datacenter: 'dc1', nodeName: name, nodeId: `00000000-0000-0000-0000-00000000000${name.slice(-1)}`,
-    bindAddr: addr, advertiseAddr: '', advertiseAddrWan: '', server: false, bootstrap: false, bootstrapExpect: 0,
-    dataDir: '', ports: { http: -1, https: -1, dns: -1, serfLan: port, serfWan: -1, server: 8300, grpc: -1 },
-    encrypt: '', retryJoin: [], retryJoinWan: [], startJoin: [], retryIntervalMs: 200, retryMax: 0, rejoinAfterLeave: false,
+    dev: false,
+    datacenter: 'dc1',
+    nodeName: name,
+    nodeId: `00000000-0000-0000-0000-00000000000${name.slice(-1)}`,
+    bindAddr: addr,
+    advertiseAddr: '',
+    advertiseAddrWan: '',
+    server: false,
+    bootstrap: false,
+    bootstrapExpect: 0,
+    dataDir: '',
+    ports: { http: -1, https: -1, dns: -1, serfLan: port, serfWan: -1, server: 8300, grpc: -1 },
+    encrypt: '',
+    retryJoin: [],
+    retryJoinWan: [],
+    startJoin: [],
+    retryIntervalMs: 200,
+    retryMax: 0,
+    rejoinAfterLeave: false,
     ...over,
   };
   return c as unknown as RuntimeConfig;
 }
 
-async function agent(cfg: RuntimeConfig, enc?: GossipEncryption): Promise<{ m: Membership; life: Lifecycle; events: MembershipEvent[] }> {
+async function agent(
+  cfg: RuntimeConfig,
+  enc?: GossipEncryption,
+): Promise<{ m: Membership; life: Lifecycle; events: MembershipEvent[] }> {
   const container = new Container();
   if (enc) container.bind<GossipEncryption>(GossipEncryption).toConstantValue(enc);
   container.load(plugin.createModule({ profile: 'local' }, { config: cfg, logger: new NullLogger() }));
@@ -37,7 +55,12 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
   return cond();
 }
 
-const alive = (m: Membership) => m.members('lan').filter((x) => x.status === 'alive').map((x) => x.name).sort();
+const alive = (m: Membership) =>
+  m
+    .members('lan')
+    .filter((x) => x.status === 'alive')
+    .map((x) => x.name)
+    .sort();
 
 describe('serf plugin on real sockets (127.0.0.0/8)', function () {
   this.timeout(20_000);
@@ -54,25 +77,37 @@ describe('serf plugin on real sockets (127.0.0.0/8)', function () {
       const server = agents[2]!.m.members('lan').find((x) => x.name === 'a1')!;
       expect(server.addr).to.equal('127.0.0.1');
       expect(server.port).to.equal(port);
-      expect(server.tags).to.deep.include({ role: 'consul', dc: 'dc1', port: '8300', id: '00000000-0000-0000-0000-000000000001' });
+      expect(server.tags).to.deep.include({
+        role: 'consul',
+        dc: 'dc1',
+        port: '8300',
+        id: '00000000-0000-0000-0000-000000000001',
+      });
       expect(agents[0]!.m.members('lan').find((x) => x.name === 'a3')!.tags['role']).to.equal('node');
 
       await agents[1]!.m.userEvent('deploy', Buffer.from('v2'), false);
-      expect(await until(() => agents.every((a) => a.events.some((e) => e.type === 'user' && e.name === 'deploy')), 5_000)).to.equal(true);
+      expect(
+        await until(() => agents.every((a) => a.events.some((e) => e.type === 'user' && e.name === 'deploy')), 5_000),
+      ).to.equal(true);
 
       await agents[2]!.m.leave();
-      expect(await until(() => agents.slice(0, 2).every((a) => a.m.members('lan').find((x) => x.name === 'a3')?.status === 'left'), 5_000)).to.equal(true);
+      expect(
+        await until(
+          () => agents.slice(0, 2).every((a) => a.m.members('lan').find((x) => x.name === 'a3')?.status === 'left'),
+          5_000,
+        ),
+      ).to.equal(true);
     } finally {
       for (const a of agents) await a.life.stop!();
     }
   });
 
   it('an agent with the wrong gossip key cannot join', async () => {
-    const key = generateKey();
-    const a = await agent(runtimeConfig('k1', '127.0.0.1', 0), new GossipKeyring(key));
+    const key = TestEncryption.newKey();
+    const a = await agent(runtimeConfig('k1', '127.0.0.1', 0), new TestEncryption(key));
     const port = a.m.localMember('lan').port;
-    const b = await agent(runtimeConfig('k2', '127.0.0.2', 0), new GossipKeyring(key));
-    const bad = await agent(runtimeConfig('k3', '127.0.0.3', 0), new GossipKeyring(generateKey()));
+    const b = await agent(runtimeConfig('k2', '127.0.0.2', 0), new TestEncryption(key));
+    const bad = await agent(runtimeConfig('k3', '127.0.0.3', 0), new TestEncryption(TestEncryption.newKey()));
     try {
       expect(await b.m.join([`127.0.0.1:${port}`], 'lan')).to.equal(1);
       let err: unknown;
@@ -86,7 +121,12 @@ describe('serf plugin on real sockets (127.0.0.0/8)', function () {
   });
 
   it('servers also run a WAN pool with members named node.dc', async () => {
-    const s = await agent(runtimeConfig('srv1', '127.0.0.1', 0, { server: true, ports: { http: -1, https: -1, dns: -1, serfLan: 0, serfWan: 0, server: 8300 } as RuntimeConfig['ports'] }));
+    const s = await agent(
+      runtimeConfig('srv1', '127.0.0.1', 0, {
+        server: true,
+        ports: { http: -1, https: -1, dns: -1, serfLan: 0, serfWan: 0, server: 8300 } as RuntimeConfig['ports'],
+      }),
+    );
     try {
       expect(s.m.localMember('wan').name).to.equal('srv1.dc1');
       expect(s.m.members('wan').map((x) => x.name)).to.deep.equal(['srv1.dc1']);

@@ -1,17 +1,17 @@
 import { expect } from 'chai';
-import { GossipKeyring, generateKey } from '@proconsul/gossip-keyring';
+import { TestEncryption } from '../sim/test-encryption.js';
 import { SerfSimCluster } from '../sim/serf-sim-cluster.js';
 
 describe('serf with gossip encryption (simulation)', () => {
   it('members sharing a key converge; a member with the wrong key cannot join and its packets are dropped', async () => {
-    const key = generateKey();
+    const key = TestEncryption.newKey();
     const c = new SerfSimCluster(31);
-    const rings = [0, 1, 2].map(() => new GossipKeyring(key));
+    const rings = [0, 1, 2].map(() => new TestEncryption(key));
     const good = rings.map((r) => c.add({ encryption: r }));
     for (const m of good.slice(1)) await c.scheduler.settle(m.serf.join([good[0]!.key]));
     expect(await c.scheduler.runUntilTrue(() => c.converged(good), 10_000)).to.equal(true);
 
-    const intruder = c.add({ encryption: new GossipKeyring(generateKey()) });
+    const intruder = c.add({ encryption: new TestEncryption(TestEncryption.newKey()) });
     let err: unknown;
     await c.scheduler.settle(intruder.serf.join([good[0]!.key])).catch((e: unknown) => (err = e));
     expect((err as { code?: string }).code).to.equal('GOSSIP_JOIN_FAILED');
@@ -27,10 +27,10 @@ describe('serf with gossip encryption (simulation)', () => {
   });
 
   it('a key rotation keeps the pool together', async () => {
-    const k1 = generateKey();
-    const k2 = generateKey();
+    const k1 = TestEncryption.newKey();
+    const k2 = TestEncryption.newKey();
     const c = new SerfSimCluster(32);
-    const rings = [0, 1, 2, 3].map(() => new GossipKeyring(k1));
+    const rings = [0, 1, 2, 3].map(() => new TestEncryption(k1));
     const ms = rings.map((r) => c.add({ encryption: r }));
     for (const m of ms.slice(1)) await c.scheduler.settle(m.serf.join([ms[0]!.key]));
     await c.scheduler.runUntilTrue(() => c.converged(), 10_000);

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogLevel, MembershipEvent } from '@proconsul/kernel';
 import { ConsoleLogger } from '@proconsul/kernel';
-import { SerfSimCluster } from '../sim/serf-sim-cluster.js';
+import { SerfSimCluster, type SerfSimMember } from '../sim/serf-sim-cluster.js';
 
 const fast = { reapIntervalMs: 1_000, reconnectIntervalMs: 2_000, reconnectTimeoutMs: 60_000, tombstoneTimeoutMs: 30_000 };
 const memberEvents = (es: MembershipEvent[], type: string) =>
-  es.filter((e): e is Extract<MembershipEvent, { pool: unknown }> => e.type === type).flatMap((e) => e.members.map((m) => m.name));
+  es
+    .filter((e): e is Extract<MembershipEvent, { pool: unknown }> => e.type === type)
+    .flatMap((e) => e.members.map((m) => m.name));
 
 describe('serf (deterministic simulation)', () => {
   it('emits member-join for every member and carries tags', async () => {
@@ -31,9 +33,13 @@ describe('serf (deterministic simulation)', () => {
     const victim = c.members[3]!;
     c.net.setDown(victim.key, true);
     const others = c.members.filter((m) => m !== victim);
-    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, victim.name) === 'failed'), 60_000)).to.equal(true);
+    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, victim.name) === 'failed'), 60_000)).to.equal(
+      true,
+    );
     for (const m of others) expect(memberEvents(m.events, 'member-failed')).to.deep.equal([victim.name]);
-    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, victim.name) === undefined), 120_000)).to.equal(true);
+    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, victim.name) === undefined), 120_000)).to.equal(
+      true,
+    );
     for (const m of others) expect(memberEvents(m.events, 'member-reap')).to.deep.equal([victim.name]);
     await c.shutdown();
   });
@@ -42,9 +48,14 @@ describe('serf (deterministic simulation)', () => {
     const c = new SerfSimCluster(13, {}, (x) => ({ ...x, ...fast }));
     await c.addAndJoin(4);
     await c.scheduler.runUntilTrue(() => c.converged(), 10_000);
-    const [a, b, x, y] = c.members as [any, any, any, any];
-    c.net.partition([[a.key, b.key], [x.key, y.key]]);
-    expect(await c.scheduler.runUntilTrue(() => c.statusOf(a, x.name) === 'failed' && c.statusOf(x, a.name) === 'failed', 60_000)).to.equal(true);
+    const [a, b, x, y] = c.members as [SerfSimMember, SerfSimMember, SerfSimMember, SerfSimMember];
+    c.net.partition([
+      [a.key, b.key],
+      [x.key, y.key],
+    ]);
+    expect(
+      await c.scheduler.runUntilTrue(() => c.statusOf(a, x.name) === 'failed' && c.statusOf(x, a.name) === 'failed', 60_000),
+    ).to.equal(true);
     c.net.heal();
     expect(await c.scheduler.runUntilTrue(() => c.converged(), 60_000)).to.equal(true);
     expect(memberEvents(a.events, 'member-join').filter((n) => n === x.name)).to.have.length(2);
@@ -58,12 +69,16 @@ describe('serf (deterministic simulation)', () => {
     const leaver = c.members[1]!;
     await c.scheduler.settle(leaver.serf.leave());
     const others = c.members.filter((m) => m !== leaver);
-    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, leaver.name) === 'left'), 10_000)).to.equal(true);
+    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, leaver.name) === 'left'), 10_000)).to.equal(
+      true,
+    );
     for (const m of others) {
       expect(memberEvents(m.events, 'member-leave')).to.deep.equal([leaver.name]);
       expect(memberEvents(m.events, 'member-failed')).to.deep.equal([]);
     }
-    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, leaver.name) === undefined), 60_000)).to.equal(true);
+    expect(await c.scheduler.runUntilTrue(() => others.every((m) => c.statusOf(m, leaver.name) === undefined), 60_000)).to.equal(
+      true,
+    );
     await c.shutdown();
   });
 
@@ -88,7 +103,10 @@ describe('serf (deterministic simulation)', () => {
     for (let i = 0; i < 5; i++) await c.members[i]!.serf.userEvent(`deploy-${i}`, Buffer.from(`v${i}`), false);
     await c.scheduler.runFor(20_000);
     for (const m of c.members) {
-      const got = m.events.filter((e) => e.type === 'user').map((e) => (e as { name: string }).name).sort();
+      const got = m.events
+        .filter((e) => e.type === 'user')
+        .map((e) => (e as { name: string }).name)
+        .sort();
       expect(got).to.deep.equal(['deploy-0', 'deploy-1', 'deploy-2', 'deploy-3', 'deploy-4']);
     }
     await c.shutdown();
@@ -117,10 +135,17 @@ describe('serf (deterministic simulation)', () => {
       if (i > 0) await c.scheduler.settle(m.serf.join([c.members[0]!.key]));
     }
     await c.scheduler.runUntilTrue(() => c.converged(), 10_000);
-    const byTag = await c.scheduler.settle(c.members[3]!.serf.query('ping', Buffer.from('x'), { filters: { tags: { role: 'consul' } }, requestAck: true }));
+    const byTag = await c.scheduler.settle(
+      c.members[3]!.serf.query('ping', Buffer.from('x'), { filters: { tags: { role: 'consul' } }, requestAck: true }),
+    );
     expect(byTag.acks.sort()).to.deep.equal(['node-0', 'node-1']);
-    expect(byTag.responses.map((r) => Buffer.from(r.payload).toString()).sort()).to.deep.equal(['pong from node-0', 'pong from node-1']);
-    const byName = await c.scheduler.settle(c.members[0]!.serf.query('ping', Buffer.from('x'), { filters: { nodes: ['node-2', 'node-3'] } }));
+    expect(byTag.responses.map((r) => Buffer.from(r.payload).toString()).sort()).to.deep.equal([
+      'pong from node-0',
+      'pong from node-1',
+    ]);
+    const byName = await c.scheduler.settle(
+      c.members[0]!.serf.query('ping', Buffer.from('x'), { filters: { nodes: ['node-2', 'node-3'] } }),
+    );
     expect(byName.acks).to.deep.equal([]);
     expect(byName.responses.map((r) => r.from).sort()).to.deep.equal(['node-2', 'node-3']);
     await c.shutdown();
@@ -137,7 +162,9 @@ describe('serf (deterministic simulation)', () => {
     await c.scheduler.settle(dup.serf.join([c.members[0]!.key])).catch((e: unknown) => (err = e));
     expect((err as { code?: string }).code).to.equal('GOSSIP_REFUSED');
     expect(String((err as Error).message)).to.contain('duplicate node name');
-    expect(lines.some((l) => l.includes('refusing member with a duplicate node name') && l.includes('newcomerId=other-id'))).to.equal(true);
+    expect(
+      lines.some((l) => l.includes('refusing member with a duplicate node name') && l.includes('newcomerId=other-id')),
+    ).to.equal(true);
     await c.scheduler.runFor(5_000);
     const seen = c.members[0]!.serf.members().find((m) => m.name === 'node-1')!;
     expect(seen.tags['id']).to.equal('id-node-1');

@@ -1,4 +1,12 @@
-import type { GossipEncryption, Logger, Member, MemberStatus, MembershipEvent, MembershipListener, Pool } from '@proconsul/kernel';
+import type {
+  GossipEncryption,
+  Logger,
+  Member,
+  MemberStatus,
+  MembershipEvent,
+  MembershipListener,
+  Pool,
+} from '@proconsul/kernel';
 import { GossipShutdown, GossipTagsTooLarge, QueryTooLarge, UserEventTooLarge } from '../errors.js';
 import { BroadcastQueue } from '../memberlist/broadcast-queue.js';
 import { Memberlist } from '../memberlist/memberlist.js';
@@ -11,7 +19,15 @@ import { QueryCollector, type QueryResult } from './query-collector.js';
 import { matchesFilters } from './query-filter.js';
 import { RecentBuffer } from './recent-buffer.js';
 import type { SerfConfig } from './serf-config.js';
-import { decodeSerf, decodeTags, encodeSerf, encodeTags, type QueryFilters, type SerfMsg, type SerfPushPull } from './serf-messages.js';
+import {
+  decodeSerf,
+  decodeTags,
+  encodeSerf,
+  encodeTags,
+  type QueryFilters,
+  type SerfMsg,
+  type SerfPushPull,
+} from './serf-messages.js';
 import { readSnapshot, Snapshotter } from './snapshot.js';
 import { UserEventCoalescer } from './user-event-coalescer.js';
 
@@ -84,7 +100,10 @@ export class Serf implements MemberlistDelegate {
     this.tags = { ...o.config.tags };
     const now = () => this.s.now();
     this.intents = new IntentBuffer(this.c.recentIntentTimeoutMs, now);
-    this.events = new RecentBuffer(this.c.eventBufferSize, (a, b) => a.name === b.name && Buffer.compare(Buffer.from(a.payload), Buffer.from(b.payload)) === 0);
+    this.events = new RecentBuffer(
+      this.c.eventBufferSize,
+      (a, b) => a.name === b.name && Buffer.compare(Buffer.from(a.payload), Buffer.from(b.payload)) === 0,
+    );
     this.queriesSeen = new RecentBuffer(this.c.queryBufferSize, (a, b) => a === b);
     const n = () => this.ml.numNodes();
     this.intentQueue = new BroadcastQueue(this.c.memberlist.retransmitMult, n);
@@ -95,7 +114,14 @@ export class Serf implements MemberlistDelegate {
     );
     this.restored = this.c.snapshotPath ? readSnapshot(this.c.snapshotPath) : undefined;
     this.snapshot = this.c.snapshotPath ? new Snapshotter(this.c.snapshotPath, this.restored) : undefined;
-    this.ml = new Memberlist({ config: this.c.memberlist, transport: o.transport, scheduler: o.scheduler, logger: o.logger, delegate: this, encryption: o.encryption });
+    this.ml = new Memberlist({
+      config: this.c.memberlist,
+      transport: o.transport,
+      scheduler: o.scheduler,
+      logger: o.logger,
+      delegate: this,
+      encryption: o.encryption,
+    });
   }
 
   get name(): string {
@@ -149,7 +175,16 @@ export class Serf implements MemberlistDelegate {
     const m = this.memberMap.get(this.name);
     if (m) return toMember(m);
     const c = this.c.memberlist;
-    return toMember({ name: this.name, addr: c.advertiseAddr, port: c.advertisePort, tags: this.tags, status: 'none', vsn: [...c.protocolVersion, ...c.delegateVersion], statusLTime: 0, leaveTime: 0 });
+    return toMember({
+      name: this.name,
+      addr: c.advertiseAddr,
+      port: c.advertisePort,
+      tags: this.tags,
+      status: 'none',
+      vsn: [...c.protocolVersion, ...c.delegateVersion],
+      statusLTime: 0,
+      leaveTime: 0,
+    });
   }
 
   subscribe(l: MembershipListener): () => void {
@@ -185,8 +220,17 @@ export class Serf implements MemberlistDelegate {
     const timeout = o.timeoutMs ?? this.defaultQueryTimeout();
     const c = this.c.memberlist;
     const q: Extract<SerfMsg, { s: 'query' }> = {
-      s: 'query', lt: this.queryClock.time(), id: Math.floor(this.s.random() * 0xffffffff), addr: c.advertiseAddr, port: c.advertisePort,
-      node: this.name, filters: o.filters ?? {}, ack: o.requestAck ?? false, timeout, name, payload,
+      s: 'query',
+      lt: this.queryClock.time(),
+      id: Math.floor(this.s.random() * 0xffffffff),
+      addr: c.advertiseAddr,
+      port: c.advertisePort,
+      node: this.name,
+      filters: o.filters ?? {},
+      ack: o.requestAck ?? false,
+      timeout,
+      name,
+      payload,
     };
     this.queryClock.increment();
     const key = `${q.lt}:${q.id}`;
@@ -293,7 +337,14 @@ export class Serf implements MemberlistDelegate {
       if (m.status === 'left') left.push(m.name);
     }
     const events = this.events.entries().map((e) => ({ lt: e.lt, events: e.items }));
-    const pp: SerfPushPull = { lt: this.clock.time(), status, left, elt: this.eventClock.time(), events, qlt: this.queryClock.time() };
+    const pp: SerfPushPull = {
+      lt: this.clock.time(),
+      status,
+      left,
+      elt: this.eventClock.time(),
+      events,
+      qlt: this.queryClock.time(),
+    };
     return encodeSerf(pp);
   }
 
@@ -317,7 +368,16 @@ export class Serf implements MemberlistDelegate {
     let m = this.memberMap.get(n.name);
     const fresh = !m;
     if (!m) {
-      m = { name: n.name, addr: n.addr, port: n.port, tags: decodeTags(n.meta), status: 'alive', vsn: n.vsn, statusLTime: 0, leaveTime: 0 };
+      m = {
+        name: n.name,
+        addr: n.addr,
+        port: n.port,
+        tags: decodeTags(n.meta),
+        status: 'alive',
+        vsn: n.vsn,
+        statusLTime: 0,
+        leaveTime: 0,
+      };
       this.memberMap.set(n.name, m);
       const intent = this.intents.take(n.name);
       if (intent) {
@@ -379,7 +439,12 @@ export class Serf implements MemberlistDelegate {
     const live = (s: MemberStatus) => s === 'alive' || s === 'leaving';
     if (mine && live(mine.status) && mine.tags['id'] && mine.tags['id'] !== id) {
       const reason = `member "${n.name}" already exists with node ID ${mine.tags['id']}; refusing ${n.addr}:${n.port} with node ID ${id} (duplicate node name)`;
-      this.log.error('refusing member with a duplicate node name', { member: n.name, existingId: mine.tags['id'], newcomerId: id, newcomer: `${n.addr}:${n.port}` });
+      this.log.error('refusing member with a duplicate node name', {
+        member: n.name,
+        existingId: mine.tags['id'],
+        newcomerId: id,
+        newcomer: `${n.addr}:${n.port}`,
+      });
       return reason;
     }
     return undefined;
@@ -447,7 +512,10 @@ export class Serf implements MemberlistDelegate {
     const deadline = this.s.now() + q.timeout;
     let responded = false;
     this.emit({
-      type: 'query', name: q.name, payload: q.payload, ltime: q.lt,
+      type: 'query',
+      name: q.name,
+      payload: q.payload,
+      ltime: q.lt,
       respond: async (payload: Uint8Array) => {
         if (responded) throw new Error('query already responded to');
         if (this.s.now() > deadline) throw new Error('response is past the query deadline');
@@ -465,7 +533,10 @@ export class Serf implements MemberlistDelegate {
     const now = this.s.now();
     for (const m of [...this.memberMap.values()]) {
       const age = now - m.leaveTime;
-      if ((m.status === 'failed' && age > this.c.reconnectTimeoutMs) || (m.status === 'left' && age > this.c.tombstoneTimeoutMs)) {
+      if (
+        (m.status === 'failed' && age > this.c.reconnectTimeoutMs) ||
+        (m.status === 'left' && age > this.c.tombstoneTimeoutMs)
+      ) {
         this.log.info('reaping member', { member: m.name, status: m.status, pool: this.pool });
         this.erase(m);
       }
@@ -523,7 +594,10 @@ export class Serf implements MemberlistDelegate {
     this.snapshot?.clocks(this.clock.time(), this.eventClock.time(), this.queryClock.time());
   }
 
-  private emitMember(type: 'member-join' | 'member-leave' | 'member-failed' | 'member-update' | 'member-reap', m: MemberState): void {
+  private emitMember(
+    type: 'member-join' | 'member-leave' | 'member-failed' | 'member-update' | 'member-reap',
+    m: MemberState,
+  ): void {
     this.emit({ type, pool: this.pool, members: [toMember(m)] });
   }
 
@@ -541,8 +615,16 @@ export class Serf implements MemberlistDelegate {
 function toMember(m: MemberState): Member {
   const v = m.vsn;
   return {
-    name: m.name, addr: m.addr, port: m.port, tags: { ...m.tags }, status: m.status,
-    protocolMin: v[0] ?? 1, protocolMax: v[1] ?? 5, protocolCur: v[2] ?? 2,
-    delegateMin: v[3] ?? 2, delegateMax: v[4] ?? 5, delegateCur: v[5] ?? 4,
+    name: m.name,
+    addr: m.addr,
+    port: m.port,
+    tags: { ...m.tags },
+    status: m.status,
+    protocolMin: v[0] ?? 1,
+    protocolMax: v[1] ?? 5,
+    protocolCur: v[2] ?? 2,
+    delegateMin: v[3] ?? 2,
+    delegateMax: v[4] ?? 5,
+    delegateCur: v[5] ?? 4,
   };
 }

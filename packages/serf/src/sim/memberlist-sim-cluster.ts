@@ -61,7 +61,14 @@ export class MemberlistSimCluster {
     const transport = this.net.createTransport(addr, 7946);
     const delegate = new RecordingDelegate(() => this.scheduler.now());
     const config = this.tune(DefaultLANConfig({ name, advertiseAddr: addr, advertisePort: 7946 }));
-    const ml = new Memberlist({ config, transport, scheduler: this.scheduler, logger: this.logger.named(name), delegate, encryption });
+    const ml = new Memberlist({
+      config,
+      transport,
+      scheduler: this.scheduler,
+      logger: this.logger.named(name),
+      delegate,
+      encryption,
+    });
     ml.start();
     const m = { name, key: transport.key, ml, delegate };
     this.members.push(m);
@@ -78,7 +85,10 @@ export class MemberlistSimCluster {
 
   /** True when every live member sees exactly the given set as alive. */
   converged(alive: readonly SimMember[] = this.members): boolean {
-    const want = alive.map((m) => m.name).sort().join(',');
+    const want = alive
+      .map((m) => m.name)
+      .sort()
+      .join(',');
     return alive.every(
       (m) =>
         m.ml

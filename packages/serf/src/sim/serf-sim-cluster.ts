@@ -44,8 +44,18 @@ export class SerfSimCluster {
     const name = o.name ?? `node-${i}`;
     const transport = this.net.createTransport(addr, 8301);
     const ml = DefaultLANConfig({ name, advertiseAddr: addr, advertisePort: 8301 });
-    const config = this.tune({ ...defaultSerfConfig(ml, o.tags ?? { id: `id-${name}`, role: 'node' }), snapshotPath: o.snapshotPath });
-    const serf = new Serf({ config, pool: 'lan', transport, scheduler: this.scheduler, logger: this.logger.named(name), encryption: o.encryption });
+    const config = this.tune({
+      ...defaultSerfConfig(ml, o.tags ?? { id: `id-${name}`, role: 'node' }),
+      snapshotPath: o.snapshotPath,
+    });
+    const serf = new Serf({
+      config,
+      pool: 'lan',
+      transport,
+      scheduler: this.scheduler,
+      logger: this.logger.named(name),
+      encryption: o.encryption,
+    });
     const events: MembershipEvent[] = [];
     serf.subscribe((e) => events.push(e));
     serf.start();
@@ -63,7 +73,10 @@ export class SerfSimCluster {
 
   /** Every given member sees exactly the given set as alive. */
   converged(alive: readonly SerfSimMember[] = this.members): boolean {
-    const want = alive.map((m) => m.name).sort().join(',');
+    const want = alive
+      .map((m) => m.name)
+      .sort()
+      .join(',');
     return alive.every(
       (m) =>
         m.serf

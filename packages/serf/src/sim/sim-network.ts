@@ -100,12 +100,15 @@ export class SimNetwork {
       return;
     }
     const copy = Uint8Array.from(data);
-    this.scheduler.setTimeout(() => {
-      // Re-check at arrival: a partition or crash in flight loses the packet.
-      const target = this.reachable(from.key, to);
-      if (target) target.packetHandler?.(copy, from.addr, from.port);
-      else this.stats.packetsDropped++;
-    }, this.delay(from.key, to));
+    this.scheduler.setTimeout(
+      () => {
+        // Re-check at arrival: a partition or crash in flight loses the packet.
+        const target = this.reachable(from.key, to);
+        if (target) target.packetHandler?.(copy, from.addr, from.port);
+        else this.stats.packetsDropped++;
+      },
+      this.delay(from.key, to),
+    );
   }
 
   /** @internal */
@@ -124,18 +127,24 @@ export class SimNetwork {
       const target = this.reachable(from.key, to);
       if (!target) return; // like a SYN into a black hole: only the timeout ends it
       const copy = Uint8Array.from(data);
-      this.scheduler.setTimeout(() => {
-        const h = this.reachable(from.key, to)?.streamHandler;
-        if (!h) return settle(() => reject(new Error(`connection refused by ${to}`)));
-        h(copy, from.addr).then(
-          (resp) => {
-            this.scheduler.setTimeout(() => {
-              if (this.reachable(to, from.key)) settle(() => resolve(Uint8Array.from(resp)));
-            }, this.delay(to, from.key));
-          },
-          (e: unknown) => settle(() => reject(e instanceof Error ? e : new Error(String(e)))),
-        );
-      }, this.delay(from.key, to));
+      this.scheduler.setTimeout(
+        () => {
+          const h = this.reachable(from.key, to)?.streamHandler;
+          if (!h) return settle(() => reject(new Error(`connection refused by ${to}`)));
+          h(copy, from.addr).then(
+            (resp) => {
+              this.scheduler.setTimeout(
+                () => {
+                  if (this.reachable(to, from.key)) settle(() => resolve(Uint8Array.from(resp)));
+                },
+                this.delay(to, from.key),
+              );
+            },
+            (e: unknown) => settle(() => reject(e instanceof Error ? e : new Error(String(e)))),
+          );
+        },
+        this.delay(from.key, to),
+      );
     });
   }
 }

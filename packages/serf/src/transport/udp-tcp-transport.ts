@@ -103,10 +103,7 @@ export class UdpTcpTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     for (const c of this.conns) c.destroy();
-    await Promise.all([
-      new Promise<void>((r) => this.udp.close(() => r())),
-      new Promise<void>((r) => this.tcp.close(() => r())),
-    ]);
+    await Promise.all([new Promise<void>((r) => this.udp.close(() => r())), new Promise<void>((r) => this.tcp.close(() => r()))]);
   }
 
   private serve(s: Socket): void {

@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { isCoded } from '@proconsul/kernel';
+import { HttpAddressInvalid, HttpConnectFailed, HttpUnexpectedStatus } from './errors.js';
+import type { FlagSpec, ParsedFlags } from './commands/support/flag-set.js';
+
+/** Consul's default agent address since 0.8. */
+export const DEFAULT_HTTP_ADDR = 'http://127.0.0.1:8500';
+
+/** `-http-addr`, `-token`, `-token-file`: accepted by every command that talks to an agent. */
+export const HTTP_CLIENT_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'http-addr',
+    kind: 'string',
+    value: '<address>',
+    usage: `The address and port of the agent HTTP server. Can also be set with CONSUL_HTTP_ADDR. Default: ${DEFAULT_HTTP_ADDR}.`,
+  },
+  { name: 'token', kind: 'string', value: '<value>', usage: 'ACL token to use in the request (CONSUL_HTTP_TOKEN).' },
+  {
+    name: 'token-file',
+    kind: 'string',
+    value: '<value>',
+    usage: 'File containing the ACL token to use in the request (CONSUL_HTTP_TOKEN_FILE).',
+  },
+];
+
+/** `-datacenter`, `-stale`: for commands whose requests the servers answer. */
+export const HTTP_SERVER_FLAGS: readonly FlagSpec[] = [
+  { name: 'datacenter', kind: 'string', value: '<name>', usage: 'Name of the datacenter to query. Defaults to the agent\'s datacenter.' },
+  {
+    name: 'stale',
+    kind: 'bool',
+    usage: 'Permit any Consul server (non-leader) to respond to this request. Lower latency, may be stale. Default false.',
+  },
+];
+
+export interface HttpClientOptions {
+  /** Base URL with scheme, no trailing slash. */
+  readonly baseUrl: string;
+  readonly token?: string;
+  readonly datacenter?: string;
+  readonly stale?: boolean;
+}
+
+/**
+ * Flag > environment > default, as Consul's `HTTPFlags` + `api.DefaultConfig` do. A token
+ * file is read here, so a missing file fails before any request is made.
+ */
+export function resolveHttpOptions(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>): HttpClientOptions {
+  const has = (n: string) => flags.values.has(n) && flags.given.has(n);
+  const addr = has('http-addr') ? flags.string('http-addr') : env.CONSUL_HTTP_ADDR || DEFAULT_HTTP_ADDR;
+  const ssl = env.CONSUL_HTTP_SSL === 'true' || env.CONSUL_HTTP_SSL === '1';
+  const baseUrl = normalizeAddress(addr, ssl);
+  let token: string | undefined;
+  if (has('token') && flags.string('token')) token = flags.string('token');
+  else if (has('token-file') && flags.string('token-file')) token = readToken(flags.string('token-file'));
+  else if (env.CONSUL_HTTP_TOKEN) token = env.CONSUL_HTTP_TOKEN;
+  else if (env.CONSUL_HTTP_TOKEN_FILE) token = readToken(env.CONSUL_HTTP_TOKEN_FILE);
+  return {
+    baseUrl,
+    token,
+    datacenter: flags.values.has('datacenter') ? flags.string('datacenter') || undefined : undefined,
+    stale: flags.values.has('stale') ? flags.bool('stale') : false,
+  };
+}
+
+function readToken(file: string): string {
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** `host:port` gets `http://` (or `https://` under CONSUL_HTTP_SSL); `http(s)://` is kept. */
+export function normalizeAddress(addr: string, ssl = false): string {
+  let url = addr.trim();
+  if (url.startsWith('unix://')) throw HttpAddressInvalid(addr, 'unix sockets are not supported');
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = `${ssl ? 'https' : 'http'}://${url}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw HttpAddressInvalid(addr, 'not a URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw HttpAddressInvalid(addr, `unknown scheme ${parsed.protocol}`);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface RequestOptions {
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  /** A string or bytes are sent as is; anything else as JSON. */
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+  /** Return a 404 as a response instead of throwing (KV reads: a missing key is not an error). */
+  readonly allow404?: boolean;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Buffer;
+  /** X-Consul-Index, or 0 when absent. */
+  readonly index: number;
+  text(): string;
+  json<T>(): T;
+}
+
+/**
+ * A thin Consul HTTP API client over Node's global fetch. Stateless apart from its options;
+ * concurrent requests are independent. Throws `CLI_HTTP_CONNECT_FAILED` when the agent cannot be
+ * reached and `CLI_HTTP_UNEXPECTED_STATUS` for non-2xx answers (Consul's wording for both).
+ */
+export class ConsulHttpClient {
+  constructor(readonly options: HttpClientOptions) {}
+
+  url(path: string, query: Readonly<Record<string, QueryValue>> = {}): string {
+    const parts: string[] = [];
+    const all: Record<string, QueryValue> = { ...query };
+    if (this.options.datacenter && all.dc === undefined) all.dc = this.options.datacenter;
+    if (this.options.stale && all.stale === undefined) all.stale = true;
+    for (const [k, v] of Object.entries(all)) {
+      if (v === undefined || v === false) continue;
+      parts.push(v === true ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+    }
+    const encodedPath = path
+      .split('/')
+      .map((seg) => encodeURIComponent(seg))
+      .join('/');
+    return `${this.options.baseUrl}${encodedPath}${parts.length ? '?' + parts.join('&') : ''}`;
+  }
+
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    const url = this.url(path, opts.query);
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers['X-Consul-Token'] = this.options.token;
+    let body: string | Buffer | undefined;
+    if (opts.body !== undefined) body = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body, signal: opts.signal });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      throw HttpConnectFailed(goMethod(method), url, describeFetchError(e, url));
+    }
+    const buf = Buffer.from(await res.arrayBuffer());
+    if (!(res.status >= 200 && res.status < 300) && !(opts.allow404 && res.status === 404)) {
+      throw HttpUnexpectedStatus(res.status, buf.toString('utf8').trim());
+    }
+    const index = Number(res.headers.get('x-consul-index') ?? 0) || 0;
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: buf,
+      index,
+      text: () => buf.toString('utf8'),
+      json: <T>() => JSON.parse(buf.toString('utf8')) as T,
+    };
+  }
+
+  get(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('GET', path, opts);
+  }
+  put(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('PUT', path, opts);
+  }
+  post(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('POST', path, opts);
+  }
+  delete(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('DELETE', path, opts);
+  }
+}
+
+function goMethod(m: string): string {
+  return m[0]! + m.slice(1).toLowerCase();
+}
+
+/** Go's dialer wording ("dial tcp 127.0.0.1:1: connect: connection refused") from fetch's cause. */
+function describeFetchError(e: unknown, url: string): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const host = new URL(url).host;
+  switch (cause?.code) {
+    case 'ECONNREFUSED':
+      return `dial tcp ${host}: connect: connection refused`;
+    case 'ENOTFOUND':
+      return `dial tcp: lookup ${new URL(url).hostname}: no such host`;
+    case 'ECONNRESET':
+      return `read tcp ${host}: connection reset by peer`;
+    case 'ETIMEDOUT':
+      return `dial tcp ${host}: i/o timeout`;
+    default:
+      return cause?.message ?? (e as Error).message ?? String(e);
+  }
+}
+
+/** The message of an error thrown by the client, or the stack of anything unexpected. */
+export function errorText(e: unknown): string {
+  if (isCoded(e)) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,5 +1,6 @@
 import type { ResolutionContext } from 'inversify';
-import { Authorizer, ClusterRpc, Consensus, RuntimeConfig, type HttpEndpoint } from '@proconsul/kernel';
+import { AgentShutdown, Authorizer, ClusterRpc, Consensus, Membership, RuntimeConfig, type HttpEndpoint } from '@proconsul/kernel';
+import { membershipEndpoints } from './endpoints/membership-endpoints.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
 import type { EndpointDeps } from './endpoints/endpoint-support.js';
 import { healthEndpoints } from './endpoints/health-endpoints.js';
@@ -23,5 +24,6 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...sessionEndpoints(deps),
     txnEndpoint(deps),
     ...statusEndpoints(deps, consensus),
+    ...membershipEndpoints(deps, ctx.get<Membership>(Membership, { optional: true }), ctx.get<AgentShutdown>(AgentShutdown, { optional: true })?.request),
   ];
 }

@@ -1,12 +1,16 @@
 import type { ContainerModule } from 'inversify';
-import { serverModule } from '@proconsul/kernel';
+import { ContainerModule as Module } from 'inversify';
+import { AgentShutdown, clusterModule, serverModule } from '@proconsul/kernel';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */
 export function coreModules(): ContainerModule[] {
   return [serverModule()];
 }
 
-/** Agent services loaded after the plugins (endpoint wiring, anti-entropy, …). */
-export function agentModules(): ContainerModule[] {
-  return [];
+/** Agent services loaded after the plugins: gossip ↔ raft ↔ catalog wiring, the shutdown hook. */
+export function agentModules(requestShutdown: () => void): ContainerModule[] {
+  const shutdown = new Module(({ bind }) => {
+    bind<AgentShutdown>(AgentShutdown).toConstantValue({ request: requestShutdown });
+  });
+  return [clusterModule(), shutdown];
 }

@@ -82,7 +82,8 @@ export function normalizeAddress(addr: string, ssl = false): string {
   return `${parsed.protocol}//${parsed.host}`;
 }
 
-export type QueryValue = string | number | boolean | undefined;
+/** `true` sends a bare flag (`?recurse`); an array repeats the parameter (`node-meta`). */
+export type QueryValue = string | number | boolean | undefined | readonly string[];
 
 export interface RequestOptions {
   readonly query?: Readonly<Record<string, QueryValue>>;
@@ -118,6 +119,10 @@ export class ConsulHttpClient {
     if (this.options.stale && all.stale === undefined) all.stale = true;
     for (const [k, v] of Object.entries(all)) {
       if (v === undefined || v === false) continue;
+      if (Array.isArray(v)) {
+        for (const item of v) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(item)}`);
+        continue;
+      }
       parts.push(v === true ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
     }
     const encodedPath = path

@@ -79,3 +79,8 @@ export * from './server/session-timers.js';
 export * from './acl/allow-all-authorizer.js';
 export * from './extension-points/dns-data-source.js';
 export * from './dns/catalog-dns-source.js';
+export * from './cluster/server-members.js';
+export * from './cluster/leader-reconciler.js';
+export * from './cluster/bootstrap-watcher.js';
+export * from './cluster/cluster-module.js';
+export * from './agent/agent-shutdown.js';

@@ -20,13 +20,15 @@ export const agentCommand: Command = {
     const logger = new ConsoleLogger(config.logLevel as LogLevel);
     for (const w of warnings) logger.warn(w);
     let agent: Agent;
+    let requestShutdown: () => void = () => {};
+    const shutdownRequested = new Promise<'leave'>((resolve) => (requestShutdown = () => resolve('leave')));
     try {
       agent = new Agent({
         config,
         logger,
         defaultPluginsFile: config.dev ? DEV_PLUGINS_FILE : DEFAULT_PLUGINS_FILE,
         coreModules: coreModules(),
-        agentModules: agentModules(),
+        agentModules: agentModules(() => requestShutdown()),
       });
       await agent.start();
     } catch (e) {
@@ -35,12 +37,16 @@ export const agentCommand: Command = {
     }
     if (config.pidFile) writeFileSync(config.pidFile, `${process.pid}`);
     io.out('==> Proconsul agent running!');
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
-    });
+    const signal = await Promise.race([
+      shutdownRequested,
+      new Promise<NodeJS.Signals>((resolve) => {
+        for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
+      }),
+    ]);
     // A second signal forces the exit, as Consul does.
     for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => process.exit(1));
-    const leave = signal === 'SIGINT' ? !config.skipLeaveOnInterrupt : config.leaveOnTerminate;
+    // After /v1/agent/leave the agent has already left; otherwise the signal decides, as in Consul.
+    const leave = signal === 'leave' ? false : signal === 'SIGINT' ? !config.skipLeaveOnInterrupt : config.leaveOnTerminate;
     logger.info('caught signal, shutting down', { signal, leave });
     try {
       await agent.stop({ leave });

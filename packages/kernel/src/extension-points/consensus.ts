@@ -52,6 +52,12 @@ export interface Consensus {
   removeServer(id: string): Promise<void>;
   transferLeadership(targetId?: string): Promise<void>;
   onLeadershipChange(listener: LeadershipListener): () => void;
+  /**
+   * `bootstrap_expect`: called with the servers known so far (through gossip or given
+   * addresses). Bootstraps exactly once — remembered durably — when enough are known and
+   * this node has no raft state; resolves true only on the call that bootstrapped.
+   */
+  bootstrapWith?(servers: readonly ServerAddress[]): Promise<boolean>;
   /** For `info` and `agent/self` (Consul's raft stat names). */
   stats(): Record<string, string>;
 }

@@ -1,0 +1,48 @@
+import {
+  NODE_MAINTENANCE_CHECK_ID,
+  SERVICE_MAINTENANCE_PREFIX,
+  type AgentServiceFields,
+  type LocalHealthCheck,
+} from './local-records.js';
+
+// Consul's default notes when maintenance is enabled without ?reason.
+const DEFAULT_NODE_REASON = 'Maintenance mode is enabled for this node, but no reason was provided. This is a default message.';
+const DEFAULT_SERVICE_REASON = 'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
+
+export function serviceMaintenanceCheckId(serviceId: string): string {
+  return SERVICE_MAINTENANCE_PREFIX + serviceId;
+}
+
+/**
+ * The check Consul adds while a node is in maintenance: status "maintenance" (which every
+ * health view counts as critical), so the node's services drop out of passing results.
+ */
+export function nodeMaintenanceCheck(reason: string): LocalHealthCheck {
+  return {
+    CheckID: NODE_MAINTENANCE_CHECK_ID,
+    Name: 'Node Maintenance Mode',
+    Status: 'maintenance',
+    Notes: reason || DEFAULT_NODE_REASON,
+    Output: '',
+    ServiceID: '',
+    ServiceName: '',
+    ServiceTags: [],
+    Type: 'maintenance',
+    Definition: {},
+  };
+}
+
+export function serviceMaintenanceCheck(service: AgentServiceFields, reason: string): LocalHealthCheck {
+  return {
+    CheckID: serviceMaintenanceCheckId(service.ID),
+    Name: 'Service Maintenance Mode',
+    Status: 'maintenance',
+    Notes: reason || DEFAULT_SERVICE_REASON,
+    Output: '',
+    ServiceID: service.ID,
+    ServiceName: service.Service,
+    ServiceTags: [...service.Tags],
+    Type: 'maintenance',
+    Definition: {},
+  };
+}

@@ -1,0 +1,40 @@
+import { ContainerModule } from 'inversify';
+import { RuntimeConfig } from '../config/runtime-config.js';
+import { Consensus } from '../extension-points/consensus.js';
+import { Lifecycle } from '../extension-points/lifecycle.js';
+import { Membership } from '../extension-points/membership.js';
+import { Logger } from '../log/logger.js';
+import { ClusterRpc } from '../server/cluster-rpc.js';
+import { StateStore } from '../state/state-store.js';
+import { BootstrapWatcher } from './bootstrap-watcher.js';
+import { LeaderReconciler } from './leader-reconciler.js';
+
+/**
+ * Ties gossip to consensus and the catalog; loaded after the plugins so it starts once
+ * membership and raft run (the membership plugin itself handles -join and -retry-join).
+ * Without a membership plugin it does nothing.
+ */
+export function clusterModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => {
+      const offs: (() => void)[] = [];
+      return {
+        name: 'cluster',
+        async start() {
+          const membership = ctx.get<Membership>(Membership, { optional: true });
+          if (!membership) return;
+          const config = ctx.get<RuntimeConfig>(RuntimeConfig);
+          const log = ctx.get<Logger>(Logger).named('cluster');
+          const consensus = ctx.get<Consensus>(Consensus, { optional: true });
+          if (consensus) {
+            offs.push(new BootstrapWatcher(config, consensus, membership, log).start());
+            offs.push(new LeaderReconciler(config, consensus, membership, ctx.get(ClusterRpc), ctx.get(StateStore), log).start());
+          }
+        },
+        stop() {
+          for (const off of offs.splice(0)) off();
+        },
+      };
+    });
+  });
+}

@@ -84,3 +84,4 @@ export * from './cluster/leader-reconciler.js';
 export * from './cluster/bootstrap-watcher.js';
 export * from './cluster/cluster-module.js';
 export * from './agent/agent-shutdown.js';
+export * from './server/server-handler.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { inject, injectable, optional } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { ServerHandler } from './server-handler.js';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { NotLeader } from '../errors/kernel-errors.js';
 import { ProconsulError } from '../errors/proconsul-error.js';
@@ -34,6 +35,7 @@ const FORWARD_SLACK_MS = 30_000; // a forwarded blocking read may take its whole
 export class ClusterRpc {
   private readonly log: Logger;
   readonly sessionTimers: SessionTimers;
+  private readonly handlers = new Map<string, ServerHandler>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -43,8 +45,10 @@ export class ClusterRpc {
     @inject(Logger) logger: Logger,
     @inject(Consensus) @optional() private readonly consensus?: Consensus,
     @inject(ServerRpc) @optional() private readonly rpc?: ServerRpc,
+    @multiInject(ServerHandler) @optional() handlers: ServerHandler[] = [],
   ) {
     this.log = logger.named('rpc');
+    for (const h of handlers) this.handlers.set(h.name, h);
     this.sessionTimers = new SessionTimers(async (id) => {
       await this.write({ v: 1, type: 'session-destroy', ID: id, now: 0 });
       this.log.info('session TTL expired', { session: id });
@@ -62,6 +66,16 @@ export class ClusterRpc {
   stop(): void {
     this.unsubscribe?.();
     this.sessionTimers.clearAll();
+  }
+
+  /** Run a {@link ServerHandler} where it must run: here, on the leader, or (from a client) on a server. */
+  async serverCall(name: string, args: unknown): Promise<unknown> {
+    const c = this.consensus;
+    if (!c || !this.config.server) return this.forward('Call', { name, args }, 0);
+    const h = this.handlers.get(name);
+    if (!h) throw UnknownRpc(name);
+    if (h.leaderOnly && !c.isLeader()) return this.toLeader('Call', { name, args }, 0);
+    return h.handle(args);
   }
 
   /** `PUT /v1/session/renew/:id`: resets the TTL timer on the leader; rejects with 404 for an unknown session. */
@@ -113,6 +127,7 @@ export class ClusterRpc {
     if (method === 'Read') return this.read(b.query, b.args, b.opts);
     if (method === 'Write') return this.write(b.command);
     if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id);
+    if (method === 'Call') return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args);
     throw UnknownRpc(method);
   }
 

@@ -1,0 +1,171 @@
+import { ConsulHttpClient } from '../../http-client.js';
+import { sleep } from './child-process.js';
+import type { KvPair } from './kv-pair.js';
+
+/**
+ * Consul's magic flag value marking a key as a lock (api.LockFlagValue = 0x2ddccbc058a50c18),
+ * so a lock and a semaphore on one prefix detect each other. Beyond 2^53: kept as a string.
+ */
+export const LOCK_FLAG_VALUE = BigInt('0x2ddccbc058a50c18').toString();
+
+/** Consul api defaults for locks: session TTL, blocking wait, retry after a lock-delay refusal. */
+export const LOCK_SESSION_TTL = '15s';
+const LOCK_SESSION_TTL_MS = 15_000;
+const LOCK_WAIT = '15s';
+const LOCK_RETRY_MS = 5_000;
+/** Wait between monitor retries after a 5xx (Consul's lock command: 1s). */
+const MONITOR_RETRY_MS = 1_000;
+
+export interface KvLockOptions {
+  readonly key: string;
+  readonly sessionName: string;
+  /** 0: wait forever; otherwise give up after this long (Consul's -timeout, "try once"). */
+  readonly timeoutMs: number;
+  readonly monitorRetries: number;
+}
+
+/**
+ * The leader-election recipe from Consul's docs on one key: a TTL session renewed at TTL/2,
+ * `?acquire=` on the key, a blocking read to wait for the holder to go, then a blocking monitor
+ * that reports loss when the key's Session is no longer ours. One instance per lock attempt;
+ * methods are not safe to call concurrently except `lost` (a promise) and `abort`.
+ */
+export class KvLock {
+  private sessionId: string | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private readonly stop = new AbortController();
+  private lostResolve!: (reason: string) => void;
+  /** Resolves (with a reason) once the lock is known to be lost; never rejects. */
+  readonly lost: Promise<string> = new Promise((r) => (this.lostResolve = r));
+
+  constructor(
+    private readonly client: ConsulHttpClient,
+    private readonly opts: KvLockOptions,
+  ) {}
+
+  abort(): void {
+    this.stop.abort();
+  }
+
+  /** Resolves true once held, false on timeout/abort. Throws on API errors and flag mismatch. */
+  async acquire(signal: AbortSignal): Promise<boolean> {
+    const onAbort = () => this.stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await this.client.put('/v1/session/create', { body: { Name: this.opts.sessionName, TTL: LOCK_SESSION_TTL } });
+      this.sessionId = res.json<{ ID: string }>().ID;
+      this.startRenewing();
+      const deadline = this.opts.timeoutMs > 0 ? Date.now() + this.opts.timeoutMs : Infinity;
+      let index = 0;
+      while (!this.stop.signal.aborted) {
+        const pair = await this.read(0);
+        if (pair.value && pair.value.Flags !== undefined && String(pair.value.Flags) !== LOCK_FLAG_VALUE && pair.raw) {
+          throw new Error('Existing key does not match lock use');
+        }
+        if (pair.value?.Session === this.sessionId) return true;
+        if (!pair.value?.Session) {
+          const put = await this.client.put(`/v1/kv/${this.opts.key}`, {
+            query: { acquire: this.sessionId, flags: LOCK_FLAG_VALUE },
+            body: Buffer.alloc(0),
+            signal: this.stop.signal,
+          });
+          if (put.text().trim() === 'true') {
+            this.monitor();
+            return true;
+          }
+        }
+        if (Date.now() >= deadline) return false;
+        const after = await this.read(0);
+        if (after.value?.Session) {
+          index = after.index;
+          const waitMs = Math.min(deadline - Date.now(), 15_000);
+          await this.read(index, waitMs === 15_000 ? LOCK_WAIT : `${Math.max(1, Math.ceil(waitMs))}ms`);
+        } else {
+          // Free but refused: a lock-delay is in effect after an invalidated session.
+          await sleep(Math.min(LOCK_RETRY_MS, Math.max(0, deadline - Date.now())), this.stop.signal);
+        }
+        if (Date.now() >= deadline) return false;
+      }
+      return false;
+    } catch (e) {
+      if (this.stop.signal.aborted) return false;
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Releases the key, deletes it if nobody holds it, destroys the session. Best effort, in that order. */
+  async release(): Promise<void> {
+    this.stop.abort();
+    clearInterval(this.renewTimer);
+    if (!this.sessionId) return;
+    const sid = this.sessionId;
+    this.sessionId = undefined;
+    try {
+      await this.client.put(`/v1/kv/${this.opts.key}`, { query: { release: sid, flags: LOCK_FLAG_VALUE }, body: Buffer.alloc(0) });
+      const pair = await this.read(0);
+      if (pair.value && !pair.value.Session) {
+        await this.client.delete(`/v1/kv/${this.opts.key}`, { query: { cas: pair.value.ModifyIndex } });
+      }
+    } finally {
+      await this.client.put(`/v1/session/destroy/${sid}`).catch(() => undefined);
+    }
+  }
+
+  private async read(index: number, wait?: string): Promise<{ index: number; value: KvPair | undefined; raw: boolean }> {
+    const res = await this.client.get(`/v1/kv/${this.opts.key}`, {
+      query: { index: index > 0 ? index : undefined, wait: index > 0 ? wait : undefined },
+      allow404: true,
+      signal: this.stop.signal,
+    });
+    // Flags above 2^53 lose precision through JSON.parse; compare on the raw text instead.
+    const text = res.status === 404 ? '' : res.text();
+    const flagsMatch = /"Flags"\s*:\s*(\d+)/.exec(text);
+    const value = res.status === 404 ? undefined : res.json<KvPair[]>()[0];
+    const fixed = value && flagsMatch ? { ...value, Flags: flagsMatch[1] as unknown as number } : value;
+    return { index: res.index, value: fixed, raw: fixed !== undefined && fixed.Flags !== undefined && String(fixed.Flags) !== '0' };
+  }
+
+  private startRenewing(): void {
+    this.renewTimer = setInterval(() => {
+      const sid = this.sessionId;
+      if (!sid) return;
+      this.client.put(`/v1/session/renew/${sid}`, { allow404: true }).then(
+        (res) => {
+          if (res.status === 404) this.lostResolve('session invalidated');
+        },
+        () => undefined, // transient: the monitor decides whether the lock is gone
+      );
+    }, LOCK_SESSION_TTL_MS / 2);
+    this.renewTimer.unref();
+  }
+
+  private monitor(): void {
+    void (async () => {
+      let index = 0;
+      let retries = this.opts.monitorRetries;
+      while (!this.stop.signal.aborted) {
+        try {
+          const r = await this.read(index, LOCK_WAIT);
+          if (!r.value || r.value.Session !== this.sessionId) {
+            if (this.sessionId !== undefined) this.lostResolve('lock lost');
+            return;
+          }
+          index = r.index;
+          retries = this.opts.monitorRetries;
+        } catch (e) {
+          if (this.stop.signal.aborted) return;
+          const status = (e as { statusCode?: number }).statusCode;
+          if (retries > 0 && (status === undefined || status >= 500)) {
+            retries--;
+            await sleep(MONITOR_RETRY_MS, this.stop.signal);
+            continue;
+          }
+          this.lostResolve(`monitor failed: ${(e as Error).message}`);
+          return;
+        }
+      }
+    })();
+  }
+}

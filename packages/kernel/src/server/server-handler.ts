@@ -1,0 +1,16 @@
+/**
+ * A server-side RPC beyond state reads and writes (operator raft calls, autopilot, event
+ * bookkeeping…). Plugins and kernel services bind any number; `ClusterRpc.serverCall`
+ * runs the named one on this server, on the leader when `leaderOnly`, or forwards from a
+ * client agent — so HTTP endpoints behave the same on every agent.
+ */
+export const ServerHandler = Symbol.for('proconsul.ServerHandler');
+
+export interface ServerHandler {
+  /** Unique RPC name, e.g. "Operator.RaftGetConfiguration". */
+  readonly name: string;
+  /** Must run on the leader (it changes cluster state or needs the leader's view). */
+  readonly leaderOnly: boolean;
+  /** Runs concurrently with other calls. `args` is a decoded msgpack value; validate it. */
+  handle(args: unknown): Promise<unknown>;
+}

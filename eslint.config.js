@@ -23,7 +23,7 @@ const internals = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.ci/**', '**/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.ci/**', '**/*.cjs', 'packages/cli/bin/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,5 +1,14 @@
-import type { ApplyResult, Consensus, LeadershipListener, RaftServer, ServerAddress } from '../extension-points/consensus.js';
-import type { Fsm } from '../extension-points/fsm.js';
+import { ContainerModule } from 'inversify';
+import {
+  Consensus as ConsensusToken,
+  type ApplyResult,
+  type Consensus,
+  type LeadershipListener,
+  type RaftServer,
+  type ServerAddress,
+} from '../extension-points/consensus.js';
+import { Fsm as FsmToken, type Fsm } from '../extension-points/fsm.js';
+import type { ProconsulPlugin } from '../plugin/plugin-manifest.js';
 
 /**
  * A test double for {@link Consensus}: one always-leader server that applies each command
@@ -48,3 +57,14 @@ export class DirectConsensus implements Consensus {
     return { state: 'Leader', applied_index: String(this.index) };
   }
 }
+
+/** A plugin binding {@link DirectConsensus}, for in-process agents in tests. */
+export const directConsensusPlugin: ProconsulPlugin = {
+  manifest: { name: 'direct-consensus', version: '0.0.0', provides: ['consensus'], requires: [], configSchema: {} },
+  createModule: () =>
+    new ContainerModule(({ bind }) => {
+      bind<Consensus>(ConsensusToken)
+        .toDynamicValue((ctx) => new DirectConsensus(ctx.get<Fsm>(FsmToken)))
+        .inSingletonScope();
+    }),
+};

@@ -5,3 +5,4 @@
 export { runStorageConformance, type EngineUnderTest } from './storage-conformance.js';
 export * from './linearizability.js';
 export * from './direct-consensus.js';
+export * from './bench-support.js';

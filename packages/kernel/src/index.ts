@@ -85,3 +85,8 @@ export * from './cluster/bootstrap-watcher.js';
 export * from './cluster/cluster-module.js';
 export * from './agent/agent-shutdown.js';
 export * from './server/server-handler.js';
+export * from './agent/local/index.js';
+export * from './server/status-handlers.js';
+export * from './operator/index.js';
+export * from './events/index.js';
+export * from './agent/watches/index.js';

@@ -167,3 +167,16 @@ describe('/v1/session and /v1/txn', () => {
     expect((await a.http({ method: 'PUT', url: '/v1/txn', body: { not: 'an array' } })).status).to.equal(400);
   });
 });
+
+describe('/v1/status', () => {
+  it('reports the leader and voting peers', async () => {
+    const a = await startInProcessAgent();
+    try {
+      expect((await a.http('/v1/status/leader')).json()).to.equal('127.0.0.1:8300');
+      expect((await a.http('/v1/status/peers')).json()).to.deep.equal(['127.0.0.1:8300']);
+      expect((await a.http('/v1/status/leader?dc=dc9')).status).to.equal(500);
+    } finally {
+      await a.stop();
+    }
+  });
+});

@@ -1,15 +1,17 @@
-import type { Consensus, HttpEndpoint } from '@proconsul/kernel';
-import { route, type EndpointDeps } from './endpoint-support.js';
+import type { HttpEndpoint } from '@proconsul/kernel';
+import { checkDatacenter, route, type EndpointDeps } from './endpoint-support.js';
 
-/** `/v1/status/*`: not ACL-protected, as in Consul. A client agent asks a server. */
-export function statusEndpoints(deps: EndpointDeps, consensus: Consensus | undefined): HttpEndpoint[] {
+/** `/v1/status/*`: not ACL-protected, as in Consul; a client agent asks a server. */
+export function statusEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   return [
-    route('GET', '/v1/status/leader', async () => {
-      const leader = consensus?.leader();
-      return { body: leader ? leader.address : '' };
+    route('GET', '/v1/status/leader', async (req) => {
+      checkDatacenter(req, deps.config);
+      // A JSON string, as Consul answers (`"10.0.0.1:8300"`), not bare text.
+      return { body: JSON.stringify(await deps.rpc.serverCall('Status.Leader', {})), headers: { 'Content-Type': 'application/json' } };
     }),
-    route('GET', '/v1/status/peers', async () => ({
-      body: (consensus?.configuration() ?? []).filter((s) => s.suffrage === 'voter').map((s) => s.address),
-    })),
+    route('GET', '/v1/status/peers', async (req) => {
+      checkDatacenter(req, deps.config);
+      return { body: await deps.rpc.serverCall('Status.Peers', {}) };
+    }),
   ];
 }

@@ -37,6 +37,8 @@ export class ClusterRpc {
   readonly sessionTimers: SessionTimers;
   private readonly handlers = new Map<string, ServerHandler>();
   private unsubscribe: (() => void) | undefined;
+  /** Reads and writes asked of this router since start, and how many went to another server (for /v1/agent/metrics). */
+  readonly counts = { reads: 0, writes: 0, forwarded: 0 };
 
   constructor(
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
@@ -95,6 +97,7 @@ export class ClusterRpc {
   }
 
   async read<T>(query: QueryName, args: unknown, opts: QueryOptions, signal?: AbortSignal): Promise<QueryReply<T>> {
+    this.counts.reads++;
     const c = this.consensus;
     if (!c || !this.config.server) return this.forward('Read', { query, args, opts }, opts.maxWaitMs) as Promise<QueryReply<T>>;
     const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
@@ -107,6 +110,7 @@ export class ClusterRpc {
 
   /** Apply a command through consensus on the leader. FSM error values come back as thrown coded errors. */
   async write(command: Command): Promise<WriteReply> {
+    this.counts.writes++;
     const c = this.consensus;
     if (!c || !this.config.server) return this.forward('Write', { command }, 0) as Promise<WriteReply>;
     if (!c.isLeader()) return this.toLeader('Write', { command }, 0) as Promise<WriteReply>;
@@ -149,6 +153,7 @@ export class ClusterRpc {
   }
 
   private async toLeader(method: string, body: unknown, waitMs: number): Promise<unknown> {
+    this.counts.forwarded++;
     const leader = this.consensus!.leader();
     if (!leader || !this.rpc) throw NotLeader();
     return this.rpc.call(leader.address, method, body, waitMs + FORWARD_SLACK_MS);
@@ -156,6 +161,7 @@ export class ClusterRpc {
 
   /** Client agent: try known servers in turn until one answers (a dead server is skipped). */
   private async forward(method: string, body: unknown, waitMs: number): Promise<unknown> {
+    this.counts.forwarded++;
     if (!this.rpc) throw NoServers();
     const candidates = this.servers.servers();
     if (candidates.length === 0) throw NoServers();

@@ -5,9 +5,15 @@ import { ServerRpc } from '../extension-points/server-rpc.js';
 import { StateFsm } from '../state/state-fsm.js';
 import { StateStore } from '../state/state-store.js';
 import { ClusterRpc } from './cluster-rpc.js';
+import { ServerHandler } from './server-handler.js';
+import { STATUS_HANDLER_COUNT, statusHandlers } from './status-handlers.js';
+import { Consensus } from '../extension-points/consensus.js';
 import { CatalogDnsSource } from '../dns/catalog-dns-source.js';
 import { DnsDataSource } from '../extension-points/dns-data-source.js';
 import { ServerLocator } from './server-locator.js';
+import { bindAgentLocal } from '../agent/local/agent-local-module.js';
+import { bindOperator } from '../operator/operator-module.js';
+import { bindUserEvents } from '../events/events-module.js';
 
 /**
  * Kernel services every agent has, loaded before the plugins so they can inject them:
@@ -22,6 +28,9 @@ export function serverModule(): ContainerModule {
       .inSingletonScope();
     bind(ServerLocator).toSelf().inSingletonScope();
     bind(ClusterRpc).toSelf().inSingletonScope();
+    for (let i = 0; i < STATUS_HANDLER_COUNT; i++) {
+      bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => statusHandlers(() => ctx.get<Consensus>(Consensus, { optional: true }))[i]!);
+    }
     bind<DnsDataSource>(DnsDataSource).to(CatalogDnsSource).inSingletonScope();
     bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
       name: 'server-rpc',
@@ -35,5 +44,10 @@ export function serverModule(): ContainerModule {
       start: () => ctx.get(ClusterRpc).start(),
       stop: () => ctx.get(ClusterRpc).stop(),
     }));
+    // The agent's own services and checks and their anti-entropy sync (after server-rpc, so it stops first).
+    bindAgentLocal(bind);
+    // Operator raft/autopilot RPCs and the leader's autopilot loop; the agent's user events.
+    bindOperator(bind);
+    bindUserEvents(bind);
   });
 }

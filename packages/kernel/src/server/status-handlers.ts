@@ -1,0 +1,21 @@
+import type { Consensus } from '../extension-points/consensus.js';
+import type { ServerHandler } from './server-handler.js';
+
+export const STATUS_HANDLER_COUNT = 2;
+
+/** `/v1/status/leader` and `/peers` answered by a server, so client agents can ask too. */
+export function statusHandlers(consensus: () => Consensus | undefined): ServerHandler[] {
+  return [
+    {
+      name: 'Status.Leader',
+      leaderOnly: false,
+      handle: async () => consensus()?.leader()?.address ?? '',
+    },
+    {
+      name: 'Status.Peers',
+      leaderOnly: false,
+      handle: async () =>
+        (consensus()?.configuration() ?? []).filter((s) => s.suffrage === 'voter').map((s) => s.address),
+    },
+  ];
+}

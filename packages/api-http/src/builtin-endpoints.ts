@@ -1,6 +1,13 @@
 import type { ResolutionContext } from 'inversify';
-import { AgentShutdown, Authorizer, ClusterRpc, Consensus, Membership, RuntimeConfig, type HttpEndpoint } from '@proconsul/kernel';
+import { AgentShutdown, Authorizer, GossipEncryption, ClusterRpc, Consensus, Membership, RuntimeConfig, type HttpEndpoint } from '@proconsul/kernel';
 import { membershipEndpoints } from './endpoints/membership-endpoints.js';
+import { UserEvents } from '@proconsul/kernel';
+import { eventEndpoints } from './endpoints/event-endpoints.js';
+import { operatorEndpoints } from './endpoints/operator-endpoints.js';
+import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
+import { AgentMetrics, AgentReload, LocalAgent, StateStore } from '@proconsul/kernel';
+import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
+import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
 import type { EndpointDeps } from './endpoints/endpoint-support.js';
 import { healthEndpoints } from './endpoints/health-endpoints.js';
@@ -16,14 +23,24 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     rpc: ctx.get(ClusterRpc),
     authorizer: ctx.get<Authorizer>(Authorizer),
   };
-  const consensus = ctx.get<Consensus>(Consensus, { optional: true });
+  const agent: AgentEndpointDeps = {
+    ...deps,
+    local: ctx.get(LocalAgent),
+    reload: ctx.get(AgentReload),
+    metrics: ctx.get(AgentMetrics),
+    store: ctx.get(StateStore),
+  };
   return [
-    ...catalogEndpoints(deps),
+    ...catalogEndpoints(deps, localDeregisterWarning(agent)),
+    ...agentEndpoints(agent),
     ...healthEndpoints(deps),
     ...kvEndpoints(deps),
     ...sessionEndpoints(deps),
     txnEndpoint(deps),
-    ...statusEndpoints(deps, consensus),
+    ...statusEndpoints(deps),
+    ...keyringEndpoints(deps, ctx.get<GossipEncryption>(GossipEncryption, { optional: true }), ctx.get<Membership>(Membership, { optional: true })),
+    ...operatorEndpoints(deps),
+    ...eventEndpoints(deps, ctx.get(UserEvents)),
     ...membershipEndpoints(deps, ctx.get<Membership>(Membership, { optional: true }), ctx.get<AgentShutdown>(AgentShutdown, { optional: true })?.request),
   ];
 }

@@ -48,7 +48,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): 
         else if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) ctx.body = res.body;
         else {
           ctx.type = 'application/json';
-          ctx.body = ctx.query['pretty'] !== undefined ? JSON.stringify(res.body, bytesAsBase64, 4) + '\n' : JSON.stringify(res.body, bytesAsBase64);
+          ctx.body = toJson(res.body, ctx.query['pretty'] !== undefined);
         }
       });
     }
@@ -84,9 +84,18 @@ async function readBody(ctx: Koa.Context): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+const BIG = /"\\u0000big:(\d+)"/g; // JSON escapes the NUL marker, so match its escaped text
+
+/** JSON text of a body: bytes as base64, uint64 bigints as exact numbers, `?pretty` indented. */
+export function toJson(body: unknown, pretty: boolean): string {
+  const text = pretty ? JSON.stringify(body, bytesAsBase64, 4) + '\n' : JSON.stringify(body, bytesAsBase64);
+  return text.includes('\\u0000big:') ? text.replace(BIG, '$1') : text;
+}
+
 /** Consul's JSON carries byte fields (KV values, event payloads) as base64. */
 function bytesAsBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
   const raw = this[key];
   if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+  if (typeof value === 'bigint') return `\u0000big:${value}`;
   return value;
 }

@@ -1,8 +1,44 @@
 import type { Command, CommandIo } from './command.js';
 import { agentCommand } from './commands/agent-command.js';
 import { versionCommand } from './commands/version-command.js';
+import { catalogCommand } from './commands/catalog-command.js';
+import { eventCommand } from './commands/event-command.js';
+import { forceLeaveCommand } from './commands/force-leave-command.js';
+import { infoCommand } from './commands/info-command.js';
+import { joinCommand } from './commands/join-command.js';
+import { keygenCommand } from './commands/keygen-command.js';
+import { keyringCommand } from './commands/keyring-command.js';
+import { kvCommand } from './commands/kv-command.js';
+import { leaveCommand } from './commands/leave-command.js';
+import { lockCommand } from './commands/lock-command.js';
+import { maintCommand } from './commands/maint-command.js';
+import { membersCommand } from './commands/members-command.js';
+import { operatorCommand } from './commands/operator-command.js';
+import { reloadCommand } from './commands/reload-command.js';
+import { servicesCommand } from './commands/services-command.js';
+import { watchCommand } from './commands/watch-command.js';
+import { resolveCommand } from './commands/support/command-group.js';
 
-export const COMMANDS: readonly Command[] = [agentCommand, versionCommand];
+export const COMMANDS: readonly Command[] = [
+  agentCommand,
+  catalogCommand,
+  eventCommand,
+  forceLeaveCommand,
+  infoCommand,
+  joinCommand,
+  keygenCommand,
+  keyringCommand,
+  kvCommand,
+  leaveCommand,
+  lockCommand,
+  maintCommand,
+  membersCommand,
+  operatorCommand,
+  reloadCommand,
+  servicesCommand,
+  versionCommand,
+  watchCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
@@ -25,8 +61,11 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     io.err(`Unknown command: "${name}"\n\n${usage()}`);
     return 1;
   }
-  if (rest.some((a) => a === '-h' || a === '-help' || a === '--help')) {
-    io.out(cmd.help);
+  // Help flags count only before a `--`; `kv get -h` shows the help of `kv get`, not of `kv`.
+  const { command: target, rest: after } = resolveCommand(cmd, rest);
+  const end = after.indexOf('--');
+  if ((end < 0 ? after : after.slice(0, end)).some((a) => a === '-h' || a === '-help' || a === '--help')) {
+    io.out(target.help);
     return 0;
   }
   return cmd.run(rest, io);

@@ -2,6 +2,7 @@ import { inject, injectable, optional } from 'inversify';
 import {
   CONSUL_COMPAT_VERSION,
   Consensus,
+  LocalAgent,
   Membership,
   PROCONSUL_VERSION,
   RuntimeConfig,
@@ -20,6 +21,7 @@ export class AgentSelfEndpoint implements HttpEndpoint {
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
     @inject(Membership) @optional() private readonly membership?: Membership,
     @inject(Consensus) @optional() private readonly consensus?: Consensus,
+    @inject(LocalAgent) @optional() private readonly local?: LocalAgent,
   ) {}
 
   async handle(): Promise<HttpResponse> {
@@ -55,7 +57,7 @@ export class AgentSelfEndpoint implements HttpEndpoint {
         Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 1e-5 },
         Member: member,
         Stats: {
-          agent: { check_monitors: '0', check_ttls: '0', checks: '0', services: '0' },
+          agent: this.agentStats(),
           build: { prerelease: '', revision: `proconsul-${PROCONSUL_VERSION}`, version: CONSUL_COMPAT_VERSION },
           consul: {
             server: String(c.server),
@@ -75,6 +77,19 @@ export class AgentSelfEndpoint implements HttpEndpoint {
         Meta: { 'consul-network-segment': '' },
         Proconsul: { Version: PROCONSUL_VERSION },
       },
+    };
+  }
+
+  /** Consul's Stats.agent: local registrations by kind (monitors = active checks, ttls = TTL checks). */
+  private agentStats(): Record<string, string> {
+    const checks = this.local?.state.checks() ?? [];
+    const ttls = checks.filter((c) => c.check.Type === 'ttl').length;
+    const monitors = checks.filter((c) => c.definition && c.check.Type !== 'ttl').length;
+    return {
+      check_monitors: String(monitors),
+      check_ttls: String(ttls),
+      checks: String(checks.length),
+      services: String(this.local?.state.services().length ?? 0),
     };
   }
 }

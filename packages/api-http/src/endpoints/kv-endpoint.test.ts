@@ -112,3 +112,18 @@ describe('/v1/kv', () => {
     expect((await a.http('/v1/kv/lock')).json<{ LockIndex: number }[]>()[0]!.LockIndex).to.equal(2);
   });
 });
+
+describe('/v1/kv uint64 flags', () => {
+  it("keeps flags beyond 2^53 exact (Consul's lock recipe uses 0x2ddccbc058a50c18)", async () => {
+    const a = await startInProcessAgent();
+    try {
+      const flag = '3304740253564472344';
+      expect((await a.http({ method: 'PUT', url: `/v1/kv/lk?flags=${flag}`, body: 'x' })).text).to.equal('true');
+      const text = (await a.http('/v1/kv/lk')).text;
+      expect(text).to.contain(`"Flags":${flag}`);
+      expect((await a.http({ method: 'PUT', url: '/v1/kv/lk?flags=18446744073709551616', body: 'x' })).status).to.equal(400);
+    } finally {
+      await a.stop();
+    }
+  });
+});

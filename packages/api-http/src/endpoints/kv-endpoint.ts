@@ -85,10 +85,17 @@ async function del(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
   return { body: r.value === true, headers: { 'X-Consul-Index': String(r.index) } };
 }
 
-function uint(v: string | null, name: string): number | undefined {
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/**
+ * Consul's flags and indexes are uint64; clients use the whole range (its lock recipe
+ * marks keys with flag 0x2ddccbc058a50c18). Values beyond 2^53 stay exact as bigint.
+ */
+export function uint(v: string | null, name: string): number | undefined {
   if (v === null || v === '') return undefined;
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw BadRequest(`Invalid ${name}: "${v}" is not an unsigned integer`);
-  return Number(v);
+  if (!/^\d+$/.test(v) || BigInt(v) > UINT64_MAX) throw BadRequest(`Invalid ${name}: "${v}" is not an unsigned 64-bit integer`);
+  const n = BigInt(v);
+  return (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n) as number;
 }
 
 function sessionParam(v: string | null): string {

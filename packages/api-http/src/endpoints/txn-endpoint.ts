@@ -1,6 +1,7 @@
 import { BadRequest, canonicalKeys, defineError, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
+import { uint } from './kv-endpoint.js';
 
 const MAX_OPS = 64; // Consul's limit per transaction
 const TooManyOps = defineError('TXN_TOO_MANY_OPS', 413, (n: number) => `Transaction contains too many operations (${n} > ${MAX_OPS})`);
@@ -46,7 +47,7 @@ function toOp(raw: unknown, i: number): TxnOp {
         Verb: kv['Verb'] as NonNullable<TxnOp['KV']>['Verb'],
         Key: kv['Key'],
         Value: typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'base64')) : null,
-        ...(kv['Flags'] !== undefined ? { Flags: Number(kv['Flags']) } : {}),
+        ...(kv['Flags'] !== undefined ? { Flags: uint(String(kv['Flags']), 'Flags') ?? 0 } : {}),
         ...(kv['Index'] !== undefined ? { Index: Number(kv['Index']) } : {}),
         ...(kv['Session'] ? { Session: String(kv['Session']) } : {}),
       },

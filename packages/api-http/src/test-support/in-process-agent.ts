@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type Koa from 'koa';
 import {
+  AgentLocalOptions,
   Consensus,
   Fsm,
   HttpEndpoint,
@@ -36,14 +37,38 @@ export interface InProcessAgent {
   stop(): Promise<void>;
 }
 
+export interface InProcessAgentOptions {
+  /** Extra plugins (check types, …) loaded with the HTTP plugin. */
+  readonly plugins?: readonly ProconsulPlugin[];
+  /** Extra agent modules (a ConfigReloader, …). */
+  readonly agentModules?: readonly ContainerModule[];
+  /**
+   * Tuning of the agent's local state and anti-entropy. Default: anti-entropy disabled, so
+   * the catalog starts empty (the agent's own node is not registered) as older tests expect.
+   */
+  readonly local?: AgentLocalOptions;
+}
+
 /** A dev-mode server agent with the HTTP API driven in-process (no sockets). */
-export async function startInProcessAgent(overrides: Partial<RuntimeConfig> = {}): Promise<InProcessAgent> {
+export async function startInProcessAgent(
+  overrides: Partial<RuntimeConfig> = {},
+  options: InProcessAgentOptions = {},
+): Promise<InProcessAgent> {
   const config = { ...buildRuntimeConfig({ dev: true, sources: [], warn: () => {} }), nodeName: 'node-1', ...overrides };
-  const kernel = Kernel.fromPlugins([{ plugin: directConsensus }, { plugin }], {
-    config: { ...config, ports: { ...config.ports, http: -1 } },
-    logger: new NullLogger(),
-    coreModules: [serverModule()],
-  });
+  const kernel = Kernel.fromPlugins(
+    [{ plugin: directConsensus }, { plugin }, ...(options.plugins ?? []).map((p) => ({ plugin: p }))],
+    {
+      config: { ...config, ports: { ...config.ports, http: -1 } },
+      logger: new NullLogger(),
+      coreModules: [serverModule()],
+      agentModules: [
+        new ContainerModule(({ bind }) => {
+          bind<AgentLocalOptions>(AgentLocalOptions).toConstantValue(options.local ?? { antiEntropy: { disabled: true } });
+        }),
+        ...(options.agentModules ?? []),
+      ],
+    },
+  );
   await kernel.start();
   const c = kernel.container;
   const app = createHttpApp([...builtinEndpoints(c as never), ...c.getAll<HttpEndpoint>(HttpEndpoint)], new NullLogger());

@@ -50,8 +50,10 @@ nor -disable, lists what is currently in maintenance.`,
       if (!r.ok) return 1;
       const checks = Object.values(r.value.json<Record<string, AgentCheck>>());
       for (const c of checks) {
-        if (c.CheckID === NODE_MAINT_CHECK) io.out(`Node:\n  Name:   ${nodeName}\n  Reason: ${c.Notes}\n`);
-        else if (c.CheckID.startsWith(SERVICE_MAINT_PREFIX)) io.out(`Service:\n  ID:     ${c.ServiceID}\n  Reason: ${c.Notes}\n`);
+        if (c.CheckID === NODE_MAINT_CHECK) io.out(`Node:\n  Name:   ${nodeName}\n  Reason: ${c.Notes}`);
+        else if (c.CheckID.startsWith(SERVICE_MAINT_PREFIX)) io.out(`Service:\n  ID:     ${c.ServiceID}\n  Reason: ${c.Notes}`);
+        else continue;
+        io.out('');
       }
       return 0;
     }

@@ -110,8 +110,9 @@ export class LeaderReconciler {
       const server = asServer(m, this.config.datacenter);
       if (!server) continue;
       if (m.status === 'alive' && !inRaft.has(server.id)) {
-        this.log.info('adding server to raft', { node: server.node, address: server.address });
-        await this.consensus.addServer(server, 'voter');
+        // As a non-voter: autopilot promotes it once it has been healthy for server_stabilization_time.
+        this.log.info('adding server to raft as a non-voter', { node: server.node, address: server.address });
+        await this.consensus.addServer(server, 'nonvoter');
       } else if (m.status === 'left' && inRaft.has(server.id) && server.id !== this.config.nodeId) {
         this.log.info('removing server that left', { node: server.node });
         await this.consensus.removeServer(server.id);

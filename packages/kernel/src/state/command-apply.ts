@@ -86,7 +86,6 @@ export function applyCommand(ctx: WriteContext, cmd: Command): unknown {
       coordinateBatch(ctx, cmd.Updates);
       return true;
     case 'system-meta-set':
-      systemMetaSet(ctx, cmd.Key, cmd.Value);
-      return true;
+      return systemMetaSet(ctx, cmd.Key, cmd.Value, { ...(cmd.Stamp ? { stamp: true } : {}), ...(cmd.Cas !== undefined ? { cas: cmd.Cas } : {}) });
   }
 }

@@ -19,4 +19,5 @@ export {
 export { closedLoop, type LoadResult } from './bench/bench-load.js';
 export { percentile, summarize, fmt, ratio, printTable, type LatencySummary } from './bench/bench-table.js';
 export { cpuSeconds, rssBytes, cpuPercentOver, fsyncLatencies } from './bench/proc-stats.js';
+export { ensurePeer } from './bench/peer-setup.js';
 export { topSelfTime, monotonicMicros, type SelfTimeRow } from './bench/cpu-profile.js';

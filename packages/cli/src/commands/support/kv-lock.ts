@@ -4,7 +4,8 @@ import type { KvPair } from './kv-pair.js';
 
 /**
  * Consul's magic flag value marking a key as a lock (api.LockFlagValue = 0x2ddccbc058a50c18),
- * so a lock and a semaphore on one prefix detect each other. Beyond 2^53: kept as a string.
+ * so a lock and a semaphore on one prefix detect each other. Beyond 2^53: sent as exact decimal
+ * text, compared after JSON.parse rounding on both sides.
  */
 export const LOCK_FLAG_VALUE = BigInt('0x2ddccbc058a50c18').toString();
 
@@ -59,9 +60,8 @@ export class KvLock {
       let index = 0;
       while (!this.stop.signal.aborted) {
         const pair = await this.read(0);
-        if (pair.value && pair.value.Flags !== undefined && String(pair.value.Flags) !== LOCK_FLAG_VALUE && pair.raw) {
-          throw new Error('Existing key does not match lock use');
-        }
+        // Any other use of the key (a plain value, a semaphore) must not be taken over silently.
+        if (pair.value && pair.value.Flags !== Number(LOCK_FLAG_VALUE)) throw new Error('Existing key does not match lock use');
         if (pair.value?.Session === this.sessionId) return true;
         if (!pair.value?.Session) {
           const put = await this.client.put(`/v1/kv/${this.opts.key}`, {
@@ -104,7 +104,7 @@ export class KvLock {
     this.sessionId = undefined;
     try {
       await this.client.put(`/v1/kv/${this.opts.key}`, { query: { release: sid, flags: LOCK_FLAG_VALUE }, body: Buffer.alloc(0) });
-      const pair = await this.read(0);
+      const pair = await this.read(0, undefined, null);
       if (pair.value && !pair.value.Session) {
         await this.client.delete(`/v1/kv/${this.opts.key}`, { query: { cas: pair.value.ModifyIndex } });
       }
@@ -113,18 +113,15 @@ export class KvLock {
     }
   }
 
-  private async read(index: number, wait?: string): Promise<{ index: number; value: KvPair | undefined; raw: boolean }> {
+  /** Reads the key; blocking reads (index > 0) end early when the lock is being torn down. */
+  private async read(index: number, wait?: string, signal: AbortSignal | null = this.stop.signal): Promise<{ index: number; value: KvPair | undefined }> {
     const res = await this.client.get(`/v1/kv/${this.opts.key}`, {
       query: { index: index > 0 ? index : undefined, wait: index > 0 ? wait : undefined },
       allow404: true,
-      signal: this.stop.signal,
+      signal: signal ?? undefined,
     });
-    // Flags above 2^53 lose precision through JSON.parse; compare on the raw text instead.
-    const text = res.status === 404 ? '' : res.text();
-    const flagsMatch = /"Flags"\s*:\s*(\d+)/.exec(text);
-    const value = res.status === 404 ? undefined : res.json<KvPair[]>()[0];
-    const fixed = value && flagsMatch ? { ...value, Flags: flagsMatch[1] as unknown as number } : value;
-    return { index: res.index, value: fixed, raw: fixed !== undefined && fixed.Flags !== undefined && String(fixed.Flags) !== '0' };
+    // Flags above 2^53 come back rounded by JSON.parse, exactly as Number(LOCK_FLAG_VALUE) is.
+    return { index: res.index, value: res.status === 404 ? undefined : res.json<KvPair[]>()[0] };
   }
 
   private startRenewing(): void {

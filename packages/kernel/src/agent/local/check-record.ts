@@ -17,7 +17,8 @@ export function healthCheckOf(r: RegisteredCheck, service: AgentServiceFields | 
     definition['Interval'] = formatDuration(d.IntervalMs);
     definition['Timeout'] = formatDuration(d.TimeoutMs);
   }
-  if (d.DeregisterCriticalServiceAfterMs > 0) definition['DeregisterCriticalServiceAfter'] = formatDuration(d.DeregisterCriticalServiceAfterMs);
+  if (d.DeregisterCriticalServiceAfterMs > 0)
+    definition['DeregisterCriticalServiceAfter'] = formatDuration(d.DeregisterCriticalServiceAfterMs);
   return {
     CheckID: d.CheckID,
     Name: d.Name,

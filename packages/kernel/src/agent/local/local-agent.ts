@@ -53,7 +53,9 @@ export class LocalAgent {
       ...(opts.random ? { random: opts.random } : {}),
       onUpdate: (id, status, output) => this.state.updateCheck(id, status, output),
       deregisterService: (serviceId) => {
-        this.removeService(serviceId).catch((e: unknown) => this.log.error('reaping service failed', { service: serviceId, error: e }));
+        this.removeService(serviceId).catch((e: unknown) =>
+          this.log.error('reaping service failed', { service: serviceId, error: e }),
+        );
       },
     });
   }
@@ -118,14 +120,19 @@ export class LocalAgent {
    * ones re-registered, vanished ones removed. On startup, persisted API registrations are
    * restored afterwards; a config entry wins over a persisted one with the same ID.
    */
-  applyConfig(services: readonly Readonly<Record<string, unknown>>[], checks: readonly Readonly<Record<string, unknown>>[], restore = false): Promise<void> {
+  applyConfig(
+    services: readonly Readonly<Record<string, unknown>>[],
+    checks: readonly Readonly<Record<string, unknown>>[],
+    restore = false,
+  ): Promise<void> {
     return this.exclusive(async () => {
       const parsed = services.map((s) => parseServiceDefinition(s));
       const standalone = checks.map((c) => pascalKeys(c));
       const wanted = new Set(parsed.map((p) => p.service.ID));
       // Every config check ID, standalone or in a service: a re-registered service must not drop standalone ones.
       const configChecks = new Set([...standalone.map(checkIdOf), ...parsed.flatMap((p) => p.checks.map(checkIdOf))]);
-      for (const s of this.state.services()) if (s.source === 'config' && !wanted.has(s.service.ID)) await this.removeServiceNow(s.service.ID);
+      for (const s of this.state.services())
+        if (s.source === 'config' && !wanted.has(s.service.ID)) await this.removeServiceNow(s.service.ID);
       for (const c of this.state.checks()) {
         if (c.source === 'config' && !configChecks.has(c.check.CheckID)) await this.removeCheckNow(c.check.CheckID, true);
       }
@@ -142,7 +149,11 @@ export class LocalAgent {
     await this.runner.stopAll();
   }
 
-  private async addServiceNow(raw: Readonly<Record<string, unknown>>, source: LocalSource, opts: AddServiceOptions): Promise<void> {
+  private async addServiceNow(
+    raw: Readonly<Record<string, unknown>>,
+    source: LocalSource,
+    opts: AddServiceOptions,
+  ): Promise<void> {
     const { service, checks } = parseServiceDefinition(raw);
     for (const c of checks) if (!this.unchanged(c, source)) await this.validator.validate(c, source);
     this.state.setService({ service, source });

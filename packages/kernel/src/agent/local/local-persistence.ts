@@ -29,7 +29,9 @@ export class LocalPersistence {
     dataDir: string,
     private readonly log: Logger,
   ) {
-    this.dirs = dataDir ? { services: join(dataDir, 'services'), checks: join(dataDir, 'checks'), state: join(dataDir, 'checks', 'state') } : undefined;
+    this.dirs = dataDir
+      ? { services: join(dataDir, 'services'), checks: join(dataDir, 'checks'), state: join(dataDir, 'checks', 'state') }
+      : undefined;
   }
 
   get enabled(): boolean {
@@ -59,11 +61,14 @@ export class LocalPersistence {
   }
 
   saveTtlState(id: string, state: TtlState): void {
-    if (this.dirs) this.write(this.dirs.state, id, { CheckID: id, Status: state.status, Output: state.output, ExpiresAt: state.expiresAt });
+    if (this.dirs)
+      this.write(this.dirs.state, id, { CheckID: id, Status: state.status, Output: state.output, ExpiresAt: state.expiresAt });
   }
   ttlState(id: string): TtlState | undefined {
     if (!this.dirs) return undefined;
-    const s = this.readOne<{ Status: TtlState['status']; Output: string; ExpiresAt: number }>(join(this.dirs.state, fileName(id)));
+    const s = this.readOne<{ Status: TtlState['status']; Output: string; ExpiresAt: number }>(
+      join(this.dirs.state, fileName(id)),
+    );
     return s && { status: s.Status, output: s.Output, expiresAt: s.ExpiresAt };
   }
 

@@ -39,8 +39,6 @@ export interface LocalCheck {
 /** Consul's fixed IDs for maintenance-mode checks. */
 export const NODE_MAINTENANCE_CHECK_ID = '_node_maintenance';
 export const SERVICE_MAINTENANCE_PREFIX = '_service_maintenance:';
-/** The leader's gossip health check: anti-entropy never deregisters it. */
-export const SERF_HEALTH_CHECK_ID = 'serfHealth';
 /** The service servers register for themselves; managed apart from local state. */
 export const CONSUL_SERVICE_ID = 'consul';
 

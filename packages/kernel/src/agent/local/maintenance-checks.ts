@@ -7,7 +7,8 @@ import {
 
 // Consul's default notes when maintenance is enabled without ?reason.
 const DEFAULT_NODE_REASON = 'Maintenance mode is enabled for this node, but no reason was provided. This is a default message.';
-const DEFAULT_SERVICE_REASON = 'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
+const DEFAULT_SERVICE_REASON =
+  'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
 
 export function serviceMaintenanceCheckId(serviceId: string): string {
   return SERVICE_MAINTENANCE_PREFIX + serviceId;

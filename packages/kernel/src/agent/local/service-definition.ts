@@ -30,7 +30,8 @@ export interface ParsedService {
 
 /** Validate a service definition in any key case and apply Consul's defaults (ID = name, weights 1/1, …). */
 export function parseServiceDefinition(raw: Readonly<Record<string, unknown>>): ParsedService {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw ServiceDefinitionInvalid('Request decode failed: service must be an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw ServiceDefinitionInvalid('Request decode failed: service must be an object');
   const d: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     const key = SERVICE_KEYS[k.toLowerCase().replace(/[_-]/g, '')];
@@ -40,12 +41,15 @@ export function parseServiceDefinition(raw: Readonly<Record<string, unknown>>): 
   if (typeof name !== 'string' || name === '') throw ServiceDefinitionInvalid('Missing service name');
   const id = optString(d, 'ID') || name;
   const port = d['Port'] ?? 0;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw ServiceDefinitionInvalid(`Invalid service port ${JSON.stringify(port)}`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw ServiceDefinitionInvalid(`Invalid service port ${JSON.stringify(port)}`);
   const tags = d['Tags'] ?? [];
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw ServiceDefinitionInvalid('Service Tags must be a list of strings');
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string'))
+    throw ServiceDefinitionInvalid('Service Tags must be a list of strings');
   const meta = stringMap(d['Meta'], 'Meta');
   for (const k of Object.keys(meta)) {
-    if (k.startsWith('consul-')) throw ServiceDefinitionInvalid(`Invalid Service Meta: Key "${k}" uses reserved prefix "consul-"`);
+    if (k.startsWith('consul-'))
+      throw ServiceDefinitionInvalid(`Invalid Service Meta: Key "${k}" uses reserved prefix "consul-"`);
   }
   const service: AgentServiceFields = {
     ID: id,
@@ -71,9 +75,11 @@ export function parseServiceDefinition(raw: Readonly<Record<string, unknown>>): 
 
 /** Consul's defaults for a service's checks: "service:<id>[:<n>]" and "Service '<name>' check". */
 function serviceCheck(raw: unknown, s: AgentServiceFields, i: number, count: number): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw ServiceDefinitionInvalid('Service check must be an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw ServiceDefinitionInvalid('Service check must be an object');
   const c = pascalKeys(raw as Record<string, unknown>);
-  const checkId = typeof c['CheckID'] === 'string' && c['CheckID'] !== '' ? c['CheckID'] : `service:${s.ID}${count > 1 ? `:${i + 1}` : ''}`;
+  const checkId =
+    typeof c['CheckID'] === 'string' && c['CheckID'] !== '' ? c['CheckID'] : `service:${s.ID}${count > 1 ? `:${i + 1}` : ''}`;
   const name = typeof c['Name'] === 'string' && c['Name'] !== '' ? c['Name'] : `Service '${s.Service}' check`;
   return { ...c, CheckID: checkId, Name: name, ServiceID: s.ID };
 }
@@ -95,7 +101,8 @@ function stringMap(v: unknown, what: string): Record<string, string> {
 
 function taggedAddresses(v: unknown): Record<string, ServiceAddress> {
   if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw ServiceDefinitionInvalid('Service TaggedAddresses must be an object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw ServiceDefinitionInvalid('Service TaggedAddresses must be an object');
   const out: Record<string, ServiceAddress> = {};
   for (const [tag, a] of Object.entries(v)) {
     const p = pascalKeys((a ?? {}) as Record<string, unknown>);
@@ -113,6 +120,7 @@ function weights(v: unknown): Weights {
   const passing = w['Passing'] ?? DEFAULT_WEIGHTS.Passing;
   const warning = w['Warning'] ?? DEFAULT_WEIGHTS.Warning;
   if (!Number.isInteger(passing) || (passing as number) < 1) throw ServiceDefinitionInvalid('Passing must be greater than 0');
-  if (!Number.isInteger(warning) || (warning as number) < 0) throw ServiceDefinitionInvalid('Warning must be greater or equal than 0');
+  if (!Number.isInteger(warning) || (warning as number) < 0)
+    throw ServiceDefinitionInvalid('Warning must be greater or equal than 0');
   return { Passing: passing as number, Warning: warning as number };
 }

@@ -6,7 +6,8 @@ import type { NodeService } from '../../model/service.js';
 import type { CheckInput, RegisterCommand, ServiceInput } from '../../state/commands/catalog-commands.js';
 import { deepEqual } from '../../state/deep-equal.js';
 import { CONSUL_COMPAT_VERSION } from '../../version.js';
-import { CONSUL_SERVICE_ID, SERF_HEALTH_CHECK_ID, type AgentServiceFields, type LocalHealthCheck } from './local-records.js';
+import { SERF_HEALTH_CHECK_ID } from '../../model/session.js';
+import { CONSUL_SERVICE_ID, type AgentServiceFields, type LocalHealthCheck } from './local-records.js';
 import type { LocalState } from './local-state.js';
 
 /** How this agent's node appears in the catalog. */
@@ -24,11 +25,21 @@ export function nodeIdentity(c: RuntimeConfig): NodeIdentity {
   const wan = c.advertiseAddrWan || lan;
   const tagged: Record<string, string> = { lan, wan };
   // Consul adds the address-family variants so clients can pick one.
-  for (const [name, addr] of [['lan', lan], ['wan', wan]] as const) {
+  for (const [name, addr] of [
+    ['lan', lan],
+    ['wan', wan],
+  ] as const) {
     if (isIPv4(addr)) tagged[`${name}_ipv4`] = addr;
     else if (isIPv6(addr)) tagged[`${name}_ipv6`] = addr;
   }
-  return { Node: c.nodeName, ID: c.nodeId, Address: lan, Datacenter: c.datacenter, TaggedAddresses: tagged, Meta: { ...c.nodeMeta } };
+  return {
+    Node: c.nodeName,
+    ID: c.nodeId,
+    Address: lan,
+    Datacenter: c.datacenter,
+    TaggedAddresses: tagged,
+    Meta: { ...c.nodeMeta },
+  };
 }
 
 /**
@@ -144,7 +155,7 @@ export function reconcile(
   for (const s of state.services()) if (!remoteServices.has(s.service.ID)) state.setServiceInSync(s.service.ID, false);
   const remoteChecks = new Map(remote.checks.map((c) => [c.CheckID, c]));
   for (const [id, rc] of remoteChecks) {
-    if (id === SERF_HEALTH_CHECK_ID) continue;
+    if (id === SERF_HEALTH_CHECK_ID) continue; // the leader's gossip check
     const local = state.check(id);
     if (!local) state.markCheckDeleted(id);
     else state.setCheckInSync(id, sameCheck(local.check, rc));

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchTempDir } from './bench-cleanup.js';
-import { httpJson } from './bench-http.js';
+import { httpJson, httpRequest } from './bench-http.js';
 import { spawnLogged, stopProcess, waitFor, type SpawnedProcess } from './bench-process.js';
 
 /** The monorepo root (holds plugins.json and packages/cli), found from this file's location. */
@@ -109,12 +109,21 @@ export async function startServerCluster(
 /** Wait until every server names the same leader and the raft configuration has them all; returns the leader. */
 export async function waitForLeader(agents: readonly RunningAgent[], timeoutMs = 60_000): Promise<RunningAgent> {
   return waitFor('a leader known to every server', async () => {
-    const leaders = await Promise.all(agents.map((a) => httpJson<string>(`${a.httpUrl}/v1/status/leader`, 1000)));
+    const leaders = await Promise.all(agents.map((a) => leaderOf(a)));
     if (!leaders[0] || leaders.some((l) => l !== leaders[0])) return undefined;
     const peers = await httpJson<string[]>(`${agents[0]!.httpUrl}/v1/status/peers`, 1000);
     if (peers.length !== agents.length) return undefined;
     return agents.find((a) => a.serverAddr === leaders[0]);
   }, timeoutMs, 250);
+}
+
+/** The leader's server address as one agent sees it ("" when none). */
+async function leaderOf(a: RunningAgent): Promise<string> {
+  const r = await httpRequest(`${a.httpUrl}/v1/status/leader`, { timeoutMs: 1000 });
+  if (r.status !== 200) return '';
+  // Consul sends a JSON string; accept a bare address too rather than fail the bench on it.
+  const text = r.body.trim();
+  return text.startsWith('"') ? (JSON.parse(text) as string) : text;
 }
 
 /** Graceful stop (SIGTERM, SIGKILL after `graceMs`) of all agents in parallel. */

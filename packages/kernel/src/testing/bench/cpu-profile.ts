@@ -4,6 +4,7 @@ interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
   readonly hitCount?: number;
+  readonly children?: readonly number[];
 }
 
 interface CpuProfile {
@@ -33,6 +34,8 @@ export interface SelfTimeRow {
 export function topSelfTime(file: string, n: number, windowUs?: { from: number; to: number }): { rows: SelfTimeRow[]; sampledMs: number } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
   const hits = new Map<number, number>();
   let total = 0;
   if (windowUs && profile.samples && profile.timeDeltas) {
@@ -56,7 +59,11 @@ export function topSelfTime(file: string, n: number, windowUs?: { from: number; 
   for (const [id, count] of hits) {
     const frame = byId.get(id)!.callFrame;
     const name = frame.functionName || '(anonymous)';
-    const where = shortUrl(frame.url);
+    // A native binding alone says little (writeBuffer of what?): name its JS caller too.
+    const parent = frame.url ? undefined : parentOf.get(id);
+    const where = parent?.callFrame.url
+      ? `(native) ← ${parent.callFrame.functionName || '(anonymous)'} ${shortUrl(parent.callFrame.url)}`
+      : shortUrl(frame.url);
     const key = `${name}\u0000${where}`;
     const a = agg.get(key) ?? { functionName: name, where, hits: 0 };
     a.hits += count;

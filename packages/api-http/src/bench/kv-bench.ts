@@ -1,0 +1,187 @@
+/**
+ * KV API throughput and latency against a 3-server cluster, side by side with etcd:
+ * `npm run bench:kv`.
+ * - Proconsul: 3 server agents (RocksDB) on 127.0.2.1-3; HTTP load (autocannon, keep-alive)
+ *   on the leader: PUT, GET (default = leader lease), GET ?consistent (quorum check per
+ *   read), GET ?stale (local read), at 1/16/64 connections, 100-byte values.
+ * - Where the leader's time goes: a fresh cluster whose servers run with --cpu-prof; the
+ *   leader's profile, cut to the PUT@64 window, gives the top self-time functions.
+ * - etcd (Debian etcd-server, 3 members on 127.0.2.11-13) through its JSON gateway on the
+ *   leader: put; range (linearizable, etcd's default) for GET and GET ?consistent; range
+ *   with serializable for GET ?stale. Ratios are ours/etcd.
+ * Bounded: every phase lasts PHASE_S seconds; processes and temp dirs go at exit.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  benchCleanup,
+  benchTempDir,
+  closedLoop,
+  ensurePeer,
+  fmt,
+  httpRequest,
+  monotonicMicros,
+  printTable,
+  ratio,
+  startServerCluster,
+  stopAgents,
+  topSelfTime,
+  waitForLeader,
+} from '@proconsul/kernel/testing';
+import { runLoad, type LoadOutcome } from './autocannon-runner.js';
+import { startEtcd, stopEtcd, waitForEtcdLeader } from './etcd-cluster.js';
+
+const OUR_IPS = ['127.0.2.1', '127.0.2.2', '127.0.2.3'];
+const ETCD_IPS = ['127.0.2.11', '127.0.2.12', '127.0.2.13'];
+const CONNECTIONS = [1, 16, 64];
+const PHASE_S = 5;
+const VALUE = 'x'.repeat(100);
+// Writes cycle over WRITE_KEYS keys, reads over READ_KEYS pre-written ones: bounded store size.
+const WRITE_KEYS = 10_000;
+const READ_KEYS = 1_000;
+const OPS = ['PUT', 'GET', 'GET ?consistent', 'GET ?stale'] as const;
+type Op = (typeof OPS)[number];
+
+type Target = { url: string; method: string; request: (seq: number) => { path: string; body?: string } };
+type Results = Map<string, LoadOutcome>;
+const key = (op: Op, c: number) => `${op}@${c}`;
+
+function oursTarget(url: string, op: Op): Target {
+  if (op === 'PUT') return { url, method: 'PUT', request: (s) => ({ path: `/v1/kv/bench/kv/${s % WRITE_KEYS}`, body: VALUE }) };
+  const q = op === 'GET ?consistent' ? '?consistent' : op === 'GET ?stale' ? '?stale' : '';
+  return { url, method: 'GET', request: (s) => ({ path: `/v1/kv/bench/read/${s % READ_KEYS}${q}` }) };
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const etcdWriteBodies = Array.from({ length: WRITE_KEYS }, (_, i) => JSON.stringify({ key: b64(`bench/kv/${i}`), value: b64(VALUE) }));
+const etcdReadBodies = (serializable: boolean) =>
+  Array.from({ length: READ_KEYS }, (_, i) => JSON.stringify({ key: b64(`bench/read/${i}`), ...(serializable ? { serializable: true } : {}) }));
+
+function etcdTarget(url: string, op: Op): Target {
+  if (op === 'PUT') return { url, method: 'POST', request: (s) => ({ path: '/v3/kv/put', body: etcdWriteBodies[s % WRITE_KEYS] }) };
+  const bodies = etcdReadBodies(op === 'GET ?stale');
+  return { url, method: 'POST', request: (s) => ({ path: '/v3/kv/range', body: bodies[s % READ_KEYS] }) };
+}
+
+async function runMatrix(label: string, target: (op: Op) => Target): Promise<Results> {
+  const out: Results = new Map();
+  for (const op of OPS) {
+    for (const c of CONNECTIONS) {
+      const t = target(op);
+      const r = await runLoad({ url: t.url, connections: c, durationS: PHASE_S, method: t.method, request: t.request });
+      out.set(key(op, c), r);
+      console.log(`  ${label} ${op} @${c}: ${fmt(r.okPerSecond)} ops/s, p50 ${fmt(r.latency.p50, 2)} ms, p99 ${fmt(r.latency.p99, 2)} ms, non2xx ${r.non2xx}, errors ${r.errors}`);
+    }
+  }
+  return out;
+}
+
+/** Write the READ_KEYS keys the GET phases read, through the same API the phase uses. */
+async function prefill(write: (i: number) => Promise<number>): Promise<void> {
+  const r = await closedLoop(16, 60_000, READ_KEYS, async (i) => {
+    const status = await write(i);
+    if (status !== 200) throw new Error(`prefill write returned ${status}`);
+  });
+  if (r.ok !== READ_KEYS) throw new Error(`prefill wrote ${r.ok}/${READ_KEYS} keys: ${r.firstError}`);
+}
+
+async function ours(): Promise<Results> {
+  const { agents } = await startServerCluster('kv', OUR_IPS, { engine: 'rocksdb', raftMultiplier: 1 });
+  try {
+    const leader = await waitForLeader(agents);
+    console.log(`proconsul leader: ${leader.name}`);
+    await prefill(async (i) => (await httpRequest(`${leader.httpUrl}/v1/kv/bench/read/${i}`, { method: 'PUT', body: VALUE })).status);
+    return await runMatrix('proconsul', (op) => oursTarget(leader.httpUrl, op));
+  } finally {
+    await stopAgents(agents);
+  }
+}
+
+async function profileLeader(): Promise<void> {
+  const profDir = await benchTempDir('kvprof-out');
+  const { agents } = await startServerCluster('kvprof', OUR_IPS, {
+    engine: 'rocksdb',
+    raftMultiplier: 1,
+    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+  });
+  let window = { from: 0, to: 0 };
+  let leaderPid = 0;
+  let load: LoadOutcome | undefined;
+  try {
+    const leader = await waitForLeader(agents);
+    leaderPid = leader.proc.pid;
+    const from = monotonicMicros();
+    load = await runLoad({ ...oursTarget(leader.httpUrl, 'PUT'), connections: 64, durationS: PHASE_S });
+    window = { from, to: monotonicMicros() };
+  } finally {
+    // Profiles are written when the process exits normally, so stop gracefully.
+    await stopAgents(agents, 20_000);
+  }
+  const file = readdirSync(profDir).find((f) => f.includes(`.${leaderPid}.`) && f.endsWith('.cpuprofile'));
+  if (!file) {
+    console.log(`\nleader CPU profile: not available (no .cpuprofile written by pid ${leaderPid})`);
+    return;
+  }
+  const { rows, sampledMs } = topSelfTime(join(profDir, file), 10, window);
+  printTable(
+    `Leader CPU during PUT@64 (--cpu-prof, ${fmt(sampledMs)} ms sampled, ${fmt(load?.okPerSecond)} PUT/s while profiling): top 10 self time`,
+    ['#', ' function', ' script', 'self ms', 'self %'],
+    rows.map((r, i) => [String(i + 1), r.functionName, r.where, fmt(r.selfMs), fmt(r.percent, 1)]),
+  );
+}
+
+async function etcd(): Promise<Results | string> {
+  const why = ensurePeer('ensure-etcd.sh');
+  if (why) return why;
+  const members = await startEtcd(ETCD_IPS);
+  try {
+    const leader = await waitForEtcdLeader(members);
+    console.log(`etcd leader: ${leader.name}`);
+    await prefill(async (i) => {
+      const body = JSON.stringify({ key: b64(`bench/read/${i}`), value: b64(VALUE) });
+      return (await httpRequest(`${leader.clientUrl}/v3/kv/put`, { method: 'POST', body })).status;
+    });
+    return await runMatrix('etcd', (op) => etcdTarget(leader.clientUrl, op));
+  } finally {
+    await stopEtcd(members);
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    const mine = await ours();
+    await profileLeader();
+    const theirs = await etcd();
+    const peer = typeof theirs === 'string' ? undefined : theirs;
+    if (!peer) console.log(`\npeer not available: ${theirs as string}`);
+    const rows: string[][] = [];
+    for (const op of OPS) {
+      for (const c of CONNECTIONS) {
+        const m = mine.get(key(op, c))!;
+        const e = peer?.get(key(op, c));
+        rows.push([
+          op,
+          String(c),
+          fmt(m.okPerSecond),
+          fmt(m.latency.p50, 2),
+          fmt(m.latency.p99, 2),
+          String(m.non2xx + m.errors),
+          fmt(e?.okPerSecond),
+          fmt(e?.latency.p50, 2),
+          fmt(e?.latency.p99, 2),
+          ratio(m.okPerSecond, e?.okPerSecond),
+          ratio(m.latency.p99, e?.latency.p99),
+        ]);
+      }
+    }
+    printTable(
+      `KV over HTTP, 3 servers on loopback, 100 B values, ${PHASE_S} s per row, load on the leader. etcd: put / range (linearizable) / range serializable for ?stale`,
+      [' op', 'conns', 'ours ops/s', 'ours p50 ms', 'ours p99 ms', 'ours failed', 'etcd ops/s', 'etcd p50 ms', 'etcd p99 ms', 'ops/s ours/etcd', 'p99 ours/etcd'],
+      rows,
+    );
+  } finally {
+    benchCleanup();
+  }
+}
+
+await main();

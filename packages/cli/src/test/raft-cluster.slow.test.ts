@@ -1,0 +1,181 @@
+import { expect } from 'chai';
+import { addServers, MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet } from './cluster-harness.js';
+import { getJson, http, pollUntil, sleep } from './cluster-poll.js';
+import { BackgroundWriter, putKey, readKey } from './kv-writer.js';
+
+// 127.0.1.x belongs to this file; the ports are off Consul's defaults so a developer's agent cannot collide.
+const PORTS: PortSet = { http: 28500, dns: -1, serfLan: 28301, serfWan: 28302, server: 28300 };
+
+interface Self {
+  Stats: { raft: { state: string; term: string } };
+}
+
+async function raftStates(nodes: readonly ClusterNode[]): Promise<Array<{ name: string; state: string; term: number }>> {
+  return Promise.all(
+    nodes.map(async (n) => {
+      const s = await getJson<Self>(`${n.url}/v1/agent/self`, 3000);
+      return { name: n.name, state: s.Stats.raft.state, term: Number(s.Stats.raft.term) };
+    }),
+  );
+}
+
+/** Every acknowledged write must be readable with ?consistent through `via`. */
+async function expectAllAcked(via: ClusterNode, acked: ReadonlyMap<string, string>): Promise<void> {
+  const lost: string[] = [];
+  for (const [key, value] of acked) {
+    const got = await readKey(via, key, 'consistent', 10_000);
+    if (got !== value) lost.push(`${key}: wanted ${value}, got ${got}`);
+  }
+  expect(lost, `acknowledged writes lost: ${lost.slice(0, 10).join('; ')}`).to.deep.equal([]);
+}
+
+describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
+  this.timeout(120_000);
+  let cluster: TestCluster;
+  let servers: ClusterNode[];
+  let failed = false;
+  let killed: ClusterNode;
+  const acked = new Map<string, string>();
+
+  before(async () => {
+    cluster = new TestCluster({ label: 'raft3', ports: PORTS });
+    servers = addServers(cluster, '127.0.1', 3, PORTS);
+    for (const s of servers) s.start();
+    await cluster.waitForHttp();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
+  });
+  after(async function () {
+    await cluster?.cleanup(failed, 'raft cluster: 3 servers');
+  });
+
+  it('elects exactly one leader that every server agrees on', async () => {
+    const leader = await cluster.waitForLeader(servers, 45_000);
+    const states = await raftStates(servers);
+    expect(states.filter((s) => s.state === 'Leader').map((s) => s.name)).to.deep.equal([leader.name]);
+    expect(states.filter((s) => s.state === 'Follower')).to.have.length(2);
+    expect(new Set(states.map((s) => s.term)).size, JSON.stringify(states)).to.equal(1);
+    const peers = await getJson<string[]>(`${servers[2]!.url}/v1/status/peers`);
+    expect([...peers].sort()).to.deep.equal(servers.map((s) => s.serverAddr).sort());
+  });
+
+  it('elects a new leader after kill -9 of the leader without losing an acknowledged write', async () => {
+    const oldLeader = await cluster.waitForLeader(servers, 30_000);
+    // Writes before the fault, through every server (followers forward to the leader).
+    for (let i = 0; i < 30; i++) {
+      const node = servers[i % 3]!;
+      const outcome = await putKey(node, `before/${i}`, `b${i}`, 10_000);
+      expect(outcome, `write before/${i} through ${node.name}`).to.equal('acked');
+      acked.set(`before/${i}`, `b${i}`);
+    }
+    // Writes during the fault, through the two servers that survive.
+    const survivors = servers.filter((s) => s !== oldLeader);
+    const writer = new BackgroundWriter('during', () => survivors, 1500);
+    writer.start();
+    await sleep(1000);
+    const killedAt = Date.now();
+    await oldLeader.kill('SIGKILL');
+    killed = oldLeader;
+    let newLeader: ClusterNode;
+    try {
+      newLeader = await cluster.waitForLeader(survivors, 20_000);
+    } finally {
+      // Keep writing a little under the new leader, then stop (bounded either way).
+      await sleep(2000);
+      await writer.stop();
+    }
+    const failoverMs = Date.now() - killedAt;
+    // raft_multiplier 1: election timeouts of 1-2 s; 10 s leaves room for a loaded 2-core machine.
+    expect(failoverMs, 'failover time').to.be.lessThan(10_000);
+    expect(newLeader.name).to.not.equal(oldLeader.name);
+    expect(writer.outcomes.acked, JSON.stringify(writer.outcomes)).to.be.greaterThan(0);
+    for (const [k, v] of writer.acked) acked.set(k, v);
+    await expectAllAcked(newLeader, acked);
+    // Readable with ?consistent through the follower as well (it forwards to the new leader).
+    const follower = survivors.find((s) => s !== newLeader)!;
+    expect(await readKey(follower, 'before/0', 'consistent')).to.equal('b0');
+  });
+
+  it('restarts the killed server on its data dir: it rejoins and catches up', async () => {
+    expect(killed, 'previous test must have killed a server').to.not.equal(undefined);
+    // A write it has never seen, so catching up needs replication rather than its own disk.
+    const leader = await cluster.waitForLeader(servers.filter((s) => s !== killed), 20_000);
+    expect(await putKey(leader, 'after/restart', 'fresh', 10_000)).to.equal('acked');
+    acked.set('after/restart', 'fresh');
+    killed.start();
+    await cluster.waitForHttp([killed]);
+    await pollUntil(async () => ((await readKey(killed, 'after/restart', 'stale', 2000)) === 'fresh' ? true : undefined), {
+      timeoutMs: 30_000,
+      what: `${killed.name} to replicate after/restart`,
+    });
+    // Its own copy holds every acknowledged write.
+    const missing: string[] = [];
+    for (const [key, value] of acked) if ((await readKey(killed, key, 'stale')) !== value) missing.push(key);
+    expect(missing, 'keys missing from the restarted server').to.deep.equal([]);
+    // And the cluster treats it as a member again: one leader among all three, three voters.
+    const finalLeader = await cluster.waitForLeader(servers, 30_000);
+    const states = await raftStates(servers);
+    expect(states.filter((s) => s.state === 'Leader').map((s) => s.name)).to.deep.equal([finalLeader.name]);
+    const peers = await getJson<string[]>(`${killed.url}/v1/status/peers`);
+    expect(peers).to.have.length(3);
+  });
+});
+
+describe('raft cluster: 5 servers lose servers one by one (real processes)', function () {
+  this.timeout(150_000);
+  let cluster: TestCluster;
+  let servers: ClusterNode[];
+  let failed = false;
+
+  before(async () => {
+    // In-memory storage: this suite is about quorum, and five RocksDB agents load 2 cores for nothing.
+    cluster = new TestCluster({ label: 'raft5', ports: PORTS, plugins: MEMORY_PLUGINS });
+    servers = addServers(cluster, '127.0.1', 5, PORTS).map((s) => s);
+    for (const s of servers) s.start();
+    await cluster.waitForHttp();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
+  });
+  after(async () => {
+    await cluster?.cleanup(failed, 'raft cluster: 5 servers');
+  });
+
+  it('stays available with two servers killed, and refuses writes (bounded, with an error status) with three', async () => {
+    const leader = await cluster.waitForLeader(servers, 45_000);
+    expect(await putKey(leader, 'q/0', 'zero', 10_000)).to.equal('acked');
+    // Kill the leader and one follower: the remaining three are still a quorum of five.
+    const firstVictims = [leader, servers.find((s) => s !== leader)!];
+    for (const v of firstVictims) await v.kill('SIGKILL');
+    const three = servers.filter((s) => !firstVictims.includes(s));
+    const leader2 = await cluster.waitForLeader(three, 30_000);
+    for (const [i, node] of three.entries()) {
+      expect(await putKey(node, `q/${i + 1}`, `v${i + 1}`, 10_000), `write through ${node.name}`).to.equal('acked');
+    }
+    expect(await readKey(three[0]!, 'q/0', 'consistent', 10_000)).to.equal('zero');
+    expect(await readKey(three[2]!, 'q/3', 'consistent', 10_000)).to.equal('v3');
+
+    // A third server gone: two of five cannot commit anything.
+    const thirdVictim = leader2;
+    await thirdVictim.kill('SIGKILL');
+    const two = three.filter((s) => s !== thirdVictim);
+    for (const node of two) {
+      const t0 = Date.now();
+      let status: number | string;
+      try {
+        // 30 s is the bound asked of the agent; it should answer well before.
+        status = (await http('PUT', `${node.url}/v1/kv/q/lost`, 'x', 30_000)).status;
+      } catch (e) {
+        status = `no answer: ${(e as Error).name}`;
+      }
+      const ms = Date.now() - t0;
+      expect(status, `write through ${node.name} without quorum (after ${ms} ms)`).to.be.a('number').and.to.be.at.least(500);
+      expect(ms, `write through ${node.name} without quorum took too long`).to.be.lessThan(30_000);
+    }
+    // A consistent read cannot be served either; a stale one still can.
+    const cr = await http('GET', `${two[0]!.url}/v1/kv/q/0?consistent`, undefined, 30_000).catch((e: Error) => ({ status: e.name }));
+    expect(cr.status, 'consistent read without quorum').to.be.a('number').and.at.least(500);
+    expect(await readKey(two[0]!, 'q/0', 'stale')).to.equal('zero');
+  });
+});

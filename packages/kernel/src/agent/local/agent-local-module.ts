@@ -1,0 +1,84 @@
+import type { ContainerModuleLoadOptions, ResolutionContext } from 'inversify';
+import type { Clock } from '../../checks/clock.js';
+import { RuntimeConfig } from '../../config/runtime-config.js';
+import { CheckType } from '../../extension-points/check-type.js';
+import { Lifecycle } from '../../extension-points/lifecycle.js';
+import { Membership } from '../../extension-points/membership.js';
+import { Logger } from '../../log/logger.js';
+import { ClusterRpc } from '../../server/cluster-rpc.js';
+import { AgentMetrics } from './agent-metrics.js';
+import { AgentReload } from './agent-reload.js';
+import { AntiEntropy, type AntiEntropyOptions } from './anti-entropy.js';
+import { ConfigReloader } from './config-reloader.js';
+import { LocalAgent } from './local-agent.js';
+
+/** Optional tuning of the agent-local services; tests bind short intervals and a fixed random source. */
+export const AgentLocalOptions = Symbol.for('proconsul.AgentLocalOptions');
+
+export interface AgentLocalOptions {
+  /** `disabled`: never sync to the catalog (test harnesses that want an empty catalog). */
+  readonly antiEntropy?: AntiEntropyOptions & { readonly disabled?: boolean };
+  /** Check scheduling clock and stagger source. */
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/**
+ * The agent's own services and checks, their catalog sync and reload. Bound by
+ * serverModule, so every agent has them; resolved at the lifecycle's start, after every
+ * plugin's CheckType is bound.
+ */
+export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
+  const options = (ctx: ResolutionContext) => ctx.get<AgentLocalOptions>(AgentLocalOptions, { optional: true }) ?? {};
+  bind(AgentMetrics).toConstantValue(new AgentMetrics());
+  bind(LocalAgent)
+    .toDynamicValue((ctx) => {
+      const o = options(ctx);
+      return new LocalAgent({
+        dataDir: ctx.get<RuntimeConfig>(RuntimeConfig).dataDir,
+        types: ctx.getAll<CheckType>(CheckType, { optional: true }),
+        logger: ctx.get<Logger>(Logger),
+        ...(o.clock ? { clock: o.clock } : {}),
+        ...(o.random ? { random: o.random } : {}),
+      });
+    })
+    .inSingletonScope();
+  bind(AntiEntropy)
+    .toDynamicValue((ctx) => {
+      const membership = ctx.get<Membership>(Membership, { optional: true });
+      const alive = () => membership?.members('lan').filter((m) => m.status === 'alive').length || 1;
+      return new AntiEntropy(
+        ctx.get(LocalAgent).state,
+        ctx.get(ClusterRpc),
+        ctx.get<RuntimeConfig>(RuntimeConfig),
+        ctx.get<Logger>(Logger).named('anti_entropy'),
+        alive,
+        options(ctx).antiEntropy,
+        ctx.get(AgentMetrics),
+      );
+    })
+    .inSingletonScope();
+  bind(AgentReload)
+    .toDynamicValue(
+      (ctx) =>
+        new AgentReload(
+          ctx.get(LocalAgent),
+          ctx.get<RuntimeConfig>(RuntimeConfig),
+          ctx.get<Logger>(Logger).named('reload'),
+          ctx.get<ConfigReloader>(ConfigReloader, { optional: true }),
+        ),
+    )
+    .inSingletonScope();
+  bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
+    name: 'agent-local',
+    async start() {
+      const c = ctx.get<RuntimeConfig>(RuntimeConfig);
+      await ctx.get(LocalAgent).applyConfig(c.services, c.checks, true);
+      if (!options(ctx).antiEntropy?.disabled) ctx.get(AntiEntropy).start();
+    },
+    async stop() {
+      await ctx.get(AntiEntropy).stop();
+      await ctx.get(LocalAgent).stop();
+    },
+  }));
+}

@@ -1,0 +1,86 @@
+import type { UserEvents } from '../../events/user-events.js';
+import { uuidToUint64, type UserEvent } from '../../events/user-event.js';
+import type { ClusterRpc } from '../../server/cluster-rpc.js';
+import { DEFAULT_WAIT_MS, type QueryOptions } from '../../server/query-options.js';
+import type { QueryName } from '../../server/state-queries.js';
+import type { WatchDefinition } from './watch-definition.js';
+
+export interface WatchResult {
+  /** The blocking index (X-Consul-Index); for event watches the hash of the last event's ID. */
+  readonly index: bigint;
+  readonly result: unknown;
+}
+
+/**
+ * One blocking round of a watch. `lastIndex` is the index to block on (0n: answer at
+ * once) and `signal` aborts the wait. May reject (server unreachable, no leader).
+ */
+export type WatchFetch = (lastIndex: bigint, signal: AbortSignal) => Promise<WatchResult>;
+
+export interface WatchSource {
+  readonly fetch: WatchFetch;
+  /** False for event watches: their index is a hash, compared for equality only. */
+  readonly monotonic: boolean;
+}
+
+export interface WatchSourceDeps {
+  readonly rpc: ClusterRpc;
+  readonly events: UserEvents;
+  /** Longest block of one round. */
+  readonly waitMs?: number;
+}
+
+/** The read each watch type blocks on, against this agent's own RPC router (and so its servers). */
+export function watchSource(def: WatchDefinition, deps: WatchSourceDeps): WatchSource {
+  const waitMs = deps.waitMs ?? DEFAULT_WAIT_MS;
+  const read = (query: QueryName, args: unknown, shape: (v: unknown) => unknown = (v) => v): WatchSource => ({
+    monotonic: true,
+    async fetch(lastIndex, signal) {
+      const opts: QueryOptions = { minIndex: Number(lastIndex), maxWaitMs: waitMs, allowStale: def.stale, requireConsistent: false, maxStaleMs: 0 };
+      const r = await deps.rpc.read<unknown>(query, args, opts, signal);
+      return { index: BigInt(r.meta.index), result: shape(r.value) };
+    },
+  });
+  switch (def.type) {
+    case 'key':
+      return read('KVS.Get', { key: def.key });
+    case 'keyprefix':
+      return read('KVS.List', { prefix: def.prefix ?? '' });
+    case 'services':
+      return read('Catalog.ListServices', {});
+    case 'nodes':
+      return read('Catalog.ListNodes', {});
+    case 'service':
+      return read('Health.ServiceNodes', { service: def.service, tags: def.tags, passingOnly: def.passingOnly });
+    case 'checks':
+      return def.service ? read('Health.ServiceChecks', { service: def.service }) : read('Health.ChecksInState', { state: def.state ?? 'any' });
+    case 'event':
+      return eventSource(def.name, deps.events, waitMs);
+  }
+}
+
+/** Index of an event list as Consul's `/v1/event/list` computes it: 1 when empty, else the last ID's hash. */
+export function eventListIndex(events: readonly UserEvent[]): bigint {
+  const last = events[events.length - 1];
+  return last ? uuidToUint64(last.ID) : 1n;
+}
+
+/**
+ * Event watches read the agent's own buffer (Consul reads its agent's `/v1/event/list`).
+ * The handler gets only the events after the one it saw last, as Consul's event watch prunes.
+ */
+function eventSource(name: string | undefined, events: UserEvents, waitMs: number): WatchSource {
+  return {
+    monotonic: false,
+    async fetch(lastIndex, signal) {
+      let list = events.buffer.list(name || undefined);
+      if (lastIndex !== 0n && eventListIndex(list) === lastIndex) {
+        await events.buffer.waitForEvent(waitMs, signal);
+        list = events.buffer.list(name || undefined);
+      }
+      const index = eventListIndex(list);
+      const seen = list.findIndex((e) => uuidToUint64(e.ID) === lastIndex);
+      return { index, result: seen >= 0 ? list.slice(seen + 1) : list };
+    },
+  };
+}

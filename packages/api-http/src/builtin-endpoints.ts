@@ -1,5 +1,5 @@
 import type { ResolutionContext } from 'inversify';
-import { AgentShutdown, Authorizer, GossipEncryption, ClusterRpc, Consensus, Membership, RuntimeConfig, type HttpEndpoint } from '@proconsul/kernel';
+import { AgentShutdown, Authorizer, GossipEncryption, ClusterRpc, Membership, RuntimeConfig, type HttpEndpoint } from '@proconsul/kernel';
 import { membershipEndpoints } from './endpoints/membership-endpoints.js';
 import { UserEvents } from '@proconsul/kernel';
 import { eventEndpoints } from './endpoints/event-endpoints.js';

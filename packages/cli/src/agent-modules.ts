@@ -1,6 +1,6 @@
 import type { ContainerModule } from 'inversify';
 import { ContainerModule as Module } from 'inversify';
-import { AgentShutdown, clusterModule, serverModule } from '@proconsul/kernel';
+import { AgentShutdown, ConfigReloader, clusterModule, serverModule, type RuntimeConfig } from '@proconsul/kernel';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */
 export function coreModules(): ContainerModule[] {
@@ -8,9 +8,10 @@ export function coreModules(): ContainerModule[] {
 }
 
 /** Agent services loaded after the plugins: gossip ↔ raft ↔ catalog wiring, the shutdown hook. */
-export function agentModules(requestShutdown: () => void): ContainerModule[] {
+export function agentModules(requestShutdown: () => void, reloadConfig: () => RuntimeConfig): ContainerModule[] {
   const shutdown = new Module(({ bind }) => {
     bind<AgentShutdown>(AgentShutdown).toConstantValue({ request: requestShutdown });
+    bind<ConfigReloader>(ConfigReloader).toConstantValue({ load: reloadConfig });
   });
   return [clusterModule(), shutdown];
 }

@@ -1,5 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { Agent, ConsoleLogger, agentFlagsHelp, isCoded, loadAgentConfig, type LogLevel } from '@proconsul/kernel';
+import { Agent, AgentReload, ConsoleLogger, agentFlagsHelp, isCoded, loadAgentConfig, type LogLevel } from '@proconsul/kernel';
 import type { Command } from '../command.js';
 import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
@@ -28,9 +28,20 @@ export const agentCommand: Command = {
         logger,
         defaultPluginsFile: config.dev ? DEV_PLUGINS_FILE : DEFAULT_PLUGINS_FILE,
         coreModules: coreModules(),
-        agentModules: agentModules(() => requestShutdown()),
+        agentModules: agentModules(
+          () => requestShutdown(),
+          // Reload re-reads the same flags and files the agent started with.
+          () => ({ ...loadAgentConfig(args, (w) => logger.warn(w)), nodeId: agent.config.nodeId }),
+        ),
       });
-      await agent.start();
+      const kernel = await agent.start();
+      process.on('SIGHUP', () => {
+        logger.info('caught SIGHUP, reloading configuration');
+        kernel.container
+          .get(AgentReload)
+          .reload()
+          .catch((e: unknown) => logger.error('reload failed', { error: isCoded(e) ? e.message : String(e) }));
+      });
     } catch (e) {
       io.err(`==> Error starting agent: ${isCoded(e) ? e.message : (e as Error).stack ?? String(e)}`);
       return 1;

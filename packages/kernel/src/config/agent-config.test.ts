@@ -102,7 +102,15 @@ describe('agent configuration', () => {
       writeFileSync(join(dir, 'd', 'b.json'), JSON.stringify({ services: [{ Name: 'db' }], check: { id: 'c2', ttl: '5s' } }));
       const c = loadAgentConfig(['-config-dir', join(dir, 'd'), '-data-dir', dir], () => {});
       expect(c.services.map((s) => s['name'] ?? s['Name'])).to.deep.equal(['web', 'db']);
-      expect(c.checks.map((s) => s['id'])).to.deep.equal(['c2', 'c1']);
+      expect(c.checks.map((s) => s['id'])).to.deep.equal(['c1', 'c2']);
+    });
+
+    it('keeps a `service` from each of several files as separate definitions', () => {
+      const dir = tmp();
+      writeFileSync(join(dir, 'a.json'), JSON.stringify({ service: { name: 'web', port: 80 } }));
+      writeFileSync(join(dir, 'b.json'), JSON.stringify({ service: { name: 'db', port: 5432 } }));
+      const c = loadAgentConfig(['-config-dir', dir, '-data-dir', dir], () => {});
+      expect(c.services.map((s) => s['name'])).to.deep.equal(['web', 'db']);
     });
   });
 

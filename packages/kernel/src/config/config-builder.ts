@@ -52,7 +52,7 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
     for (const k of unknown) opts.warn(`${s.name}: unknown config key "${k}" ignored`);
     for (const k of ignored) opts.warn(`${s.name}: config key "${k}" is accepted for compatibility but has no effect`);
   }
-  const m = mergeConfig([DEFAULT_CONFIG, ...(opts.dev ? [DEV_CONFIG] : []), ...opts.sources.map((s) => s.data)]);
+  const m = mergeConfig([DEFAULT_CONFIG, ...(opts.dev ? [DEV_CONFIG] : []), ...opts.sources.map((s) => singularAsList(s.data))]);
   const source = (key: string) => {
     for (let i = opts.sources.length - 1; i >= 0; i--) if (hasPath(opts.sources[i]!.data, key)) return opts.sources[i]!.name;
     return 'defaults';
@@ -107,10 +107,8 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
     if (!isPlainObject(serviceTtl)) fail('dns_config.service_ttl', 'must be an object of name → duration');
     for (const k of Object.keys(serviceTtl as Record<string, unknown>)) serviceTtlS[k] = dur(`dns_config.service_ttl.${k}`) / 1000;
   }
-  const services = [...((get('services') as Record<string, unknown>[]) ?? [])];
-  if (get('service')) services.unshift(get('service') as Record<string, unknown>);
-  const checks = [...((get('checks') as Record<string, unknown>[]) ?? [])];
-  if (get('check')) checks.unshift(get('check') as Record<string, unknown>);
+  const services = (get('services') as Record<string, unknown>[]) ?? [];
+  const checks = (get('checks') as Record<string, unknown>[]) ?? [];
   const tokens = (get('acl.tokens') as Record<string, string> | undefined) ?? {};
 
   return {
@@ -184,6 +182,18 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
     sources: opts.sources.map((s) => s.name),
     unknownKeys: opts.sources.flatMap((s) => unknownKeys(s.data).unknown),
   };
+}
+
+/**
+ * `service` and `check` in a file are one definition each, not objects to merge across
+ * files: two files each with a `service` define two services, as in Consul.
+ */
+function singularAsList(data: Record<string, unknown>): Record<string, unknown> {
+  const { service, check, ...rest } = data;
+  const out: Record<string, unknown> = { ...rest };
+  if (service) out['services'] = [service, ...((rest['services'] as unknown[]) ?? [])];
+  if (check) out['checks'] = [check, ...((rest['checks'] as unknown[]) ?? [])];
+  return out;
 }
 
 function normaliseDomain(d: string): string {

@@ -20,8 +20,8 @@ export function startCli(args: readonly string[]): RunningAgent {
   return { child, output: () => out, exited };
 }
 
-/** Poll an HTTP URL until it answers 200 or the deadline passes (bounded: ~10s). */
-export async function waitForHttp(url: string, timeoutMs = 10_000): Promise<Response> {
+/** Poll an HTTP URL until it answers 200 or the deadline passes (bounded: ~30s; agents start slowly on a loaded 2-core machine). */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

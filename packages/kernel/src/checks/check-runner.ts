@@ -48,6 +48,7 @@ interface Entry {
   output: string;
   scheduled?: ScheduledCheck;
   ttl?: TtlCheck;
+  watching?: AbortController;
 }
 
 /**
@@ -113,7 +114,10 @@ export class CheckRunner {
       this.reaper.untrack(id);
     }
 
-    if (type.passive) {
+    if (type.watch) {
+      entry.watching = new AbortController();
+      type.watch(definition, (r) => this.set(entry, r.status, truncateOutput(r.output, definition.OutputMaxSize)), entry.watching.signal);
+    } else if (type.passive) {
       if (definition.TtlMs > 0) {
         entry.ttl = new TtlCheck(definition.TtlMs, this.clock, (s, o) => this.set(entry, s, o), entry.status, definition.OutputMaxSize);
         if (restore) entry.ttl.restore(restore);
@@ -213,6 +217,7 @@ export class CheckRunner {
 
   private halt(entry: Entry): Promise<void> {
     entry.ttl?.stop();
+    entry.watching?.abort();
     return entry.scheduled?.stop() ?? Promise.resolve();
   }
 

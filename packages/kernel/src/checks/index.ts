@@ -10,3 +10,4 @@ export * from './deregister-reaper.js';
 export * from './scheduled-check.js';
 export * from './check-type-resolver.js';
 export * from './check-runner.js';
+export * from './alias-check-type.js';

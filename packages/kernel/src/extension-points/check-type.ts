@@ -35,6 +35,13 @@ export interface CheckType {
    * different checks do overlap, so a type must keep no per-run state on itself.
    */
   run(definition: CheckDefinitionFields, signal: AbortSignal, context: CheckRunContext): Promise<CheckResult>;
+  /**
+   * Types that follow something continuously (alias: another service's health through
+   * blocking queries) implement this instead of being scheduled: the runner calls it once
+   * and aborts `signal` on deregistration or shutdown. `report` may be called any number of
+   * times; only changes reach the catalog. Must not throw; report critical instead.
+   */
+  watch?(definition: CheckDefinitionFields, report: (result: CheckResult) => void, signal: AbortSignal): void;
 }
 
 /** The check definition as registered, with Consul's PascalCase field names (normalised from any case). */

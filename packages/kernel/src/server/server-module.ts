@@ -11,6 +11,9 @@ import { Consensus } from '../extension-points/consensus.js';
 import { CatalogDnsSource } from '../dns/catalog-dns-source.js';
 import { DnsDataSource } from '../extension-points/dns-data-source.js';
 import { ServerLocator } from './server-locator.js';
+import { AliasCheckType } from '../checks/alias-check-type.js';
+import { CheckType } from '../extension-points/check-type.js';
+import { RuntimeConfig } from '../config/runtime-config.js';
 import { bindAgentLocal } from '../agent/local/agent-local-module.js';
 import { bindOperator } from '../operator/operator-module.js';
 import { bindUserEvents } from '../events/events-module.js';
@@ -31,6 +34,9 @@ export function serverModule(): ContainerModule {
     for (let i = 0; i < STATUS_HANDLER_COUNT; i++) {
       bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => statusHandlers(() => ctx.get<Consensus>(Consensus, { optional: true }))[i]!);
     }
+    bind<CheckType>(CheckType)
+      .toDynamicValue((ctx) => new AliasCheckType(ctx.get<RuntimeConfig>(RuntimeConfig).nodeName, ctx.get(ClusterRpc)))
+      .inSingletonScope();
     bind<DnsDataSource>(DnsDataSource).to(CatalogDnsSource).inSingletonScope();
     bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
       name: 'server-rpc',

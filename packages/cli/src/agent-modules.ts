@@ -1,6 +1,6 @@
 import type { ContainerModule } from 'inversify';
 import { ContainerModule as Module } from 'inversify';
-import { AgentShutdown, ConfigReloader, clusterModule, serverModule, type RuntimeConfig } from '@proconsul/kernel';
+import { AgentShutdown, ConfigReloader, clusterModule, serverModule, watchesModule, type RuntimeConfig } from '@proconsul/kernel';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */
 export function coreModules(): ContainerModule[] {
@@ -13,5 +13,5 @@ export function agentModules(requestShutdown: () => void, reloadConfig: () => Ru
     bind<AgentShutdown>(AgentShutdown).toConstantValue({ request: requestShutdown });
     bind<ConfigReloader>(ConfigReloader).toConstantValue({ load: reloadConfig });
   });
-  return [clusterModule(), shutdown];
+  return [clusterModule(), watchesModule(), shutdown];
 }

@@ -17,7 +17,7 @@ export {
   type RunningAgent,
 } from './bench/agent-cluster.js';
 export { closedLoop, type LoadResult } from './bench/bench-load.js';
-export { percentile, summarize, fmt, ratio, printTable, type LatencySummary } from './bench/bench-table.js';
+export { percentile, summarize, fmt, ratio, printTable, benchEnvironment, type LatencySummary } from './bench/bench-table.js';
 export { cpuSeconds, rssBytes, cpuPercentOver, fsyncLatencies } from './bench/proc-stats.js';
 export { ensurePeer } from './bench/peer-setup.js';
 export { topSelfTime, monotonicMicros, type SelfTimeRow } from './bench/cpu-profile.js';

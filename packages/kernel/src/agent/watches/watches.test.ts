@@ -13,6 +13,8 @@ import { ClusterRpc } from '../../server/cluster-rpc.js';
 import { serverModule } from '../../server/server-module.js';
 import { directConsensusPlugin } from '../../testing/direct-consensus.js';
 import { WatchOptions, watchesModule } from './watches-module.js';
+import { UserEvents } from '../../events/user-events.js';
+import { encodeUserEvent } from '../../events/user-event.js';
 
 async function startAgent(watches: Record<string, unknown>[]): Promise<Kernel> {
   const base = buildRuntimeConfig({ dev: true, sources: [], warn: () => {} });
@@ -63,7 +65,7 @@ describe('agent config watches', function () {
     chmodSync(script, 0o755);
     kernel = await startAgent([{ type: 'key', key: 'app/flag', args: [script, out] }]);
     // Consul runs the handler once at start with the current value: none yet.
-    const first = await until('first run', () => (existsSync(out) ? readFileSync(out, 'utf8') : undefined));
+    const first = await until('first run', () => (existsSync(out) && readFileSync(out, 'utf8').split('\n').length >= 3 ? readFileSync(out, 'utf8') : undefined));
     expect(first).to.match(/^INDEX=\d+\nnull\n$/);
     await put(kernel, 'app/flag', 'on');
     const calls = await until('run after the write', () => {
@@ -74,7 +76,7 @@ describe('agent config watches', function () {
     expect(entry.Key).to.equal('app/flag');
     expect(Buffer.from(entry.Value, 'base64').toString()).to.equal('on');
     expect(calls[2]).to.equal(`INDEX=${entry.ModifyIndex}`);
-    // Another key's write wakes nothing; the same value rewritten is no change to report.
+    // A write to another key is no change for this watch: the handler does not run again.
     await put(kernel, 'other', 'x');
     await new Promise((r) => setTimeout(r, 200));
     expect(readFileSync(out, 'utf8').trim().split('\n')).to.have.length(4);
@@ -111,6 +113,40 @@ describe('agent config watches', function () {
       const list = JSON.parse(second.body) as { Key: string; ModifyIndex: number }[];
       expect(list.map((e) => e.Key)).to.deep.equal(['cfg/a']);
       expect(second.headers['x-consul-index']).to.equal(String(list[0]!.ModifyIndex));
+    } finally {
+      await kernel?.stop();
+      kernel = undefined;
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('an event watch hands the handler only the events it has not seen, of its name', async () => {
+    const bodies: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      kernel = await startAgent([{ type: 'event', name: 'deploy', http_handler_config: { path: `http://127.0.0.1:${port}/` } }]);
+      const events = kernel.container.get(UserEvents);
+      const deliver = (id: string, name: string, lt: number) =>
+        events.receive(encodeUserEvent({ ID: id, Name: name, Payload: null, NodeFilter: '', ServiceFilter: '', TagFilter: '', Version: 1, LTime: 0 }), lt);
+      await until('first request', () => bodies[0]);
+      expect(JSON.parse(bodies[0]!)).to.deep.equal([]);
+      deliver('a0000001-0000-4000-8000-000000000001', 'deploy', 1);
+      await until('first event', () => bodies[1]);
+      deliver('a0000002-0000-4000-8000-000000000002', 'other', 2);
+      deliver('a0000003-0000-4000-8000-000000000003', 'deploy', 3);
+      await until('second event', () => bodies[2]);
+      const second = JSON.parse(bodies[2]!) as { ID: string; LTime: number }[];
+      expect(JSON.parse(bodies[1]!).map((e: { ID: string }) => e.ID)).to.deep.equal(['a0000001-0000-4000-8000-000000000001']);
+      expect(second.map((e) => [e.ID, e.LTime])).to.deep.equal([['a0000003-0000-4000-8000-000000000003', 3]]);
     } finally {
       await kernel?.stop();
       kernel = undefined;

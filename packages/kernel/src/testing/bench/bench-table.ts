@@ -1,3 +1,5 @@
+import { cpus, loadavg } from 'node:os';
+
 /** Sorted-array percentile (nearest rank); NaN for an empty sample. `sorted` must be ascending. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -42,4 +44,10 @@ export function printTable(title: string, headers: readonly string[], rows: read
   console.log(`| ${headers.map((h, i) => cell(h.trim(), i)).join(' | ')} |`);
   console.log(`|${widths.map((w, i) => (left[i] ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const r of rows) console.log(`| ${headers.map((_, i) => cell(r[i] ?? '', i)).join(' | ')} |`);
+}
+
+/** One line describing the machine at bench start: figures from a busy host are not comparable. */
+export function benchEnvironment(): string {
+  const [l1, l5] = loadavg();
+  return `node ${process.version}, ${cpus().length} cores, load average ${l1!.toFixed(2)} (1 min) / ${l5!.toFixed(2)} (5 min) at start`;
 }

@@ -38,7 +38,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [internals, { group: ['@proconsul/*'], message: 'The kernel never imports a plugin; resolve it by token.' }] },
+        {
+          patterns: [internals, { group: ['@proconsul/*'], message: 'The kernel never imports a plugin; resolve it by token.' }],
+        },
       ],
     },
   },
@@ -64,7 +66,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [internals, { group: ['@proconsul/*', '!@proconsul/kernel', '!@proconsul/kernel/testing'], message: 'Third-party plugins use only the kernel API.' }] },
+        {
+          patterns: [
+            internals,
+            {
+              group: ['@proconsul/*', '!@proconsul/kernel', '!@proconsul/kernel/testing'],
+              message: 'Third-party plugins use only the kernel API.',
+            },
+          ],
+        },
       ],
     },
   },

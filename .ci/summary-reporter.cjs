@@ -7,9 +7,7 @@ module.exports = class SummaryReporter extends Mocha.reporters.Spec {
     super(runner, options);
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const s = this.stats;
-      process.stdout.write(
-        `${s.passes} passed, ${s.failures} failed` + (s.pending ? `, ${s.pending} skipped` : '') + '\n',
-      );
+      process.stdout.write(`${s.passes} passed, ${s.failures} failed` + (s.pending ? `, ${s.pending} skipped` : '') + '\n');
     });
   }
 };

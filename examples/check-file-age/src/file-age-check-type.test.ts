@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CheckRunner, CheckType, Kernel, NullLogger, isCoded, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import {
+  CheckRunner,
+  CheckType,
+  Kernel,
+  NullLogger,
+  isCoded,
+  type CheckDefinitionFields,
+  type RuntimeConfig,
+} from '@proconsul/kernel';
 import { FileAgeCheckType } from './index.js';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,12 +81,16 @@ describe('example plugin check-file-age', () => {
       err = e;
     }
     expect(isCoded(err, 'PLUGIN_CONFIG_INVALID')).to.equal(true);
-    expect((err as Error).message).to.contain('check-file-age').and.to.contain('/default_max_age');
+    expect((err as Error).message)
+      .to.contain('check-file-age')
+      .and.to.contain('/default_max_age');
   });
 
   it('refuses a definition without a path at registration', () => {
     const runner = new CheckRunner({ types: [new FileAgeCheckType(60_000)], onUpdate: () => {} });
-    expect(() => runner.add({ name: 'x', file_age: { max_age: '1m' }, interval: '10s' }, 'api')).to.throw(/FileAge.Path must be a non-empty string/);
+    expect(() => runner.add({ name: 'x', file_age: { max_age: '1m' }, interval: '10s' }, 'api')).to.throw(
+      /FileAge.Path must be a non-empty string/,
+    );
     expect(() => runner.add({ name: 'x', file_age: 'nope', interval: '10s' }, 'api')).to.throw(/\/FileAge must be object/);
   });
 });

@@ -68,4 +68,3 @@ export class FileAgeCheckType implements CheckType {
     return { path: f['Path'], maxAgeMs };
   }
 }
-

@@ -57,7 +57,10 @@ describe('DNS over the catalog (in-process agent)', () => {
     expect(a.answers.map((r) => r.data).sort()).to.deep.equal(['10.0.0.1', '10.0.0.2']);
     const srv = await ask('_web._tcp.service.consul', 'SRV');
     expect(srv.answers.map((r) => (r.data as { port: number }).port)).to.deep.equal([8080, 8080]);
-    expect(srv.answers.map((r) => (r.data as { target: string }).target).sort()).to.deep.equal(['n1.node.dc1.consul', 'n2.node.dc1.consul']);
+    expect(srv.answers.map((r) => (r.data as { target: string }).target).sort()).to.deep.equal([
+      'n1.node.dc1.consul',
+      'n2.node.dc1.consul',
+    ]);
     expect(srv.additionals.some((r) => r.type === 'A')).to.equal(true);
     expect((await ask('blue.web.service.consul', 'A')).answers).to.have.length(2);
 

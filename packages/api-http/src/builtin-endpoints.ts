@@ -1,5 +1,13 @@
 import type { ResolutionContext } from 'inversify';
-import { AgentShutdown, Authorizer, GossipEncryption, ClusterRpc, Membership, RuntimeConfig, type HttpEndpoint } from '@proconsul/kernel';
+import {
+  AgentShutdown,
+  Authorizer,
+  GossipEncryption,
+  ClusterRpc,
+  Membership,
+  RuntimeConfig,
+  type HttpEndpoint,
+} from '@proconsul/kernel';
 import { membershipEndpoints } from './endpoints/membership-endpoints.js';
 import { UserEvents } from '@proconsul/kernel';
 import { eventEndpoints } from './endpoints/event-endpoints.js';
@@ -38,9 +46,17 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...sessionEndpoints(deps),
     txnEndpoint(deps),
     ...statusEndpoints(deps),
-    ...keyringEndpoints(deps, ctx.get<GossipEncryption>(GossipEncryption, { optional: true }), ctx.get<Membership>(Membership, { optional: true })),
+    ...keyringEndpoints(
+      deps,
+      ctx.get<GossipEncryption>(GossipEncryption, { optional: true }),
+      ctx.get<Membership>(Membership, { optional: true }),
+    ),
     ...operatorEndpoints(deps),
     ...eventEndpoints(deps, ctx.get(UserEvents)),
-    ...membershipEndpoints(deps, ctx.get<Membership>(Membership, { optional: true }), ctx.get<AgentShutdown>(AgentShutdown, { optional: true })?.request),
+    ...membershipEndpoints(
+      deps,
+      ctx.get<Membership>(Membership, { optional: true }),
+      ctx.get<AgentShutdown>(AgentShutdown, { optional: true })?.request,
+    ),
   ];
 }

@@ -46,8 +46,12 @@ describe('HTTP frontend skeleton', () => {
   });
 
   it('reads the token from X-Consul-Token, Authorization: Bearer and ?token=', async () => {
-    expect((await injectHttp(app, { url: '/v1/echo/a', headers: { 'X-Consul-Token': 't1' } })).json()).to.deep.include({ token: 't1' });
-    expect((await injectHttp(app, { url: '/v1/echo/a', headers: { Authorization: 'Bearer t2' } })).json()).to.deep.include({ token: 't2' });
+    expect((await injectHttp(app, { url: '/v1/echo/a', headers: { 'X-Consul-Token': 't1' } })).json()).to.deep.include({
+      token: 't1',
+    });
+    expect((await injectHttp(app, { url: '/v1/echo/a', headers: { Authorization: 'Bearer t2' } })).json()).to.deep.include({
+      token: 't2',
+    });
     expect((await injectHttp(app, { url: '/v1/echo/a?token=t3' })).json()).to.deep.include({ token: 't3' });
   });
 

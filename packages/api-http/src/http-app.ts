@@ -70,7 +70,16 @@ async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequ
   ctx.req.once('close', () => {
     if (!ctx.res.writableFinished) abort.abort();
   });
-  return { method, path: ctx.path, params: { ...(ctx.params as Record<string, string>) }, query, headers, body, token, signal: abort.signal };
+  return {
+    method,
+    path: ctx.path,
+    params: { ...(ctx.params as Record<string, string>) },
+    query,
+    headers,
+    body,
+    token,
+    signal: abort.signal,
+  };
 }
 
 async function readBody(ctx: Koa.Context): Promise<Buffer> {

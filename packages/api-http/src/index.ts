@@ -1,12 +1,5 @@
 import { ContainerModule } from 'inversify';
-import {
-  ApiFrontend,
-  HttpEndpoint,
-  Lifecycle,
-  Logger,
-  RuntimeConfig,
-  type ProconsulPlugin,
-} from '@proconsul/kernel';
+import { ApiFrontend, HttpEndpoint, Lifecycle, Logger, RuntimeConfig, type ProconsulPlugin } from '@proconsul/kernel';
 import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';

@@ -31,7 +31,10 @@ function healthHandler(requests: Buffer[]) {
       const service = req.length > 5 ? req.subarray(7).toString() : '';
       if (service === 'hang') return;
       if (service !== '' && service !== 'web' && service !== 'db') {
-        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '5', 'grpc-message': 'unknown%20service' }, { endStream: true });
+        stream.respond(
+          { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '5', 'grpc-message': 'unknown%20service' },
+          { endStream: true },
+        );
         return;
       }
       const status = service === 'db' ? 2 : 1;
@@ -71,12 +74,18 @@ describe('checks-grpc: GrpcCheckType against a local HTTP/2 server', () => {
 
   it('SERVING is passing, for the whole server and for a named service', async () => {
     expect(await t.run(def({ GRPC: addr }), never)).to.deep.equal({ status: 'passing', output: `gRPC check ${addr}: success` });
-    expect(await t.run(def({ GRPC: `${addr}/web` }), never)).to.deep.equal({ status: 'passing', output: `gRPC check ${addr}/web: success` });
+    expect(await t.run(def({ GRPC: `${addr}/web` }), never)).to.deep.equal({
+      status: 'passing',
+      output: `gRPC check ${addr}/web: success`,
+    });
     expect(requests.at(-1)!.subarray(5).toString('latin1')).to.equal('\x0a\x03web');
   });
 
   it('NOT_SERVING and an unknown service are critical', async () => {
-    expect(await t.run(def({ GRPC: `${addr}/db` }), never)).to.deep.equal({ status: 'critical', output: `gRPC ${addr}/db serving status: NOT_SERVING` });
+    expect(await t.run(def({ GRPC: `${addr}/db` }), never)).to.deep.equal({
+      status: 'critical',
+      output: `gRPC ${addr}/db serving status: NOT_SERVING`,
+    });
     expect(await t.run(def({ GRPC: `${addr}/nope` }), never)).to.deep.equal({
       status: 'critical',
       output: 'rpc error: code = NotFound desc = unknown service',
@@ -105,7 +114,11 @@ describe('checks-grpc: GrpcCheckType against a local HTTP/2 server', () => {
     const c = new Container();
     c.load(plugin.createModule({}, { config: {} as RuntimeConfig, logger: new NullLogger() }));
     const updates: string[] = [];
-    const runner = new CheckRunner({ types: c.getAll<CheckType>(CheckType), random: () => 0, onUpdate: (id, s) => updates.push(`${id}:${s}`) });
+    const runner = new CheckRunner({
+      types: c.getAll<CheckType>(CheckType),
+      random: () => 0,
+      onUpdate: (id, s) => updates.push(`${id}:${s}`),
+    });
     runner.add({ name: 'g1', grpc: `${addr}/web`, interval: '1s', status: 'warning' }, 'api');
     runner.add({ name: 'g2', GRPC: `${addr}/db`, Interval: '1s', Status: 'passing' }, 'api');
     await new Promise((r) => setTimeout(r, 300));
@@ -124,8 +137,25 @@ describe('checks-grpc: grpc_use_tls', () => {
     let key: Buffer;
     let cert: Buffer;
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=grpc.test',
-        '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=grpc.test',
+          '-keyout',
+          join(dir, 'k.pem'),
+          '-out',
+          join(dir, 'c.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       key = readFileSync(join(dir, 'k.pem'));
       cert = readFileSync(join(dir, 'c.pem'));
     } catch {

@@ -1,6 +1,12 @@
 import http2 from 'node:http2';
 import { isTimeoutAbort, type CheckDefinitionFields, type CheckResult, type CheckType } from '@proconsul/kernel';
-import { GRPC_CODES, SERVING_STATUS, decodeHealthRequestTarget, decodeHealthResponse, encodeHealthRequest } from './grpc-health.js';
+import {
+  GRPC_CODES,
+  SERVING_STATUS,
+  decodeHealthRequestTarget,
+  decodeHealthResponse,
+  encodeHealthRequest,
+} from './grpc-health.js';
 
 /**
  * Consul's grpc check: the standard grpc.health.v1.Health/Check call over HTTP/2 (node:http2,

@@ -5,7 +5,8 @@
 export function describeRequestError(method: string, url: string, err: unknown, timedOut: boolean, timeout: string): string {
   const op = method.length > 0 ? method[0]!.toUpperCase() + method.slice(1).toLowerCase() : 'Get';
   const prefix = `${op} ${JSON.stringify(url)}`;
-  if (timedOut) return `${prefix}: context deadline exceeded (Client.Timeout exceeded while awaiting headers; timeout ${timeout})`;
+  if (timedOut)
+    return `${prefix}: context deadline exceeded (Client.Timeout exceeded while awaiting headers; timeout ${timeout})`;
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
   const addr = e.address !== undefined ? `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}` : '';
   switch (e.code) {

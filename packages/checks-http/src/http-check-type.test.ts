@@ -22,7 +22,12 @@ function handler(seen: Seen[]): http.RequestListener {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      seen.push({ method: req.method!, headers: req.headers, body, servername: (req.socket as { servername?: string }).servername });
+      seen.push({
+        method: req.method!,
+        headers: req.headers,
+        body,
+        servername: (req.socket as { servername?: string }).servername,
+      });
       const path = req.url ?? '/';
       if (path === '/ok') return res.end('hello');
       if (path === '/busy') return res.writeHead(429).end('slow down');
@@ -46,8 +51,25 @@ const ok = new AbortController().signal;
 function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'pc-http-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=check.test',
-      '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=check.test',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) };
   } catch {
     return undefined;
@@ -99,7 +121,9 @@ describe('checks-http: HttpCheckType against a local server', () => {
   });
 
   it('follows redirects unless disable_redirects, and bounds them', async () => {
-    expect((await t.run(def({ HTTP: `${base}/redirect` }), ok)).output).to.equal(`HTTP GET ${base}/redirect: 200 OK Output: hello`);
+    expect((await t.run(def({ HTTP: `${base}/redirect` }), ok)).output).to.equal(
+      `HTTP GET ${base}/redirect: 200 OK Output: hello`,
+    );
     expect(await t.run(def({ HTTP: `${base}/redirect`, DisableRedirects: true }), ok)).to.deep.equal({
       status: 'critical',
       output: `HTTP GET ${base}/redirect: 302 Found Output: `,
@@ -132,14 +156,21 @@ describe('checks-http: HttpCheckType against a local server', () => {
     const port = (s.address() as AddressInfo).port;
     await new Promise((r) => s.close(r));
     const r = await t.run(def({ HTTP: `http://127.0.0.1:${port}/` }), ok);
-    expect(r).to.deep.equal({ status: 'critical', output: `Get "http://127.0.0.1:${port}/": dial tcp 127.0.0.1:${port}: connect: connection refused` });
+    expect(r).to.deep.equal({
+      status: 'critical',
+      output: `Get "http://127.0.0.1:${port}/": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    });
   });
 
   it('runs under the CheckRunner when loaded as a plugin', async () => {
     const c = new Container();
     c.load(plugin.createModule({}, { config: {} as RuntimeConfig, logger: new NullLogger() }));
     const updates: string[] = [];
-    const runner = new CheckRunner({ types: c.getAll<CheckType>(CheckType), random: () => 0, onUpdate: (id, s) => updates.push(`${id}:${s}`) });
+    const runner = new CheckRunner({
+      types: c.getAll<CheckType>(CheckType),
+      random: () => 0,
+      onUpdate: (id, s) => updates.push(`${id}:${s}`),
+    });
     runner.add({ name: 'web', http: `${base}/ok`, interval: '1s', timeout: '1s' }, 'api');
     runner.add({ name: 'busy', HTTP: `${base}/busy`, Interval: '1s' }, 'config');
     await new Promise((r) => setTimeout(r, 300));

@@ -50,7 +50,8 @@ export class HttpCheckType implements CheckType {
     let url: URL;
     try {
       url = new URL(target);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${url.protocol.replace(':', '')}"`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`unsupported protocol scheme "${url.protocol.replace(':', '')}"`);
     } catch (err) {
       return { status: 'critical', output: `${method} ${JSON.stringify(target)}: ${(err as Error).message}` };
     }
@@ -64,7 +65,12 @@ export class HttpCheckType implements CheckType {
     return { status: statusOf(res.statusCode), output: `HTTP ${method} ${target}: ${res.status} Output: ${res.body}` };
   }
 
-  private async follow(start: URL, firstMethod: string, d: CheckDefinitionFields, signal: AbortSignal): Promise<HttpProbeResponse> {
+  private async follow(
+    start: URL,
+    firstMethod: string,
+    d: CheckDefinitionFields,
+    signal: AbortSignal,
+  ): Promise<HttpProbeResponse> {
     const headers = buildHeaders(d['Header']);
     let url = start;
     let method = firstMethod;

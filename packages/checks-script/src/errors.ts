@@ -13,5 +13,6 @@ export const ScriptChecksDisabled = defineError('SCRIPT_CHECKS_DISABLED', 400, (
 export const ScriptFieldUnsupported = defineError(
   'SCRIPT_FIELD_UNSUPPORTED',
   400,
-  () => 'Invalid check: the "script" field (a shell command line) is not supported; use "args" (program and arguments, run without a shell)',
+  () =>
+    'Invalid check: the "script" field (a shell command line) is not supported; use "args" (program and arguments, run without a shell)',
 );

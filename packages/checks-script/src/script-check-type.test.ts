@@ -63,7 +63,7 @@ describe('checks-script: ScriptCheckType with real bash scripts', () => {
     expect(r.output).to.contain('ENOENT');
   });
 
-  it('on timeout kills the whole process group, including children, and reports Consul\'s message', async () => {
+  it("on timeout kills the whole process group, including children, and reports Consul's message", async () => {
     const pidFile = join(dir, 'child.pid');
     const p = script('hang.sh', `echo started; sleep 30 & echo $! > ${pidFile}; wait`);
     const ac = new AbortController();
@@ -115,7 +115,9 @@ describe('checks-script: enable_script_checks / enable_local_script_checks', () 
   it('enable_script_checks allows both; ScriptArgs is an alias of Args; default timeout is 30s', async () => {
     const r = runnerWith({ enableScriptChecks: true, enableLocalScriptChecks: false });
     expect(r.add(check, 'api').definition.TimeoutMs).to.equal(30_000);
-    expect(r.add({ Name: 'x', ScriptArgs: ['/bin/true'], Interval: '10s' }, 'config').definition['Args']).to.deep.equal(['/bin/true']);
+    expect(r.add({ Name: 'x', ScriptArgs: ['/bin/true'], Interval: '10s' }, 'config').definition['Args']).to.deep.equal([
+      '/bin/true',
+    ]);
     await r.stopAll();
   });
 
@@ -123,7 +125,11 @@ describe('checks-script: enable_script_checks / enable_local_script_checks', () 
     const updates: string[] = [];
     const c = new Container();
     c.load(plugin.createModule({}, { config: { enableLocalScriptChecks: true } as RuntimeConfig, logger: new NullLogger() }));
-    const r = new CheckRunner({ types: c.getAll<CheckType>(CheckType), random: () => 0, onUpdate: (id, s, o) => updates.push(`${id}:${s}:${o}`) });
+    const r = new CheckRunner({
+      types: c.getAll<CheckType>(CheckType),
+      random: () => 0,
+      onUpdate: (id, s, o) => updates.push(`${id}:${s}:${o}`),
+    });
     r.add({ name: 'warn', args: ['/bin/bash', '-c', 'echo degraded; exit 1'], interval: '5s', status: 'passing' }, 'config');
     await new Promise((res) => setTimeout(res, 500));
     await r.stopAll();

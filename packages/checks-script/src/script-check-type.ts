@@ -36,8 +36,7 @@ export class ScriptCheckType implements CheckType {
   }
 
   validate(d: CheckDefinitionFields, context: CheckRunContext): void {
-    const allowed =
-      this.policy.enableScriptChecks || (context.source === 'config' && this.policy.enableLocalScriptChecks);
+    const allowed = this.policy.enableScriptChecks || (context.source === 'config' && this.policy.enableLocalScriptChecks);
     if (!allowed) throw ScriptChecksDisabled(context.source);
     if (d['Args'] === undefined) throw ScriptFieldUnsupported();
   }

@@ -80,7 +80,11 @@ describe('checks-tcp: TcpCheckType against local sockets', () => {
     const c = new Container();
     c.load(plugin.createModule({}, { config: {} as RuntimeConfig, logger: new NullLogger() }));
     const updates: string[] = [];
-    const runner = new CheckRunner({ types: c.getAll<CheckType>(CheckType), random: () => 0, onUpdate: (id, s, o) => updates.push(`${id}:${s}:${o}`) });
+    const runner = new CheckRunner({
+      types: c.getAll<CheckType>(CheckType),
+      random: () => 0,
+      onUpdate: (id, s, o) => updates.push(`${id}:${s}:${o}`),
+    });
     runner.add({ name: 'db', tcp: addr, interval: '1s', status: 'critical' }, 'api');
     await new Promise((r) => setTimeout(r, 200));
     expect(updates).to.deep.equal([`db:passing:TCP connect ${addr}: Success`]);

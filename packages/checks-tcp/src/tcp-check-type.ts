@@ -46,7 +46,10 @@ export class TcpCheckType implements CheckType {
         resolve(r);
       };
       const onAbort = () =>
-        done({ status: 'critical', output: isTimeoutAbort(signal) ? `dial tcp ${addr}: i/o timeout` : `dial tcp ${addr}: operation was canceled` });
+        done({
+          status: 'critical',
+          output: isTimeoutAbort(signal) ? `dial tcp ${addr}: i/o timeout` : `dial tcp ${addr}: operation was canceled`,
+        });
       const socket = useTls
         ? tls.connect({
             host,
@@ -55,7 +58,9 @@ export class TcpCheckType implements CheckType {
             servername: (d['TLSServerName'] as string | undefined) || (net.isIP(host) ? undefined : host),
           })
         : net.connect({ host, port, autoSelectFamily: true });
-      socket.once(useTls ? 'secureConnect' : 'connect', () => done({ status: 'passing', output: `${label} connect ${addr}: Success` }));
+      socket.once(useTls ? 'secureConnect' : 'connect', () =>
+        done({ status: 'passing', output: `${label} connect ${addr}: Success` }),
+      );
       socket.once('error', (err: NodeJS.ErrnoException) => done({ status: 'critical', output: describe(addr, err) }));
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });

@@ -3,7 +3,11 @@ import { defineError } from '@proconsul/kernel';
 // Command-line usage. Messages follow Go's flag package, which Consul's CLI uses, so scripts
 // grepping Consul's wording keep working.
 export const FlagUndefined = defineError('CLI_FLAG_UNDEFINED', 400, (flag: string) => `flag provided but not defined: -${flag}`);
-export const FlagNeedsArgument = defineError('CLI_FLAG_NEEDS_ARGUMENT', 400, (flag: string) => `flag needs an argument: -${flag}`);
+export const FlagNeedsArgument = defineError(
+  'CLI_FLAG_NEEDS_ARGUMENT',
+  400,
+  (flag: string) => `flag needs an argument: -${flag}`,
+);
 export const FlagValueInvalid = defineError(
   'CLI_FLAG_VALUE_INVALID',
   400,

@@ -25,7 +25,9 @@ describe('HTTP client options', () => {
   it('takes -http-addr over CONSUL_HTTP_ADDR over the default', () => {
     expect(opts([]).baseUrl).to.equal('http://127.0.0.1:8500');
     expect(opts([], { CONSUL_HTTP_ADDR: '10.0.0.1:8500' }).baseUrl).to.equal('http://10.0.0.1:8500');
-    expect(opts(['-http-addr', 'https://a.example:9'], { CONSUL_HTTP_ADDR: '10.0.0.1:8500' }).baseUrl).to.equal('https://a.example:9');
+    expect(opts(['-http-addr', 'https://a.example:9'], { CONSUL_HTTP_ADDR: '10.0.0.1:8500' }).baseUrl).to.equal(
+      'https://a.example:9',
+    );
   });
 
   it('adds http:// to a bare address, https:// under CONSUL_HTTP_SSL, and refuses other schemes', () => {

@@ -25,7 +25,12 @@ export const HTTP_CLIENT_FLAGS: readonly FlagSpec[] = [
 
 /** `-datacenter`, `-stale`: for commands whose requests the servers answer. */
 export const HTTP_SERVER_FLAGS: readonly FlagSpec[] = [
-  { name: 'datacenter', kind: 'string', value: '<name>', usage: 'Name of the datacenter to query. Defaults to the agent\'s datacenter.' },
+  {
+    name: 'datacenter',
+    kind: 'string',
+    value: '<name>',
+    usage: "Name of the datacenter to query. Defaults to the agent's datacenter.",
+  },
   {
     name: 'stale',
     kind: 'bool',
@@ -78,7 +83,8 @@ export function normalizeAddress(addr: string, ssl = false): string {
   } catch {
     throw HttpAddressInvalid(addr, 'not a URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw HttpAddressInvalid(addr, `unknown scheme ${parsed.protocol}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw HttpAddressInvalid(addr, `unknown scheme ${parsed.protocol}`);
   return `${parsed.protocol}//${parsed.host}`;
 }
 
@@ -137,7 +143,8 @@ export class ConsulHttpClient {
     const headers: Record<string, string> = {};
     if (this.options.token) headers['X-Consul-Token'] = this.options.token;
     let body: string | Buffer | undefined;
-    if (opts.body !== undefined) body = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
+    if (opts.body !== undefined)
+      body = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
     let res: Response;
     try {
       res = await fetch(url, { method, headers, body, signal: opts.signal });

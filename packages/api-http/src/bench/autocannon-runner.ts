@@ -25,7 +25,7 @@ type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, result
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export interface LoadSpec {
-  /** Base URL, e.g. http://127.0.2.1:8500 */
+  /** Base URL, e.g. http://127.0.72.1:8500 */
   readonly url: string;
   readonly connections: number;
   readonly durationS: number;

@@ -1,12 +1,12 @@
 /**
  * KV API throughput and latency against a 3-server cluster, side by side with etcd:
  * `npm run bench:kv`.
- * - Proconsul: 3 server agents (RocksDB) on 127.0.2.1-3; HTTP load (autocannon, keep-alive)
+ * - Proconsul: 3 server agents (RocksDB) on 127.0.72.1-3; HTTP load (autocannon, keep-alive)
  *   on the leader: PUT, GET (default = leader lease), GET ?consistent (quorum check per
  *   read), GET ?stale (local read), at 1/16/64 connections, 100-byte values.
  * - Where the leader's time goes: a fresh cluster whose servers run with --cpu-prof; the
  *   leader's profile, cut to the PUT@64 window, gives the top self-time functions.
- * - etcd (Debian etcd-server, 3 members on 127.0.2.11-13) through its JSON gateway on the
+ * - etcd (Debian etcd-server, 3 members on 127.0.72.11-13) through its JSON gateway on the
  *   leader: put; range (linearizable, etcd's default) for GET and GET ?consistent; range
  *   with serializable for GET ?stale. Ratios are ours/etcd.
  * Bounded: every phase lasts PHASE_S seconds; processes and temp dirs go at exit.
@@ -15,6 +15,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   benchCleanup,
+  benchEnvironment,
   benchTempDir,
   closedLoop,
   ensurePeer,
@@ -31,8 +32,8 @@ import {
 import { runLoad, type LoadOutcome } from './autocannon-runner.js';
 import { startEtcd, stopEtcd, waitForEtcdLeader } from './etcd-cluster.js';
 
-const OUR_IPS = ['127.0.2.1', '127.0.2.2', '127.0.2.3'];
-const ETCD_IPS = ['127.0.2.11', '127.0.2.12', '127.0.2.13'];
+const OUR_IPS = ['127.0.72.1', '127.0.72.2', '127.0.72.3'];
+const ETCD_IPS = ['127.0.72.11', '127.0.72.12', '127.0.72.13'];
 const CONNECTIONS = [1, 16, 64];
 const PHASE_S = 5;
 const VALUE = 'x'.repeat(100);
@@ -148,6 +149,7 @@ async function etcd(): Promise<Results | string> {
 }
 
 async function main(): Promise<void> {
+  console.log(benchEnvironment());
   try {
     const mine = await ours();
     await profileLeader();

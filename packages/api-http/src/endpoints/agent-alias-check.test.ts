@@ -9,7 +9,8 @@ describe('alias checks (follow another service through blocking queries)', () =>
   });
   afterEach(() => a.stop());
   const put = (url: string, body?: object) => a.http({ method: 'PUT', url, ...(body !== undefined ? { body } : {}) });
-  const status = async (id: string) => (await a.http('/v1/agent/checks')).json<Record<string, { Status: string; Output: string }>>()[id];
+  const status = async (id: string) =>
+    (await a.http('/v1/agent/checks')).json<Record<string, { Status: string; Output: string }>>()[id];
 
   it("mirrors the aliased service's health as it changes", async () => {
     await put('/v1/agent/service/register', { Name: 'db', ID: 'db-1', Port: 5432, Check: { CheckID: 'db-ttl', TTL: '60s' } });

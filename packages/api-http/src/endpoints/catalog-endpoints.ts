@@ -8,7 +8,17 @@ import {
   type RegisterCommand,
   type ServiceNode,
 } from '@proconsul/kernel';
-import { authorize, checkDatacenter, nodeMetaFilter, param, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
+import {
+  authorize,
+  checkDatacenter,
+  nodeMetaFilter,
+  param,
+  read,
+  reply,
+  require,
+  route,
+  type EndpointDeps,
+} from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 
 const registerSchema = {
@@ -32,11 +42,19 @@ const REGISTER_KEYS = Object.keys(registerSchema.properties);
 const deregisterSchema = {
   type: 'object',
   required: ['Node'],
-  properties: { Node: { type: 'string', minLength: 1 }, Datacenter: { type: 'string' }, ServiceID: { type: 'string' }, CheckID: { type: 'string' } },
+  properties: {
+    Node: { type: 'string', minLength: 1 },
+    Datacenter: { type: 'string' },
+    ServiceID: { type: 'string' },
+    CheckID: { type: 'string' },
+  },
 };
 
 /** `/v1/catalog/*`. Reads block and honour consistency modes; writes go through consensus. */
-export function catalogEndpoints(deps: EndpointDeps, onCatalogDeregister?: (cmd: DeregisterCommand) => string | undefined): HttpEndpoint[] {
+export function catalogEndpoints(
+  deps: EndpointDeps,
+  onCatalogDeregister?: (cmd: DeregisterCommand) => string | undefined,
+): HttpEndpoint[] {
   return [
     route('PUT', '/v1/catalog/register', async (req) => {
       checkDatacenter(req, deps.config);
@@ -67,8 +85,14 @@ export function catalogEndpoints(deps: EndpointDeps, onCatalogDeregister?: (cmd:
     }),
     route('PUT', '/v1/catalog/deregister', async (req) => {
       checkDatacenter(req, deps.config);
-      const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }), Object.keys(deregisterSchema.properties));
-      const body = decodeJsonBody<{ Node: string; ServiceID?: string; CheckID?: string }>(Buffer.from(JSON.stringify(raw)), deregisterSchema);
+      const raw = canonicalKeys(
+        decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }),
+        Object.keys(deregisterSchema.properties),
+      );
+      const body = decodeJsonBody<{ Node: string; ServiceID?: string; CheckID?: string }>(
+        Buffer.from(JSON.stringify(raw)),
+        deregisterSchema,
+      );
       require(await authorize(deps, req), 'node', body.Node, 'write');
       const cmd: DeregisterCommand = {
         v: 1,
@@ -89,7 +113,11 @@ export function catalogEndpoints(deps: EndpointDeps, onCatalogDeregister?: (cmd:
       const r = await read<Node[]>(deps, req, 'Catalog.ListNodes', {});
       const meta = nodeMetaFilter(req);
       const nodes = r.value.filter((n) => authz.allowed('node', n.Node, 'read') && (!meta || meta(n.Meta)));
-      return reply(r.meta, sortBy(nodes, (n) => n.Node), req);
+      return reply(
+        r.meta,
+        sortBy(nodes, (n) => n.Node),
+        req,
+      );
     }),
     route('GET', '/v1/catalog/services', async (req) => {
       const authz = await authorize(deps, req);
@@ -111,15 +139,24 @@ export function catalogEndpoints(deps: EndpointDeps, onCatalogDeregister?: (cmd:
     route('GET', '/v1/catalog/node/:node', async (req) => {
       const node = param(req, 'node', 'node name');
       const authz = await authorize(deps, req);
-      const r = await read<{ Node: Node; Services: Record<string, { Service: string }> } | null>(deps, req, 'Catalog.NodeServices', { node });
+      const r = await read<{ Node: Node; Services: Record<string, { Service: string }> } | null>(
+        deps,
+        req,
+        'Catalog.NodeServices',
+        { node },
+      );
       if (!r.value || !authz.allowed('node', node, 'read')) return reply(r.meta, null);
-      const services = Object.fromEntries(Object.entries(r.value.Services).filter(([, s]) => authz.allowed('service', s.Service, 'read')));
+      const services = Object.fromEntries(
+        Object.entries(r.value.Services).filter(([, s]) => authz.allowed('service', s.Service, 'read')),
+      );
       return reply(r.meta, { ...r.value, Services: services });
     }),
     route('GET', '/v1/catalog/node-services/:node', async (req) => {
       const node = param(req, 'node', 'node name');
       const authz = await authorize(deps, req);
-      const r = await read<{ Node: Node; Services: { Service: string }[] } | null>(deps, req, 'Catalog.NodeServiceList', { node });
+      const r = await read<{ Node: Node; Services: { Service: string }[] } | null>(deps, req, 'Catalog.NodeServiceList', {
+        node,
+      });
       if (!r.value || !authz.allowed('node', node, 'read')) return reply(r.meta, null, undefined, 404);
       const filter = req.query.get('filter');
       const services = r.value.Services.filter((s) => authz.allowed('service', s.Service, 'read'));

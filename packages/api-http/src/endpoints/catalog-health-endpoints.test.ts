@@ -39,9 +39,13 @@ describe('/v1/catalog and /v1/health', () => {
   it('filters with ?node-meta and ?filter, and names a bad filter position', async () => {
     await web('n1', '10.0.0.1', 'passing');
     await web('n2', '10.0.0.2', 'passing');
-    expect((await a.http('/v1/catalog/nodes?node-meta=rack:r2')).json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['n2']);
+    expect((await a.http('/v1/catalog/nodes?node-meta=rack:r2')).json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal([
+      'n2',
+    ]);
     const f = encodeURIComponent('Node == "n1"');
-    expect((await a.http(`/v1/catalog/service/web?filter=${f}`)).json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['n1']);
+    expect((await a.http(`/v1/catalog/service/web?filter=${f}`)).json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal([
+      'n1',
+    ]);
     const bad = await a.http(`/v1/catalog/nodes?filter=${encodeURIComponent('Node ==')}`);
     expect(bad.status).to.equal(400);
     expect(bad.text).to.match(/1:\d+/);
@@ -50,12 +54,16 @@ describe('/v1/catalog and /v1/health', () => {
   it('health/service lists instances with checks; ?passing drops the critical one', async () => {
     await web('n1', '10.0.0.1', 'passing');
     await web('n2', '10.0.0.2', 'critical');
-    const all = (await a.http('/v1/health/service/web')).json<{ Node: { Node: string }; Service: { ID: string }; Checks: { Status: string }[] }[]>();
+    const all = (await a.http('/v1/health/service/web')).json<
+      { Node: { Node: string }; Service: { ID: string }; Checks: { Status: string }[] }[]
+    >();
     expect(all).to.have.length(2);
     expect(all[0]!.Checks.length).to.be.greaterThan(0);
     const passing = (await a.http('/v1/health/service/web?passing')).json<{ Node: { Node: string } }[]>();
     expect(passing.map((e) => e.Node.Node)).to.deep.equal(['n1']);
-    expect((await a.http('/v1/health/state/critical')).json<{ CheckID: string }[]>().map((c) => c.CheckID)).to.deep.equal(['web-n2']);
+    expect((await a.http('/v1/health/state/critical')).json<{ CheckID: string }[]>().map((c) => c.CheckID)).to.deep.equal([
+      'web-n2',
+    ]);
     expect((await a.http('/v1/health/node/n1')).json<unknown[]>()).to.have.length(1);
     expect((await a.http('/v1/health/checks/web')).json<unknown[]>()).to.have.length(2);
     expect((await a.http('/v1/health/state/bogus')).status).to.equal(400);
@@ -73,7 +81,9 @@ describe('/v1/catalog and /v1/health', () => {
     await register({ Node: 'n9', Address: '10.0.0.9', Service: { Service: 'db', Port: 5432 } });
     setTimeout(() => void web('n2', '10.0.0.2', 'passing'), 100);
     const res = await pending;
-    expect(Date.now() - t0).to.be.at.least(90).and.lessThan(2000);
+    expect(Date.now() - t0)
+      .to.be.at.least(90)
+      .and.lessThan(2000);
     expect(res.json<unknown[]>()).to.have.length(2);
     expect(Number(res.headers['x-consul-index'])).to.be.greaterThan(idx);
   });
@@ -114,13 +124,19 @@ describe('/v1/session and /v1/txn', () => {
     await a.http({
       method: 'PUT',
       url: '/v1/catalog/register',
-      body: { Node: 'node-1', Address: '127.0.0.1', Check: { CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing' } },
+      body: {
+        Node: 'node-1',
+        Address: '127.0.0.1',
+        Check: { CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing' },
+      },
     });
   });
   afterEach(() => a.stop());
 
   it('creates, reads, lists and destroys sessions; destroy releases locks', async () => {
-    const id = (await a.http({ method: 'PUT', url: '/v1/session/create', body: { Name: 'my-lock', TTL: '30s', LockDelay: '0s' } })).json<{ ID: string }>().ID;
+    const id = (
+      await a.http({ method: 'PUT', url: '/v1/session/create', body: { Name: 'my-lock', TTL: '30s', LockDelay: '0s' } })
+    ).json<{ ID: string }>().ID;
     expect(id).to.match(/^[0-9a-f-]{36}$/);
     const info = (await a.http(`/v1/session/info/${id}`)).json<{ Name: string; Node: string; TTL: string; Behavior: string }[]>();
     expect(info[0]).to.include({ Name: 'my-lock', Node: 'node-1', TTL: '30s', Behavior: 'release' });
@@ -146,7 +162,11 @@ describe('/v1/session and /v1/txn', () => {
     const ok = await a.http({
       method: 'PUT',
       url: '/v1/txn',
-      body: [{ KV: { Verb: 'set', Key: 't/a', Value: b64('1') } }, { KV: { Verb: 'set', Key: 't/b', Value: b64('2') } }, { KV: { Verb: 'get', Key: 't/a' } }],
+      body: [
+        { KV: { Verb: 'set', Key: 't/a', Value: b64('1') } },
+        { KV: { Verb: 'set', Key: 't/b', Value: b64('2') } },
+        { KV: { Verb: 'get', Key: 't/a' } },
+      ],
     });
     expect(ok.status).to.equal(200);
     const res = ok.json<{ Results: { KV: { Key: string; Value: string | null } }[]; Errors: null }>();
@@ -162,7 +182,11 @@ describe('/v1/session and /v1/txn', () => {
     const errs = bad.json<{ Errors: { OpIndex: number; What: string }[] }>().Errors;
     expect(errs[0]!.OpIndex).to.equal(1);
     expect((await a.http('/v1/kv/t/c')).status).to.equal(404);
-    const tooMany = await a.http({ method: 'PUT', url: '/v1/txn', body: Array.from({ length: 65 }, (_, i) => ({ KV: { Verb: 'set', Key: `k${i}` } })) });
+    const tooMany = await a.http({
+      method: 'PUT',
+      url: '/v1/txn',
+      body: Array.from({ length: 65 }, (_, i) => ({ KV: { Verb: 'set', Key: `k${i}` } })),
+    });
     expect(tooMany.status).to.equal(413);
     expect((await a.http({ method: 'PUT', url: '/v1/txn', body: { not: 'an array' } })).status).to.equal(400);
   });

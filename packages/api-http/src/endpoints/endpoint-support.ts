@@ -26,7 +26,11 @@ export interface EndpointDeps {
   readonly authorizer: Authorizer;
 }
 
-export function route(method: HttpMethod | HttpMethod[], path: string, handle: (req: HttpRequest) => Promise<HttpResponse>): HttpEndpoint {
+export function route(
+  method: HttpMethod | HttpMethod[],
+  path: string,
+  handle: (req: HttpRequest) => Promise<HttpResponse>,
+): HttpEndpoint {
   return { method, path, handle };
 }
 
@@ -63,7 +67,8 @@ export async function read<T>(deps: EndpointDeps, req: HttpRequest, query: Query
 /** JSON reply with the meta headers; `?filter=` applied to list bodies. */
 export function reply(meta: QueryMeta, body: unknown, req?: HttpRequest, status = 200): HttpResponse {
   const filter = req?.query.get('filter');
-  const filtered = filter && (Array.isArray(body) || (body && typeof body === 'object')) ? applyFilter(body as never, filter) : body;
+  const filtered =
+    filter && (Array.isArray(body) || (body && typeof body === 'object')) ? applyFilter(body as never, filter) : body;
   return { status, body: filtered, headers: metaHeaders(meta) };
 }
 

@@ -29,7 +29,15 @@ describe('/v1/event', () => {
     expect(r.status).to.equal(200);
     const e = r.json<EventJson>();
     expect(e.ID).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(e).to.deep.include({ Name: 'deploy', Payload: Buffer.from('v1.2.3').toString('base64'), NodeFilter: '^node-', ServiceFilter: 'web', TagFilter: 'v1', Version: 1, LTime: 0 });
+    expect(e).to.deep.include({
+      Name: 'deploy',
+      Payload: Buffer.from('v1.2.3').toString('base64'),
+      NodeFilter: '^node-',
+      ServiceFilter: 'web',
+      TagFilter: 'v1',
+      Version: 1,
+      LTime: 0,
+    });
     expect(gossip.sentEvents.map((s) => s.name)).to.deep.equal([`${USER_EVENT_PREFIX}deploy`]);
     // This agent has no service "web", so the service filter keeps the event out of its own list.
     expect((await a.http('/v1/event/list')).json()).to.deep.equal([]);

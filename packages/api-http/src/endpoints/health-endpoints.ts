@@ -7,7 +7,8 @@ const STATES = new Set(['any', 'passing', 'warning', 'critical']);
 export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   const visible = async (req: Parameters<HttpEndpoint['handle']>[0]) => {
     const authz = await authorize(deps, req);
-    return (c: HealthCheck) => authz.allowed('node', c.Node, 'read') && (!c.ServiceName || authz.allowed('service', c.ServiceName, 'read'));
+    return (c: HealthCheck) =>
+      authz.allowed('node', c.Node, 'read') && (!c.ServiceName || authz.allowed('service', c.ServiceName, 'read'));
   };
   return [
     route('GET', '/v1/health/node/:node', async (req) => {

@@ -37,7 +37,9 @@ describe('/v1/operator/keyring', () => {
     const second = 'c2Vjb25kLWtleS1zZWNvbmQta2V5LXNlY29uZC1rZXk=';
     expect((await injectHttp(app, { method: 'POST', url: '/v1/operator/keyring', body: { Key: second } })).status).to.equal(200);
     expect((await injectHttp(app, { method: 'PUT', url: '/v1/operator/keyring', body: { key: second } })).status).to.equal(200);
-    const list = (await injectHttp(app, { url: '/v1/operator/keyring' })).json<{ WAN: boolean; Keys: Record<string, number>; PrimaryKeys: Record<string, number> }[]>();
+    const list = (await injectHttp(app, { url: '/v1/operator/keyring' })).json<
+      { WAN: boolean; Keys: Record<string, number>; PrimaryKeys: Record<string, number> }[]
+    >();
     expect(list.map((p) => p.WAN)).to.deep.equal([false, true]);
     expect(Object.keys(list[0]!.Keys)).to.have.members([ring.keys[0]!, second]);
     expect(list[0]!.PrimaryKeys).to.deep.equal({ [second]: 1 });

@@ -14,9 +14,14 @@ import { authorize, require, route, type EndpointDeps } from './endpoint-support
  * this agent's keyring only (Consul fans them out to every member with serf queries;
  * here each agent is updated by calling it — see docs/api-coverage.md).
  */
-export function keyringEndpoints(deps: EndpointDeps, keyring: GossipEncryption | undefined, membership: Membership | undefined): HttpEndpoint[] {
+export function keyringEndpoints(
+  deps: EndpointDeps,
+  keyring: GossipEncryption | undefined,
+  membership: Membership | undefined,
+): HttpEndpoint[] {
   const need = (): GossipEncryption => {
-    if (!keyring) throw BadRequest('Gossip encryption is not enabled on this agent (set encrypt, and load the gossip-keyring plugin)');
+    if (!keyring)
+      throw BadRequest('Gossip encryption is not enabled on this agent (set encrypt, and load the gossip-keyring plugin)');
     return keyring;
   };
   const keyOf = (req: HttpRequest): string => {

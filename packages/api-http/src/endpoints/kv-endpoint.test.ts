@@ -91,7 +91,9 @@ describe('/v1/kv', () => {
     setTimeout(() => void put('/v1/kv/other', 'x'), 20);
     const res = await pending;
     const took = Date.now() - t0;
-    expect(took).to.be.at.least(290).and.lessThan(300 + 300 / 16 + 500);
+    expect(took)
+      .to.be.at.least(290)
+      .and.lessThan(300 + 300 / 16 + 500);
     expect(Number(res.headers['x-consul-index'])).to.equal(idx);
   });
 
@@ -99,7 +101,11 @@ describe('/v1/kv', () => {
     await a.http({
       method: 'PUT',
       url: '/v1/catalog/register',
-      body: { Node: 'node-1', Address: '127.0.0.1', Check: { CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing' } },
+      body: {
+        Node: 'node-1',
+        Address: '127.0.0.1',
+        Check: { CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing' },
+      },
     });
     const s1 = (await a.http({ method: 'PUT', url: '/v1/session/create', body: {} })).json<{ ID: string }>().ID;
     const s2 = (await a.http({ method: 'PUT', url: '/v1/session/create', body: { LockDelay: '0s' } })).json<{ ID: string }>().ID;

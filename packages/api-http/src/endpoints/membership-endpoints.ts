@@ -6,7 +6,11 @@ import { memberJson } from './member-json.js';
 export type ShutdownHook = () => void;
 
 /** `/v1/agent/members`, `join`, `leave`, `force-leave` over the membership plugin. */
-export function membershipEndpoints(deps: EndpointDeps, membership: Membership | undefined, shutdown?: ShutdownHook): HttpEndpoint[] {
+export function membershipEndpoints(
+  deps: EndpointDeps,
+  membership: Membership | undefined,
+  shutdown?: ShutdownHook,
+): HttpEndpoint[] {
   const need = (): Membership => {
     if (!membership) throw BadRequest('gossip membership is not enabled on this agent (no membership plugin in plugins.json)');
     return membership;

@@ -11,7 +11,9 @@ describe('/v1/operator', () => {
       const r = await a.http(url);
       expect(r.status).to.equal(200);
       const body = r.json<{ Servers: Record<string, unknown>[]; Index: number }>();
-      expect(body.Servers).to.deep.equal([{ ID: 'direct', Node: 'direct', Address: '127.0.0.1:8300', Leader: true, Voter: true, ProtocolVersion: '3' }]);
+      expect(body.Servers).to.deep.equal([
+        { ID: 'direct', Node: 'direct', Address: '127.0.0.1:8300', Leader: true, Voter: true, ProtocolVersion: '3' },
+      ]);
       expect(body.Index).to.be.a('number');
     }
   });
@@ -61,18 +63,43 @@ describe('/v1/operator', () => {
     expect(stale.json()).to.equal(false);
     const won = await a.http({ method: 'PUT', url: `/v1/operator/autopilot/configuration?cas=${conf.ModifyIndex}`, body });
     expect(won.json()).to.equal(true);
-    const after = (await a.http('/v1/operator/autopilot/configuration?stale')).json<Record<string, unknown> & { ModifyIndex: number }>();
-    expect(after).to.deep.include({ CleanupDeadServers: false, MaxTrailingLogs: 100, LastContactThreshold: '1s', CreateIndex: conf.CreateIndex });
+    const after = (await a.http('/v1/operator/autopilot/configuration?stale')).json<
+      Record<string, unknown> & { ModifyIndex: number }
+    >();
+    expect(after).to.deep.include({
+      CleanupDeadServers: false,
+      MaxTrailingLogs: 100,
+      LastContactThreshold: '1s',
+      CreateIndex: conf.CreateIndex,
+    });
     expect(after.ModifyIndex).to.be.greaterThan(conf.ModifyIndex);
     // The old index no longer matches; without ?cas the write always goes through (Consul answers true).
-    expect((await a.http({ method: 'PUT', url: `/v1/operator/autopilot/configuration?cas=${conf.ModifyIndex}`, body: { MinQuorum: 3 } })).json()).to.equal(false);
-    expect((await a.http({ method: 'PUT', url: '/v1/operator/autopilot/configuration', body: { MinQuorum: 3 } })).json()).to.equal(true);
+    expect(
+      (
+        await a.http({
+          method: 'PUT',
+          url: `/v1/operator/autopilot/configuration?cas=${conf.ModifyIndex}`,
+          body: { MinQuorum: 3 },
+        })
+      ).json(),
+    ).to.equal(false);
+    expect(
+      (await a.http({ method: 'PUT', url: '/v1/operator/autopilot/configuration', body: { MinQuorum: 3 } })).json(),
+    ).to.equal(true);
     // The body replaces the whole configuration: fields left out take their zero values.
-    expect((await a.http('/v1/operator/autopilot/configuration')).json()).to.deep.include({ MinQuorum: 3, CleanupDeadServers: false, ServerStabilizationTime: '0s' });
+    expect((await a.http('/v1/operator/autopilot/configuration')).json()).to.deep.include({
+      MinQuorum: 3,
+      CleanupDeadServers: false,
+      ServerStabilizationTime: '0s',
+    });
   });
 
   it('autopilot/configuration rejects malformed bodies and cas values', async () => {
-    const badDur = await a.http({ method: 'PUT', url: '/v1/operator/autopilot/configuration', body: { LastContactThreshold: 'soon' } });
+    const badDur = await a.http({
+      method: 'PUT',
+      url: '/v1/operator/autopilot/configuration',
+      body: { LastContactThreshold: 'soon' },
+    });
     expect(badDur.status).to.equal(400);
     expect(badDur.text).to.contain('Error parsing autopilot config');
     const badCas = await a.http({ method: 'PUT', url: '/v1/operator/autopilot/configuration?cas=x', body: {} });
@@ -87,9 +114,22 @@ describe('/v1/operator', () => {
     expect(h.Healthy).to.equal(true);
     expect(h.FailureTolerance).to.equal(0);
     expect(h.Servers).to.have.length(1);
-    expect(h.Servers[0]).to.include({ ID: 'direct', Name: 'direct', Address: '127.0.0.1:8300', SerfStatus: 'alive', Leader: true, Voter: true, Healthy: true, LastContact: '0s' });
+    expect(h.Servers[0]).to.include({
+      ID: 'direct',
+      Name: 'direct',
+      Address: '127.0.0.1:8300',
+      SerfStatus: 'alive',
+      Leader: true,
+      Voter: true,
+      Healthy: true,
+      LastContact: '0s',
+    });
     expect(h.Servers[0]!['StableSince']).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const s = (await a.http('/v1/operator/autopilot/state')).json<{ Leader: string; Voters: string[]; Servers: Record<string, { Status: string }> }>();
+    const s = (await a.http('/v1/operator/autopilot/state')).json<{
+      Leader: string;
+      Voters: string[];
+      Servers: Record<string, { Status: string }>;
+    }>();
     expect(s.Leader).to.equal('direct');
     expect(s.Voters).to.deep.equal(['direct']);
     expect(s.Servers['direct']!.Status).to.equal('leader');

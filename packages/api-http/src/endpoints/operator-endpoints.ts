@@ -29,7 +29,8 @@ export function operatorEndpoints(deps: EndpointDeps): HttpEndpoint[] {
     route('DELETE', '/v1/operator/raft/peer', async (req) => {
       const id = req.query.get('id') ?? '';
       const address = req.query.get('address') ?? '';
-      if (!id && !address) throw BadRequest("Must specify either ?id with the server's ID or ?address with IP:port of peer to remove");
+      if (!id && !address)
+        throw BadRequest("Must specify either ?id with the server's ID or ?address with IP:port of peer to remove");
       await guard(req, 'write');
       await call(RAFT_RPC.removePeer, id ? { id } : { address });
       return { body: '' };
@@ -48,7 +49,8 @@ export function operatorEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       let cas: number | undefined;
       if (req.query.has('cas')) {
         const v = req.query.get('cas') ?? '';
-        if (!/^\d+$/.test(v)) throw BadRequest(`Error parsing cas value: strconv.ParseUint: parsing ${JSON.stringify(v)}: invalid syntax`);
+        if (!/^\d+$/.test(v))
+          throw BadRequest(`Error parsing cas value: strconv.ParseUint: parsing ${JSON.stringify(v)}: invalid syntax`);
         cas = Number(v);
       }
       await guard(req, 'write');

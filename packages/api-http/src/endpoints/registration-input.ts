@@ -1,6 +1,21 @@
 import { BadRequest, canonicalKeys, type CheckInput, type CheckStatus, type ServiceInput } from '@proconsul/kernel';
 
-const SERVICE_KEYS = ['ID', 'Service', 'Name', 'Kind', 'Tags', 'Address', 'TaggedAddresses', 'Meta', 'Port', 'Weights', 'EnableTagOverride', 'Check', 'Checks', 'ModifyIndex'];
+const SERVICE_KEYS = [
+  'ID',
+  'Service',
+  'Name',
+  'Kind',
+  'Tags',
+  'Address',
+  'TaggedAddresses',
+  'Meta',
+  'Port',
+  'Weights',
+  'EnableTagOverride',
+  'Check',
+  'Checks',
+  'ModifyIndex',
+];
 const CHECK_KEYS = ['Node', 'CheckID', 'Name', 'Status', 'Notes', 'Output', 'ServiceID', 'Type', 'Definition', 'ModifyIndex'];
 
 const STATUSES = new Set(['passing', 'warning', 'critical']);
@@ -22,7 +37,11 @@ export function normaliseServiceInput(raw: Record<string, unknown>): ServiceInpu
     throw BadRequest('Service Tags must be a list of strings');
   }
   const meta = s['Meta'];
-  if (meta !== undefined && meta !== null && (typeof meta !== 'object' || Object.values(meta).some((v) => typeof v !== 'string'))) {
+  if (
+    meta !== undefined &&
+    meta !== null &&
+    (typeof meta !== 'object' || Object.values(meta).some((v) => typeof v !== 'string'))
+  ) {
     throw BadRequest('Service Meta must be an object of strings');
   }
   return {
@@ -55,7 +74,9 @@ export function normaliseCheckInput(raw: Record<string, unknown>): CheckInput {
     Output: str(c['Output']),
     ServiceID: str(c['ServiceID']),
     ...(c['Type'] ? { Type: str(c['Type']) } : {}),
-    ...(c['Definition'] && typeof c['Definition'] === 'object' ? { Definition: c['Definition'] as CheckInput['Definition'] } : {}),
+    ...(c['Definition'] && typeof c['Definition'] === 'object'
+      ? { Definition: c['Definition'] as CheckInput['Definition'] }
+      : {}),
   };
 }
 

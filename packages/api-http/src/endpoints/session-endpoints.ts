@@ -52,12 +52,20 @@ export function sessionEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       const node = param(req, 'node', 'node name');
       const authz = await authorize(deps, req);
       const r = await read<Session[]>(deps, req, 'Session.NodeSessions', { node });
-      return reply(r.meta, r.value.filter((s) => authz.allowed('session', s.Node, 'read')), req);
+      return reply(
+        r.meta,
+        r.value.filter((s) => authz.allowed('session', s.Node, 'read')),
+        req,
+      );
     }),
     route('GET', '/v1/session/list', async (req) => {
       const authz = await authorize(deps, req);
       const r = await read<Session[]>(deps, req, 'Session.List', {});
-      return reply(r.meta, r.value.filter((s) => authz.allowed('session', s.Node, 'read')), req);
+      return reply(
+        r.meta,
+        r.value.filter((s) => authz.allowed('session', s.Node, 'read')),
+        req,
+      );
     }),
   ];
 }
@@ -78,7 +86,8 @@ function toSessionInput(raw: Record<string, unknown>, localNode: string): Sessio
     } catch (e) {
       throw BadRequest(`Request decode failed: TTL ${(e as Error).message}`);
     }
-    if (ms !== 0 && (ms < MIN_TTL_MS || ms > MAX_TTL_MS)) throw BadRequest(`Invalid Session TTL '${String(ttl)}', must be between [10s=24h0m0s]`);
+    if (ms !== 0 && (ms < MIN_TTL_MS || ms > MAX_TTL_MS))
+      throw BadRequest(`Invalid Session TTL '${String(ttl)}', must be between [10s=24h0m0s]`);
     if (ms !== 0) out.TTL = String(ttl);
   }
   const delay = raw['LockDelay'];

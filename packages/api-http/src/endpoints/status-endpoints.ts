@@ -7,7 +7,10 @@ export function statusEndpoints(deps: EndpointDeps): HttpEndpoint[] {
     route('GET', '/v1/status/leader', async (req) => {
       checkDatacenter(req, deps.config);
       // A JSON string, as Consul answers (`"10.0.0.1:8300"`), not bare text.
-      return { body: JSON.stringify(await deps.rpc.serverCall('Status.Leader', {})), headers: { 'Content-Type': 'application/json' } };
+      return {
+        body: JSON.stringify(await deps.rpc.serverCall('Status.Leader', {})),
+        headers: { 'Content-Type': 'application/json' },
+      };
     }),
     route('GET', '/v1/status/peers', async (req) => {
       checkDatacenter(req, deps.config);

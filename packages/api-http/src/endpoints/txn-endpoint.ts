@@ -4,7 +4,11 @@ import { normaliseCheckInput, normaliseServiceInput } from './registration-input
 import { uint } from './kv-endpoint.js';
 
 const MAX_OPS = 64; // Consul's limit per transaction
-const TooManyOps = defineError('TXN_TOO_MANY_OPS', 413, (n: number) => `Transaction contains too many operations (${n} > ${MAX_OPS})`);
+const TooManyOps = defineError(
+  'TXN_TOO_MANY_OPS',
+  413,
+  (n: number) => `Transaction contains too many operations (${n} > ${MAX_OPS})`,
+);
 
 /** `PUT /v1/txn`: KV and catalog operations applied atomically; 409 with per-op Errors when any fails. */
 export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
@@ -22,7 +26,8 @@ export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
     const authz = await authorize(deps, req);
     const ops = raw.map((op, i) => toOp(op, i));
     for (const op of ops) {
-      if (op.KV) require(authz, 'key', op.KV.Key, op.KV.Verb.startsWith('get') || op.KV.Verb.startsWith('check') ? 'read' : 'write');
+      if (op.KV)
+        require(authz, 'key', op.KV.Key, op.KV.Verb.startsWith('get') || op.KV.Verb.startsWith('check') ? 'read' : 'write');
       if (op.Node) require(authz, 'node', op.Node.Node.Node, op.Node.Verb === 'get' ? 'read' : 'write');
       if (op.Service) require(authz, 'service', op.Service.Service.Service, op.Service.Verb === 'get' ? 'read' : 'write');
     }
@@ -39,9 +44,11 @@ function toOp(raw: unknown, i: number): TxnOp {
   const kvRaw = op['KV'];
   if (kvRaw) {
     const kv = canonicalKeys(kvRaw as Record<string, unknown>, ['Verb', 'Key', 'Value', 'Flags', 'Index', 'Session']);
-    if (typeof kv['Verb'] !== 'string' || typeof kv['Key'] !== 'string') throw BadRequest(`Operation ${i}: KV needs Verb and Key`);
+    if (typeof kv['Verb'] !== 'string' || typeof kv['Key'] !== 'string')
+      throw BadRequest(`Operation ${i}: KV needs Verb and Key`);
     const value = kv['Value'];
-    if (value !== undefined && value !== null && typeof value !== 'string') throw BadRequest(`Operation ${i}: KV Value must be base64`);
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      throw BadRequest(`Operation ${i}: KV Value must be base64`);
     return {
       KV: {
         Verb: kv['Verb'] as NonNullable<TxnOp['KV']>['Verb'],
@@ -59,10 +66,29 @@ function toOp(raw: unknown, i: number): TxnOp {
   if (typeof verb !== 'string') throw BadRequest(`Operation ${i}: missing Verb`);
   switch (kinds[0]) {
     case 'Node':
-      return { Node: { Verb: verb, Node: canonicalKeys(body['Node'] as Record<string, unknown>, ['ID', 'Node', 'Address', 'Datacenter', 'TaggedAddresses', 'Meta', 'ModifyIndex']) as never } };
+      return {
+        Node: {
+          Verb: verb,
+          Node: canonicalKeys(body['Node'] as Record<string, unknown>, [
+            'ID',
+            'Node',
+            'Address',
+            'Datacenter',
+            'TaggedAddresses',
+            'Meta',
+            'ModifyIndex',
+          ]) as never,
+        },
+      };
     case 'Service': {
       const svc = body['Service'] as Record<string, unknown>;
-      return { Service: { Verb: verb, Node: String(body['Node'] ?? ''), Service: { ...normaliseServiceInput(svc), ...modifyIndex(svc) } } };
+      return {
+        Service: {
+          Verb: verb,
+          Node: String(body['Node'] ?? ''),
+          Service: { ...normaliseServiceInput(svc), ...modifyIndex(svc) },
+        },
+      };
     }
     case 'Check': {
       const chk = body['Check'] as Record<string, unknown>;
@@ -70,7 +96,12 @@ function toOp(raw: unknown, i: number): TxnOp {
       return { Check: { Verb: verb, Check: { ...input, Node: input.Node ?? '', ...modifyIndex(chk) } } };
     }
     default:
-      return { Session: { Verb: verb, Session: { ID: String(canonicalKeys(body['Session'] as Record<string, unknown>, ['ID'])['ID'] ?? '') } } };
+      return {
+        Session: {
+          Verb: verb,
+          Session: { ID: String(canonicalKeys(body['Session'] as Record<string, unknown>, ['ID'])['ID'] ?? '') },
+        },
+      };
   }
 }
 

@@ -43,7 +43,7 @@ export const agentCommand: Command = {
           .catch((e: unknown) => logger.error('reload failed', { error: isCoded(e) ? e.message : String(e) }));
       });
     } catch (e) {
-      io.err(`==> Error starting agent: ${isCoded(e) ? e.message : (e as Error).stack ?? String(e)}`);
+      io.err(`==> Error starting agent: ${isCoded(e) ? e.message : ((e as Error).stack ?? String(e))}`);
       return 1;
     }
     if (config.pidFile) writeFileSync(config.pidFile, `${process.pid}`);

@@ -19,7 +19,12 @@ describe('agent commands (fake agent)', () => {
   before(async () => {
     await fake.start();
     env = { CONSUL_HTTP_ADDR: fake.url };
-    fake.on('GET', '/v1/agent/self', { body: { Config: { NodeName: 'node-a' }, Stats: { raft: { state: 'Leader', term: '2' }, agent: { checks: 0, services: '1' } } } });
+    fake.on('GET', '/v1/agent/self', {
+      body: {
+        Config: { NodeName: 'node-a' },
+        Stats: { raft: { state: 'Leader', term: '2' }, agent: { checks: 0, services: '1' } },
+      },
+    });
   });
   after(() => fake.stop());
   const run = (...argv: string[]) => runCaptured(argv, { env });
@@ -53,7 +58,12 @@ describe('agent commands (fake agent)', () => {
 
     it('-status filters by regexp (exit 2 when nothing matches); -wan sends wan=1; -detailed lists tags', async () => {
       const alive = await run('members', '-status=^(alive|failed)$');
-      expect(alive.out.trim().split('\n').map((l) => l.split(/\s+/)[0])).to.deep.equal(['Node', 'server-a', 'client-b']);
+      expect(
+        alive.out
+          .trim()
+          .split('\n')
+          .map((l) => l.split(/\s+/)[0]),
+      ).to.deep.equal(['Node', 'server-a', 'client-b']);
       expect((await run('members', '-status=nomatch')).code).to.equal(2);
       await run('members', '-wan');
       expect(fake.last('GET', '/v1/agent/members').query.get('wan')).to.equal('1');
@@ -67,7 +77,9 @@ describe('agent commands (fake agent)', () => {
   });
 
   it('join PUTs /v1/agent/join/:addr per address (-wan), counts successes, fails when none joined', async () => {
-    fake.on('PUT', '/v1/agent/join/10.0.0.9', { body: '' }).on('PUT', '/v1/agent/join/10.0.0.8', { status: 500, body: 'no route' });
+    fake
+      .on('PUT', '/v1/agent/join/10.0.0.9', { body: '' })
+      .on('PUT', '/v1/agent/join/10.0.0.8', { status: 500, body: 'no route' });
     const r = await run('join', '-wan', '10.0.0.9', '10.0.0.8');
     expect(r.code).to.equal(0);
     expect(r.out.trim()).to.equal('Successfully joined cluster by contacting 1 nodes.');
@@ -79,7 +91,10 @@ describe('agent commands (fake agent)', () => {
   });
 
   it('leave, force-leave (-prune, -wan) and reload hit their endpoints', async () => {
-    fake.on('PUT', '/v1/agent/leave', { body: '' }).on('PUT', '/v1/agent/force-leave/old-node', { body: '' }).on('PUT', '/v1/agent/reload', { body: '' });
+    fake
+      .on('PUT', '/v1/agent/leave', { body: '' })
+      .on('PUT', '/v1/agent/force-leave/old-node', { body: '' })
+      .on('PUT', '/v1/agent/reload', { body: '' });
     expect((await run('leave')).out.trim()).to.equal('Graceful leave complete');
     expect((await run('force-leave', '-prune', '-wan', 'old-node')).code).to.equal(0);
     const q = fake.last('PUT', '/v1/agent/force-leave/old-node').query;
@@ -105,7 +120,11 @@ describe('agent commands (fake agent)', () => {
     });
     const list = await run('keyring', '-list');
     expect(list.out).to.equal('==> Gathering installed encryption keys...\n\nWAN:\n  k1= [3/3]\n\ndc1 (LAN):\n  k1= [5/5]\n');
-    for (const [flag, method] of [['-install', 'POST'], ['-use', 'PUT'], ['-remove', 'DELETE']] as const) {
+    for (const [flag, method] of [
+      ['-install', 'POST'],
+      ['-use', 'PUT'],
+      ['-remove', 'DELETE'],
+    ] as const) {
       fake.on(method, '/v1/operator/keyring', { body: '' });
       expect((await run('keyring', `${flag}=abc=`)).code).to.equal(0);
       expect(JSON.parse(fake.last(method, '/v1/operator/keyring').body.toString())).to.deep.equal({ Key: 'abc=' });
@@ -124,7 +143,9 @@ describe('agent commands (fake agent)', () => {
     expect((await run('maint', '-enable', '-reason', 'upgrade')).out.trim()).to.equal('Node maintenance is now enabled');
     const q = fake.last('PUT', '/v1/agent/maintenance').query;
     expect([q.get('enable'), q.get('reason')]).to.deep.equal(['true', 'upgrade']);
-    expect((await run('maint', '-disable', '-service=web-1')).out.trim()).to.equal('Service maintenance is now disabled for "web-1"');
+    expect((await run('maint', '-disable', '-service=web-1')).out.trim()).to.equal(
+      'Service maintenance is now disabled for "web-1"',
+    );
     expect(fake.last('PUT', '/v1/agent/service/maintenance/web-1').query.get('enable')).to.equal('false');
     fake.on('GET', '/v1/agent/checks', {
       body: {
@@ -133,7 +154,9 @@ describe('agent commands (fake agent)', () => {
         '_service_maintenance:web-1': { CheckID: '_service_maintenance:web-1', ServiceID: 'web-1', Notes: 'deploy' },
       },
     });
-    expect((await run('maint')).out).to.equal('Node:\n  Name:   node-a\n  Reason: upgrade\n\nService:\n  ID:     web-1\n  Reason: deploy\n\n');
+    expect((await run('maint')).out).to.equal(
+      'Node:\n  Name:   node-a\n  Reason: upgrade\n\nService:\n  ID:     web-1\n  Reason: deploy\n\n',
+    );
     expect((await run('maint', '-enable', '-disable')).err.trim()).to.equal('Only one of -enable or -disable may be provided');
     expect((await run('maint', '-reason=x')).err.trim()).to.equal('Reason may only be provided with -enable');
   });
@@ -152,7 +175,16 @@ describe('agent commands (fake agent)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pc-svc-')), 'web.json');
     writeFileSync(
       file,
-      JSON.stringify({ service: { id: 'web-1', name: 'web', port: 80, meta: { some_key: 'x' }, enable_tag_override: true, check: { id: 'c1', http: 'http://127.0.0.1/', interval: '10s' } } }),
+      JSON.stringify({
+        service: {
+          id: 'web-1',
+          name: 'web',
+          port: 80,
+          meta: { some_key: 'x' },
+          enable_tag_override: true,
+          check: { id: 'c1', http: 'http://127.0.0.1/', interval: '10s' },
+        },
+      }),
     );
     expect((await run('services', 'register', file)).out.trim()).to.equal('Registered service: web');
     expect(JSON.parse(fake.last('PUT', '/v1/agent/service/register').body.toString())).to.deep.equal({
@@ -197,7 +229,9 @@ describe('agent commands (fake agent)', () => {
       ].join('\n'),
     );
     fake.on('DELETE', '/v1/operator/raft/peer', { body: '' });
-    expect((await run('operator', 'raft', 'remove-peer', '-address=10.0.0.2:8300')).out.trim()).to.equal('Removed peer with address "10.0.0.2:8300"');
+    expect((await run('operator', 'raft', 'remove-peer', '-address=10.0.0.2:8300')).out.trim()).to.equal(
+      'Removed peer with address "10.0.0.2:8300"',
+    );
     expect(fake.last('DELETE', '/v1/operator/raft/peer').query.get('address')).to.equal('10.0.0.2:8300');
     expect((await run('operator', 'raft', 'remove-peer')).code).to.equal(1);
     fake.on('POST', '/v1/operator/raft/transfer-leader', (req) => ({ body: { Success: req.query.get('id') === 'e3b0-2' } }));

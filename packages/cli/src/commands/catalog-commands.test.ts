@@ -11,7 +11,14 @@ const NODES = [
     TaggedAddresses: { lan: '10.0.0.1', wan: '192.0.2.1' },
     Meta: { rack: 'r1', env: 'prod' },
   },
-  { ID: 'a11b2c33-0000-0000-0000-000000000000', Node: 'db', Address: '10.0.0.20', Datacenter: 'dc1', TaggedAddresses: null, Meta: null },
+  {
+    ID: 'a11b2c33-0000-0000-0000-000000000000',
+    Node: 'db',
+    Address: '10.0.0.20',
+    Datacenter: 'dc1',
+    TaggedAddresses: null,
+    Meta: null,
+  },
 ];
 
 describe('catalog commands (fake agent)', () => {
@@ -32,7 +39,14 @@ describe('catalog commands (fake agent)', () => {
   it('catalog nodes prints Node ID Address DC with the short ID, columnized', async () => {
     fake.on('GET', '/v1/catalog/nodes', { body: NODES });
     const r = await run('catalog', 'nodes', '-node-meta', 'env=prod', '-near', '_agent');
-    expect(r.out).to.equal(['Node       ID        Address    DC', 'worker-01  40e4a748  10.0.0.1   dc1', 'db         a11b2c33  10.0.0.20  dc1', ''].join('\n'));
+    expect(r.out).to.equal(
+      [
+        'Node       ID        Address    DC',
+        'worker-01  40e4a748  10.0.0.1   dc1',
+        'db         a11b2c33  10.0.0.20  dc1',
+        '',
+      ].join('\n'),
+    );
     const q = fake.last('GET', '/v1/catalog/nodes').query;
     expect([q.getAll('node-meta'), q.get('near')]).to.deep.equal([['env:prod'], '_agent']);
   });
@@ -41,7 +55,10 @@ describe('catalog commands (fake agent)', () => {
     const r = await run('catalog', 'nodes', '-detailed');
     const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).to.match(/^Node\s+ID\s+Address\s+DC\s+TaggedAddresses\s+Meta$/);
-    expect(lines[1]).to.contain('40e4a748-2192-161a-0510-9bf59fe950b5').and.to.contain('lan=10.0.0.1, wan=192.0.2.1').and.to.match(/env=prod, rack=r1$/);
+    expect(lines[1])
+      .to.contain('40e4a748-2192-161a-0510-9bf59fe950b5')
+      .and.to.contain('lan=10.0.0.1, wan=192.0.2.1')
+      .and.to.match(/env=prod, rack=r1$/);
   });
 
   it('catalog nodes -service reads /v1/catalog/service/:name; an empty answer is not an error', async () => {

@@ -43,11 +43,30 @@ export const catalogNodesCommand = defineCommand({
 datacenter of the local agent is queried.`,
   http: 'server',
   flags: [
-    { name: 'detailed', kind: 'bool', usage: 'Output detailed information about the nodes including their addresses and metadata.' },
+    {
+      name: 'detailed',
+      kind: 'bool',
+      usage: 'Output detailed information about the nodes including their addresses and metadata.',
+    },
     { name: 'filter', kind: 'string', value: '<expression>', usage: 'Filter to use with the request.' },
-    { name: 'near', kind: 'string', value: '<node>', usage: 'Node name to sort the node list by estimated round-trip time from ("_agent" for this agent).' },
-    { name: 'node-meta', kind: 'map', value: '<key=value>', usage: 'Metadata to filter nodes with. May be given multiple times.' },
-    { name: 'service', kind: 'string', value: '<id or name>', usage: 'Service id or name to filter nodes. Only nodes providing the service are returned.' },
+    {
+      name: 'near',
+      kind: 'string',
+      value: '<node>',
+      usage: 'Node name to sort the node list by estimated round-trip time from ("_agent" for this agent).',
+    },
+    {
+      name: 'node-meta',
+      kind: 'map',
+      value: '<key=value>',
+      usage: 'Metadata to filter nodes with. May be given multiple times.',
+    },
+    {
+      name: 'service',
+      kind: 'string',
+      value: '<id or name>',
+      usage: 'Service id or name to filter nodes. Only nodes providing the service are returned.',
+    },
   ],
   async run({ flags, args, io, client }) {
     if (args.length > 0) {
@@ -62,7 +81,9 @@ datacenter of the local agent is queried.`,
     const service = flags.string('service');
     let nodes: NodeRow[];
     if (service) {
-      const r = await attempt(io, 'Error listing nodes for service', () => client().get(`/v1/catalog/service/${service}`, { query }));
+      const r = await attempt(io, 'Error listing nodes for service', () =>
+        client().get(`/v1/catalog/service/${service}`, { query }),
+      );
       if (!r.ok) return 1;
       nodes = r.value.json<ServiceNodeRow[]>().map((s) => ({ ...s, Meta: s.NodeMeta }));
     } else {

@@ -21,7 +21,12 @@ the datacenter of the local agent is queried.`,
   http: 'server',
   flags: [
     { name: 'node', kind: 'string', value: '<id or name>', usage: 'Node id or name for which to list services.' },
-    { name: 'node-meta', kind: 'map', value: '<key=value>', usage: 'Metadata to filter nodes with. May be given multiple times.' },
+    {
+      name: 'node-meta',
+      kind: 'map',
+      value: '<key=value>',
+      usage: 'Metadata to filter nodes with. May be given multiple times.',
+    },
     { name: 'tags', kind: 'bool', usage: "Display each service's tags as a comma-separated list beside each service entry." },
   ],
   async run({ flags, args, io, client }) {
@@ -33,10 +38,13 @@ the datacenter of the local agent is queried.`,
     const node = flags.string('node');
     let services: Record<string, string[]> = {};
     if (node) {
-      const r = await attempt(io, 'Error listing services for node', () => client().get(`/v1/catalog/node/${node}`, { query, allow404: true }));
+      const r = await attempt(io, 'Error listing services for node', () =>
+        client().get(`/v1/catalog/node/${node}`, { query, allow404: true }),
+      );
       if (!r.ok) return 1;
       const body = r.value.status === 404 ? null : r.value.json<NodeServices | null>();
-      for (const s of Object.values(body?.Services ?? {})) services[s.Service] = [...(services[s.Service] ?? []), ...(s.Tags ?? [])];
+      for (const s of Object.values(body?.Services ?? {}))
+        services[s.Service] = [...(services[s.Service] ?? []), ...(s.Tags ?? [])];
     } else {
       const r = await attempt(io, 'Error listing services', () => client().get('/v1/catalog/services', { query }));
       if (!r.ok) return 1;

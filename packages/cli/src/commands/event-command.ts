@@ -21,7 +21,12 @@ expressions on node name, service, and tag definitions.`,
     { name: 'name', kind: 'string', value: '<name>', usage: 'Name of the event.' },
     { name: 'node', kind: 'string', value: '<regexp>', usage: 'Regular expression to filter on node names.' },
     { name: 'service', kind: 'string', value: '<regexp>', usage: 'Regular expression to filter on service instances.' },
-    { name: 'tag', kind: 'string', value: '<regexp>', usage: 'Regular expression to filter on service tags. Must be used with -service.' },
+    {
+      name: 'tag',
+      kind: 'string',
+      value: '<regexp>',
+      usage: 'Regular expression to filter on service tags. Must be used with -service.',
+    },
   ],
   async run({ flags, args, io, client }) {
     const name = flags.string('name');
@@ -44,8 +49,14 @@ expressions on node name, service, and tag definitions.`,
       io.err('Too many command line arguments.');
       return 1;
     }
-    const query = { node: flags.string('node') || undefined, service: flags.string('service') || undefined, tag: flags.string('tag') || undefined };
-    const r = await attempt(io, 'Error firing event', () => client().put(`/v1/event/fire/${name}`, { query, body: args[0] ?? '' }));
+    const query = {
+      node: flags.string('node') || undefined,
+      service: flags.string('service') || undefined,
+      tag: flags.string('tag') || undefined,
+    };
+    const r = await attempt(io, 'Error firing event', () =>
+      client().put(`/v1/event/fire/${name}`, { query, body: args[0] ?? '' }),
+    );
     if (!r.ok) return 1;
     io.out(`Event ID: ${r.value.json<{ ID: string }>().ID}`);
     return 0;

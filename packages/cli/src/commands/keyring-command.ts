@@ -32,12 +32,19 @@ Exactly one action flag must be given.`,
   flags: [
     { name: 'install', kind: 'string', value: '<key>', usage: 'Install a new encryption key, broadcast to all members.' },
     { name: 'list', kind: 'bool', usage: 'List all keys currently in use within the cluster.' },
-    { name: 'relay-factor', kind: 'int', value: '<n>', usage: 'Relay responses through this many random nodes (0-5). The default value is 0.' },
+    {
+      name: 'relay-factor',
+      kind: 'int',
+      value: '<n>',
+      usage: 'Relay responses through this many random nodes (0-5). The default value is 0.',
+    },
     { name: 'remove', kind: 'string', value: '<key>', usage: 'Remove the given key from the cluster (not the primary key).' },
     { name: 'use', kind: 'string', value: '<key>', usage: 'Change the primary encryption key; it must already be installed.' },
   ],
   async run({ flags, io, client }) {
-    const actions = [flags.bool('list'), !!flags.string('install'), !!flags.string('use'), !!flags.string('remove')].filter(Boolean).length;
+    const actions = [flags.bool('list'), !!flags.string('install'), !!flags.string('use'), !!flags.string('remove')].filter(
+      Boolean,
+    ).length;
     if (actions > 1) {
       io.err('Only a single action is allowed');
       return 1;

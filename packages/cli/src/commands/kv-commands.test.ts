@@ -38,7 +38,13 @@ describe('kv commands (fake agent)', () => {
 
   it('kv get -detailed aligns the fields as Consul does (tabwriter padding 6)', async () => {
     fake.on('GET', '/v1/kv/redis/config/users/admin', {
-      body: [pair('redis/config/users/admin', 'abcd1234', { Flags: 42, LockIndex: 3, Session: 'adf4238a-882b-9ddc-4a9d-5b6758e4159e' })],
+      body: [
+        pair('redis/config/users/admin', 'abcd1234', {
+          Flags: 42,
+          LockIndex: 3,
+          Session: 'adf4238a-882b-9ddc-4a9d-5b6758e4159e',
+        }),
+      ],
     });
     const r = await run('kv', 'get', '-detailed', 'redis/config/users/admin');
     expect(r.code).to.equal(0);
@@ -55,7 +61,9 @@ describe('kv commands (fake agent)', () => {
       ].join('\n'),
     );
     const noSession = await run('kv', 'get', '-detailed', '-base64', 'redis/config/connections');
-    expect(noSession.out).to.contain('Session          -\n').and.to.contain(`Value            ${b64('5')}\n`);
+    expect(noSession.out)
+      .to.contain('Session          -\n')
+      .and.to.contain(`Value            ${b64('5')}\n`);
   });
 
   it('kv get -recurse prints key:value lines; -keys sends the separator', async () => {
@@ -105,7 +113,9 @@ describe('kv commands (fake agent)', () => {
   it('kv put -acquire/-release need -session and use ?acquire= / ?release=', async () => {
     const bad = await run('kv', 'put', '-acquire', 'k');
     expect([bad.code, bad.err.trim()]).to.deep.equal([1, 'Error! Missing -session (required with -acquire and -release)']);
-    fake.on('PUT', '/v1/kv/lk', (req) => ({ body: req.query.get('acquire') === 's1' || req.query.get('release') === 's1' ? 'true' : 'false' }));
+    fake.on('PUT', '/v1/kv/lk', (req) => ({
+      body: req.query.get('acquire') === 's1' || req.query.get('release') === 's1' ? 'true' : 'false',
+    }));
     expect((await run('kv', 'put', '-acquire', '-session=s1', 'lk')).out.trim()).to.equal('Success! Lock acquired on: lk');
     expect((await run('kv', 'put', '-release', '-session=s1', 'lk')).out.trim()).to.equal('Success! Lock released on: lk');
     const held = await run('kv', 'put', '-acquire', '-session=s2', 'lk');
@@ -121,7 +131,9 @@ describe('kv commands (fake agent)', () => {
     const failed = await run('kv', 'delete', '-cas', '-modify-index=8', 'd');
     expect([failed.code, failed.err.trim()]).to.deep.equal([1, 'Error! Did not delete key d: CAS failed']);
     expect((await run('kv', 'delete', '-modify-index=8', 'd')).err.trim()).to.equal('Cannot specify -modify-index without -cas!');
-    expect((await run('kv', 'delete', '-recurse', '-cas', '-modify-index=8', 'd')).err.trim()).to.equal('Cannot specify both -cas and -recurse!');
+    expect((await run('kv', 'delete', '-recurse', '-cas', '-modify-index=8', 'd')).err.trim()).to.equal(
+      'Cannot specify both -cas and -recurse!',
+    );
   });
 
   it('kv export prints {key, flags, value} entries, tab-indented; kv import writes them back', async () => {
@@ -147,6 +159,17 @@ describe('kv commands (fake agent)', () => {
   it('kv get -h prints the help of kv get listing its flags', async () => {
     const r = await run('kv', 'get', '-h');
     expect(r.code).to.equal(0);
-    for (const f of ['-base64', '-detailed', '-keys', '-recurse', '-separator=', '-http-addr=', '-token=', '-datacenter=', '-stale']) expect(r.out).to.contain(f);
+    for (const f of [
+      '-base64',
+      '-detailed',
+      '-keys',
+      '-recurse',
+      '-separator=',
+      '-http-addr=',
+      '-token=',
+      '-datacenter=',
+      '-stale',
+    ])
+      expect(r.out).to.contain(f);
   });
 });

@@ -11,7 +11,11 @@ exists at the path, no action is taken. With -recurse, every key starting
 with the prefix is removed.`,
   http: 'server',
   flags: [
-    { name: 'cas', kind: 'bool', usage: 'Perform a Check-And-Set operation; requires -modify-index. The default value is false.' },
+    {
+      name: 'cas',
+      kind: 'bool',
+      usage: 'Perform a Check-And-Set operation; requires -modify-index. The default value is false.',
+    },
     { name: 'modify-index', kind: 'uint', value: '<uint>', usage: 'ModifyIndex of the key, used with -cas.' },
     { name: 'recurse', kind: 'bool', usage: 'Recursively delete all keys with the path. The default value is false.' },
   ],
@@ -58,7 +62,13 @@ with the prefix is removed.`,
       }
     } catch (e) {
       const text = errorText(e);
-      io.err(recurse ? `Error! Did not delete prefix ${key}: ${text}` : cas ? `Error! Did not delete key ${key}: ${text}` : `Error deleting key ${key}: ${text}`);
+      io.err(
+        recurse
+          ? `Error! Did not delete prefix ${key}: ${text}`
+          : cas
+            ? `Error! Did not delete key ${key}: ${text}`
+            : `Error deleting key ${key}: ${text}`,
+      );
       return 1;
     }
     io.out(`Success! Deleted key: ${key}`);

@@ -23,7 +23,9 @@ and writes a JSON representation to stdout, for use with "kv import".`,
       return 1;
     }
     const prefix = trimKey(args[0] ?? '');
-    const r = await attempt(io, 'Error querying Consul agent', () => client().get(`/v1/kv/${prefix}`, { query: { recurse: true }, allow404: true }));
+    const r = await attempt(io, 'Error querying Consul agent', () =>
+      client().get(`/v1/kv/${prefix}`, { query: { recurse: true }, allow404: true }),
+    );
     if (!r.ok) return 1;
     const pairs = r.value.status === 404 ? [] : r.value.json<KvPair[]>();
     const entries: KvExportEntry[] = pairs.map((p) => ({ key: p.Key, flags: p.Flags, value: p.Value ?? '' }));

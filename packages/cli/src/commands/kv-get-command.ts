@@ -26,9 +26,21 @@ name but has no data, nothing is returned.`,
   http: 'server',
   flags: [
     { name: 'base64', kind: 'bool', usage: 'Base64 encode the value. The default value is false.' },
-    { name: 'detailed', kind: 'bool', usage: 'Provide additional metadata about the key (ModifyIndex, flags...). The default value is false.' },
-    { name: 'keys', kind: 'bool', usage: 'List keys which start with the given prefix, but not their values. The default value is false.' },
-    { name: 'recurse', kind: 'bool', usage: 'Recursively look at all keys prefixed with the given path. The default value is false.' },
+    {
+      name: 'detailed',
+      kind: 'bool',
+      usage: 'Provide additional metadata about the key (ModifyIndex, flags...). The default value is false.',
+    },
+    {
+      name: 'keys',
+      kind: 'bool',
+      usage: 'List keys which start with the given prefix, but not their values. The default value is false.',
+    },
+    {
+      name: 'recurse',
+      kind: 'bool',
+      usage: 'Recursively look at all keys prefixed with the given path. The default value is false.',
+    },
     {
       name: 'separator',
       kind: 'string',
@@ -53,14 +65,18 @@ name but has no data, nothing is returned.`,
     const path = `/v1/kv/${key}`;
     if (keys) {
       const sep = flags.string('separator');
-      const r = await attempt(io, 'Error querying Consul agent', () => client().get(path, { query: { keys: true, separator: sep || undefined }, allow404: true }));
+      const r = await attempt(io, 'Error querying Consul agent', () =>
+        client().get(path, { query: { keys: true, separator: sep || undefined }, allow404: true }),
+      );
       if (!r.ok) return 1;
       const list = r.value.status === 404 ? [] : r.value.json<string[]>();
       for (const k of list) io.out(k);
       return 0;
     }
     if (recurse) {
-      const r = await attempt(io, 'Error querying Consul agent', () => client().get(path, { query: { recurse: true }, allow404: true }));
+      const r = await attempt(io, 'Error querying Consul agent', () =>
+        client().get(path, { query: { recurse: true }, allow404: true }),
+      );
       if (!r.ok) return 1;
       const pairs = r.value.status === 404 ? [] : r.value.json<KvPair[]>();
       pairs.forEach((p, i) => {
@@ -81,7 +97,9 @@ name but has no data, nothing is returned.`,
       io.err(`Error! No key exists at: ${key}`);
       return 1;
     }
-    io.out(detailed ? prettyKvPair(pair, base64) : base64 ? valueBytes(pair).toString('base64') : valueBytes(pair).toString('utf8'));
+    io.out(
+      detailed ? prettyKvPair(pair, base64) : base64 ? valueBytes(pair).toString('base64') : valueBytes(pair).toString('utf8'),
+    );
     return 0;
   },
 });

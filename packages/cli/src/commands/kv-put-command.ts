@@ -18,11 +18,25 @@ To perform a Check-And-Set operation, give -cas with -modify-index.`,
   flags: [
     { name: 'acquire', kind: 'bool', usage: 'Obtain a lock on the key; requires -session. The default value is false.' },
     { name: 'base64', kind: 'bool', usage: 'Treat the data as base 64 encoded. The default value is false.' },
-    { name: 'cas', kind: 'bool', usage: 'Perform a Check-And-Set operation; requires -modify-index. The default value is false.' },
-    { name: 'flags', kind: 'uint', value: '<uint>', usage: 'Unsigned integer value to assign to this key-value pair. The default value is 0.' },
+    {
+      name: 'cas',
+      kind: 'bool',
+      usage: 'Perform a Check-And-Set operation; requires -modify-index. The default value is false.',
+    },
+    {
+      name: 'flags',
+      kind: 'uint',
+      value: '<uint>',
+      usage: 'Unsigned integer value to assign to this key-value pair. The default value is 0.',
+    },
     { name: 'modify-index', kind: 'uint', value: '<uint>', usage: 'ModifyIndex of the key, used with -cas.' },
     { name: 'release', kind: 'bool', usage: 'Forfeit the lock on the key; requires -session. The default value is false.' },
-    { name: 'session', kind: 'string', value: '<id>', usage: 'Session ID used with -acquire and -release. The default value is empty.' },
+    {
+      name: 'session',
+      kind: 'string',
+      value: '<id>',
+      usage: 'Session ID used with -acquire and -release. The default value is empty.',
+    },
   ],
   async run({ flags, args, io, client }) {
     if (args.length === 0) {

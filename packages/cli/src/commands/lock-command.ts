@@ -26,13 +26,44 @@ the lock is released and its session destroyed when the child exits.
 Only -n=1 (a lock, not a semaphore) is supported.`,
   http: 'server',
   flags: [
-    { name: 'child-exit-code', kind: 'bool', usage: 'Exit 2 if the child process exited with an error. The default value is false.' },
-    { name: 'monitor-retry', kind: 'int', value: '<n>', default: 3, usage: 'Number of times to retry if the agent returns a 500 error while monitoring the lock. Default 3.' },
-    { name: 'n', kind: 'int', value: '<n>', default: 1, usage: 'Limit on the number of concurrent lock holders. Only 1 is supported. Default 1.' },
-    { name: 'name', kind: 'string', value: '<name>', usage: 'Name to associate with the lock session; generated from the child command if not provided.' },
+    {
+      name: 'child-exit-code',
+      kind: 'bool',
+      usage: 'Exit 2 if the child process exited with an error. The default value is false.',
+    },
+    {
+      name: 'monitor-retry',
+      kind: 'int',
+      value: '<n>',
+      default: 3,
+      usage: 'Number of times to retry if the agent returns a 500 error while monitoring the lock. Default 3.',
+    },
+    {
+      name: 'n',
+      kind: 'int',
+      value: '<n>',
+      default: 1,
+      usage: 'Limit on the number of concurrent lock holders. Only 1 is supported. Default 1.',
+    },
+    {
+      name: 'name',
+      kind: 'string',
+      value: '<name>',
+      usage: 'Name to associate with the lock session; generated from the child command if not provided.',
+    },
     { name: 'pass-stdin', kind: 'bool', usage: 'Pass stdin to the child process.' },
-    { name: 'shell', kind: 'bool', default: true, usage: 'Use a shell to run the command (SHELL env var or /bin/sh). Default true.' },
-    { name: 'timeout', kind: 'duration', value: '<duration>', usage: 'Maximum amount of time to wait to acquire the lock, like "1s" or "3h". The default value is 0 (forever).' },
+    {
+      name: 'shell',
+      kind: 'bool',
+      default: true,
+      usage: 'Use a shell to run the command (SHELL env var or /bin/sh). Default true.',
+    },
+    {
+      name: 'timeout',
+      kind: 'duration',
+      value: '<duration>',
+      usage: 'Maximum amount of time to wait to acquire the lock, like "1s" or "3h". The default value is 0 (forever).',
+    },
     { name: 'try', kind: 'duration', value: '<duration>', usage: 'DEPRECATED. Use -timeout instead.' },
     { name: 'verbose', kind: 'bool', usage: 'Enable verbose (debugging) output.' },
   ],
@@ -150,7 +181,11 @@ async function runChild(
     }
   };
   const onStop = new Promise<'stop'>((r) => stop.signal.addEventListener('abort', () => r('stop'), { once: true }));
-  const outcome = await Promise.race([exited.then((c) => ({ kind: 'exit' as const, code: c })), lock.lost.then((why) => ({ kind: 'lost' as const, why })), onStop.then(() => ({ kind: 'stop' as const }))]);
+  const outcome = await Promise.race([
+    exited.then((c) => ({ kind: 'exit' as const, code: c })),
+    lock.lost.then((why) => ({ kind: 'lost' as const, why })),
+    onStop.then(() => ({ kind: 'stop' as const })),
+  ]);
   if (outcome.kind === 'exit') {
     if (outcome.code !== 0) io.err(`Error running handler: exit status ${outcome.code}`);
     info('Child terminated, releasing lock');

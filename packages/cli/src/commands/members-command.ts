@@ -71,7 +71,13 @@ export const membersCommand = defineCommand({
   http: 'client',
   flags: [
     { name: 'detailed', kind: 'bool', usage: 'Provides detailed information about nodes.' },
-    { name: 'status', kind: 'string', value: '<regexp>', default: '.*', usage: 'If provided, output is filtered to only nodes matching the regular expression for status.' },
+    {
+      name: 'status',
+      kind: 'string',
+      value: '<regexp>',
+      default: '.*',
+      usage: 'If provided, output is filtered to only nodes matching the regular expression for status.',
+    },
     { name: 'wan', kind: 'bool', usage: 'If the agent is in server mode, return the other peers in the WAN pool.' },
     { name: 'filter', kind: 'string', value: '<expression>', usage: 'Filter to use with the request.' },
   ],

@@ -14,7 +14,14 @@ export interface RaftConfiguration {
 }
 
 export function renderPeers(cfg: RaftConfiguration): string {
-  const rows = cfg.Servers.map((s) => [s.Node, s.ID, s.Address, s.Leader ? 'leader' : 'follower', String(s.Voter), s.ProtocolVersion || '<=1']);
+  const rows = cfg.Servers.map((s) => [
+    s.Node,
+    s.ID,
+    s.Address,
+    s.Leader ? 'leader' : 'follower',
+    String(s.Voter),
+    s.ProtocolVersion || '<=1',
+  ]);
   return columnize([['Node', 'ID', 'Address', 'State', 'Voter', 'RaftProtocol'], ...rows]);
 }
 
@@ -26,7 +33,9 @@ export const operatorRaftListPeersCommand = defineCommand({
   http: 'server',
   flags: [],
   async run({ io, client }) {
-    const r = await attempt(io, 'Error getting peers: Failed to retrieve raft configuration', () => client().get('/v1/operator/raft/configuration'));
+    const r = await attempt(io, 'Error getting peers: Failed to retrieve raft configuration', () =>
+      client().get('/v1/operator/raft/configuration'),
+    );
     if (!r.ok) return 1;
     io.out(renderPeers(r.value.json<RaftConfiguration>()));
     return 0;

@@ -6,7 +6,9 @@ import { FakeConsulServer } from '../test/fake-consul-server.js';
 import { runCaptured } from '../test/run-command.js';
 import { nextWaitIndex, planWatch } from './support/watch-plan.js';
 
-const pair = (v: string) => [{ Key: 'foo', Value: Buffer.from(v).toString('base64'), Flags: 0, CreateIndex: 1, ModifyIndex: 1, LockIndex: 0 }];
+const pair = (v: string) => [
+  { Key: 'foo', Value: Buffer.from(v).toString('base64'), Flags: 0, CreateIndex: 1, ModifyIndex: 1, LockIndex: 0 },
+];
 
 describe('watch', () => {
   it('index rules: reset to 0 when it goes backwards, never block below 1', () => {
@@ -22,7 +24,9 @@ describe('watch', () => {
     expect(() => planWatch({ type: 'nodes', key: 'x' })).to.throw('Invalid parameters: [key]');
     expect(() => planWatch({ type: 'bogus' })).to.throw('Unsupported watch type: bogus');
     expect(() => planWatch({ type: 'checks', service: 'a', state: 'passing' })).to.throw('Cannot specify service and state');
-    expect(planWatch({ type: 'service', service: 'web', tag: 'v2', passingonly: 'true' })).to.include({ path: '/v1/health/service/web' });
+    expect(planWatch({ type: 'service', service: 'web', tag: 'v2', passingonly: 'true' })).to.include({
+      path: '/v1/health/service/web',
+    });
     expect(planWatch({ type: 'checks' }).path).to.equal('/v1/health/state/any');
   });
 
@@ -63,12 +67,22 @@ describe('watch', () => {
         if (existsSync(out) && readFileSync(out, 'utf8').trim().split('\n').length >= 3) setTimeout(() => ctl.abort(), 300);
       }, 50);
       const before = fake.requests.length;
-      const r = await runCaptured(['watch', '-type=key', '-key=foo', '-shell=false', process.execPath, '-e', script], { env, signal: ctl.signal });
+      const r = await runCaptured(['watch', '-type=key', '-key=foo', '-shell=false', process.execPath, '-e', script], {
+        env,
+        signal: ctl.signal,
+      });
       clearInterval(poll);
       expect(r.code).to.equal(0);
       const runs = readFileSync(out, 'utf8').trim().split('\n');
-      expect(runs).to.deep.equal([`5 ${Buffer.from('v1').toString('base64')}`, `7 ${Buffer.from('v2').toString('base64')}`, `3 ${Buffer.from('v3').toString('base64')}`]);
-      const indexes = fake.requests.slice(before).filter((q) => q.path === '/v1/kv/foo').map((q) => q.query.get('index'));
+      expect(runs).to.deep.equal([
+        `5 ${Buffer.from('v1').toString('base64')}`,
+        `7 ${Buffer.from('v2').toString('base64')}`,
+        `3 ${Buffer.from('v3').toString('base64')}`,
+      ]);
+      const indexes = fake.requests
+        .slice(before)
+        .filter((q) => q.path === '/v1/kv/foo')
+        .map((q) => q.query.get('index'));
       expect(indexes.slice(0, 5)).to.deep.equal([null, '5', '7', null, '3']);
     });
 

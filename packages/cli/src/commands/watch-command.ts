@@ -21,13 +21,38 @@ and the watch terminates. -type is required.`,
   flags: [
     { name: 'key', kind: 'string', value: '<key>', usage: "Specifies the key to watch. Only for 'key' type." },
     { name: 'name', kind: 'string', value: '<name>', usage: "Specifies an event name to watch. Only for 'event' type." },
-    { name: 'passingonly', kind: 'string', value: '<true|false>', usage: "Only hosts passing all checks. Optional for 'service' type. Defaults false." },
+    {
+      name: 'passingonly',
+      kind: 'string',
+      value: '<true|false>',
+      usage: "Only hosts passing all checks. Optional for 'service' type. Defaults false.",
+    },
     { name: 'prefix', kind: 'string', value: '<prefix>', usage: "Specifies the key prefix to watch. Only for 'keyprefix' type." },
-    { name: 'service', kind: 'string', value: '<service>', usage: "Service to watch. Required for 'service' type, optional for 'checks' type." },
-    { name: 'shell', kind: 'bool', default: true, usage: 'Use a shell to run the handler (SHELL env var or /bin/sh). Default true.' },
+    {
+      name: 'service',
+      kind: 'string',
+      value: '<service>',
+      usage: "Service to watch. Required for 'service' type, optional for 'checks' type.",
+    },
+    {
+      name: 'shell',
+      kind: 'bool',
+      default: true,
+      usage: 'Use a shell to run the handler (SHELL env var or /bin/sh). Default true.',
+    },
     { name: 'state', kind: 'string', value: '<state>', usage: "Specifies the states to watch. Optional for 'checks' type." },
-    { name: 'tag', kind: 'string', value: '<tag>', usage: "Specifies the service tag to filter on. Optional for 'service' type." },
-    { name: 'type', kind: 'string', value: '<type>', usage: 'The watch type: key, keyprefix, services, nodes, service, checks or event.' },
+    {
+      name: 'tag',
+      kind: 'string',
+      value: '<tag>',
+      usage: "Specifies the service tag to filter on. Optional for 'service' type.",
+    },
+    {
+      name: 'type',
+      kind: 'string',
+      value: '<type>',
+      usage: 'The watch type: key, keyprefix, services, nodes, service, checks or event.',
+    },
   ],
   async run({ flags, args, io, client }) {
     const type = flags.string('type');

@@ -67,5 +67,8 @@ export function aliasResult(checks: readonly HealthCheck[], node: string, servic
   if (relevant.length === 0) return { status: 'passing', output: `No checks found for ${service || node}` };
   const status = worstStatus(relevant.map((c) => c.Status));
   const what = service ? `service ${service}` : `node ${node}`;
-  return { status, output: status === 'passing' ? `All checks passing for ${what}` : `At least one check is ${status} for ${what}` };
+  return {
+    status,
+    output: status === 'passing' ? `All checks passing for ${what}` : `At least one check is ${status} for ${what}`,
+  };
 }

@@ -18,8 +18,7 @@ export const CheckTypeMissing = defineError(
   'CHECK_TYPE_MISSING',
   400,
   (loaded: readonly string[]) =>
-    `Invalid check: the definition has no field of a known check type ` +
-    `(loaded check types: ${loaded.join(', ') || 'none'})`,
+    `Invalid check: the definition has no field of a known check type ` + `(loaded check types: ${loaded.join(', ') || 'none'})`,
 );
 export const CheckNotFound = defineError(
   'CHECK_NOT_FOUND',
@@ -27,8 +26,4 @@ export const CheckNotFound = defineError(
   (id: string) => `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`,
 );
 // Consul answers 500 here (an error from the agent method, not a validation failure).
-export const CheckNotTtl = defineError(
-  'CHECK_NOT_TTL',
-  500,
-  (id: string) => `CheckID "${id}" does not have associated TTL`,
-);
+export const CheckNotTtl = defineError('CHECK_NOT_TTL', 500, (id: string) => `CheckID "${id}" does not have associated TTL`);

@@ -42,7 +42,8 @@ class FakeType implements CheckType {
           });
         }
       });
-      if (signal.aborted && !this.ignoreAbort) return { status: 'critical', output: `probe aborted (${isTimeoutAbort(signal) ? 'timeout' : 'stop'})` };
+      if (signal.aborted && !this.ignoreAbort)
+        return { status: 'critical', output: `probe aborted (${isTimeoutAbort(signal) ? 'timeout' : 'stop'})` };
       const status = this.script.shift() ?? 'passing';
       return { status, output: `${d['Fake'] as string} ${status}` };
     } finally {
@@ -173,7 +174,9 @@ describe('checks/CheckRunner (virtual clock, fake type)', () => {
         err = e;
       }
       expect(isCoded(err, code), JSON.stringify(def)).to.equal(true);
-      expect((err as Error).message).to.contain(text).and.to.contain('loaded check types: ttl, fake');
+      expect((err as Error).message)
+        .to.contain(text)
+        .and.to.contain('loaded check types: ttl, fake');
       expect((err as { statusCode: number }).statusCode).to.equal(400);
     }
     expect(runner.list()).to.deep.equal([]);
@@ -190,7 +193,9 @@ describe('checks/CheckRunner (virtual clock, fake type)', () => {
       run: () => Promise.resolve({ status: 'passing', output: '' }),
     };
     const r = new CheckRunner({ types: [fake, guarded], clock, onUpdate: () => {} });
-    expect(() => r.add({ Name: 'e', Fake: '', Interval: '1s' }, 'api')).to.throw(/fake check: \/Fake must NOT have fewer than 1 characters/);
+    expect(() => r.add({ Name: 'e', Fake: '', Interval: '1s' }, 'api')).to.throw(
+      /fake check: \/Fake must NOT have fewer than 1 characters/,
+    );
     expect(() => r.add({ Name: 'g', Guarded: true, Interval: '1s' }, 'api')).to.throw('fake checks refused from api');
     expect(r.add({ Name: 'g', Guarded: true, Interval: '1s' }, 'config').type).to.equal('guarded');
     return r.stopAll();

@@ -116,10 +116,20 @@ export class CheckRunner {
 
     if (type.watch) {
       entry.watching = new AbortController();
-      type.watch(definition, (r) => this.set(entry, r.status, truncateOutput(r.output, definition.OutputMaxSize)), entry.watching.signal);
+      type.watch(
+        definition,
+        (r) => this.set(entry, r.status, truncateOutput(r.output, definition.OutputMaxSize)),
+        entry.watching.signal,
+      );
     } else if (type.passive) {
       if (definition.TtlMs > 0) {
-        entry.ttl = new TtlCheck(definition.TtlMs, this.clock, (s, o) => this.set(entry, s, o), entry.status, definition.OutputMaxSize);
+        entry.ttl = new TtlCheck(
+          definition.TtlMs,
+          this.clock,
+          (s, o) => this.set(entry, s, o),
+          entry.status,
+          definition.OutputMaxSize,
+        );
         if (restore) entry.ttl.restore(restore);
       }
     } else {

@@ -38,7 +38,9 @@ describe('agent configuration', () => {
     it('names an unknown flag, a missing value and a bad integer', () => {
       expect(fails(['-nope'])).to.deep.include({ code: 'FLAG_INVALID' });
       expect(fails(['-nope']).message).to.contain('-nope');
-      expect(fails(['-dev', '-datacenter']).message).to.contain('-datacenter').and.to.contain('value');
+      expect(fails(['-dev', '-datacenter']).message)
+        .to.contain('-datacenter')
+        .and.to.contain('value');
       expect(fails(['-dev', '-http-port', 'eighty']).message).to.contain('-http-port');
       expect(fails(['-dev', '-node-meta', 'novalue']).message).to.contain('key:value');
     });
@@ -89,7 +91,9 @@ describe('agent configuration', () => {
       const dir = tmp();
       const f = join(dir, 'c.json');
       writeFileSync(f, '{ "datacenter": ');
-      expect(fails(['-config-file', f]).message).to.contain(f).and.to.contain('JSON');
+      expect(fails(['-config-file', f]).message)
+        .to.contain(f)
+        .and.to.contain('JSON');
       expect(fails(['-config-file', join(dir, 'missing.json')]).message).to.contain('missing.json');
       expect(fails(['-config-file', join(dir, 'x.hcl')]).message).to.contain('HCL');
       expect(fails(['-config-dir', join(dir, 'nodir')]).message).to.contain('nodir');
@@ -98,7 +102,10 @@ describe('agent configuration', () => {
     it('reads service and check definitions in either form', () => {
       const dir = tmp();
       mkdirSync(join(dir, 'd'));
-      writeFileSync(join(dir, 'd', 'a.json'), JSON.stringify({ service: { name: 'web', port: 80 }, checks: [{ id: 'c1', ttl: '10s' }] }));
+      writeFileSync(
+        join(dir, 'd', 'a.json'),
+        JSON.stringify({ service: { name: 'web', port: 80 }, checks: [{ id: 'c1', ttl: '10s' }] }),
+      );
       writeFileSync(join(dir, 'd', 'b.json'), JSON.stringify({ services: [{ Name: 'db' }], check: { id: 'c2', ttl: '5s' } }));
       const c = loadAgentConfig(['-config-dir', join(dir, 'd'), '-data-dir', dir], () => {});
       expect(c.services.map((s) => s['name'] ?? s['Name'])).to.deep.equal(['web', 'db']);

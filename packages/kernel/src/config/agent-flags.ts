@@ -26,7 +26,11 @@ export const AGENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'primary-datacenter': { kind: 'string', key: 'primary_datacenter', help: 'The primary (ACL) datacenter.' },
   node: { kind: 'string', key: 'node_name', help: 'Node name (default: hostname).' },
   'node-id': { kind: 'string', key: 'node_id', help: 'Node ID (UUID); generated and kept in data_dir otherwise.' },
-  'disable-host-node-id': { kind: 'bool', key: 'disable_host_node_id', help: 'Never derive the node ID from the host (always true here).' },
+  'disable-host-node-id': {
+    kind: 'bool',
+    key: 'disable_host_node_id',
+    help: 'Never derive the node ID from the host (always true here).',
+  },
   'node-meta': { kind: 'meta', key: 'node_meta', help: 'key:value node metadata (repeatable).' },
   join: { kind: 'list', key: 'start_join', help: 'Address of an agent to join at start (repeatable).' },
   'retry-join': { kind: 'list', key: 'retry_join', help: 'Address to join, retried until it succeeds (repeatable).' },
@@ -47,8 +51,16 @@ export const AGENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   domain: { kind: 'string', key: 'domain', help: 'DNS domain (default consul.).' },
   'alt-domain': { kind: 'string', key: 'alt_domain', help: 'Alternate DNS domain.' },
   recursor: { kind: 'list', key: 'recursors', help: 'Upstream DNS resolver (repeatable).' },
-  'enable-script-checks': { kind: 'bool', key: 'enable_script_checks', help: 'Allow script checks from config and the HTTP API (dangerous).' },
-  'enable-local-script-checks': { kind: 'bool', key: 'enable_local_script_checks', help: 'Allow script checks from config files only.' },
+  'enable-script-checks': {
+    kind: 'bool',
+    key: 'enable_script_checks',
+    help: 'Allow script checks from config and the HTTP API (dangerous).',
+  },
+  'enable-local-script-checks': {
+    kind: 'bool',
+    key: 'enable_local_script_checks',
+    help: 'Allow script checks from config files only.',
+  },
   'raft-protocol': { kind: 'int', help: 'Accepted for compatibility; only protocol 3 exists here.' },
   plugins: { kind: 'string', key: 'plugins_file', help: 'plugins.json to load (default: the standard agent).' },
 };

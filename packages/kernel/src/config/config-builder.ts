@@ -105,7 +105,8 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
   const serviceTtlS: Record<string, number> = {};
   if (serviceTtl !== undefined) {
     if (!isPlainObject(serviceTtl)) fail('dns_config.service_ttl', 'must be an object of name → duration');
-    for (const k of Object.keys(serviceTtl as Record<string, unknown>)) serviceTtlS[k] = dur(`dns_config.service_ttl.${k}`) / 1000;
+    for (const k of Object.keys(serviceTtl as Record<string, unknown>))
+      serviceTtlS[k] = dur(`dns_config.service_ttl.${k}`) / 1000;
   }
   const services = (get('services') as Record<string, unknown>[]) ?? [];
   const checks = (get('checks') as Record<string, unknown>[]) ?? [];

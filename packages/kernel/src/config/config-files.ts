@@ -14,7 +14,11 @@ export interface ConfigSource {
 const validate = new Ajv({ allErrors: false, strict: false }).compile(configFileSchema());
 
 /** Read `-config-file` paths and `-config-dir` directories (every *.json in lexical order). */
-export function readConfigSources(files: readonly string[], dirs: readonly string[], warn: (msg: string) => void): ConfigSource[] {
+export function readConfigSources(
+  files: readonly string[],
+  dirs: readonly string[],
+  warn: (msg: string) => void,
+): ConfigSource[] {
   const out: ConfigSource[] = [];
   for (const f of files) out.push(readConfigFile(f));
   for (const d of dirs) {

@@ -32,17 +32,28 @@ export class CatalogDnsSource implements DnsDataSource {
     return (await this.nodes(opts)).find((n) => n.Node.toLowerCase() === name.toLowerCase());
   }
 
-  async serviceInstances(service: string, dc: string, tags: readonly string[], opts: DnsReadOptions): Promise<DnsServiceInstance[]> {
+  async serviceInstances(
+    service: string,
+    dc: string,
+    tags: readonly string[],
+    opts: DnsReadOptions,
+  ): Promise<DnsServiceInstance[]> {
     if (dc !== this.config.datacenter) return [];
     const name = await this.serviceName(service, opts);
     if (!name) return [];
-    const r = await this.rpc.read<CheckServiceNode[]>('Health.ServiceNodes', { service: name, tags: [...tags] }, this.query(opts));
+    const r = await this.rpc.read<CheckServiceNode[]>(
+      'Health.ServiceNodes',
+      { service: name, tags: [...tags] },
+      this.query(opts),
+    );
     return r.value.map(toInstance);
   }
 
   async nodesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsNode[]> {
     if (dc !== this.config.datacenter) return [];
-    return (await this.nodes(opts)).filter((n) => sameIp(n.Address, ip) || Object.values(n.TaggedAddresses ?? {}).some((a) => sameIp(a, ip)));
+    return (await this.nodes(opts)).filter(
+      (n) => sameIp(n.Address, ip) || Object.values(n.TaggedAddresses ?? {}).some((a) => sameIp(a, ip)),
+    );
   }
 
   async serviceInstancesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsServiceInstance[]> {

@@ -14,7 +14,11 @@ export function bindUserEvents(bind: ContainerModuleLoadOptions['bind']): void {
         new UserEvents({
           nodeName: ctx.get<RuntimeConfig>(RuntimeConfig).nodeName,
           membership: () => ctx.get<Membership>(Membership, { optional: true }),
-          localServices: () => ctx.get(LocalAgent, { optional: true })?.state.services().map((s) => s.service) ?? [],
+          localServices: () =>
+            ctx
+              .get(LocalAgent, { optional: true })
+              ?.state.services()
+              .map((s) => s.service) ?? [],
           log: ctx.get<Logger>(Logger).named('agent.event'),
         }),
     )

@@ -3,7 +3,14 @@ import { NullLogger } from '../log/logger.js';
 import type { MembershipListener, Membership } from '../extension-points/membership.js';
 import { UserEventBuffer } from './user-event-buffer.js';
 import { acceptsUserEvent } from './user-event-filter.js';
-import { USER_EVENT_PREFIX, decodeUserEvent, encodeUserEvent, uuidToUint64, validateUserEvent, type UserEvent } from './user-event.js';
+import {
+  USER_EVENT_PREFIX,
+  decodeUserEvent,
+  encodeUserEvent,
+  uuidToUint64,
+  validateUserEvent,
+  type UserEvent,
+} from './user-event.js';
 import { UserEvents } from './user-events.js';
 
 const ev = (o: Partial<UserEvent> = {}): UserEvent => ({
@@ -76,9 +83,20 @@ describe('user events', () => {
         for (const l of listeners) l({ type: 'user', name, payload, ltime: ++ltime, coalesce: false });
       },
     } as unknown as Membership;
-    const events = new UserEvents({ nodeName: 'n1', membership: () => membership, localServices: () => [], log: new NullLogger() });
+    const events = new UserEvents({
+      nodeName: 'n1',
+      membership: () => membership,
+      localServices: () => [],
+      log: new NullLogger(),
+    });
     events.start();
-    const fired = await events.fire({ Name: 'deploy', Payload: new Uint8Array([7]), NodeFilter: '', ServiceFilter: '', TagFilter: '' });
+    const fired = await events.fire({
+      Name: 'deploy',
+      Payload: new Uint8Array([7]),
+      NodeFilter: '',
+      ServiceFilter: '',
+      TagFilter: '',
+    });
     await events.fire({ Name: 'elsewhere', Payload: null, NodeFilter: '^other$', ServiceFilter: '', TagFilter: '' });
     expect(sent).to.deep.equal([`${USER_EVENT_PREFIX}deploy`, `${USER_EVENT_PREFIX}elsewhere`]);
     expect(fired).to.include({ Name: 'deploy', Version: 1, LTime: 0 });

@@ -66,7 +66,8 @@ export class UserEvents {
       this.deps.log.warn('failed to decode user event');
       return;
     }
-    if (e.Version > USER_EVENT_VERSION) this.deps.log.warn('event version may have unsupported features', { version: e.Version, name: e.Name });
+    if (e.Version > USER_EVENT_VERSION)
+      this.deps.log.warn('event version may have unsupported features', { version: e.Version, name: e.Name });
     if (!acceptsUserEvent(e, this.deps.nodeName, this.deps.localServices())) return;
     this.deps.log.debug('new event', { event_name: e.Name, event_id: e.ID });
     this.buffer.add(e);

@@ -4,17 +4,7 @@
  */
 export const Authorizer = Symbol.for('proconsul.Authorizer');
 
-export type AclResource =
-  | 'acl'
-  | 'agent'
-  | 'event'
-  | 'key'
-  | 'keyring'
-  | 'node'
-  | 'operator'
-  | 'query'
-  | 'service'
-  | 'session';
+export type AclResource = 'acl' | 'agent' | 'event' | 'key' | 'keyring' | 'node' | 'operator' | 'query' | 'service' | 'session';
 
 export type AclAccess = 'read' | 'write' | 'list';
 

@@ -23,9 +23,25 @@ export interface Member {
 }
 
 export type MembershipEvent =
-  | { readonly type: 'member-join' | 'member-leave' | 'member-failed' | 'member-update' | 'member-reap'; readonly pool: Pool; readonly members: readonly Member[] }
-  | { readonly type: 'user'; readonly name: string; readonly payload: Uint8Array; readonly ltime: number; readonly coalesce: boolean }
-  | { readonly type: 'query'; readonly name: string; readonly payload: Uint8Array; readonly ltime: number; respond(payload: Uint8Array): Promise<void> };
+  | {
+      readonly type: 'member-join' | 'member-leave' | 'member-failed' | 'member-update' | 'member-reap';
+      readonly pool: Pool;
+      readonly members: readonly Member[];
+    }
+  | {
+      readonly type: 'user';
+      readonly name: string;
+      readonly payload: Uint8Array;
+      readonly ltime: number;
+      readonly coalesce: boolean;
+    }
+  | {
+      readonly type: 'query';
+      readonly name: string;
+      readonly payload: Uint8Array;
+      readonly ltime: number;
+      respond(payload: Uint8Array): Promise<void>;
+    };
 
 export type MembershipListener = (event: MembershipEvent) => void;
 

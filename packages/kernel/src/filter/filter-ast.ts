@@ -21,16 +21,7 @@ export interface NotExpr {
 
 /** `contains` is `in` with the operands swapped, so both parse to 'in' / 'not in'. */
 export type MatchOp =
-  | '=='
-  | '!='
-  | 'in'
-  | 'not in'
-  | 'is empty'
-  | 'is not empty'
-  | 'is nil'
-  | 'is not nil'
-  | 'matches'
-  | 'not matches';
+  '==' | '!=' | 'in' | 'not in' | 'is empty' | 'is not empty' | 'is nil' | 'is not nil' | 'matches' | 'not matches';
 
 export interface MatchExpr {
   readonly kind: 'match';

@@ -122,7 +122,10 @@ function contains(m: MatchExpr, value: unknown): boolean {
     return value.some((item) => {
       if (item === null || item === undefined) return false;
       if (typeof item === 'object') {
-        throw evalError(m, `unable to find suitable primitive comparison function for "in" comparison on a list of ${typeName(item)}`);
+        throw evalError(
+          m,
+          `unable to find suitable primitive comparison function for "in" comparison on a list of ${typeName(item)}`,
+        );
       }
       try {
         return equals(m, raw, item);

@@ -143,10 +143,7 @@ describe('filter expressions (go-bexpr)', () => {
   describe('boolean structure', () => {
     it('gives not > and > or', () => {
       // (not A) and B or C
-      expect(names('not ServiceName == web and ServicePort == 5432 or Node == "node-1"')).to.deep.equal([
-        'node-1',
-        'node-3',
-      ]);
+      expect(names('not ServiceName == web and ServicePort == 5432 or Node == "node-1"')).to.deep.equal(['node-1', 'node-3']);
       // A or (B and C)
       expect(names('Node == "node-3" or ServiceName == web and ServicePort == 8081')).to.deep.equal(['node-2', 'node-3']);
     });
@@ -227,7 +224,9 @@ describe('filter expressions (go-bexpr)', () => {
     it('rejects values that do not convert to the data type, and type-mismatched operators', () => {
       expect(filterError(() => names('ServicePort == abc'))).to.contain('strconv.ParseInt: parsing "abc": invalid syntax');
       expect(filterError(() => names('ServiceEnableTagOverride == yes'))).to.contain('strconv.ParseBool');
-      expect(filterError(() => names('ServicePort contains 8'))).to.contain('cannot perform in/contains operations on type number');
+      expect(filterError(() => names('ServicePort contains 8'))).to.contain(
+        'cannot perform in/contains operations on type number',
+      );
       expect(filterError(() => names('ServicePort is empty'))).to.contain('cannot perform is-empty operations on type number');
       expect(filterError(() => names('ServicePort matches "8"'))).to.contain('not convertible to a string');
       expect(filterError(() => names('ServiceMeta == x'))).to.contain('unable to find suitable primitive comparison');

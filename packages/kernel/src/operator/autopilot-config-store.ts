@@ -1,6 +1,12 @@
 import type { ClusterRpc } from '../server/cluster-rpc.js';
 import type { StateStore } from '../state/state-store.js';
-import { AUTOPILOT_META_KEY, DEFAULT_AUTOPILOT_CONFIG, asStoredConfig, type AutopilotConfig, type StoredAutopilotConfig } from './autopilot-config.js';
+import {
+  AUTOPILOT_META_KEY,
+  DEFAULT_AUTOPILOT_CONFIG,
+  asStoredConfig,
+  type AutopilotConfig,
+  type StoredAutopilotConfig,
+} from './autopilot-config.js';
 
 /**
  * The replicated autopilot configuration (system metadata, written through consensus).
@@ -22,7 +28,13 @@ export class AutopilotConfigStore {
   async getOrCreate(): Promise<StoredAutopilotConfig> {
     const existing = this.local();
     if (existing) return existing;
-    await this.rpc.write({ v: 1, type: 'system-meta-set', Key: AUTOPILOT_META_KEY, Value: { ...DEFAULT_AUTOPILOT_CONFIG }, Stamp: true });
+    await this.rpc.write({
+      v: 1,
+      type: 'system-meta-set',
+      Key: AUTOPILOT_META_KEY,
+      Value: { ...DEFAULT_AUTOPILOT_CONFIG },
+      Stamp: true,
+    });
     return this.local() ?? { ...DEFAULT_AUTOPILOT_CONFIG, CreateIndex: 0, ModifyIndex: 0 };
   }
 

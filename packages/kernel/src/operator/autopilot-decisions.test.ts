@@ -5,7 +5,12 @@ import { DEFAULT_AUTOPILOT_CONFIG } from './autopilot-config.js';
 import { planDeadServerRemovals, planPromotions } from './autopilot-decisions.js';
 import type { ServerHealth } from './autopilot-health.js';
 
-const srv = (id: string, suffrage: 'voter' | 'nonvoter' = 'voter'): RaftServer => ({ id, node: id, address: `127.0.0.1:${id}`, suffrage });
+const srv = (id: string, suffrage: 'voter' | 'nonvoter' = 'voter'): RaftServer => ({
+  id,
+  node: id,
+  address: `127.0.0.1:${id}`,
+  suffrage,
+});
 const known = (entries: [string, MemberStatus][]) => new Map(entries);
 
 describe('autopilot dead server cleanup', () => {
@@ -13,7 +18,11 @@ describe('autopilot dead server cleanup', () => {
     const raft = [srv('a'), srv('b'), srv('c')];
     const out = planDeadServerRemovals({
       raft,
-      known: known([['a', 'alive'], ['b', 'alive'], ['c', 'failed']]),
+      known: known([
+        ['a', 'alive'],
+        ['b', 'alive'],
+        ['c', 'failed'],
+      ]),
       leaderId: 'a',
       config: DEFAULT_AUTOPILOT_CONFIG,
     });
@@ -24,7 +33,13 @@ describe('autopilot dead server cleanup', () => {
     const raft = ['a', 'b', 'c', 'd', 'e'].map((id) => srv(id));
     const out = planDeadServerRemovals({
       raft,
-      known: known([['a', 'alive'], ['b', 'alive'], ['c', 'failed'], ['d', 'left'], ['e', 'failed']]),
+      known: known([
+        ['a', 'alive'],
+        ['b', 'alive'],
+        ['c', 'failed'],
+        ['d', 'left'],
+        ['e', 'failed'],
+      ]),
       leaderId: 'a',
       config: DEFAULT_AUTOPILOT_CONFIG,
     });
@@ -34,14 +49,21 @@ describe('autopilot dead server cleanup', () => {
   it('removes nothing from two voters, and respects MinQuorum', () => {
     const two = planDeadServerRemovals({
       raft: [srv('a'), srv('b')],
-      known: known([['a', 'alive'], ['b', 'failed']]),
+      known: known([
+        ['a', 'alive'],
+        ['b', 'failed'],
+      ]),
       leaderId: 'a',
       config: DEFAULT_AUTOPILOT_CONFIG,
     });
     expect(two).to.deep.equal([]);
     const min = planDeadServerRemovals({
       raft: [srv('a'), srv('b'), srv('c')],
-      known: known([['a', 'alive'], ['b', 'alive'], ['c', 'failed']]),
+      known: known([
+        ['a', 'alive'],
+        ['b', 'alive'],
+        ['c', 'failed'],
+      ]),
       leaderId: 'a',
       config: { ...DEFAULT_AUTOPILOT_CONFIG, MinQuorum: 3 },
     });
@@ -52,7 +74,12 @@ describe('autopilot dead server cleanup', () => {
     const raft = [srv('a'), srv('b'), srv('c'), srv('n1', 'nonvoter'), srv('n2', 'nonvoter'), srv('s')];
     const out = planDeadServerRemovals({
       raft,
-      known: known([['a', 'alive'], ['b', 'alive'], ['c', 'failed'], ['n1', 'failed']]),
+      known: known([
+        ['a', 'alive'],
+        ['b', 'alive'],
+        ['c', 'failed'],
+        ['n1', 'failed'],
+      ]),
       leaderId: 'a',
       config: DEFAULT_AUTOPILOT_CONFIG,
     });
@@ -63,7 +90,11 @@ describe('autopilot dead server cleanup', () => {
   it('does nothing when CleanupDeadServers is off', () => {
     const out = planDeadServerRemovals({
       raft: [srv('a'), srv('b'), srv('c')],
-      known: known([['a', 'alive'], ['b', 'alive'], ['c', 'failed']]),
+      known: known([
+        ['a', 'alive'],
+        ['b', 'alive'],
+        ['c', 'failed'],
+      ]),
       leaderId: 'a',
       config: { ...DEFAULT_AUTOPILOT_CONFIG, CleanupDeadServers: false },
     });

@@ -43,7 +43,10 @@ export function stateJson(h: ClusterHealth): Record<string, unknown> {
   return {
     Healthy: h.Healthy,
     FailureTolerance: h.FailureTolerance,
-    OptimisticFailureTolerance: Math.max(0, h.Servers.filter((s) => s.Voter).length - (Math.floor(h.Servers.filter((s) => s.Voter).length / 2) + 1)),
+    OptimisticFailureTolerance: Math.max(
+      0,
+      h.Servers.filter((s) => s.Voter).length - (Math.floor(h.Servers.filter((s) => s.Voter).length / 2) + 1),
+    ),
     Servers: Object.fromEntries(
       h.Servers.map((s) => [
         s.ID,
@@ -72,7 +75,11 @@ export function stateJson(h: ClusterHealth): Record<string, unknown> {
 
 export function autopilotHandlers(store: () => AutopilotConfigStore, autopilot: () => Autopilot): ServerHandler[] {
   return [
-    { name: AUTOPILOT_RPC.getConfiguration, leaderOnly: true, handle: async () => autopilotConfigJson(await store().getOrCreate()) },
+    {
+      name: AUTOPILOT_RPC.getConfiguration,
+      leaderOnly: true,
+      handle: async () => autopilotConfigJson(await store().getOrCreate()),
+    },
     {
       name: AUTOPILOT_RPC.getConfigurationStale,
       leaderOnly: false,

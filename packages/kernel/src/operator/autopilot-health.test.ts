@@ -21,18 +21,30 @@ describe('autopilot server health', () => {
     expect(isServerHealthy(obs('a'), leaderStats, c)).to.equal(true);
     expect(isServerHealthy(obs('a', { serfStatus: 'failed' }), leaderStats, c)).to.equal(false);
     expect(isServerHealthy(obs('a', { stats: undefined }), leaderStats, c)).to.equal(false);
-    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 201, lastTerm: 3, lastIndex: 1000 } }), leaderStats, c)).to.equal(false);
-    expect(isServerHealthy(obs('a', { stats: { lastContactMs: -1, lastTerm: 3, lastIndex: 1000 } }), leaderStats, c)).to.equal(false);
-    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 5, lastTerm: 2, lastIndex: 1000 } }), leaderStats, c)).to.equal(false);
-    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 5, lastTerm: 3, lastIndex: 750 } }), leaderStats, c)).to.equal(true);
-    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 5, lastTerm: 3, lastIndex: 749 } }), leaderStats, c)).to.equal(false);
+    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 201, lastTerm: 3, lastIndex: 1000 } }), leaderStats, c)).to.equal(
+      false,
+    );
+    expect(isServerHealthy(obs('a', { stats: { lastContactMs: -1, lastTerm: 3, lastIndex: 1000 } }), leaderStats, c)).to.equal(
+      false,
+    );
+    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 5, lastTerm: 2, lastIndex: 1000 } }), leaderStats, c)).to.equal(
+      false,
+    );
+    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 5, lastTerm: 3, lastIndex: 750 } }), leaderStats, c)).to.equal(
+      true,
+    );
+    expect(isServerHealthy(obs('a', { stats: { lastContactMs: 5, lastTerm: 3, lastIndex: 749 } }), leaderStats, c)).to.equal(
+      false,
+    );
   });
 
   it('failure tolerance counts healthy voters beyond the quorum', () => {
     const s = (Voter: boolean, Healthy: boolean) => ({ Voter, Healthy });
     expect(failureTolerance([s(true, true), s(true, true), s(true, true)])).to.equal(1);
     expect(failureTolerance([s(true, true), s(true, true), s(true, false)])).to.equal(0);
-    expect(failureTolerance([s(true, true), s(true, true), s(true, true), s(true, true), s(true, true), s(false, true)])).to.equal(2);
+    expect(
+      failureTolerance([s(true, true), s(true, true), s(true, true), s(true, true), s(true, true), s(false, true)]),
+    ).to.equal(2);
     expect(failureTolerance([s(true, true)])).to.equal(0);
   });
 

@@ -65,9 +65,18 @@ describe('Autopilot (leader loop over fakes)', () => {
       },
     };
     const membership = { members: () => members } as unknown as Membership;
-    const store = { getOrCreate: async () => ({ ...DEFAULT_AUTOPILOT_CONFIG, CreateIndex: 1, ModifyIndex: 1 }) } as unknown as AutopilotConfigStore;
+    const store = {
+      getOrCreate: async () => ({ ...DEFAULT_AUTOPILOT_CONFIG, CreateIndex: 1, ModifyIndex: 1 }),
+    } as unknown as AutopilotConfigStore;
     autopilot = new Autopilot(
-      { consensus: consensus as unknown as Consensus, membership: () => membership, serverRpc: rpc, configStore: store, datacenter: 'dc1', log: new NullLogger() },
+      {
+        consensus: consensus as unknown as Consensus,
+        membership: () => membership,
+        serverRpc: rpc,
+        configStore: store,
+        datacenter: 'dc1',
+        log: new NullLogger(),
+      },
       { clock },
     );
   });

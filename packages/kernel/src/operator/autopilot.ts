@@ -187,7 +187,12 @@ export class Autopilot {
   private async remoteStats(address: string): Promise<ServerStatsSample | undefined> {
     if (!this.deps.serverRpc) return undefined;
     try {
-      const r = await this.deps.serverRpc.call(address, 'Call', { name: SERVER_STATS_RPC, args: {} }, this.options.statsTimeoutMs ?? 1000);
+      const r = await this.deps.serverRpc.call(
+        address,
+        'Call',
+        { name: SERVER_STATS_RPC, args: {} },
+        this.options.statsTimeoutMs ?? 1000,
+      );
       return asStatsSample(r);
     } catch {
       return undefined;

@@ -46,7 +46,11 @@ export function bindOperator(bind: ContainerModuleLoadOptions['bind']): void {
     .inSingletonScope();
   // ClusterRpc multi-injects single handlers: bind each one; it resolves what it needs per call.
   const raft = (ctx: ResolutionContext) => raftHandlers(() => consensus(ctx));
-  const autopilot = (ctx: ResolutionContext) => autopilotHandlers(() => ctx.get(AutopilotConfigStore), () => ctx.get(Autopilot));
+  const autopilot = (ctx: ResolutionContext) =>
+    autopilotHandlers(
+      () => ctx.get(AutopilotConfigStore),
+      () => ctx.get(Autopilot),
+    );
   for (let i = 0; i < raftHandlers(() => undefined).length; i++) {
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => raft(ctx)[i]!);
   }

@@ -59,7 +59,7 @@ export function raftHandlers(consensus: () => Consensus | undefined): ServerHand
           target = servers.find((s) => s.id === id) ?? raise(RaftPeerNotFound('id', id));
         } else if (typeof address === 'string' && address !== '') {
           target = servers.find((s) => s.address === address) ?? raise(RaftPeerNotFound('address', address));
-        } else throw BadRequest('Must specify either ?id with the server\'s ID or ?address with IP:port of peer to remove');
+        } else throw BadRequest("Must specify either ?id with the server's ID or ?address with IP:port of peer to remove");
         await c.removeServer(target.id);
         return true;
       },

@@ -33,10 +33,7 @@ describe('Kernel', () => {
   beforeEach(() => journal.splice(0));
 
   it('runs configure on all, then start in dependency order, and stop in reverse', async () => {
-    const k = Kernel.fromPlugins(
-      [{ plugin: makePlugin('b', ['y'], ['x']) }, { plugin: makePlugin('a', ['x']) }],
-      options,
-    );
+    const k = Kernel.fromPlugins([{ plugin: makePlugin('b', ['y'], ['x']) }, { plugin: makePlugin('a', ['x']) }], options);
     await k.start();
     await k.stop();
     expect(journal).to.deep.equal(['a:configure', 'b:configure', 'a:start', 'b:start', 'b:stop', 'a:stop']);
@@ -59,7 +56,9 @@ describe('Kernel', () => {
       expect.fail('should throw');
     } catch (e) {
       expect(isCoded(e, 'PLUGIN_CONFIG_INVALID')).to.equal(true);
-      expect((e as Error).message).to.contain('"b"').and.to.contain('/level');
+      expect((e as Error).message)
+        .to.contain('"b"')
+        .and.to.contain('/level');
     }
     expect(journal).to.deep.equal([]);
   });

@@ -22,7 +22,12 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('orderPlugins', () => {
   it('puts providers before the plugins that require them, otherwise keeps file order', () => {
-    const list = [m('api', ['api-frontend'], ['consensus']), m('raft', ['consensus'], ['storage']), m('store', ['storage']), m('extra')];
+    const list = [
+      m('api', ['api-frontend'], ['consensus']),
+      m('raft', ['consensus'], ['storage']),
+      m('store', ['storage']),
+      m('extra'),
+    ];
     expect(orderPlugins(list).map((i) => list[i]!.name)).to.deep.equal(['store', 'raft', 'api', 'extra']);
   });
 
@@ -36,7 +41,9 @@ describe('orderPlugins', () => {
       expect.fail('should throw');
     } catch (e) {
       expect(isCoded(e, 'PLUGIN_REQUIREMENT_MISSING')).to.equal(true);
-      expect((e as Error).message).to.contain('raft').and.to.contain('storage');
+      expect((e as Error).message)
+        .to.contain('raft')
+        .and.to.contain('storage');
     }
   });
 

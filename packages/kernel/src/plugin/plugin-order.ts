@@ -1,9 +1,4 @@
-import {
-  PluginCapabilityConflict,
-  PluginCycle,
-  PluginDuplicate,
-  PluginRequirementMissing,
-} from '../errors/kernel-errors.js';
+import { PluginCapabilityConflict, PluginCycle, PluginDuplicate, PluginRequirementMissing } from '../errors/kernel-errors.js';
 import { isSingleValued } from './capabilities.js';
 import type { PluginManifest } from './plugin-manifest.js';
 
@@ -37,9 +32,7 @@ export function orderPlugins(manifests: readonly PluginManifest[]): number[] {
       if (!providers.has(req) && !KERNEL_CAPABILITIES.includes(req)) throw PluginRequirementMissing(m.name, req);
     }
   }
-  const deps = manifests.map((m, i) =>
-    m.requires.flatMap((r) => providers.get(r) ?? []).filter((p) => p !== i),
-  );
+  const deps = manifests.map((m, i) => m.requires.flatMap((r) => providers.get(r) ?? []).filter((p) => p !== i));
   const order: number[] = [];
   const state = new Array<0 | 1 | 2>(manifests.length).fill(0); // 0 new, 1 visiting, 2 done
   const stack: number[] = [];

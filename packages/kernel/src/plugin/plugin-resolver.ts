@@ -20,7 +20,10 @@ export async function importPlugin(spec: string, pluginsFile: string): Promise<P
   }
   const plugin = mod.default;
   if (!isProconsulPlugin(plugin)) {
-    throw PluginInvalid(spec, 'its default export needs a manifest {name, version, provides, requires, configSchema} and createModule()');
+    throw PluginInvalid(
+      spec,
+      'its default export needs a manifest {name, version, provides, requires, configSchema} and createModule()',
+    );
   }
   return plugin;
 }

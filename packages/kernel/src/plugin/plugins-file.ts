@@ -62,9 +62,7 @@ export function parsePluginsFile(text: string, path: string): PluginsFile {
   return {
     path,
     plugins: raw.map((e, position) =>
-      typeof e === 'string'
-        ? { package: e, config: {}, position }
-        : { package: e.package, config: e.config ?? {}, position },
+      typeof e === 'string' ? { package: e, config: {}, position } : { package: e.package, config: e.config ?? {}, position },
     ),
   };
 }

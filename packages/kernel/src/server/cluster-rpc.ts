@@ -102,7 +102,10 @@ export class ClusterRpc {
     if (!c || !this.config.server) return this.forward('Read', { query, args, opts }, opts.maxWaitMs) as Promise<QueryReply<T>>;
     const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
     if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', signal);
-    if (!c.isLeader()) return this.toLeader('Read', { query, args, opts: { ...opts, allowStale: false } }, opts.maxWaitMs) as Promise<QueryReply<T>>;
+    if (!c.isLeader())
+      return this.toLeader('Read', { query, args, opts: { ...opts, allowStale: false } }, opts.maxWaitMs) as Promise<
+        QueryReply<T>
+      >;
     // Default mode trusts the leader lease; without one, or with ?consistent, confirm with a quorum.
     if (opts.requireConsistent || !c.hasLease()) await c.readBarrier();
     return this.localRead(query, args, opts, opts.requireConsistent ? 'consistent' : 'leader', signal);
@@ -144,11 +147,20 @@ export class ClusterRpc {
   ): Promise<QueryReply<T>> {
     const fn = STATE_QUERIES[query] as (r: StateStore, a: unknown, ws?: unknown) => { index: number; value: T };
     if (!fn) throw UnknownRpc(query);
-    const result = await blockingQuery((ws) => fn(this.store, args, ws), { minIndex: opts.minIndex, maxWaitMs: opts.maxWaitMs, signal });
+    const result = await blockingQuery((ws) => fn(this.store, args, ws), {
+      minIndex: opts.minIndex,
+      maxWaitMs: opts.maxWaitMs,
+      signal,
+    });
     const c = this.consensus!;
     return {
       value: result.value,
-      meta: { index: Math.max(1, result.index), knownLeader: c.leader() !== undefined, lastContactMs: c.lastContactMs(), consistency },
+      meta: {
+        index: Math.max(1, result.index),
+        knownLeader: c.leader() !== undefined,
+        lastContactMs: c.lastContactMs(),
+        consistency,
+      },
     };
   }
 

@@ -31,7 +31,13 @@ export interface QueryReply<T> {
 export const DEFAULT_WAIT_MS = 5 * 60_000; // Consul's default blocking wait
 export const MAX_WAIT_MS = 10 * 60_000; // Consul's cap
 
-export const DEFAULT_QUERY: QueryOptions = { minIndex: 0, maxWaitMs: DEFAULT_WAIT_MS, allowStale: false, requireConsistent: false, maxStaleMs: 0 };
+export const DEFAULT_QUERY: QueryOptions = {
+  minIndex: 0,
+  maxWaitMs: DEFAULT_WAIT_MS,
+  allowStale: false,
+  requireConsistent: false,
+  maxStaleMs: 0,
+};
 
 /** Parse `?index ?wait ?stale ?consistent ?max_stale` with Consul's rules; bad values are 400s. */
 export function parseQueryOptions(q: URLSearchParams): QueryOptions {

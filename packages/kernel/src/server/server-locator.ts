@@ -27,7 +27,12 @@ export class ServerLocator {
   servers(): string[] {
     const found = new Set(this.extra);
     for (const m of this.membership?.members('lan') ?? []) {
-      if (m.status !== 'alive' || m.tags['role'] !== 'consul' || (m.tags['dc'] ?? this.config.datacenter) !== this.config.datacenter) continue;
+      if (
+        m.status !== 'alive' ||
+        m.tags['role'] !== 'consul' ||
+        (m.tags['dc'] ?? this.config.datacenter) !== this.config.datacenter
+      )
+        continue;
       found.add(`${m.addr}:${m.tags['port'] ?? this.config.ports.server}`);
     }
     const now = Date.now();

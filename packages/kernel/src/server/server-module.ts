@@ -32,7 +32,9 @@ export function serverModule(): ContainerModule {
     bind(ServerLocator).toSelf().inSingletonScope();
     bind(ClusterRpc).toSelf().inSingletonScope();
     for (let i = 0; i < STATUS_HANDLER_COUNT; i++) {
-      bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => statusHandlers(() => ctx.get<Consensus>(Consensus, { optional: true }))[i]!);
+      bind<ServerHandler>(ServerHandler).toDynamicValue(
+        (ctx) => statusHandlers(() => ctx.get<Consensus>(Consensus, { optional: true }))[i]!,
+      );
     }
     bind<CheckType>(CheckType)
       .toDynamicValue((ctx) => new AliasCheckType(ctx.get<RuntimeConfig>(RuntimeConfig).nodeName, ctx.get(ClusterRpc)))

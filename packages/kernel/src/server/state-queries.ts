@@ -17,7 +17,8 @@ export const STATE_QUERIES = {
   'Catalog.NodeServices': (r, a: { node: string }, ws) => r.catalog.node(a.node, ws),
   'Catalog.NodeServiceList': (r, a: { node: string }, ws) => r.catalog.nodeServices(a.node, ws),
   'Catalog.ListServices': (r, _a, ws) => r.catalog.services(ws),
-  'Catalog.ServiceNodes': (r, a: { service: string; tags?: string[] }, ws) => r.catalog.serviceNodes(a.service, { tag: a.tags }, ws),
+  'Catalog.ServiceNodes': (r, a: { service: string; tags?: string[] }, ws) =>
+    r.catalog.serviceNodes(a.service, { tag: a.tags }, ws),
   'Health.NodeChecks': (r, a: { node: string }, ws) => r.health.nodeChecks(a.node, ws),
   'Health.ServiceChecks': (r, a: { service: string }, ws) => r.health.serviceChecks(a.service, ws),
   'Health.ChecksInState': (r, a: { state: CheckStatus | 'any' }, ws) => r.health.checksInState(a.state, ws),

@@ -14,8 +14,7 @@ export function statusHandlers(consensus: () => Consensus | undefined): ServerHa
     {
       name: 'Status.Peers',
       leaderOnly: false,
-      handle: async () =>
-        (consensus()?.configuration() ?? []).filter((s) => s.suffrage === 'voter').map((s) => s.address),
+      handle: async () => (consensus()?.configuration() ?? []).filter((s) => s.suffrage === 'voter').map((s) => s.address),
     },
   ];
 }

@@ -86,6 +86,9 @@ export function applyCommand(ctx: WriteContext, cmd: Command): unknown {
       coordinateBatch(ctx, cmd.Updates);
       return true;
     case 'system-meta-set':
-      return systemMetaSet(ctx, cmd.Key, cmd.Value, { ...(cmd.Stamp ? { stamp: true } : {}), ...(cmd.Cas !== undefined ? { cas: cmd.Cas } : {}) });
+      return systemMetaSet(ctx, cmd.Key, cmd.Value, {
+        ...(cmd.Stamp ? { stamp: true } : {}),
+        ...(cmd.Cas !== undefined ? { cas: cmd.Cas } : {}),
+      });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Raft commit throughput and latency: `npm run bench:raft`.
- * Three server agents (RocksDB engine) on 127.0.1.1-3; proposals are KV sets sent as the
+ * Three server agents (RocksDB engine) on 127.0.71.1-3; proposals are KV sets sent as the
  * server RPC `Write` straight to the leader's server port, so each one is exactly one raft
  * log entry, committed by a quorum and applied before the reply (no HTTP in the way).
  * The disk's own write+fsync latency is measured first in the same filesystem, for
@@ -11,6 +11,7 @@
 import { NullLogger } from '@proconsul/kernel';
 import {
   benchCleanup,
+  benchEnvironment,
   benchTempDir,
   closedLoop,
   fmt,
@@ -24,7 +25,7 @@ import {
 } from '@proconsul/kernel/testing';
 import { TcpServerRpc } from '../net/tcp-server-rpc.js';
 
-const IPS = ['127.0.1.1', '127.0.1.2', '127.0.1.3'];
+const IPS = ['127.0.71.1', '127.0.71.2', '127.0.71.3'];
 const CONCURRENCY = [1, 16, 64];
 const PHASE_MS = 6000;
 const MAX_OPS = 200_000;
@@ -42,6 +43,7 @@ function write(rpc: TcpServerRpc, leader: RunningAgent, seq: number): Promise<un
 }
 
 async function main(): Promise<void> {
+  console.log(benchEnvironment());
   const probeDir = await benchTempDir('fsync');
   const fsync = summarize(fsyncLatencies(probeDir, FSYNC_PROBES));
   const { agents } = await startServerCluster('raft', IPS, { engine: 'rocksdb', raftMultiplier: 1 });

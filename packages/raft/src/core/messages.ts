@@ -99,10 +99,4 @@ export interface TimeoutNow extends Base {
 }
 
 export type RaftMessage =
-  | RequestVote
-  | VoteResponse
-  | AppendEntries
-  | AppendResponse
-  | InstallSnapshot
-  | SnapshotResponse
-  | TimeoutNow;
+  RequestVote | VoteResponse | AppendEntries | AppendResponse | InstallSnapshot | SnapshotResponse | TimeoutNow;

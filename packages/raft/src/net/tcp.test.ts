@@ -60,7 +60,13 @@ describe('server port over TCP (127.0.0.1)', function () {
     const ports = ids.map(() => new ServerPort(log));
     const addrs = await Promise.all(ports.map(async (p) => `127.0.0.1:${await p.listen('127.0.0.1', 0)}`));
     const clock = new RealClock();
-    const cfg = { ...DefaultConfig(), heartbeatTimeoutMs: 300, electionTimeoutMs: 300, leaderLeaseTimeoutMs: 150, heartbeatIntervalMs: 30 };
+    const cfg = {
+      ...DefaultConfig(),
+      heartbeatTimeoutMs: 300,
+      electionTimeoutMs: 300,
+      leaderLeaseTimeoutMs: 150,
+      heartbeatIntervalMs: 30,
+    };
     const config = { servers: ids.map((id, i) => ({ id, node: id, address: addrs[i]!, suffrage: 'voter' as const })) };
     const fsms = ids.map(() => new SimFsm());
     const rng = new Prng(7);
@@ -74,7 +80,11 @@ describe('server port over TCP (127.0.0.1)', function () {
         random: Math.random,
         transport: new TcpRaftTransport(ports[i]!, clock),
         fsm: fsms[i]!,
-        stores: { log: await engine.open('raft-log'), stable: await engine.open('raft-stable'), snapshots: await engine.open('raft-snapshots') },
+        stores: {
+          log: await engine.open('raft-log'),
+          stable: await engine.open('raft-stable'),
+          snapshots: await engine.open('raft-snapshots'),
+        },
         logger: log,
       });
       await node.bootstrap(config);
@@ -84,9 +94,12 @@ describe('server port over TCP (127.0.0.1)', function () {
     try {
       const deadline = Date.now() + 5000;
       let leader: RaftNode | undefined;
-      while (!(leader = nodes.find((n) => n.role === 'leader')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (!(leader = nodes.find((n) => n.role === 'leader')) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       expect(leader, 'leader elected').to.not.equal(undefined);
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => leader!.apply(SimFsm.command(`k${i}`, `v${i}`), 3000)));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => leader!.apply(SimFsm.command(`k${i}`, `v${i}`), 3000)),
+      );
       expect(results.map((r) => r.index)).to.have.length(50);
       while (fsms.some((f) => f.state.size < 50) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const f of fsms) expect(f.state.get('k49')).to.equal('v49');

@@ -80,7 +80,9 @@ describe('raft plugin', function () {
   it('bootstrap_expect=3 bootstraps once three servers are known, exactly once', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const ids = ['b1', 'b2', 'b3'];
-    const agents = ids.map((id, i) => agent(runtime({ bootstrapExpect: 3, nodeId: id, nodeName: id, serverPort: ports[i]! }), i + 10));
+    const agents = ids.map((id, i) =>
+      agent(runtime({ bootstrapExpect: 3, nodeId: id, nodeName: id, serverPort: ports[i]! }), i + 10),
+    );
     for (const a of agents) await a.lifecycle.start!();
     try {
       const all = agents.map((a) => a.consensus.self());
@@ -95,7 +97,12 @@ describe('raft plugin', function () {
       expect(await until(() => follower.consensus.leader()?.id === leader.consensus.self().id, 2000)).to.equal(true);
       await leader.consensus.apply(SimFsm.command('x', 'y'));
       expect(await until(() => agents.every((a) => a.fsm.state.get('x') === 'y'), 3000)).to.equal(true);
-      expect(leader.consensus.configuration().map((s) => s.id).sort()).to.deep.equal(ids);
+      expect(
+        leader.consensus
+          .configuration()
+          .map((s) => s.id)
+          .sort(),
+      ).to.deep.equal(ids);
     } finally {
       for (const a of agents) await a.lifecycle.stop!();
     }

@@ -41,7 +41,11 @@ export class RaftConsensus implements Consensus {
   self(): ServerAddress {
     const rc = this.env.runtime;
     const host = rc.advertiseAddr || rc.bindAddr;
-    return { id: rc.nodeId || rc.nodeName, node: rc.nodeName, address: `${host.includes(':') ? `[${host}]` : host}:${rc.ports.server}` };
+    return {
+      id: rc.nodeId || rc.nodeName,
+      node: rc.nodeName,
+      address: `${host.includes(':') ? `[${host}]` : host}:${rc.ports.server}`,
+    };
   }
 
   async start(): Promise<void> {

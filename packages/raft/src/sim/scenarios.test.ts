@@ -48,7 +48,10 @@ describe('raft simulation scenarios', () => {
     const leader = await c.waitLeader();
     const term = leader.term;
     const loner = c.all.find((id) => id !== leader.id)!;
-    c.partition([loner], c.all.filter((id) => id !== loner));
+    c.partition(
+      [loner],
+      c.all.filter((id) => id !== loner),
+    );
     await c.run(3000); // twenty election timeouts alone
     expect(c.nodes.get(loner)!.term).to.equal(term); // pre-vote never raised its term
     c.heal();
@@ -63,7 +66,10 @@ describe('raft simulation scenarios', () => {
     const c = await SimCluster.create({ seed: 14, servers: ['a', 'b', 'c'] });
     const leader = await c.waitLeader();
     const lag = c.all.find((id) => id !== leader.id)!;
-    c.partition([lag], c.all.filter((id) => id !== lag));
+    c.partition(
+      [lag],
+      c.all.filter((id) => id !== lag),
+    );
     await commitN(c, 300, 'k');
     await c.run(600); // snapshot interval passes
     expect(leader.log.snapshotIndex).to.be.greaterThan(200);
@@ -88,7 +94,9 @@ describe('raft simulation scenarios', () => {
     expect(await c.runUntil(() => c.nodes.get('d')!.lastApplied === leader.lastApplied, 2000)).to.equal(true);
     expect(c.nodes.get('d')!.config.servers.find((s) => s.id === 'd')?.suffrage).to.equal('nonvoter');
     await c.settle(
-      leader.changeConfig((cfg) => ({ servers: cfg.servers.map((s) => (s.id === 'd' ? { ...s, suffrage: 'voter' as const } : s)) })),
+      leader.changeConfig((cfg) => ({
+        servers: cfg.servers.map((s) => (s.id === 'd' ? { ...s, suffrage: 'voter' as const } : s)),
+      })),
     );
     expect(leader.config.servers.filter((s) => s.suffrage === 'voter')).to.have.length(4);
     await c.settle(leader.changeConfig((cfg) => ({ servers: cfg.servers.filter((s) => s.id !== leader.id) })));
@@ -119,7 +127,10 @@ describe('raft simulation scenarios', () => {
     expect(leader.hasLease()).to.equal(true);
     const idx = await c.settle(leader.readBarrier(1000));
     expect(idx).to.equal(leader.commitIndex);
-    c.partition([leader.id], c.all.filter((id) => id !== leader.id));
+    c.partition(
+      [leader.id],
+      c.all.filter((id) => id !== leader.id),
+    );
     // The lease ends within leaderLeaseTimeout of the last acknowledged heartbeat.
     await c.run(c.config.leaderLeaseTimeoutMs + 10);
     expect(leader.hasLease()).to.equal(false);

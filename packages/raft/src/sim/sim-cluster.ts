@@ -108,7 +108,11 @@ export class SimCluster {
       random: () => jitter.next(),
       transport: this.net.endpoint(id),
       fsm,
-      stores: { log: await engine.open('raft-log'), stable: await engine.open('raft-stable'), snapshots: await engine.open('raft-snapshots') },
+      stores: {
+        log: await engine.open('raft-log'),
+        stable: await engine.open('raft-stable'),
+        snapshots: await engine.open('raft-snapshots'),
+      },
       logger: this.logger.named(id),
       observer: { onLeader: (n) => this.check.onLeader(n), onApply: (n, e) => this.check.onApply(n, e) },
     });

@@ -131,7 +131,9 @@ class SimStore implements KeyValueStore {
 
   async *iterate(range: RangeOptions = {}): AsyncIterable<Entry> {
     this.check();
-    const rows = [...this.disk.data(this.name).entries()].filter(([k]) => inRange(k, range)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const rows = [...this.disk.data(this.name).entries()]
+      .filter(([k]) => inRange(k, range))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (range.reverse) rows.reverse();
     const limited = range.limit !== undefined ? rows.slice(0, range.limit) : rows;
     for (const [k, v] of limited) yield [unhex(k), v.slice()] as const;

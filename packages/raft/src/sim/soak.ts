@@ -20,7 +20,8 @@ for (let seed = first; seed < first + count; seed++) {
     failures++;
     console.log(`FAIL seed=${seed} chaosMs=${chaosMs}`, JSON.stringify(r));
   }
-  if ((seed - first + 1) % 100 === 0) console.log(`${seed - first + 1}/${count} seeds, ${failures} failing, ${acknowledged} acked writes`);
+  if ((seed - first + 1) % 100 === 0)
+    console.log(`${seed - first + 1}/${count} seeds, ${failures} failing, ${acknowledged} acked writes`);
 }
 console.log(`done: ${count} seeds in ${Math.round((Date.now() - started) / 1000)}s, ${failures} failing`);
 process.exitCode = failures ? 1 : 0;

@@ -28,7 +28,8 @@ export interface CommandDefinition {
 
 /** Turns a definition into a Command: flag parsing, help text and the shared error exits. */
 export function defineCommand(def: CommandDefinition): Command {
-  const httpFlags = def.http === 'none' ? [] : def.http === 'client' ? HTTP_CLIENT_FLAGS : [...HTTP_CLIENT_FLAGS, ...HTTP_SERVER_FLAGS];
+  const httpFlags =
+    def.http === 'none' ? [] : def.http === 'client' ? HTTP_CLIENT_FLAGS : [...HTTP_CLIENT_FLAGS, ...HTTP_SERVER_FLAGS];
   const allFlags = [...def.flags, ...httpFlags];
   const help = renderHelp(def, httpFlags);
   return {
@@ -78,7 +79,11 @@ function renderHelp(def: CommandDefinition, httpFlags: readonly FlagSpec[]): str
 }
 
 /** Wraps a client call with Consul's per-command error prefix; returns undefined after printing. */
-export async function attempt<T>(io: CliIo, prefix: string, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+export async function attempt<T>(
+  io: CliIo,
+  prefix: string,
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false }> {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {

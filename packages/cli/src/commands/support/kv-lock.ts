@@ -103,7 +103,10 @@ export class KvLock {
     const sid = this.sessionId;
     this.sessionId = undefined;
     try {
-      await this.client.put(`/v1/kv/${this.opts.key}`, { query: { release: sid, flags: LOCK_FLAG_VALUE }, body: Buffer.alloc(0) });
+      await this.client.put(`/v1/kv/${this.opts.key}`, {
+        query: { release: sid, flags: LOCK_FLAG_VALUE },
+        body: Buffer.alloc(0),
+      });
       const pair = await this.read(0, undefined, null);
       if (pair.value && !pair.value.Session) {
         await this.client.delete(`/v1/kv/${this.opts.key}`, { query: { cas: pair.value.ModifyIndex } });
@@ -114,7 +117,11 @@ export class KvLock {
   }
 
   /** Reads the key; blocking reads (index > 0) end early when the lock is being torn down. */
-  private async read(index: number, wait?: string, signal: AbortSignal | null = this.stop.signal): Promise<{ index: number; value: KvPair | undefined }> {
+  private async read(
+    index: number,
+    wait?: string,
+    signal: AbortSignal | null = this.stop.signal,
+  ): Promise<{ index: number; value: KvPair | undefined }> {
     const res = await this.client.get(`/v1/kv/${this.opts.key}`, {
       query: { index: index > 0 ? index : undefined, wait: index > 0 ? wait : undefined },
       allow404: true,

@@ -2,7 +2,11 @@
  * An AbortSignal that fires on SIGINT/SIGTERM (or when the caller's own signal aborts), for the
  * long-running commands. `dispose` removes the process listeners so in-process runs don't leak.
  */
-export function shutdownSignal(outer?: AbortSignal): { signal: AbortSignal; received: () => NodeJS.Signals | undefined; dispose(): void } {
+export function shutdownSignal(outer?: AbortSignal): {
+  signal: AbortSignal;
+  received: () => NodeJS.Signals | undefined;
+  dispose(): void;
+} {
   const ctl = new AbortController();
   let got: NodeJS.Signals | undefined;
   const onSignal = (s: NodeJS.Signals) => {

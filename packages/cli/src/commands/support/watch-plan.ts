@@ -52,10 +52,16 @@ export function planWatch(p: WatchParams): WatchPlan {
       let passing = false;
       if (p.passingonly) {
         const b = parseGoBool(p.passingonly);
-        if (b === undefined) throw new Error(`Failed to parse passingonly flag: strconv.ParseBool: parsing "${p.passingonly}": invalid syntax`);
+        if (b === undefined)
+          throw new Error(`Failed to parse passingonly flag: strconv.ParseBool: parsing "${p.passingonly}": invalid syntax`);
         passing = b;
       }
-      return { path: `/v1/health/service/${p.service}`, query: { tag: p.tag || undefined, passing }, allow404: false, pick: (b) => b };
+      return {
+        path: `/v1/health/service/${p.service}`,
+        query: { tag: p.tag || undefined, passing },
+        allow404: false,
+        pick: (b) => b,
+      };
     }
     case 'checks':
       only(['service', 'state']);
@@ -87,8 +93,17 @@ export interface WatchResult {
 }
 
 /** One request of the plan; `index` 0 means a non-blocking read. Propagates client errors and aborts. */
-export async function fetchWatch(client: ConsulHttpClient, plan: WatchPlan, index: number, signal?: AbortSignal): Promise<WatchResult> {
-  const res = await client.get(plan.path, { query: { ...plan.query, index: index > 0 ? index : undefined }, allow404: plan.allow404, signal });
+export async function fetchWatch(
+  client: ConsulHttpClient,
+  plan: WatchPlan,
+  index: number,
+  signal?: AbortSignal,
+): Promise<WatchResult> {
+  const res = await client.get(plan.path, {
+    query: { ...plan.query, index: index > 0 ? index : undefined },
+    allow404: plan.allow404,
+    signal,
+  });
   const body = res.status === 404 || res.body.length === 0 ? null : res.json<unknown>();
   return { index: res.index, data: plan.pick(body) };
 }

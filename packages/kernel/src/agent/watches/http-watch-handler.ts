@@ -27,7 +27,12 @@ export class HttpWatchHandler implements WatchHandler {
     return new Promise((resolve, reject) => {
       const req = mod.request(
         url,
-        { method: this.config.method, headers, timeout: this.config.timeoutMs, ...(url.protocol === 'https:' ? { rejectUnauthorized: !this.config.tlsSkipVerify } : {}) },
+        {
+          method: this.config.method,
+          headers,
+          timeout: this.config.timeoutMs,
+          ...(url.protocol === 'https:' ? { rejectUnauthorized: !this.config.tlsSkipVerify } : {}),
+        },
         (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text = (text + c.toString()).slice(-1024)));
@@ -42,7 +47,9 @@ export class HttpWatchHandler implements WatchHandler {
         },
       );
       this.inFlight.add(req);
-      req.on('timeout', () => req.destroy(new Error(`http watch handler ${this.config.path} timed out after ${this.config.timeoutMs}ms`)));
+      req.on('timeout', () =>
+        req.destroy(new Error(`http watch handler ${this.config.path} timed out after ${this.config.timeoutMs}ms`)),
+      );
       req.on('error', (e) => {
         this.inFlight.delete(req);
         reject(e);

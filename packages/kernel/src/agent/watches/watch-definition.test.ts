@@ -13,7 +13,12 @@ describe('watch definitions', () => {
         { type: 'nodes', ...script },
         { type: 'service', service: 'web', tag: ['v1', 'blue'], passingonly: true, ...script },
         { type: 'checks', state: 'critical', ...script },
-        { type: 'event', name: 'deploy', handler_type: 'http', http_handler_config: { path: 'http://127.0.0.1:1/x', header: { A: ['1'] }, timeout: '2s' } },
+        {
+          type: 'event',
+          name: 'deploy',
+          handler_type: 'http',
+          http_handler_config: { path: 'http://127.0.0.1:1/x', header: { A: ['1'] }, timeout: '2s' },
+        },
       ],
       'dc1',
     );
@@ -27,13 +32,27 @@ describe('watch definitions', () => {
   });
 
   it('names the watch index and type of a bad entry', () => {
-    expect(() => parseWatches([{ type: 'key', key: 'k', ...script }, { type: 'bogus', ...script }], 'dc1')).to.throw(/watches\[1\]: unsupported watch type "bogus"/);
+    expect(() =>
+      parseWatches(
+        [
+          { type: 'key', key: 'k', ...script },
+          { type: 'bogus', ...script },
+        ],
+        'dc1',
+      ),
+    ).to.throw(/watches\[1\]: unsupported watch type "bogus"/);
     expect(() => parseWatches([{ type: 'key', ...script }], 'dc1')).to.throw(/watches\[0\]: Must specify a single key/);
-    expect(() => parseWatches([{ type: 'checks', service: 'a', state: 'passing', ...script }], 'dc1')).to.throw('Cannot specify service and state');
-    expect(() => parseWatches([{ type: 'nodes', key: 'x', ...script }], 'dc1')).to.throw('invalid parameters for a nodes watch: key');
+    expect(() => parseWatches([{ type: 'checks', service: 'a', state: 'passing', ...script }], 'dc1')).to.throw(
+      'Cannot specify service and state',
+    );
+    expect(() => parseWatches([{ type: 'nodes', key: 'x', ...script }], 'dc1')).to.throw(
+      'invalid parameters for a nodes watch: key',
+    );
     expect(() => parseWatches([{ type: 'nodes' }], 'dc1')).to.throw('needs "args"');
     expect(() => parseWatches([{ type: 'nodes', handler: 'echo hi' }], 'dc1')).to.throw('"handler" is not supported');
-    expect(() => parseWatches([{ type: 'nodes', handler_type: 'http', http_handler_config: { path: 'ftp://x' } }], 'dc1')).to.throw('http(s) URL');
+    expect(() =>
+      parseWatches([{ type: 'nodes', handler_type: 'http', http_handler_config: { path: 'ftp://x' } }], 'dc1'),
+    ).to.throw('http(s) URL');
     expect(() => parseWatches([{ type: 'nodes', datacenter: 'dc2', ...script }], 'dc1')).to.throw('not reachable');
   });
 });

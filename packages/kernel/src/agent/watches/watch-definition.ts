@@ -18,7 +18,8 @@ export interface WatchDefinition {
   /** Position in the config's `watches` array, for messages. */
   readonly index: number;
   readonly type: WatchType;
-  readonly handler: { readonly kind: 'script'; readonly args: readonly string[] } | { readonly kind: 'http'; readonly config: HttpHandlerConfig };
+  readonly handler:
+    { readonly kind: 'script'; readonly args: readonly string[] } | { readonly kind: 'http'; readonly config: HttpHandlerConfig };
   readonly key?: string;
   readonly prefix?: string;
   readonly service?: string;
@@ -93,9 +94,11 @@ export function parseWatch(raw: Readonly<Record<string, unknown>>, index: number
   if (t === 'keyprefix' && def.prefix === undefined) throw bad('Must specify a single prefix to watch');
   if (t === 'service' && !def.service) throw bad('Must specify a single service to watch');
   if (t === 'checks' && def.service && def.state) throw bad('Cannot specify service and state');
-  if (t === 'checks' && def.state && !['any', 'passing', 'warning', 'critical'].includes(def.state)) throw bad(`invalid check state ${JSON.stringify(def.state)}`);
+  if (t === 'checks' && def.state && !['any', 'passing', 'warning', 'critical'].includes(def.state))
+    throw bad(`invalid check state ${JSON.stringify(def.state)}`);
   // Only this datacenter is reachable until multi-datacenter routing exists.
-  if (def.datacenter && def.datacenter.toLowerCase() !== datacenter) throw bad(`datacenter ${JSON.stringify(def.datacenter)} is not reachable`);
+  if (def.datacenter && def.datacenter.toLowerCase() !== datacenter)
+    throw bad(`datacenter ${JSON.stringify(def.datacenter)} is not reachable`);
   return def;
 }
 
@@ -104,7 +107,8 @@ function parseHandler(w: Map<string, unknown>, bad: (r: string) => Error): Watch
   if (kind === 'script') {
     if (w.has('handler')) throw bad('the shell form "handler" is not supported; give the command as "args"');
     const args = w.get('args');
-    if (!Array.isArray(args) || args.length === 0 || args.some((a) => typeof a !== 'string')) throw bad('a script handler needs "args": a non-empty list of strings');
+    if (!Array.isArray(args) || args.length === 0 || args.some((a) => typeof a !== 'string'))
+      throw bad('a script handler needs "args": a non-empty list of strings');
     return { kind: 'script', args: args as string[] };
   }
   if (kind !== 'http') throw bad(`unsupported handler_type ${JSON.stringify(kind)} (expected script or http)`);
@@ -120,7 +124,8 @@ function parseHandler(w: Map<string, unknown>, bad: (r: string) => Error): Watch
   if (typeof h !== 'object' || h === null) throw bad('http_handler_config.header must be an object');
   for (const [k, v] of Object.entries(h as Record<string, unknown>)) {
     const values = typeof v === 'string' ? [v] : v;
-    if (!Array.isArray(values) || values.some((x) => typeof x !== 'string')) throw bad(`http_handler_config.header.${k} must be a list of strings`);
+    if (!Array.isArray(values) || values.some((x) => typeof x !== 'string'))
+      throw bad(`http_handler_config.header.${k} must be a list of strings`);
     header[k] = values as string[];
   }
   let timeoutMs = HTTP_TIMEOUT_MS;
@@ -132,5 +137,8 @@ function parseHandler(w: Map<string, unknown>, bad: (r: string) => Error): Watch
       throw bad(`http_handler_config.timeout: ${(e as Error).message}`);
     }
   }
-  return { kind: 'http', config: { path, method: method.toUpperCase(), header, timeoutMs, tlsSkipVerify: c.get('tls_skip_verify') === true } };
+  return {
+    kind: 'http',
+    config: { path, method: method.toUpperCase(), header, timeoutMs, tlsSkipVerify: c.get('tls_skip_verify') === true },
+  };
 }

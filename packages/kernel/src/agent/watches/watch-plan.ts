@@ -88,7 +88,8 @@ export class WatchPlan {
     try {
       await this.handler.run(index, watchJson(result));
     } catch (e) {
-      if (!this.abort.signal.aborted) this.log.error('watch handler failed', { type: this.def.type, watch: this.def.index, error: e });
+      if (!this.abort.signal.aborted)
+        this.log.error('watch handler failed', { type: this.def.type, watch: this.def.index, error: e });
     }
   }
 }

@@ -36,7 +36,13 @@ export function watchSource(def: WatchDefinition, deps: WatchSourceDeps): WatchS
   const read = (query: QueryName, args: unknown, shape: (v: unknown) => unknown = (v) => v): WatchSource => ({
     monotonic: true,
     async fetch(lastIndex, signal) {
-      const opts: QueryOptions = { minIndex: Number(lastIndex), maxWaitMs: waitMs, allowStale: def.stale, requireConsistent: false, maxStaleMs: 0 };
+      const opts: QueryOptions = {
+        minIndex: Number(lastIndex),
+        maxWaitMs: waitMs,
+        allowStale: def.stale,
+        requireConsistent: false,
+        maxStaleMs: 0,
+      };
       const r = await deps.rpc.read<unknown>(query, args, opts, signal);
       return { index: BigInt(r.meta.index), result: shape(r.value) };
     },
@@ -53,7 +59,9 @@ export function watchSource(def: WatchDefinition, deps: WatchSourceDeps): WatchS
     case 'service':
       return read('Health.ServiceNodes', { service: def.service, tags: def.tags, passingOnly: def.passingOnly });
     case 'checks':
-      return def.service ? read('Health.ServiceChecks', { service: def.service }) : read('Health.ChecksInState', { state: def.state ?? 'any' });
+      return def.service
+        ? read('Health.ServiceChecks', { service: def.service })
+        : read('Health.ChecksInState', { state: def.state ?? 'any' });
     case 'event':
       return eventSource(def.name, deps.events, waitMs);
   }

@@ -37,10 +37,16 @@ export function watchesModule(): ContainerModule {
         start() {
           const log = ctx.get<Logger>(Logger).named('agent.watch');
           const options = ctx.get<WatchOptions>(WatchOptions, { optional: true }) ?? {};
-          const deps = { rpc: ctx.get(ClusterRpc), events: ctx.get(UserEvents), ...(options.waitMs ? { waitMs: options.waitMs } : {}) };
+          const deps = {
+            rpc: ctx.get(ClusterRpc),
+            events: ctx.get(UserEvents),
+            ...(options.waitMs ? { waitMs: options.waitMs } : {}),
+          };
           for (const def of defs) {
             const handler: WatchHandler =
-              def.handler.kind === 'script' ? new ScriptWatchHandler(def.handler.args, log) : new HttpWatchHandler(def.handler.config, log);
+              def.handler.kind === 'script'
+                ? new ScriptWatchHandler(def.handler.args, log)
+                : new HttpWatchHandler(def.handler.config, log);
             const plan = new WatchPlan(def, watchSource(def, deps), handler, log, options);
             plans.push(plan);
             plan.start();

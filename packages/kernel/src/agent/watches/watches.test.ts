@@ -65,7 +65,9 @@ describe('agent config watches', function () {
     chmodSync(script, 0o755);
     kernel = await startAgent([{ type: 'key', key: 'app/flag', args: [script, out] }]);
     // Consul runs the handler once at start with the current value: none yet.
-    const first = await until('first run', () => (existsSync(out) && readFileSync(out, 'utf8').split('\n').length >= 3 ? readFileSync(out, 'utf8') : undefined));
+    const first = await until('first run', () =>
+      existsSync(out) && readFileSync(out, 'utf8').split('\n').length >= 3 ? readFileSync(out, 'utf8') : undefined,
+    );
     expect(first).to.match(/^INDEX=\d+\nnull\n$/);
     await put(kernel, 'app/flag', 'on');
     const calls = await until('run after the write', () => {
@@ -100,7 +102,12 @@ describe('agent config watches', function () {
           type: 'keyprefix',
           prefix: 'cfg/',
           handler_type: 'http',
-          http_handler_config: { path: `http://127.0.0.1:${port}/hook`, method: 'PUT', header: { 'X-Team': ['ops'] }, timeout: '2s' },
+          http_handler_config: {
+            path: `http://127.0.0.1:${port}/hook`,
+            method: 'PUT',
+            header: { 'X-Team': ['ops'] },
+            timeout: '2s',
+          },
         },
       ]);
       await until('first request', () => got[0]);
@@ -136,7 +143,19 @@ describe('agent config watches', function () {
       kernel = await startAgent([{ type: 'event', name: 'deploy', http_handler_config: { path: `http://127.0.0.1:${port}/` } }]);
       const events = kernel.container.get(UserEvents);
       const deliver = (id: string, name: string, lt: number) =>
-        events.receive(encodeUserEvent({ ID: id, Name: name, Payload: null, NodeFilter: '', ServiceFilter: '', TagFilter: '', Version: 1, LTime: 0 }), lt);
+        events.receive(
+          encodeUserEvent({
+            ID: id,
+            Name: name,
+            Payload: null,
+            NodeFilter: '',
+            ServiceFilter: '',
+            TagFilter: '',
+            Version: 1,
+            LTime: 0,
+          }),
+          lt,
+        );
       await until('first request', () => bodies[0]);
       expect(JSON.parse(bodies[0]!)).to.deep.equal([]);
       deliver('a0000001-0000-4000-8000-000000000001', 'deploy', 1);
@@ -157,7 +176,10 @@ describe('agent config watches', function () {
   it('refuses to boot with a bad watch, naming it', async () => {
     let err: unknown;
     try {
-      kernel = await startAgent([{ type: 'key', key: 'k', args: ['/bin/true'] }, { type: 'nope', args: ['/bin/true'] }]);
+      kernel = await startAgent([
+        { type: 'key', key: 'k', args: ['/bin/true'] },
+        { type: 'nope', args: ['/bin/true'] },
+      ]);
     } catch (e) {
       err = e;
     }

@@ -17,7 +17,23 @@ describe('durability of a RocksDB server agent (real process, kill -9)', functio
   const start = (dir: string) => {
     const cfg = join(dir, 'fast.json');
     writeFileSync(cfg, JSON.stringify({ performance: { raft_multiplier: 1 } }));
-    const a = startCli(['agent', '-server', '-bootstrap', '-data-dir', join(dir, 'data'), '-bind', ip, '-client', ip, '-node', 'durable', '-dns-port', '-1', '-config-file', cfg]);
+    const a = startCli([
+      'agent',
+      '-server',
+      '-bootstrap',
+      '-data-dir',
+      join(dir, 'data'),
+      '-bind',
+      ip,
+      '-client',
+      ip,
+      '-node',
+      'durable',
+      '-dns-port',
+      '-1',
+      '-config-file',
+      cfg,
+    ]);
     running.push(a);
     return a;
   };

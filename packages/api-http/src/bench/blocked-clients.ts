@@ -24,7 +24,9 @@ export function openBlockedClients(host: string, port: number, path: string, cou
       const req = http.request({ host, port, path, agent, method: 'GET' }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => answers.push({ at: performance.now(), status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          answers.push({ at: performance.now(), status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
       });
       req.on('error', (e) => {
         failures.push(e.message);

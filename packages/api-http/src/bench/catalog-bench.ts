@@ -68,8 +68,21 @@ async function main(): Promise<void> {
 
     const reads = [];
     for (const c of [1, 64]) {
-      const r = await runLoad({ url, connections: c, durationS: READ_S, method: 'GET', request: () => ({ path: '/v1/health/service/svc-7' }) });
-      reads.push([`GET /v1/health/service/svc-7 (${check.length} instances)`, String(c), fmt(r.okPerSecond), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2), String(r.non2xx + r.errors)]);
+      const r = await runLoad({
+        url,
+        connections: c,
+        durationS: READ_S,
+        method: 'GET',
+        request: () => ({ path: '/v1/health/service/svc-7' }),
+      });
+      reads.push([
+        `GET /v1/health/service/svc-7 (${check.length} instances)`,
+        String(c),
+        fmt(r.okPerSecond),
+        fmt(r.latency.p50, 2),
+        fmt(r.latency.p99, 2),
+        String(r.non2xx + r.errors),
+      ]);
     }
 
     for (let i = 0; i < WEB_INSTANCES; i++) await register(url, registration(i, 'web', `web-${i}`));
@@ -77,7 +90,17 @@ async function main(): Promise<void> {
     const index = before.headers.get('x-consul-index');
     if (!index) throw new Error('no X-Consul-Index on /v1/health/service/web');
     const clients = openBlockedClients(IP, 8500, `/v1/health/service/web?index=${index}&wait=60s`, WATCHERS);
-    let wake: { woken: number; within1s: number; early: number; stale: number; first: number; p50: number; p99: number; max: number; failures: number };
+    let wake: {
+      woken: number;
+      within1s: number;
+      early: number;
+      stale: number;
+      first: number;
+      p50: number;
+      p99: number;
+      max: number;
+      failures: number;
+    };
     try {
       await clients.parked;
       // Let the last requests reach the server's blocking wait before changing anything.
@@ -85,13 +108,28 @@ async function main(): Promise<void> {
       const early = clients.answers.length;
       const t0 = performance.now();
       await register(url, registration(WEB_INSTANCES, 'web', `web-${WEB_INSTANCES}`));
-      await waitFor('all watchers to answer', async () => (clients.answers.length + clients.failures.length >= WATCHERS ? true : undefined), WAKE_CAP_MS, 50).catch(() => undefined);
+      await waitFor(
+        'all watchers to answer',
+        async () => (clients.answers.length + clients.failures.length >= WATCHERS ? true : undefined),
+        WAKE_CAP_MS,
+        50,
+      ).catch(() => undefined);
       const late = clients.answers.slice(early);
       const delays = late.map((a) => a.at - t0);
       const s = summarize(delays);
       // An answer that does not list the new instance woke for the wrong reason.
       const stale = late.filter((a) => a.status !== 200 || (JSON.parse(a.body) as unknown[]).length !== WEB_INSTANCES + 1).length;
-      wake = { woken: late.length, within1s: delays.filter((d) => d <= 1000).length, early, stale, first: delays.length ? Math.min(...delays) : NaN, p50: s.p50, p99: s.p99, max: s.max, failures: clients.failures.length };
+      wake = {
+        woken: late.length,
+        within1s: delays.filter((d) => d <= 1000).length,
+        early,
+        stale,
+        first: delays.length ? Math.min(...delays) : NaN,
+        p50: s.p50,
+        p99: s.p99,
+        max: s.max,
+        failures: clients.failures.length,
+      };
       if (clients.failures.length) console.log(`watcher failures: ${clients.failures.length}, first: ${clients.failures[0]}`);
     } finally {
       clients.close();
@@ -100,13 +138,50 @@ async function main(): Promise<void> {
     printTable(
       `Catalog registration, 1 server (memory engine), ${REG_CONCURRENCY} concurrent PUT /v1/catalog/register`,
       [' phase', 'done', 'errors', 'ops/s', 'p50 ms', 'p99 ms'],
-      [[`register ${INSTANCES} instances (${NODES} nodes, ${SERVICES} services)`, fmt(reg.ok), fmt(reg.errors), fmt(reg.ok / reg.seconds), fmt(regLat.p50, 2), fmt(regLat.p99, 2)]],
+      [
+        [
+          `register ${INSTANCES} instances (${NODES} nodes, ${SERVICES} services)`,
+          fmt(reg.ok),
+          fmt(reg.errors),
+          fmt(reg.ok / reg.seconds),
+          fmt(regLat.p50, 2),
+          fmt(regLat.p99, 2),
+        ],
+      ],
     );
-    printTable(`Health reads (autocannon, ${READ_S} s each)`, [' endpoint', 'conns', 'ops/s', 'p50 ms', 'p99 ms', 'failed'], reads);
+    printTable(
+      `Health reads (autocannon, ${READ_S} s each)`,
+      [' endpoint', 'conns', 'ops/s', 'p50 ms', 'p99 ms', 'failed'],
+      reads,
+    );
     printTable(
       `Blocking-query fan-out: ${WATCHERS} watchers on /v1/health/service/web?index=N&wait=60s, then one registration`,
-      ['watchers', 'answered early', 'woken', 'woken ≤ 1 s', 'without new instance', 'failed', 'first wake ms', 'p50 wake ms', 'p99 wake ms', 'max wake ms'],
-      [[String(WATCHERS), String(wake.early), String(wake.woken), String(wake.within1s), String(wake.stale), String(wake.failures), fmt(wake.first, 1), fmt(wake.p50, 1), fmt(wake.p99, 1), fmt(wake.max, 1)]],
+      [
+        'watchers',
+        'answered early',
+        'woken',
+        'woken ≤ 1 s',
+        'without new instance',
+        'failed',
+        'first wake ms',
+        'p50 wake ms',
+        'p99 wake ms',
+        'max wake ms',
+      ],
+      [
+        [
+          String(WATCHERS),
+          String(wake.early),
+          String(wake.woken),
+          String(wake.within1s),
+          String(wake.stale),
+          String(wake.failures),
+          fmt(wake.first, 1),
+          fmt(wake.p50, 1),
+          fmt(wake.p99, 1),
+          fmt(wake.max, 1),
+        ],
+      ],
     );
   } finally {
     await stopAgents([agent]);

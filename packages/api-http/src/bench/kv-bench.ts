@@ -54,12 +54,17 @@ function oursTarget(url: string, op: Op): Target {
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const etcdWriteBodies = Array.from({ length: WRITE_KEYS }, (_, i) => JSON.stringify({ key: b64(`bench/kv/${i}`), value: b64(VALUE) }));
+const etcdWriteBodies = Array.from({ length: WRITE_KEYS }, (_, i) =>
+  JSON.stringify({ key: b64(`bench/kv/${i}`), value: b64(VALUE) }),
+);
 const etcdReadBodies = (serializable: boolean) =>
-  Array.from({ length: READ_KEYS }, (_, i) => JSON.stringify({ key: b64(`bench/read/${i}`), ...(serializable ? { serializable: true } : {}) }));
+  Array.from({ length: READ_KEYS }, (_, i) =>
+    JSON.stringify({ key: b64(`bench/read/${i}`), ...(serializable ? { serializable: true } : {}) }),
+  );
 
 function etcdTarget(url: string, op: Op): Target {
-  if (op === 'PUT') return { url, method: 'POST', request: (s) => ({ path: '/v3/kv/put', body: etcdWriteBodies[s % WRITE_KEYS] }) };
+  if (op === 'PUT')
+    return { url, method: 'POST', request: (s) => ({ path: '/v3/kv/put', body: etcdWriteBodies[s % WRITE_KEYS] }) };
   const bodies = etcdReadBodies(op === 'GET ?stale');
   return { url, method: 'POST', request: (s) => ({ path: '/v3/kv/range', body: bodies[s % READ_KEYS] }) };
 }
@@ -71,7 +76,9 @@ async function runMatrix(label: string, target: (op: Op) => Target): Promise<Res
       const t = target(op);
       const r = await runLoad({ url: t.url, connections: c, durationS: PHASE_S, method: t.method, request: t.request });
       out.set(key(op, c), r);
-      console.log(`  ${label} ${op} @${c}: ${fmt(r.okPerSecond)} ops/s, p50 ${fmt(r.latency.p50, 2)} ms, p99 ${fmt(r.latency.p99, 2)} ms, non2xx ${r.non2xx}, errors ${r.errors}`);
+      console.log(
+        `  ${label} ${op} @${c}: ${fmt(r.okPerSecond)} ops/s, p50 ${fmt(r.latency.p50, 2)} ms, p99 ${fmt(r.latency.p99, 2)} ms, non2xx ${r.non2xx}, errors ${r.errors}`,
+      );
     }
   }
   return out;
@@ -91,7 +98,9 @@ async function ours(): Promise<Results> {
   try {
     const leader = await waitForLeader(agents);
     console.log(`proconsul leader: ${leader.name}`);
-    await prefill(async (i) => (await httpRequest(`${leader.httpUrl}/v1/kv/bench/read/${i}`, { method: 'PUT', body: VALUE })).status);
+    await prefill(
+      async (i) => (await httpRequest(`${leader.httpUrl}/v1/kv/bench/read/${i}`, { method: 'PUT', body: VALUE })).status,
+    );
     return await runMatrix('proconsul', (op) => oursTarget(leader.httpUrl, op));
   } finally {
     await stopAgents(agents);
@@ -178,7 +187,19 @@ async function main(): Promise<void> {
     }
     printTable(
       `KV over HTTP, 3 servers on loopback, 100 B values, ${PHASE_S} s per row, load on the leader. etcd: put / range (linearizable) / range serializable for ?stale`,
-      [' op', 'conns', 'ours ops/s', 'ours p50 ms', 'ours p99 ms', 'ours failed', 'etcd ops/s', 'etcd p50 ms', 'etcd p99 ms', 'ops/s ours/etcd', 'p99 ours/etcd'],
+      [
+        ' op',
+        'conns',
+        'ours ops/s',
+        'ours p50 ms',
+        'ours p99 ms',
+        'ours failed',
+        'etcd ops/s',
+        'etcd p50 ms',
+        'etcd p99 ms',
+        'ops/s ours/etcd',
+        'p99 ours/etcd',
+      ],
       rows,
     );
   } finally {

@@ -43,7 +43,7 @@ function toOp(raw: unknown, i: number): TxnOp {
   const kinds = ['KV', 'Node', 'Service', 'Check', 'Session'].filter((k) => op[k] !== undefined && op[k] !== null);
   const kvRaw = op['KV'];
   if (kvRaw) {
-    const kv = canonicalKeys(kvRaw as Record<string, unknown>, ['Verb', 'Key', 'Value', 'Flags', 'Index', 'Session']);
+    const kv = canonicalKeys(obj(kvRaw, i, 'KV'), ['Verb', 'Key', 'Value', 'Flags', 'Index', 'Session']);
     if (typeof kv['Verb'] !== 'string' || typeof kv['Key'] !== 'string')
       throw BadRequest(`Operation ${i}: KV needs Verb and Key`);
     const value = kv['Value'];
@@ -61,7 +61,7 @@ function toOp(raw: unknown, i: number): TxnOp {
     };
   }
   if (kinds.length !== 1) throw BadRequest(`Operation ${i} must have exactly one of KV, Node, Service, Check, Session`);
-  const body = canonicalKeys(op[kinds[0]!] as Record<string, unknown>, ['Verb', 'Node', 'Service', 'Check', 'Session']);
+  const body = canonicalKeys(obj(op[kinds[0]!], i, kinds[0]!), ['Verb', 'Node', 'Service', 'Check', 'Session']);
   const verb = body['Verb'] as never;
   if (typeof verb !== 'string') throw BadRequest(`Operation ${i}: missing Verb`);
   switch (kinds[0]) {
@@ -69,7 +69,7 @@ function toOp(raw: unknown, i: number): TxnOp {
       return {
         Node: {
           Verb: verb,
-          Node: canonicalKeys(body['Node'] as Record<string, unknown>, [
+          Node: canonicalKeys(obj(body['Node'], i, 'Node.Node'), [
             'ID',
             'Node',
             'Address',
@@ -81,7 +81,7 @@ function toOp(raw: unknown, i: number): TxnOp {
         },
       };
     case 'Service': {
-      const svc = body['Service'] as Record<string, unknown>;
+      const svc = obj(body['Service'], i, 'Service.Service');
       return {
         Service: {
           Verb: verb,
@@ -91,7 +91,7 @@ function toOp(raw: unknown, i: number): TxnOp {
       };
     }
     case 'Check': {
-      const chk = body['Check'] as Record<string, unknown>;
+      const chk = obj(body['Check'], i, 'Check.Check');
       const input = normaliseCheckInput(chk);
       return { Check: { Verb: verb, Check: { ...input, Node: input.Node ?? '', ...modifyIndex(chk) } } };
     }
@@ -99,10 +99,15 @@ function toOp(raw: unknown, i: number): TxnOp {
       return {
         Session: {
           Verb: verb,
-          Session: { ID: String(canonicalKeys(body['Session'] as Record<string, unknown>, ['ID'])['ID'] ?? '') },
+          Session: { ID: String(canonicalKeys(obj(body['Session'], i, 'Session.Session'), ['ID'])['ID'] ?? '') },
         },
       };
   }
+}
+
+function obj(v: unknown, i: number, what: string): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw BadRequest(`Operation ${i}: ${what} must be an object`);
+  return v as Record<string, unknown>;
 }
 
 function modifyIndex(raw: Record<string, unknown>): { ModifyIndex?: number } {

@@ -8,7 +8,16 @@
  * Membership is polled every 200 ms on both sides, so detection figures carry up to 200 ms
  * of polling delay either way. Every step is capped; processes and temp dirs go at exit.
  */
-import { benchCleanup, benchEnvironment, ensurePeer, fmt, printTable, ratio, stopAgents, summarize } from '@proconsul/kernel/testing';
+import {
+  benchCleanup,
+  benchEnvironment,
+  ensurePeer,
+  fmt,
+  printTable,
+  ratio,
+  stopAgents,
+  summarize,
+} from '@proconsul/kernel/testing';
 import { runGossipScenario, type GossipResult } from './gossip-scenario.js';
 import { startProconsulGossip } from './proconsul-gossip.js';
 import { startSerfGossip, stopSerf } from './serf-gossip.js';
@@ -66,8 +75,10 @@ async function main(): Promise<void> {
     if (!peer) console.log(`\npeer not available: ${theirs as string}`);
     if (typeof mine.event === 'string') console.log(`\nproconsul user event: ${mine.event}`);
     if (peer && typeof peer.event === 'string') console.log(`\nserf user event: ${peer.event}`);
-    if (mine.failSeenBy < N - 1) console.log(`\nproconsul: only ${mine.failSeenBy}/${N - 1} survivors marked the killed member failed within the cap`);
-    if (peer && peer.failSeenBy < N - 1) console.log(`\nserf: only ${peer.failSeenBy}/${N - 1} survivors marked the killed member failed within the cap`);
+    if (mine.failSeenBy < N - 1)
+      console.log(`\nproconsul: only ${mine.failSeenBy}/${N - 1} survivors marked the killed member failed within the cap`);
+    if (peer && peer.failSeenBy < N - 1)
+      console.log(`\nserf: only ${peer.failSeenBy}/${N - 1} survivors marked the killed member failed within the cap`);
     const a = figures(mine);
     const b = figures(peer);
     const rows = Object.keys(a).map((k) => {

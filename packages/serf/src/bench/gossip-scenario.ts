@@ -33,7 +33,11 @@ const FAIL_CAP_MS = 90_000;
 const EVENT_CAP_MS = 20_000;
 const IDLE_MS = 10_000;
 
-async function allSee(c: GossipCluster, observers: readonly number[], pred: (m: Map<string, string>) => boolean): Promise<boolean[]> {
+async function allSee(
+  c: GossipCluster,
+  observers: readonly number[],
+  pred: (m: Map<string, string>) => boolean,
+): Promise<boolean[]> {
   return Promise.all(observers.map((i) => c.members(i).then(pred, () => false)));
 }
 

@@ -41,7 +41,10 @@ export async function startProconsulGossip(ips: readonly string[]): Promise<{ cl
         const deadline = performance.now() + capMs;
         let index = indexes[k]!;
         while (performance.now() < deadline) {
-          const r = await httpRequest(`${agents[i]!.httpUrl}/v1/event/list?name=${name}&index=${index}&wait=${Math.ceil(capMs / 1000)}s`, { timeoutMs: capMs + 5000 }).catch(() => undefined);
+          const r = await httpRequest(
+            `${agents[i]!.httpUrl}/v1/event/list?name=${name}&index=${index}&wait=${Math.ceil(capMs / 1000)}s`,
+            { timeoutMs: capMs + 5000 },
+          ).catch(() => undefined);
           if (!r) return undefined;
           if ((JSON.parse(r.body) as unknown[]).length > 0) return performance.now() - t0;
           index = r.headers.get('x-consul-index') ?? index;

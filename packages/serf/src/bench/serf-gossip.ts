@@ -35,18 +35,25 @@ export async function startSerfGossip(ips: readonly string[]): Promise<{ cluster
   );
   await Promise.all(
     rpc.map((addr, i) =>
-      waitFor(`${names[i]} RPC`, async () => {
-        if (procs[i]!.exited()) throw new Error(`${names[i]} exited; see ${procs[i]!.logFile}`);
-        await run('serf', ['members', `-rpc-addr=${addr}`], { timeout: 2000 });
-        return true;
-      }, 20_000, 100),
+      waitFor(
+        `${names[i]} RPC`,
+        async () => {
+          if (procs[i]!.exited()) throw new Error(`${names[i]} exited; see ${procs[i]!.logFile}`);
+          await run('serf', ['members', `-rpc-addr=${addr}`], { timeout: 2000 });
+          return true;
+        },
+        20_000,
+        100,
+      ),
     ),
   );
   const cluster: GossipCluster = {
     names,
     pids: procs.map((p) => p.pid),
     async joinAll() {
-      await Promise.all(rpc.slice(1).map((addr) => run('serf', ['join', `-rpc-addr=${addr}`, `${ips[0]}:7946`], { timeout: 10_000 })));
+      await Promise.all(
+        rpc.slice(1).map((addr) => run('serf', ['join', `-rpc-addr=${addr}`, `${ips[0]}:7946`], { timeout: 10_000 })),
+      );
     },
     async members(i) {
       const { stdout } = await run('serf', ['members', `-rpc-addr=${rpc[i]}`, '-format=json'], { timeout: 2000 });
@@ -64,7 +71,12 @@ export async function startSerfGossip(ips: readonly string[]): Promise<{ cluster
           return undefined;
         }
       };
-      await waitFor('serf event everywhere', async () => (receivers.every((i) => arrival(i) !== undefined) ? true : undefined), capMs, 20).catch(() => undefined);
+      await waitFor(
+        'serf event everywhere',
+        async () => (receivers.every((i) => arrival(i) !== undefined) ? true : undefined),
+        capMs,
+        20,
+      ).catch(() => undefined);
       return receivers.map(arrival);
     },
     kill9(i) {

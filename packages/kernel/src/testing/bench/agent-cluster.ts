@@ -56,25 +56,39 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     ...(o.server ? ['-server'] : []),
     ...(o.bootstrapExpect ? ['-bootstrap-expect', String(o.bootstrapExpect)] : []),
     ...(o.bootstrap ? ['-bootstrap'] : []),
-    '-data-dir', dataDir,
-    '-bind', o.ip,
-    '-client', o.ip,
-    '-node', o.name,
+    '-data-dir',
+    dataDir,
+    '-bind',
+    o.ip,
+    '-client',
+    o.ip,
+    '-node',
+    o.name,
     ...(o.retryJoin ?? []).flatMap((a) => ['-retry-join', a]),
-    '-retry-interval', '1s',
-    '-dns-port', '-1',
-    '-log-level', 'warn',
-    '-config-file', configFile,
-    '-plugins', join(root, o.engine === 'memory' ? 'plugins.memory.json' : 'plugins.json'),
+    '-retry-interval',
+    '1s',
+    '-dns-port',
+    '-1',
+    '-log-level',
+    'warn',
+    '-config-file',
+    configFile,
+    '-plugins',
+    join(root, o.engine === 'memory' ? 'plugins.memory.json' : 'plugins.json'),
     ...(o.extraArgs ?? []),
   ];
   const proc = spawnLogged(o.name, process.execPath, args, join(o.dir, `${o.name}.log`));
   const httpUrl = `http://${o.ip}:8500`;
-  await waitFor(`${o.name} HTTP API`, async () => {
-    if (proc.exited()) throw new Error(`${o.name} exited; see ${proc.logFile}`);
-    await httpJson(`${httpUrl}/v1/agent/self`, 1000);
-    return true;
-  }, 30_000, 200);
+  await waitFor(
+    `${o.name} HTTP API`,
+    async () => {
+      if (proc.exited()) throw new Error(`${o.name} exited; see ${proc.logFile}`);
+      await httpJson(`${httpUrl}/v1/agent/self`, 1000);
+      return true;
+    },
+    30_000,
+    200,
+  );
   return { name: o.name, ip: o.ip, httpUrl, serverAddr: `${o.ip}:8300`, dataDir, proc };
 }
 
@@ -108,13 +122,18 @@ export async function startServerCluster(
 
 /** Wait until every server names the same leader and the raft configuration has them all; returns the leader. */
 export async function waitForLeader(agents: readonly RunningAgent[], timeoutMs = 60_000): Promise<RunningAgent> {
-  return waitFor('a leader known to every server', async () => {
-    const leaders = await Promise.all(agents.map((a) => leaderOf(a)));
-    if (!leaders[0] || leaders.some((l) => l !== leaders[0])) return undefined;
-    const peers = await httpJson<string[]>(`${agents[0]!.httpUrl}/v1/status/peers`, 1000);
-    if (peers.length !== agents.length) return undefined;
-    return agents.find((a) => a.serverAddr === leaders[0]);
-  }, timeoutMs, 250);
+  return waitFor(
+    'a leader known to every server',
+    async () => {
+      const leaders = await Promise.all(agents.map((a) => leaderOf(a)));
+      if (!leaders[0] || leaders.some((l) => l !== leaders[0])) return undefined;
+      const peers = await httpJson<string[]>(`${agents[0]!.httpUrl}/v1/status/peers`, 1000);
+      if (peers.length !== agents.length) return undefined;
+      return agents.find((a) => a.serverAddr === leaders[0]);
+    },
+    timeoutMs,
+    250,
+  );
 }
 
 /** The leader's server address as one agent sees it ("" when none). */

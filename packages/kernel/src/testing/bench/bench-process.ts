@@ -16,7 +16,13 @@ export interface SpawnedProcess {
  * Start a long-running process with its output in `logFile` (a pipe would fill up and
  * stall a chatty agent nobody reads). It is killed when the bench exits.
  */
-export function spawnLogged(name: string, command: string, args: readonly string[], logFile: string, env?: NodeJS.ProcessEnv): SpawnedProcess {
+export function spawnLogged(
+  name: string,
+  command: string,
+  args: readonly string[],
+  logFile: string,
+  env?: NodeJS.ProcessEnv,
+): SpawnedProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: env ?? process.env });
   closeSync(fd);
@@ -42,7 +48,12 @@ export async function stopProcess(p: SpawnedProcess, signal: NodeJS.Signals = 'S
 }
 
 /** Poll `probe` every `intervalMs` until it returns a value other than undefined, or throw after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {

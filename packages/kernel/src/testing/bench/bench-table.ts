@@ -17,7 +17,12 @@ export interface LatencySummary {
 /** Sorts `samples` in place and summarises them. */
 export function summarize(samples: number[]): LatencySummary {
   samples.sort((a, b) => a - b);
-  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples[samples.length - 1] ?? NaN };
+  return {
+    count: samples.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    max: samples[samples.length - 1] ?? NaN,
+  };
 }
 
 /** Fixed decimals, or "–" for a missing figure (NaN/undefined), so tables never show "NaN". */
@@ -28,7 +33,8 @@ export function fmt(n: number | undefined, decimals = 0): string {
 
 /** ours/theirs as "1.23×"; "–" when either side is missing. */
 export function ratio(ours: number | undefined, theirs: number | undefined): string {
-  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0) return '–';
+  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0)
+    return '–';
   return `${(ours / theirs).toFixed(2)}×`;
 }
 

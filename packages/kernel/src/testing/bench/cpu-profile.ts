@@ -31,7 +31,11 @@ export interface SelfTimeRow {
  * with the same CLOCK_MONOTONIC that `process.hrtime` reads, so another process on the same
  * host can give `monotonicMicros()` readings taken around its load phase.
  */
-export function topSelfTime(file: string, n: number, windowUs?: { from: number; to: number }): { rows: SelfTimeRow[]; sampledMs: number } {
+export function topSelfTime(
+  file: string,
+  n: number,
+  windowUs?: { from: number; to: number },
+): { rows: SelfTimeRow[]; sampledMs: number } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, ProfileNode>();
@@ -72,7 +76,12 @@ export function topSelfTime(file: string, n: number, windowUs?: { from: number; 
   const rows = [...agg.values()]
     .sort((a, b) => b.hits - a.hits)
     .slice(0, n)
-    .map((a) => ({ functionName: a.functionName, where: a.where, selfMs: a.hits * msPerSample, percent: (a.hits / Math.max(1, total)) * 100 }));
+    .map((a) => ({
+      functionName: a.functionName,
+      where: a.where,
+      selfMs: a.hits * msPerSample,
+      percent: (a.hits / Math.max(1, total)) * 100,
+    }));
   return { rows, sampledMs: total * msPerSample };
 }
 

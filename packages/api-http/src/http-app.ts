@@ -97,9 +97,21 @@ const BIG = /"\\u0000big:(\d+)"/g; // JSON escapes the NUL marker, so match its 
 
 /** JSON text of a body: bytes as base64, uint64 bigints as exact numbers, `?pretty` indented. */
 export function toJson(body: unknown, pretty: boolean): string {
-  const text = pretty ? JSON.stringify(body, bytesAsBase64, 4) + '\n' : JSON.stringify(body, bytesAsBase64);
-  return text.includes('\\u0000big:') ? text.replace(BIG, '$1') : text;
+  const cacheable = !pretty && typeof body === 'object' && body !== null;
+  const hit = cacheable ? serialised.get(body) : undefined;
+  if (hit !== undefined) return hit;
+  let text = pretty ? JSON.stringify(body, bytesAsBase64, 4) + '\n' : JSON.stringify(body, bytesAsBase64);
+  if (text.includes('\\u0000big:')) text = text.replace(BIG, '$1');
+  if (cacheable) serialised.set(body, text);
+  return text;
 }
+
+/**
+ * Store rows and query results are immutable, so an object's JSON never changes: a herd
+ * of blocking queries woken by one write, all answered with the same (memoised) result,
+ * is serialised once.
+ */
+const serialised = new WeakMap<object, string>();
 
 /** Consul's JSON carries byte fields (KV values, event payloads) as base64. */
 function bytesAsBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {

@@ -90,3 +90,4 @@ export * from './server/status-handlers.js';
 export * from './operator/index.js';
 export * from './events/index.js';
 export * from './agent/watches/index.js';
+export * from './server/query-memo.js';

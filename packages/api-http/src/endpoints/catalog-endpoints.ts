@@ -15,6 +15,7 @@ import {
   param,
   read,
   reply,
+  keepAll,
   require,
   route,
   type EndpointDeps,
@@ -132,7 +133,7 @@ export function catalogEndpoints(
       const r = await read<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', { service, tags: req.query.getAll('tag') });
       const meta = nodeMetaFilter(req);
       const list = authz.allowed('service', service, 'read')
-        ? r.value.filter((s) => authz.allowed('node', s.Node, 'read') && (!meta || meta(s.NodeMeta)))
+        ? keepAll(r.value, (s) => authz.allowed('node', s.Node, 'read') && (!meta || meta(s.NodeMeta)))
         : [];
       return reply(r.meta, list, req);
     }),

@@ -1,5 +1,5 @@
 import { BadRequest, type CheckServiceNode, type HealthCheck, type HttpEndpoint } from '@proconsul/kernel';
-import { authorize, nodeMetaFilter, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
+import { authorize, keepAll, nodeMetaFilter, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
 
 const STATES = new Set(['any', 'passing', 'warning', 'critical']);
 
@@ -15,20 +15,20 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       const node = param(req, 'node', 'node name');
       const ok = await visible(req);
       const r = await read<HealthCheck[]>(deps, req, 'Health.NodeChecks', { node });
-      return reply(r.meta, r.value.filter(ok), req);
+      return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/checks/:service', async (req) => {
       const service = param(req, 'service', 'service name');
       const ok = await visible(req);
       const r = await read<HealthCheck[]>(deps, req, 'Health.ServiceChecks', { service });
-      return reply(r.meta, r.value.filter(ok), req);
+      return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/state/:state', async (req) => {
       const state = param(req, 'state', 'check state');
       if (!STATES.has(state)) throw BadRequest(`Invalid check state "${state}": must be one of any, passing, warning, critical`);
       const ok = await visible(req);
       const r = await read<HealthCheck[]>(deps, req, 'Health.ChecksInState', { state });
-      return reply(r.meta, r.value.filter(ok), req);
+      return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/service/:service', async (req) => {
       const service = param(req, 'service', 'service name');
@@ -41,7 +41,7 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       });
       const meta = nodeMetaFilter(req);
       const list = authz.allowed('service', service, 'read')
-        ? r.value.filter((e) => authz.allowed('node', e.Node.Node, 'read') && (!meta || meta(e.Node.Meta)))
+        ? keepAll(r.value, (e) => authz.allowed('node', e.Node.Node, 'read') && (!meta || meta(e.Node.Meta)))
         : [];
       return reply(r.meta, list, req);
     }),

@@ -16,6 +16,8 @@ import { ServerLocator } from './server-locator.js';
 import { STATE_QUERIES, type QueryName } from './state-queries.js';
 import { NoServers, UnknownRpc } from './server-errors.js';
 import { SessionTimers } from './session-timers.js';
+import { QueryMemo } from './query-memo.js';
+import type { WatchSet } from '../state/watch-set.js';
 import type { Session } from '../model/session.js';
 import { NotFound } from '../errors/kernel-errors.js';
 
@@ -36,6 +38,7 @@ export class ClusterRpc {
   private readonly log: Logger;
   readonly sessionTimers: SessionTimers;
   private readonly handlers = new Map<string, ServerHandler>();
+  private readonly memo = new QueryMemo();
   private unsubscribe: (() => void) | undefined;
   /** Reads and writes asked of this router since start, and how many went to another server (for /v1/agent/metrics). */
   readonly counts = { reads: 0, writes: 0, forwarded: 0 };
@@ -147,11 +150,18 @@ export class ClusterRpc {
   ): Promise<QueryReply<T>> {
     const fn = STATE_QUERIES[query] as (r: StateStore, a: unknown, ws?: unknown) => { index: number; value: T };
     if (!fn) throw UnknownRpc(query);
-    const result = await blockingQuery((ws) => fn(this.store, args, ws), {
-      minIndex: opts.minIndex,
-      maxWaitMs: opts.maxWaitMs,
-      signal,
-    });
+    const key = `${query}\u0000${JSON.stringify(args)}`;
+    const run = (ws?: WatchSet) => {
+      // A memoised result is only used when it will be returned at once; a read that must
+      // wait runs for real so its WatchSet registers what it read.
+      const version = this.store.index;
+      const cached = this.memo.get<T>(key, version);
+      if (cached && cached.index > opts.minIndex) return cached;
+      const r = fn(this.store, args, ws);
+      this.memo.set(key, version, r);
+      return r;
+    };
+    const result = await blockingQuery(run, { minIndex: opts.minIndex, maxWaitMs: opts.maxWaitMs, signal });
     const c = this.consensus!;
     return {
       value: result.value,

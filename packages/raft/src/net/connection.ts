@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder } from './framing.js';
+import { corkedWrite } from './cork.js';
 
 /** Split "host:port"; IPv6 hosts may be bracketed. */
 export function splitHostPort(address: string): { host: string; port: number } {
@@ -75,7 +76,7 @@ export class Connection {
       this.queuedBytes += frame.length;
       return true;
     }
-    if (!this.socket!.write(frame)) this.blocked = true;
+    if (!corkedWrite(this.socket!, frame)) this.blocked = true;
     return true;
   }
 
@@ -88,7 +89,7 @@ export class Connection {
     while (!this.blocked && this.queue.length) {
       const frame = this.queue.shift()!;
       this.queuedBytes -= frame.length;
-      if (!this.socket!.write(frame)) this.blocked = true;
+      if (!corkedWrite(this.socket!, frame)) this.blocked = true;
     }
   }
 

@@ -4,6 +4,7 @@ import { isCoded } from '@proconsul/kernel';
 import type { RaftMessage } from '../core/messages.js';
 import { encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC } from './framing.js';
 import { RpcNoHandler } from '../errors.js';
+import { corkedWrite } from './cork.js';
 
 /** An RPC request frame and its reply. */
 export interface RpcRequest {
@@ -91,7 +92,7 @@ export class ServerPort {
   private reply(socket: Socket, reply: RpcReply): void {
     if (socket.destroyed) return;
     // Backpressure: a client not reading its replies stops us reading its requests.
-    if (!socket.write(encodeFrame(reply)) && !socket.isPaused()) {
+    if (!corkedWrite(socket, encodeFrame(reply)) && !socket.isPaused()) {
       socket.pause();
       socket.once('drain', () => socket.resume());
     }

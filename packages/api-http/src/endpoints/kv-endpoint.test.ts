@@ -133,3 +133,17 @@ describe('/v1/kv uint64 flags', () => {
     }
   });
 });
+
+describe('/v1/kv JSON shape', () => {
+  it('omits Session when no session holds the key, as Consul does', async () => {
+    const a = await startInProcessAgent();
+    try {
+      await a.http({ method: 'PUT', url: '/v1/kv/plain', body: 'x' });
+      const [e] = (await a.http('/v1/kv/plain')).json<Record<string, unknown>[]>();
+      expect(e).to.not.have.property('Session');
+      expect(e).to.include({ Key: 'plain', LockIndex: 0 });
+    } finally {
+      await a.stop();
+    }
+  });
+});

@@ -37,7 +37,7 @@ async function get(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
   if (req.query.has('recurse')) {
     const r = await read<DirEntry[]>(deps, req, 'KVS.List', { prefix: key });
     const entries = r.value.filter((e) => authz.allowed('key', e.Key, 'read'));
-    return entries.length ? reply(r.meta, entries, req) : reply(r.meta, undefined, undefined, 404);
+    return entries.length ? reply(r.meta, entries.map(kvJson), req) : reply(r.meta, undefined, undefined, 404);
   }
   if (!key) throw BadRequest('Missing key name');
   require(authz, 'key', key, 'read');
@@ -47,7 +47,7 @@ async function get(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
     const v = r.value.Value ?? new Uint8Array();
     return { ...reply(r.meta, undefined), body: Buffer.from(v.buffer, v.byteOffset, v.byteLength) };
   }
-  return reply(r.meta, [r.value]);
+  return reply(r.meta, [kvJson(r.value)]);
 }
 
 async function put(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> {
@@ -101,4 +101,11 @@ export function uint(v: string | null, name: string): number | undefined {
 function sessionParam(v: string | null): string {
   if (!v) throw BadRequest('Missing session ID');
   return v;
+}
+
+/** A DirEntry as Consul's JSON has it: `Session` only while a session holds the key (omitempty). */
+export function kvJson(e: DirEntry): Omit<DirEntry, 'Session'> & { Session?: string } {
+  if (e.Session) return e;
+  const { Session: _unused, ...rest } = e;
+  return rest;
 }

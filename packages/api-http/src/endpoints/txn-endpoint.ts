@@ -1,7 +1,7 @@
 import { BadRequest, canonicalKeys, defineError, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
-import { uint } from './kv-endpoint.js';
+import { kvJson, uint } from './kv-endpoint.js';
 
 const MAX_OPS = 64; // Consul's limit per transaction
 const TooManyOps = defineError(
@@ -32,7 +32,10 @@ export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
       if (op.Service) require(authz, 'service', op.Service.Service.Service, op.Service.Verb === 'get' ? 'read' : 'write');
     }
     const r = await deps.rpc.write({ v: 1, type: 'txn', Ops: ops, now: 0 });
-    const res = r.value as TxnResponse;
+    const result = r.value as TxnResponse;
+    const res = result.Results
+      ? { ...result, Results: result.Results.map((x) => (x.KV ? { ...x, KV: kvJson(x.KV) } : x)) }
+      : result;
     return { status: res.Errors ? 409 : 200, body: res, headers: { 'X-Consul-Index': String(r.index) } };
   });
 }

@@ -40,7 +40,19 @@ describe('agent process (real child processes)', function () {
 
   it('creates a missing -data-dir and keeps the node ID across restarts', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'pc-agent-')), 'nested', 'data');
-    const args = ['agent', '-server', '-bootstrap', '-data-dir', dir, '-http-port', '18520', '-dns-port', '-1', '-plugins', memoryPlugins()];
+    const args = [
+      'agent',
+      '-server',
+      '-bootstrap',
+      '-data-dir',
+      dir,
+      '-http-port',
+      '18520',
+      '-dns-port',
+      '-1',
+      '-plugins',
+      memoryPlugins(),
+    ];
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const a = startCli(args);

@@ -71,10 +71,13 @@ export class TestCluster {
   async waitForHttp(nodes: readonly ClusterNode[] = this.nodes, timeoutMs = 30_000): Promise<void> {
     await Promise.all(
       nodes.map((n) =>
-        pollUntil(async () => ((await http('GET', `${n.url}/v1/agent/self`, undefined, 2000)).status === 200 ? true : undefined), {
-          timeoutMs,
-          what: `${n.name} HTTP API`,
-        }),
+        pollUntil(
+          async () => ((await http('GET', `${n.url}/v1/agent/self`, undefined, 2000)).status === 200 ? true : undefined),
+          {
+            timeoutMs,
+            what: `${n.name} HTTP API`,
+          },
+        ),
       ),
     );
   }
@@ -86,7 +89,9 @@ export class TestCluster {
   async waitForLeader(among: readonly ClusterNode[] = this.live(), timeoutMs = 30_000): Promise<ClusterNode> {
     return pollUntil(
       async () => {
-        const views = await Promise.all(among.map((n) => http('GET', `${n.url}/v1/status/leader`, undefined, 2000).then((r) => parseLeader(r.body))));
+        const views = await Promise.all(
+          among.map((n) => http('GET', `${n.url}/v1/status/leader`, undefined, 2000).then((r) => parseLeader(r.body))),
+        );
         const first = views[0];
         if (!first || views.some((v) => v !== first)) return undefined;
         const leader = this.byServerAddr(first);
@@ -114,6 +119,16 @@ export class TestCluster {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For an `after` hook: did anything in this suite fail? A test that never ran because a `before`
+ * hook failed counts as failed, so its logs are kept too; skipped tests do not.
+ */
+export function suiteFailed(ctx: Mocha.Context): boolean {
+  const suite = ctx.test?.parent;
+  if (!suite) return true;
+  return suite.tests.some((t) => t.state === 'failed' || (t.state === undefined && !t.isPending()));
 }
 
 /** /v1/status/leader answers a JSON string ("ip:port", or "" with no leader); accept a bare string too. */

@@ -20,6 +20,10 @@ export interface NodeSpec {
   readonly ip: string;
   /** Agent flags besides -node/-bind/-client/-data-dir/ports, e.g. ['-server', '-bootstrap-expect', '3']. */
   readonly args: readonly string[];
+  /** Run the agent inside this network namespace (see netns-lab.ts). */
+  readonly netns?: string;
+  /** Where the test reaches the HTTP API when it is not http://ip:port (an agent in a namespace). */
+  readonly accessUrl?: string;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface NodeSpec {
  * takes its agents down instead of leaving them bound to the suite's addresses.
  */
 const liveChildren = new Set<ChildProcess>();
-process.once('exit', () => {
+function killAllChildren(): void {
   for (const c of liveChildren) {
     try {
       if (c.pid) process.kill(c.pid, 'SIGCONT');
@@ -36,7 +40,15 @@ process.once('exit', () => {
       // already gone
     }
   }
-});
+}
+process.once('exit', killAllChildren);
+// Ctrl-C on mocha: take the agents down too, then let the signal do what it would have done.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    killAllChildren();
+    process.kill(process.pid, sig);
+  });
+}
 
 /**
  * One agent process of a test cluster. It can be killed, paused and restarted with the same data
@@ -64,7 +76,7 @@ export class ClusterNode {
   }
   /** Base URL of the HTTP API, e.g. http://127.0.1.1:28500 */
   get url(): string {
-    return `http://${this.ip}:${this.ports.http}`;
+    return this.spec.accessUrl ?? `http://${this.ip}:${this.ports.http}`;
   }
   /** The address raft reports for this server (what /v1/status/leader returns). */
   get serverAddr(): string {
@@ -86,22 +98,35 @@ export class ClusterNode {
     const p = this.ports;
     const args = [
       'agent',
-      '-node', this.name,
-      '-bind', this.ip,
-      '-client', this.ip,
-      '-data-dir', this.dataDir,
-      '-http-port', String(p.http),
-      '-dns-port', String(p.dns),
-      '-serf-lan-port', String(p.serfLan),
-      '-serf-wan-port', String(p.serfWan),
-      '-server-port', String(p.server),
+      '-node',
+      this.name,
+      '-bind',
+      this.ip,
+      '-client',
+      this.ip,
+      '-data-dir',
+      this.dataDir,
+      '-http-port',
+      String(p.http),
+      '-dns-port',
+      String(p.dns),
+      '-serf-lan-port',
+      String(p.serfLan),
+      '-serf-wan-port',
+      String(p.serfWan),
+      '-server-port',
+      String(p.server),
       ...this.commonArgs,
       ...(override ?? this.spec.args),
     ];
     const logFile = join(this.dataDir, '..', `${this.name}.run${++this.runs}.log`);
     this.logFiles.push(logFile);
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', fd, fd] });
+    // `ip netns exec` execs node in place, so signals still reach the agent itself.
+    const [cmd, argv] = this.spec.netns
+      ? ['ip', ['netns', 'exec', this.spec.netns, process.execPath, MAIN, ...args]]
+      : [process.execPath, [MAIN, ...args]];
+    const child = spawn(cmd, argv, { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     liveChildren.add(child);
     this.child = child;
@@ -121,7 +146,10 @@ export class ClusterNode {
     if (!child) return;
     if (this.paused) this.resume();
     child.kill(signal);
-    const gone = await Promise.race([this.exitedP.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), timeoutMs))]);
+    const gone = await Promise.race([
+      this.exitedP.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), timeoutMs)),
+    ]);
     if (!gone) {
       child.kill('SIGKILL');
       await this.exitedP;

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import Consul from 'consul';
 import { EventEmitter } from 'node:events';
-import { ROCKSDB_PLUGINS, TestCluster, DEFAULT_PORTS, type ClusterNode } from './cluster-harness.js';
+import { ROCKSDB_PLUGINS, TestCluster, DEFAULT_PORTS, type ClusterNode, suiteFailed } from './cluster-harness.js';
 import { http, pollUntil, sleep } from './cluster-poll.js';
 
 type Client = InstanceType<typeof Consul>;
@@ -24,7 +24,6 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
   let c1: Client; // the server
   let c2: Client;
   let c3: Client;
-  let failed = false;
 
   before(async function () {
     // Default ports are required here, so a foreign agent on them would make the results meaningless.
@@ -45,11 +44,8 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
     await cluster.waitForHttp(agents, 30_000);
     [c1, c2, c3] = IPS.map((host) => new Consul({ host, port: 8500 }));
   });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async () => {
-    await cluster?.cleanup(failed, 'consul-e2e');
+  after(async function () {
+    await cluster?.cleanup(suiteFailed(this), 'consul-e2e');
   });
 
   it('joins the clients through agent.join and every agent lists three alive members', async () => {
@@ -59,7 +55,10 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
       await pollUntil(
         async () => {
           const members = (await c.agent.members()) as Array<{ Name: string; Status: number }>;
-          const alive = members.filter((m) => m.Status === 1).map((m) => m.Name).sort();
+          const alive = members
+            .filter((m) => m.Status === 1)
+            .map((m) => m.Name)
+            .sort();
           return alive.length === 3 ? alive : undefined;
         },
         { timeoutMs: 30_000, what: 'three alive members' },
@@ -69,7 +68,10 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
 
   it('status.leader and status.peers name the server through every agent', async () => {
     for (const c of [c1, c2, c3]) {
-      const leader = await pollUntil(async () => ((await c.status.leader()) as unknown as string) || undefined, { timeoutMs: 30_000, what: 'a leader' });
+      const leader = await pollUntil(async () => ((await c.status.leader()) as unknown as string) || undefined, {
+        timeoutMs: 30_000,
+        what: 'a leader',
+      });
       expect(leader).to.equal('127.0.0.1:8300');
       expect(await c.status.peers()).to.deep.equal(['127.0.0.1:8300']);
     }
@@ -136,22 +138,26 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
     expect(res.Results!.map((r) => r.KV.Key)).to.deep.equal(['e2e/txn/a', 'e2e/txn/b']);
     expect((await c3.kv.get('e2e/txn/b'))!.Value).to.equal('B');
     // A failing check-index aborts the whole transaction: nothing is written.
+    // A failing check-index aborts the whole transaction with 409 and Errors: nothing is written.
     const bad = await c1.transaction
       .create([
         { KV: { Verb: 'set', Key: 'e2e/txn/c', Value: b64('C') } },
         { KV: { Verb: 'cas', Key: 'e2e/txn/a', Value: b64('nope'), Index: 1 } },
       ] as never)
       .then(
-        (r) => r as { Errors?: unknown[] },
-        (e: Error & { message: string }) => ({ Errors: [e.message] }),
+        () => expect.fail('the transaction should have been rolled back'),
+        (e: { response?: { statusCode: number; body: { Errors?: Array<{ OpIndex: number }> } } }) => e.response,
       );
-    expect(bad.Errors, 'errors of the failed txn').to.be.an('array').that.is.not.empty;
+    expect(bad?.statusCode).to.equal(409);
+    expect(bad?.body.Errors?.map((x) => x.OpIndex)).to.deep.equal([1]);
     expect(await c1.kv.get('e2e/txn/c')).to.equal(undefined);
   });
 
   it('a blocking kv.get (index + wait) returns promptly after a change made through another agent', async () => {
     await c1.kv.set('e2e/block', 'v1');
-    const [res] = (await c2.kv.get({ key: 'e2e/block', ctx: withResponse() } as never)) as unknown as [{ headers: Record<string, string> }];
+    const [res] = (await c2.kv.get({ key: 'e2e/block', ctx: withResponse() } as never)) as unknown as [
+      { headers: Record<string, string> },
+    ];
     const index = res.headers['x-consul-index'];
     expect(Number(index)).to.be.greaterThan(0);
     const t0 = Date.now();
@@ -167,7 +173,13 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
   });
 
   it('agent.service.register with a TTL check on a client, agent.check.pass, then health.service through the server shows it passing', async () => {
-    await c2.agent.service.register({ name: 'e2e-web', id: 'e2e-web-1', port: 8080, tags: ['v1'], check: { ttl: '60s' } } as never);
+    await c2.agent.service.register({
+      name: 'e2e-web',
+      id: 'e2e-web-1',
+      port: 8080,
+      tags: ['v1'],
+      check: { ttl: '60s' },
+    } as never);
     const local = (await c2.agent.service.list()) as Record<string, { Service: string; Port: number }>;
     expect(local['e2e-web-1']).to.include({ Service: 'e2e-web', Port: 8080 });
     await c2.agent.check.pass({ id: 'service:e2e-web-1', note: 'all good' });
@@ -186,14 +198,24 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
     expect(entries[0]!.Service).to.include({ ID: 'e2e-web-1', Port: 8080 });
     const ttl = entries[0]!.Checks.find((c) => c.CheckID === 'service:e2e-web-1');
     expect(ttl).to.include({ Status: 'passing', Output: 'all good' });
-    const nodes = (await c3.catalog.service.nodes('e2e-web')) as Array<{ Node: string; Address: string; ServiceID: string; ServicePort: number }>;
-    expect(nodes.map((n) => [n.Node, n.Address, n.ServiceID, n.ServicePort])).to.deep.equal([['e2e-c2', '127.0.0.2', 'e2e-web-1', 8080]]);
+    const nodes = (await c3.catalog.service.nodes('e2e-web')) as Array<{
+      Node: string;
+      Address: string;
+      ServiceID: string;
+      ServicePort: number;
+    }>;
+    expect(nodes.map((n) => [n.Node, n.Address, n.ServiceID, n.ServicePort])).to.deep.equal([
+      ['e2e-c2', '127.0.0.2', 'e2e-web-1', 8080],
+    ]);
     // Failing the TTL check takes it out of the passing set, as seen through the other client.
     await c2.agent.check.fail({ id: 'service:e2e-web-1', note: 'down' });
-    await pollUntil(async () => ((await c3.health.service({ service: 'e2e-web', passing: true })) as unknown[]).length === 0 || undefined, {
-      timeoutMs: 30_000,
-      what: 'e2e-web to leave the passing set',
-    });
+    await pollUntil(
+      async () => ((await c3.health.service({ service: 'e2e-web', passing: true })) as unknown[]).length === 0 || undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'e2e-web to leave the passing set',
+      },
+    );
     await c2.agent.service.deregister('e2e-web-1');
     await pollUntil(async () => ((await c1.catalog.service.nodes('e2e-web')) as unknown[]).length === 0 || undefined, {
       timeoutMs: 30_000,
@@ -202,7 +224,11 @@ describe('npm consul client against a real 1-server + 2-client cluster on defaul
   });
 
   it('event.fire on one agent is listed by event.list on the others', async () => {
-    const fired = (await c2.event.fire({ name: 'e2e-deploy', payload: '53' })) as unknown as { ID: string; Name: string; Payload: string };
+    const fired = (await c2.event.fire({ name: 'e2e-deploy', payload: '53' })) as unknown as {
+      ID: string;
+      Name: string;
+      Payload: string;
+    };
     expect(fired).to.include({ Name: 'e2e-deploy' });
     for (const c of [c1, c3]) {
       const seen = await pollUntil(

@@ -41,7 +41,10 @@ export class FakeConsulServer {
   }
 
   private find(method: string, path: string): Route | undefined {
-    return this.routes.get(`${method} ${path}`) ?? this.prefixRoutes.find((r) => r.method === method && path.startsWith(r.prefix))?.route;
+    return (
+      this.routes.get(`${method} ${path}`) ??
+      this.prefixRoutes.find((r) => r.method === method && path.startsWith(r.prefix))?.route
+    );
   }
 
   async start(): Promise<string> {
@@ -60,8 +63,14 @@ export class FakeConsulServer {
         this.requests.push(rec);
         const route = this.find(rec.method, rec.path);
         const reply: FakeReply = route ? await route(rec) : { status: 404, body: `no route for ${rec.method} ${rec.path}` };
-        const body = reply.body === undefined ? '' : typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
-        const type = typeof reply.body === 'object' && !Buffer.isBuffer(reply.body) ? 'application/json' : 'text/plain; charset=utf-8';
+        const body =
+          reply.body === undefined
+            ? ''
+            : typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
+              ? reply.body
+              : JSON.stringify(reply.body);
+        const type =
+          typeof reply.body === 'object' && !Buffer.isBuffer(reply.body) ? 'application/json' : 'text/plain; charset=utf-8';
         res.writeHead(reply.status ?? 200, { 'Content-Type': type, ...reply.headers });
         res.end(body);
       });

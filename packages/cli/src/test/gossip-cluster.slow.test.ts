@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet } from './cluster-harness.js';
+import { MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { getJson, pollUntil } from './cluster-poll.js';
 
 // 127.0.3.x belongs to this file.
@@ -20,7 +20,12 @@ async function view(observer: ClusterNode): Promise<Map<string, number>> {
 }
 
 /** Wait until every observer sees every `expected` entry; returns how long that took. */
-async function waitForViews(observers: readonly ClusterNode[], expected: ReadonlyMap<string, number>, timeoutMs: number, what: string): Promise<number> {
+async function waitForViews(
+  observers: readonly ClusterNode[],
+  expected: ReadonlyMap<string, number>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const t0 = Date.now();
   await Promise.all(
     observers.map((o) =>
@@ -42,23 +47,21 @@ describe('gossip: 1 server + 9 clients (real processes)', function () {
   this.timeout(180_000);
   let cluster: TestCluster;
   let agents: ClusterNode[];
-  let failed = false;
 
   before(async () => {
     cluster = new TestCluster({ label: 'gossip', ports: PORTS, plugins: MEMORY_PLUGINS });
     const join = `127.0.3.1:${PORTS.serfLan}`;
     agents = [cluster.add({ name: 'g-server', ip: '127.0.3.1', args: ['-server', '-bootstrap'] })];
     for (let i = 2; i <= 10; i++) {
-      agents.push(cluster.add({ name: `g-client${i}`, ip: `127.0.3.${i}`, args: ['-retry-join', join, '-retry-interval', '1s'] }));
+      agents.push(
+        cluster.add({ name: `g-client${i}`, ip: `127.0.3.${i}`, args: ['-retry-join', join, '-retry-interval', '1s'] }),
+      );
     }
     for (const a of agents) a.start();
     await cluster.waitForHttp(agents, 60_000);
   });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async () => {
-    await cluster?.cleanup(failed, 'gossip');
+  after(async function () {
+    await cluster?.cleanup(suiteFailed(this), 'gossip');
   });
 
   const allAlive = () => new Map(agents.map((a) => [a.name, ALIVE]));

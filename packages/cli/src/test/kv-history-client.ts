@@ -3,7 +3,8 @@
  * operation carries its invocation and response times on one monotonic clock; an operation whose
  * effect is unknown (a write that timed out or failed with an error status) is recorded with
  * return = Infinity, and the client then continues under a new client id, as a crashed client
- * would be replaced (Jepsen's convention). Reads that got no answer are dropped: they had no effect.
+ * would be replaced (Jepsen's convention). Reads that got no answer are dropped: they had no
+ * effect; so are writes whose error proves they were never submitted (see NOT_APPLIED).
  */
 import { performance } from 'node:perf_hooks';
 import type { KvInput, KvOutput, Operation } from '@proconsul/kernel/testing';
@@ -12,6 +13,15 @@ import type { ClusterNode } from './cluster-node.js';
 import { http, isRefused, sleep } from './cluster-poll.js';
 
 export type KvOp = Operation<KvInput, KvOutput>;
+
+/**
+ * Write errors raised before the command reached the raft log: NotLeader comes from the leader
+ * check that precedes appending, and a refused connection never delivered the forwarded RPC. Such
+ * writes are dropped from the history; every other error (LeadershipLost, RPC timeouts, a closed
+ * connection) may hide a committed write and is recorded as indeterminate. Keeping the pending set
+ * small matters: each indeterminate write multiplies the checker's search space.
+ */
+const NOT_APPLIED = /No cluster leader|not the leader; leader is|connect ECONNREFUSED|No known Consul servers/;
 
 export interface WorkloadOptions {
   readonly keys: readonly string[];
@@ -32,7 +42,7 @@ interface Seen {
 
 export class KvWorkload {
   readonly history: KvOp[] = [];
-  readonly stats = { ok: 0, indeterminate: 0, droppedReads: 0, refused: 0, errorStatus: 0 };
+  readonly stats = { ok: 0, indeterminate: 0, droppedReads: 0, refused: 0, errorStatus: 0, rejectedWrites: 0 };
   private issued = 0;
   private stopped = false;
   private nextClientId = 0;
@@ -66,7 +76,13 @@ export class KvWorkload {
     }
   }
 
-  private async run(node: ClusterNode, clientId: number, key: string, kind: string, seen: Map<string, Seen>): Promise<'ok' | 'indeterminate' | 'dropped'> {
+  private async run(
+    node: ClusterNode,
+    clientId: number,
+    key: string,
+    kind: string,
+    seen: Map<string, Seen>,
+  ): Promise<'ok' | 'indeterminate' | 'dropped'> {
     const url = `${node.url}/v1/kv/${key}`;
     const value = `${kind === 'cas' ? 'c' : 'p'}${this.seq++}`;
     let input: KvInput;
@@ -119,6 +135,10 @@ export class KvWorkload {
       return this.done({ clientId, input, output, call, return: ret });
     }
     this.stats.errorStatus++;
+    if (!isRead && NOT_APPLIED.test(text)) {
+      this.stats.rejectedWrites++;
+      return 'dropped';
+    }
     return this.unknown(isRead, { clientId, input, call, return: Infinity });
   }
 

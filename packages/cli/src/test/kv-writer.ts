@@ -14,8 +14,28 @@ export async function putKey(node: ClusterNode, key: string, value: string, time
   }
 }
 
+/**
+ * A write that must succeed on a healthy cluster, retried (idempotent: same key, same value) a
+ * bounded number of times so a spontaneous election on a starved machine does not fail a test
+ * about something else. Returns how many attempts it took.
+ */
+export async function putKeyRetrying(node: ClusterNode, key: string, value: string, attempts = 5): Promise<number> {
+  let last: WriteOutcome = 'unknown';
+  for (let i = 1; i <= attempts; i++) {
+    last = await putKey(node, key, value, 10_000);
+    if (last === 'acked') return i;
+    await sleep(500 * i);
+  }
+  throw new Error(`write ${key} through ${node.name} not acknowledged after ${attempts} attempts (last: ${last})`);
+}
+
 /** The decoded value of a key read with the given query string, or null when absent. */
-export async function readKey(node: ClusterNode, key: string, query: 'consistent' | 'stale' | '', timeoutMs = 5000): Promise<string | null> {
+export async function readKey(
+  node: ClusterNode,
+  key: string,
+  query: 'consistent' | 'stale' | '',
+  timeoutMs = 5000,
+): Promise<string | null> {
   const r = await http('GET', `${node.url}/v1/kv/${key}${query ? `?${query}` : ''}`, undefined, timeoutMs);
   if (r.status === 404) return null;
   if (r.status !== 200) throw new Error(`GET ${key} on ${node.name}: ${r.status} ${r.body.slice(0, 200)}`);

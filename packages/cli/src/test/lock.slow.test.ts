@@ -22,7 +22,10 @@ function criticalSection(file: string, tag: string): string {
 
 /** Asserts the logged sections never overlap: strictly S,E,S,E... with each E from the same holder before the next S. */
 function expectNoOverlap(file: string, holders: number): void {
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(' '));
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '));
   expect(lines).to.have.length(holders * 2);
   for (let i = 0; i < lines.length; i += 2) {
     const [s, e] = [lines[i]!, lines[i + 1]!];
@@ -81,7 +84,13 @@ describe('proconsul lock (real child processes)', function () {
       const dir = mkdtempSync(join(tmpdir(), 'pc-lock-'));
       const marker = join(dir, 'started');
       const got = join(dir, 'got-term');
-      const p = startCli(['lock', '-http-addr', addr, 'sig', `trap 'echo TERM > ${got}; exit 0' TERM; touch ${marker}; while true; do sleep 0.1; done`]);
+      const p = startCli([
+        'lock',
+        '-http-addr',
+        addr,
+        'sig',
+        `trap 'echo TERM > ${got}; exit 0' TERM; touch ${marker}; while true; do sleep 0.1; done`,
+      ]);
       running.push(p);
       await until(() => existsSync(marker), 10_000, 'the child to start');
       p.child.kill('SIGTERM');
@@ -99,7 +108,9 @@ describe('proconsul lock (real child processes)', function () {
       const waiter = startCli(['lock', '-http-addr', addr, '-timeout=500ms', 'busy', 'echo should-not-run']);
       running.push(waiter);
       expect(await waiter.exited).to.equal(1);
-      expect(waiter.output()).to.contain('Shutdown triggered or timeout during lock acquisition').and.not.contain('should-not-run');
+      expect(waiter.output())
+        .to.contain('Shutdown triggered or timeout during lock acquisition')
+        .and.not.contain('should-not-run');
     });
   });
 

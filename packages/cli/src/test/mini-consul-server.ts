@@ -36,7 +36,8 @@ export class MiniConsulServer {
       this.sessions.has(r.path.split('/').pop()!) ? { body: [{}] } : { status: 404, body: 'Session id not found' },
     );
     this.http.onPrefix('PUT', '/v1/session/destroy/', (r) => this.destroy(r.path.split('/').pop()!));
-    for (const m of ['GET', 'PUT', 'DELETE']) this.http.onPrefix(m, '/v1/kv/', (r) => this.kvRoute(m, r.path.slice('/v1/kv/'.length), r));
+    for (const m of ['GET', 'PUT', 'DELETE'])
+      this.http.onPrefix(m, '/v1/kv/', (r) => this.kvRoute(m, r.path.slice('/v1/kv/'.length), r));
     const url = await this.http.start();
     return url;
   }

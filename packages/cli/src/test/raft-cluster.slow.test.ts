@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { addServers, MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet } from './cluster-harness.js';
+import { addServers, MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { getJson, http, pollUntil, sleep } from './cluster-poll.js';
-import { BackgroundWriter, putKey, readKey } from './kv-writer.js';
+import { BackgroundWriter, putKeyRetrying, readKey } from './kv-writer.js';
 
 // 127.0.1.x belongs to this file; the ports are off Consul's defaults so a developer's agent cannot collide.
 const PORTS: PortSet = { http: 28500, dns: -1, serfLan: 28301, serfWan: 28302, server: 28300 };
@@ -23,7 +23,12 @@ async function raftStates(nodes: readonly ClusterNode[]): Promise<Array<{ name: 
 async function expectAllAcked(via: ClusterNode, acked: ReadonlyMap<string, string>): Promise<void> {
   const lost: string[] = [];
   for (const [key, value] of acked) {
-    const got = await readKey(via, key, 'consistent', 10_000);
+    // A read that errors (an election on a starved machine) is retried; a wrong value never is.
+    const got = await pollUntil(async () => ({ v: await readKey(via, key, 'consistent', 10_000) }), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: `read ${key}`,
+    }).then((r) => r.v);
     if (got !== value) lost.push(`${key}: wanted ${value}, got ${got}`);
   }
   expect(lost, `acknowledged writes lost: ${lost.slice(0, 10).join('; ')}`).to.deep.equal([]);
@@ -33,7 +38,6 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
   this.timeout(120_000);
   let cluster: TestCluster;
   let servers: ClusterNode[];
-  let failed = false;
   let killed: ClusterNode;
   const acked = new Map<string, string>();
 
@@ -43,11 +47,8 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
     for (const s of servers) s.start();
     await cluster.waitForHttp();
   });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
   after(async function () {
-    await cluster?.cleanup(failed, 'raft cluster: 3 servers');
+    await cluster?.cleanup(suiteFailed(this), 'raft cluster: 3 servers');
   });
 
   it('elects exactly one leader that every server agrees on', async () => {
@@ -65,8 +66,7 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
     // Writes before the fault, through every server (followers forward to the leader).
     for (let i = 0; i < 30; i++) {
       const node = servers[i % 3]!;
-      const outcome = await putKey(node, `before/${i}`, `b${i}`, 10_000);
-      expect(outcome, `write before/${i} through ${node.name}`).to.equal('acked');
+      await putKeyRetrying(node, `before/${i}`, `b${i}`);
       acked.set(`before/${i}`, `b${i}`);
     }
     // Writes during the fault, through the two servers that survive.
@@ -86,8 +86,11 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
       await writer.stop();
     }
     const failoverMs = Date.now() - killedAt;
-    // raft_multiplier 1: election timeouts of 1-2 s; 10 s leaves room for a loaded 2-core machine.
-    expect(failoverMs, 'failover time').to.be.lessThan(10_000);
+    console.log(`    failover observed after ${failoverMs} ms; writer: ${JSON.stringify(writer.outcomes)}`);
+    // raft_multiplier 1: election timeouts of 1-2 s, ~2-3 s observed on an idle machine. A few
+    // timeouts plus failure detection; 15 s because on a saturated 2-core machine timers fire late
+    // and split votes repeat (8 s and four terms were measured with two CPU hogs running).
+    expect(failoverMs, 'failover time').to.be.lessThan(15_000);
     expect(newLeader.name).to.not.equal(oldLeader.name);
     expect(writer.outcomes.acked, JSON.stringify(writer.outcomes)).to.be.greaterThan(0);
     for (const [k, v] of writer.acked) acked.set(k, v);
@@ -100,8 +103,11 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
   it('restarts the killed server on its data dir: it rejoins and catches up', async () => {
     expect(killed, 'previous test must have killed a server').to.not.equal(undefined);
     // A write it has never seen, so catching up needs replication rather than its own disk.
-    const leader = await cluster.waitForLeader(servers.filter((s) => s !== killed), 20_000);
-    expect(await putKey(leader, 'after/restart', 'fresh', 10_000)).to.equal('acked');
+    const leader = await cluster.waitForLeader(
+      servers.filter((s) => s !== killed),
+      20_000,
+    );
+    await putKeyRetrying(leader, 'after/restart', 'fresh');
     acked.set('after/restart', 'fresh');
     killed.start();
     await cluster.waitForHttp([killed]);
@@ -117,8 +123,12 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
     const finalLeader = await cluster.waitForLeader(servers, 30_000);
     const states = await raftStates(servers);
     expect(states.filter((s) => s.state === 'Leader').map((s) => s.name)).to.deep.equal([finalLeader.name]);
-    const peers = await getJson<string[]>(`${killed.url}/v1/status/peers`);
-    expect(peers).to.have.length(3);
+    // If it was down long enough for autopilot to remove it as a dead server, it comes back as a
+    // non-voter and is promoted after server_stabilization_time (10 s), as in Consul: poll for that.
+    await pollUntil(async () => ((await getJson<string[]>(`${killed.url}/v1/status/peers`)).length === 3 ? true : undefined), {
+      timeoutMs: 45_000,
+      what: `${killed.name} to see three voters`,
+    });
   });
 });
 
@@ -126,7 +136,6 @@ describe('raft cluster: 5 servers lose servers one by one (real processes)', fun
   this.timeout(150_000);
   let cluster: TestCluster;
   let servers: ClusterNode[];
-  let failed = false;
 
   before(async () => {
     // In-memory storage: this suite is about quorum, and five RocksDB agents load 2 cores for nothing.
@@ -135,29 +144,27 @@ describe('raft cluster: 5 servers lose servers one by one (real processes)', fun
     for (const s of servers) s.start();
     await cluster.waitForHttp();
   });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async () => {
-    await cluster?.cleanup(failed, 'raft cluster: 5 servers');
+  after(async function () {
+    await cluster?.cleanup(suiteFailed(this), 'raft cluster: 5 servers');
   });
 
   it('stays available with two servers killed, and refuses writes (bounded, with an error status) with three', async () => {
     const leader = await cluster.waitForLeader(servers, 45_000);
-    expect(await putKey(leader, 'q/0', 'zero', 10_000)).to.equal('acked');
+    await putKeyRetrying(leader, 'q/0', 'zero');
     // Kill the leader and one follower: the remaining three are still a quorum of five.
     const firstVictims = [leader, servers.find((s) => s !== leader)!];
     for (const v of firstVictims) await v.kill('SIGKILL');
     const three = servers.filter((s) => !firstVictims.includes(s));
     const leader2 = await cluster.waitForLeader(three, 30_000);
     for (const [i, node] of three.entries()) {
-      expect(await putKey(node, `q/${i + 1}`, `v${i + 1}`, 10_000), `write through ${node.name}`).to.equal('acked');
+      await putKeyRetrying(node, `q/${i + 1}`, `v${i + 1}`);
     }
     expect(await readKey(three[0]!, 'q/0', 'consistent', 10_000)).to.equal('zero');
     expect(await readKey(three[2]!, 'q/3', 'consistent', 10_000)).to.equal('v3');
 
-    // A third server gone: two of five cannot commit anything.
-    const thirdVictim = leader2;
+    // A third server gone: two of five cannot commit anything. The victim is a follower, so the
+    // leader is still running and must notice it lost its quorum rather than hold writes forever.
+    const thirdVictim = three.find((s) => s !== leader2)!;
     await thirdVictim.kill('SIGKILL');
     const two = three.filter((s) => s !== thirdVictim);
     for (const node of two) {
@@ -170,11 +177,14 @@ describe('raft cluster: 5 servers lose servers one by one (real processes)', fun
         status = `no answer: ${(e as Error).name}`;
       }
       const ms = Date.now() - t0;
+      console.log(`    write through ${node.name} without quorum: ${status} after ${ms} ms`);
       expect(status, `write through ${node.name} without quorum (after ${ms} ms)`).to.be.a('number').and.to.be.at.least(500);
       expect(ms, `write through ${node.name} without quorum took too long`).to.be.lessThan(30_000);
     }
     // A consistent read cannot be served either; a stale one still can.
-    const cr = await http('GET', `${two[0]!.url}/v1/kv/q/0?consistent`, undefined, 30_000).catch((e: Error) => ({ status: e.name }));
+    const cr = await http('GET', `${two[0]!.url}/v1/kv/q/0?consistent`, undefined, 30_000).catch((e: Error) => ({
+      status: e.name,
+    }));
     expect(cr.status, 'consistent read without quorum').to.be.a('number').and.at.least(500);
     expect(await readKey(two[0]!, 'q/0', 'stale')).to.equal('zero');
   });

@@ -11,7 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Container } from 'inversify';
-import { CheckType, type CheckDefinitionFields, type CheckResult, type CheckRunContext } from '../../extension-points/check-type.js';
+import {
+  CheckType,
+  type CheckDefinitionFields,
+  type CheckResult,
+  type CheckRunContext,
+} from '../../extension-points/check-type.js';
 import type { ProconsulPlugin } from '../../plugin/plugin-manifest.js';
 import type { RuntimeConfig } from '../../config/runtime-config.js';
 import { NullLogger } from '../../log/logger.js';
@@ -60,15 +65,19 @@ function counting(t: CheckType, counts: Map<string, number>): CheckType {
 
 async function main(): Promise<void> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ports = await new Promise<{ http: number; tcp: number }>((r) => child.once('message', (m) => r(m as { http: number; tcp: number })));
+  const ports = await new Promise<{ http: number; tcp: number }>((r) =>
+    child.once('message', (m) => r(m as { http: number; tcp: number })),
+  );
   const counts = new Map<string, number>();
   const types = (await loadTypes(['@proconsul/checks-http', '@proconsul/checks-tcp'])).map((t) => counting(t, counts));
   let updates = 0;
   const runner = new CheckRunner({ types, onUpdate: () => updates++ });
 
   const reg0 = performance.now();
-  for (let i = 0; i < HTTP_CHECKS; i++) runner.add({ Name: `http-${i}`, HTTP: `http://127.0.0.1:${ports.http}/health/${i}`, Interval: INTERVAL }, 'config');
-  for (let i = 0; i < TCP_CHECKS; i++) runner.add({ Name: `tcp-${i}`, TCP: `127.0.0.1:${ports.tcp}`, Interval: INTERVAL }, 'config');
+  for (let i = 0; i < HTTP_CHECKS; i++)
+    runner.add({ Name: `http-${i}`, HTTP: `http://127.0.0.1:${ports.http}/health/${i}`, Interval: INTERVAL }, 'config');
+  for (let i = 0; i < TCP_CHECKS; i++)
+    runner.add({ Name: `tcp-${i}`, TCP: `127.0.0.1:${ports.tcp}`, Interval: INTERVAL }, 'config');
   const registerMs = performance.now() - reg0;
 
   // Steady state only: registration is measured separately above.
@@ -108,11 +117,15 @@ async function main(): Promise<void> {
   lag.disable();
   child.disconnect();
 
-  console.log(`\n${HTTP_CHECKS} http + ${TCP_CHECKS} tcp checks, interval ${INTERVAL}, ${(wall / 1000).toFixed(0)}s, node ${process.version}\n`);
+  console.log(
+    `\n${HTTP_CHECKS} http + ${TCP_CHECKS} tcp checks, interval ${INTERVAL}, ${(wall / 1000).toFixed(0)}s, node ${process.version}\n`,
+  );
   printTable(['window', 'cpu (1 core)', 'user', 'system', 'probes', 'loop p50', 'loop p99', 'loop max'], rows);
   console.log(`\nprobe results: ${[...counts].map(([k, v]) => `${k}=${v}`).join(', ')}; status changes reported: ${updates}`);
   console.log(`registering ${HTTP_CHECKS + TCP_CHECKS} checks took ${registerMs.toFixed(0)}ms (event loop blocked that long)`);
-  console.log(`steady-state cpu: ${pct(share)} of one core (system time is mostly the kernel's loopback TCP work); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `steady-state cpu: ${pct(share)} of one core (system time is mostly the kernel's loopback TCP work); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+  );
   console.log(`target < ${pct(TARGET_CPU)}: ${share < TARGET_CPU ? 'PASS' : 'FAIL'}`);
   process.exitCode = share < TARGET_CPU ? 0 : 1;
 }

@@ -1,0 +1,33 @@
+/**
+ * Runs inside a node's network namespace (see netns-lab.ts): accepts connections on a unix
+ * socket and pipes each one to HOST:PORT. Usage: node netns-forwarder.js SOCKET HOST PORT.
+ * Exits when its parent test process dies (stdin is not used; the lab kills it explicitly).
+ */
+import { rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+
+const [sock, host, port] = process.argv.slice(2);
+if (!sock || !host || !port) {
+  console.error('usage: netns-forwarder SOCKET HOST PORT');
+  process.exit(2);
+}
+rmSync(sock, { force: true });
+createServer((client) => {
+  const upstream = connect(Number(port), host);
+  client.pipe(upstream);
+  upstream.pipe(client);
+  const end = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('error', end).on('close', end);
+  upstream.on('error', end).on('close', end);
+}).listen(sock);
+// Don't outlive the test run if the parent is killed without cleanup.
+setInterval(() => {
+  try {
+    process.kill(process.ppid, 0);
+  } catch {
+    process.exit(0);
+  }
+}, 1000).unref();

@@ -1,0 +1,153 @@
+/**
+ * Network partitions for the slow suites with Linux network namespaces. Each node gets its own
+ * namespace, joined to a bridge in a hub namespace by a veth pair; cutting node i off is
+ * `ip link set h<i> down` on the hub side. Addresses stay in 127.0.0.0/8 (route_localnet lets
+ * 127.x travel over veth; lo keeps only 127.0.0.1/32 so 127.0.4.x is not swallowed by lo).
+ *
+ * The test process lives in the root namespace and cannot route into those namespaces, so each
+ * node's HTTP API is reached through two pipes: a TCP listener here on 127.0.5.<i> → a unix
+ * socket (sockets in the file system cross namespaces) → a forwarder process inside the node's
+ * namespace → the agent. The API path never crosses the partitioned links.
+ *
+ * Needs root and `ip`; `netnsAvailability()` says why not otherwise. Everything created carries
+ * a per-process prefix and is removed by destroy() and, as a last resort, at process exit.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const FORWARDER = fileURLToPath(new URL('./netns-forwarder.js', import.meta.url));
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
+}
+
+/** Why partitions cannot run here, or undefined when they can (probes by creating and deleting a namespace pair). */
+export function netnsAvailability(): string | undefined {
+  if (process.platform !== 'linux') return 'network namespaces need Linux';
+  if (process.getuid?.() !== 0) return 'creating network namespaces needs root';
+  const probe = `pcprobe${process.pid}`;
+  try {
+    ip('netns', 'add', probe);
+    ip('link', 'add', 'pcpa', 'netns', probe, 'type', 'veth', 'peer', 'name', 'pcpb', 'netns', probe);
+    return undefined;
+  } catch (e) {
+    return `cannot create a network namespace with a veth pair: ${((e as { stderr?: Buffer }).stderr ?? '').toString().trim() || (e as Error).message}`;
+  } finally {
+    try {
+      ip('netns', 'del', probe);
+    } catch {
+      // the probe namespace was never created
+    }
+  }
+}
+
+function pipeBoth(a: Socket, b: Socket): void {
+  a.pipe(b);
+  b.pipe(a);
+  const end = () => {
+    a.destroy();
+    b.destroy();
+  };
+  a.on('error', end).on('close', end);
+  b.on('error', end).on('close', end);
+}
+
+export class NetnsLab {
+  readonly prefix = `pcl${process.pid % 100000}`;
+  private readonly namespaces: string[] = [];
+  private readonly forwarders: ChildProcess[] = [];
+  private readonly listeners: Server[] = [];
+  private readonly exitHook = () => this.destroyNamespaces();
+
+  /** @param nodeIp node i's agent address, e.g. (i) => `127.0.4.${i}` */
+  constructor(
+    private readonly count: number,
+    readonly nodeIp: (i: number) => string,
+    readonly accessIp: (i: number) => string,
+    private readonly socketDir: string,
+  ) {}
+
+  get hub(): string {
+    return `${this.prefix}-hub`;
+  }
+  nodeNs(i: number): string {
+    return `${this.prefix}-n${i}`;
+  }
+
+  create(): void {
+    process.once('exit', this.exitHook);
+    this.addNs(this.hub);
+    ip('-n', this.hub, 'link', 'add', 'br0', 'type', 'bridge', 'forward_delay', '0');
+    ip('-n', this.hub, 'link', 'set', 'br0', 'up');
+    for (let i = 1; i <= this.count; i++) {
+      const ns = this.nodeNs(i);
+      this.addNs(ns);
+      ip('link', 'add', 'v0', 'netns', ns, 'type', 'veth', 'peer', 'name', `h${i}`, 'netns', this.hub);
+      ip('-n', this.hub, 'link', 'set', `h${i}`, 'master', 'br0');
+      ip('-n', this.hub, 'link', 'set', `h${i}`, 'up');
+      ip('-n', ns, 'link', 'set', 'lo', 'up');
+      ip('-n', ns, 'addr', 'del', '127.0.0.1/8', 'dev', 'lo');
+      ip('-n', ns, 'addr', 'add', '127.0.0.1/32', 'dev', 'lo');
+      execFileSync('ip', [
+        'netns',
+        'exec',
+        ns,
+        'sysctl',
+        '-qw',
+        'net.ipv4.conf.all.route_localnet=1',
+        'net.ipv4.conf.v0.route_localnet=1',
+      ]);
+      ip('-n', ns, 'addr', 'add', `${this.nodeIp(i)}/24`, 'dev', 'v0');
+      ip('-n', ns, 'link', 'set', 'v0', 'up');
+    }
+  }
+
+  /** Expose node i's `port` on accessIp(i):port in this namespace. */
+  async expose(i: number, port: number): Promise<void> {
+    const sock = join(this.socketDir, `fwd-${i}-${port}.sock`);
+    const fwd = spawn('ip', ['netns', 'exec', this.nodeNs(i), process.execPath, FORWARDER, sock, this.nodeIp(i), String(port)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    this.forwarders.push(fwd);
+    const server = createServer((client) => pipeBoth(client, connect(sock)));
+    this.listeners.push(server);
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, this.accessIp(i), resolve));
+  }
+
+  /** Cut node i off from every other node (both directions), or reconnect it. */
+  isolate(i: number): void {
+    ip('-n', this.hub, 'link', 'set', `h${i}`, 'down');
+  }
+  heal(i: number): void {
+    ip('-n', this.hub, 'link', 'set', `h${i}`, 'up');
+  }
+
+  async destroy(): Promise<void> {
+    for (const f of this.forwarders.splice(0)) f.kill('SIGKILL');
+    await Promise.all(this.listeners.splice(0).map((s) => new Promise((r) => s.close(r))));
+    this.destroyNamespaces();
+    process.removeListener('exit', this.exitHook);
+  }
+
+  private addNs(name: string): void {
+    try {
+      ip('netns', 'del', name); // a leftover from a crashed run with the same pid
+    } catch {
+      // none
+    }
+    ip('netns', 'add', name);
+    this.namespaces.push(name);
+  }
+
+  private destroyNamespaces(): void {
+    for (const ns of this.namespaces.splice(0)) {
+      try {
+        ip('netns', 'del', ns);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian tools the test suites use (dig for the DNS tests) when missing.
+# Installs the Debian tools the test suites use when missing: dig (DNS interop tests),
+# ip (network-namespace partition tests), strace (fsync verification of store-rocksdb).
 # Quiet and quick when everything is present; never fails the run: suites that need a
 # missing tool skip with a message saying which tool and why.
 set -u
 need=()
 command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "ensure-test-deps: missing ${need[*]} and cannot install (not root or no apt-get); dependent tests will skip" >&2

@@ -1,17 +1,6 @@
 import { expect } from 'chai';
+import { seededRandom as prng } from '@proconsul/kernel/testing';
 import { startInProcessAgent, type InProcessAgent } from './test-support/in-process-agent.js';
-
-/** Deterministic PRNG (mulberry32) so a failing case replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = [
   '/v1/kv/a',

@@ -1,17 +1,8 @@
 import type { KvInput, KvOutput, KvValue } from './linearizability-models.js';
 import type { Operation } from './linearizability.js';
+import { seededRandom } from './seeded-random.js';
 
-/** Deterministic PRNG (mulberry32): same seed, same history, so failures replay. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface SimulatedKvOptions {
   readonly seed: number;

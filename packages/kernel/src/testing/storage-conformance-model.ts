@@ -1,16 +1,7 @@
 import type { RangeOptions } from '../extension-points/storage-engine.js';
+import { seededRandom as seeded } from './seeded-random.js';
 
-/** mulberry32: a seeded PRNG so a failing conformance run replays exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded };
 
 /**
  * Reference answer for a range query over hex-encoded keys, sorted ascending. Lowercase hex

@@ -2,8 +2,6 @@ import { ContainerModule } from 'inversify';
 import type Koa from 'koa';
 import {
   AgentLocalOptions,
-  Consensus,
-  Fsm,
   HttpEndpoint,
   Kernel,
   NullLogger,
@@ -12,22 +10,11 @@ import {
   type ProconsulPlugin,
   type RuntimeConfig,
 } from '@proconsul/kernel';
-import { DirectConsensus } from '@proconsul/kernel/testing';
+import { directConsensusPlugin as directConsensus } from '@proconsul/kernel/testing';
 import plugin from '../index.js';
 import { builtinEndpoints } from '../builtin-endpoints.js';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp, type InjectRequest, type InjectResponse } from '../inject.js';
-
-/** Test-only consensus plugin: one always-leader server applying commands at once. */
-const directConsensus: ProconsulPlugin = {
-  manifest: { name: 'direct-consensus', version: '0.0.0', provides: ['consensus'], requires: [], configSchema: {} },
-  createModule: () =>
-    new ContainerModule(({ bind }) => {
-      bind<Consensus>(Consensus)
-        .toDynamicValue((ctx) => new DirectConsensus(ctx.get<Fsm>(Fsm)))
-        .inSingletonScope();
-    }),
-};
 
 export interface InProcessAgent {
   readonly kernel: Kernel;

@@ -80,8 +80,9 @@ export class Replicator {
   scheduleReplicate(): void {
     if (this.replicateScheduled) return;
     this.replicateScheduled = true;
-    // One microtask later, so every apply() of this tick rides in the same AppendEntries.
-    queueMicrotask(() => {
+    // After the current I/O phase, so every apply() of this loop turn — not just of this
+    // tick — rides in the same AppendEntries (HTTP requests arrive in separate callbacks).
+    this.n.clock.setTimer(0, () => {
       this.replicateScheduled = false;
       if (!this.active) return;
       for (const [id, p] of this.peers) this.replicate(id, p);

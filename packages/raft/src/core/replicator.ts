@@ -94,7 +94,8 @@ export class Replicator {
   scheduleHeartbeat(): void {
     if (this.heartbeatScheduled) return;
     this.heartbeatScheduled = true;
-    queueMicrotask(() => {
+    // After the current I/O phase, so all ?consistent reads of this loop turn share one round.
+    this.n.clock.setTimer(0, () => {
       this.heartbeatScheduled = false;
       if (this.active) this.heartbeatAll();
     });

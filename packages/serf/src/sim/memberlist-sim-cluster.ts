@@ -4,6 +4,7 @@ import { Memberlist } from '../memberlist/memberlist.js';
 import type { MemberlistDelegate, NodeInfo } from '../memberlist/node-state.js';
 import { SimNetwork, type SimNetworkOptions } from './sim-network.js';
 import { SimScheduler } from './sim-scheduler.js';
+import { allSeeExactly } from './convergence.js';
 
 /** Delegate that only records membership events, for SWIM-level simulations. */
 export class RecordingDelegate implements MemberlistDelegate {
@@ -85,18 +86,11 @@ export class MemberlistSimCluster {
 
   /** True when every live member sees exactly the given set as alive. */
   converged(alive: readonly SimMember[] = this.members): boolean {
-    const want = alive
-      .map((m) => m.name)
-      .sort()
-      .join(',');
-    return alive.every(
-      (m) =>
-        m.ml
-          .allNodes()
-          .filter((n) => n.state === 'alive')
-          .map((n) => n.name)
-          .sort()
-          .join(',') === want,
+    return allSeeExactly(alive, (m) =>
+      m.ml
+        .allNodes()
+        .filter((n) => n.state === 'alive')
+        .map((n) => n.name),
     );
   }
 

@@ -4,6 +4,7 @@ import { Serf } from '../serf/serf.js';
 import { defaultSerfConfig, type SerfConfig } from '../serf/serf-config.js';
 import { SimNetwork, type SimNetworkOptions } from './sim-network.js';
 import { SimScheduler } from './sim-scheduler.js';
+import { allSeeExactly } from './convergence.js';
 
 export interface SerfSimMember {
   readonly name: string;
@@ -73,18 +74,11 @@ export class SerfSimCluster {
 
   /** Every given member sees exactly the given set as alive. */
   converged(alive: readonly SerfSimMember[] = this.members): boolean {
-    const want = alive
-      .map((m) => m.name)
-      .sort()
-      .join(',');
-    return alive.every(
-      (m) =>
-        m.serf
-          .members()
-          .filter((x) => x.status === 'alive')
-          .map((x) => x.name)
-          .sort()
-          .join(',') === want,
+    return allSeeExactly(alive, (m) =>
+      m.serf
+        .members()
+        .filter((x) => x.status === 'alive')
+        .map((x) => x.name),
     );
   }
 

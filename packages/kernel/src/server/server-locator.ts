@@ -1,6 +1,7 @@
 import { inject, injectable, optional } from 'inversify';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { Membership } from '../extension-points/membership.js';
+import { asServer } from '../cluster/server-members.js';
 
 const FAILED_BACKOFF_MS = 30_000; // how long a server that failed a call goes to the back of the list
 
@@ -27,20 +28,25 @@ export class ServerLocator {
   servers(): string[] {
     const found = new Set(this.extra);
     for (const m of this.membership?.members('lan') ?? []) {
-      if (
-        m.status !== 'alive' ||
-        m.tags['role'] !== 'consul' ||
-        (m.tags['dc'] ?? this.config.datacenter) !== this.config.datacenter
-      )
-        continue;
-      found.add(`${m.addr}:${m.tags['port'] ?? this.config.ports.server}`);
+      const server = m.status === 'alive' ? asServer(m, this.config.datacenter) : undefined;
+      if (server) found.add(server.address);
     }
     const now = Date.now();
-    const list = [...found].sort(() => Math.random() - 0.5);
-    return list.sort((a, b) => Number((this.failed.get(a) ?? 0) > now) - Number((this.failed.get(b) ?? 0) > now));
+    const list = shuffle([...found]);
+    // Servers that failed recently go last, keeping the random order within each group.
+    return [...list.filter((a) => (this.failed.get(a) ?? 0) <= now), ...list.filter((a) => (this.failed.get(a) ?? 0) > now)];
   }
 
   markFailed(address: string): void {
     this.failed.set(address, Date.now() + FAILED_BACKOFF_MS);
   }
+}
+
+/** Fisher–Yates: an unbiased shuffle, so clients spread evenly across servers. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
 }

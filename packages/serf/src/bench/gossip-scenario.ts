@@ -17,14 +17,22 @@ export interface GossipCluster {
   kill9(i: number): void;
 }
 
+export interface KillTrial {
+  readonly victim: string;
+  readonly firstMs: number | undefined;
+  /** undefined unless every survivor marked the victim failed within the cap. */
+  readonly allMs: number | undefined;
+  readonly seenBy: number;
+  readonly survivors: number;
+}
+
 export interface GossipResult {
   convergeMs: number;
   idleCpuPercent: number[];
   rssMiB: number[];
-  event: (number | undefined)[] | string;
-  failFirstMs: number | undefined;
-  failAllMs: number | undefined;
-  failSeenBy: number;
+  /** One row of receiver delays per event fired, or why events could not be measured. */
+  events: (number | undefined)[][] | string;
+  kills: KillTrial[];
 }
 
 const POLL_MS = 200; // the same poll period on both sides, so detection times are comparable
@@ -32,6 +40,9 @@ const CONVERGE_CAP_MS = 60_000;
 const FAIL_CAP_MS = 90_000;
 const EVENT_CAP_MS = 20_000;
 const IDLE_MS = 10_000;
+/** Single runs of a randomized protocol are noise; these counts keep the whole run near 2 minutes. */
+const EVENT_TRIALS = 5;
+const KILL_TRIALS = 3;
 
 async function allSee(
   c: GossipCluster,
@@ -41,31 +52,8 @@ async function allSee(
   return Promise.all(observers.map((i) => c.members(i).then(pred, () => false)));
 }
 
-/**
- * join -> all see all alive -> idle CPU/RSS -> user event to the other 9 -> kill -9 the
- * last member -> time until each survivor marks it failed. Each step is capped.
- */
-export async function runGossipScenario(c: GossipCluster): Promise<GossipResult> {
-  const all = c.names.map((_, i) => i);
-  const t0 = performance.now();
-  await c.joinAll();
-  await waitFor(
-    'every member to see every member alive',
-    async () => {
-      const ok = await allSee(c, all, (m) => c.names.every((n) => m.get(n) === 'alive'));
-      return ok.every(Boolean) ? true : undefined;
-    },
-    CONVERGE_CAP_MS,
-    POLL_MS,
-  );
-  const convergeMs = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 2000));
-  const idleCpuPercent = await cpuPercentOver(c.pids, IDLE_MS);
-  const rssMiB = c.pids.map((p) => rssBytes(p) / 1024 / 1024);
-  const event = await c.fireAndTrack(all.slice(1), EVENT_CAP_MS);
-
-  const victim = all.length - 1;
-  const survivors = all.slice(0, victim);
+/** kill -9 member `victim`, then time until each of `survivors` marks it failed. */
+async function killTrial(c: GossipCluster, victim: number, survivors: readonly number[]): Promise<KillTrial> {
   const victimName = c.names[victim]!;
   const seenAt: (number | undefined)[] = survivors.map(() => undefined);
   const t1 = performance.now();
@@ -85,12 +73,50 @@ export async function runGossipScenario(c: GossipCluster): Promise<GossipResult>
   ).catch(() => undefined);
   const seen = seenAt.filter((s): s is number => s !== undefined);
   return {
-    convergeMs,
-    idleCpuPercent,
-    rssMiB,
-    event,
-    failFirstMs: seen.length ? Math.min(...seen) : undefined,
-    failAllMs: seen.length === survivors.length ? Math.max(...seen) : undefined,
-    failSeenBy: seen.length,
+    victim: victimName,
+    firstMs: seen.length ? Math.min(...seen) : undefined,
+    allMs: seen.length === survivors.length ? Math.max(...seen) : undefined,
+    seenBy: seen.length,
+    survivors: survivors.length,
   };
+}
+
+/**
+ * join -> all see all alive -> idle CPU/RSS -> EVENT_TRIALS user events from member 0 to
+ * the others -> KILL_TRIALS times: kill -9 the last live member and time until each
+ * survivor marks it failed. Each step is capped.
+ */
+export async function runGossipScenario(c: GossipCluster): Promise<GossipResult> {
+  const all = c.names.map((_, i) => i);
+  const t0 = performance.now();
+  await c.joinAll();
+  await waitFor(
+    'every member to see every member alive',
+    async () => {
+      const ok = await allSee(c, all, (m) => c.names.every((n) => m.get(n) === 'alive'));
+      return ok.every(Boolean) ? true : undefined;
+    },
+    CONVERGE_CAP_MS,
+    POLL_MS,
+  );
+  const convergeMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleCpuPercent = await cpuPercentOver(c.pids, IDLE_MS);
+  const rssMiB = c.pids.map((p) => rssBytes(p) / 1024 / 1024);
+  let events: GossipResult['events'] = [];
+  for (let k = 0; k < EVENT_TRIALS; k++) {
+    const r = await c.fireAndTrack(all.slice(1), EVENT_CAP_MS);
+    if (typeof r === 'string') {
+      events = r;
+      break;
+    }
+    events.push(r);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const kills: KillTrial[] = [];
+  for (let k = 0; k < KILL_TRIALS; k++) {
+    const victim = all.length - 1 - k;
+    kills.push(await killTrial(c, victim, all.slice(0, victim)));
+  }
+  return { convergeMs, idleCpuPercent, rssMiB, events, kills };
 }

@@ -7,10 +7,15 @@ const STATUS: Record<number, string> = { 0: 'none', 1: 'alive', 2: 'leaving', 3:
  * 1 server (-bootstrap, memory engine) + clients on `ips`, started without joining so the
  * join itself can be timed; default LAN gossip profile.
  */
-export async function startProconsulGossip(ips: readonly string[]): Promise<{ cluster: GossipCluster; agents: RunningAgent[] }> {
+export async function startProconsulGossip(
+  ips: readonly string[],
+  logLevel = 'warn',
+): Promise<{ cluster: GossipCluster; agents: RunningAgent[] }> {
   const dir = await benchTempDir('gossip');
   const agents = await Promise.all(
-    ips.map((ip, i) => startAgent({ name: `g${i + 1}`, ip, dir, server: i === 0, bootstrap: i === 0, engine: 'memory' })),
+    ips.map((ip, i) =>
+      startAgent({ name: `g${i + 1}`, ip, dir, server: i === 0, bootstrap: i === 0, engine: 'memory', logLevel }),
+    ),
   );
   const cluster: GossipCluster = {
     names: agents.map((a) => a.name),

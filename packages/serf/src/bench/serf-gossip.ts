@@ -13,7 +13,10 @@ const EVENT = 'benchevt';
  * joined yet. A user-event handler appends the wall-clock time (ns) of each delivery to a
  * per-agent file, so arrival times come from the agents themselves.
  */
-export async function startSerfGossip(ips: readonly string[]): Promise<{ cluster: GossipCluster; procs: SpawnedProcess[] }> {
+export async function startSerfGossip(
+  ips: readonly string[],
+  logLevel = 'warn',
+): Promise<{ cluster: GossipCluster; procs: SpawnedProcess[] }> {
   const dir = await benchTempDir('serf');
   const names = ips.map((_, i) => `serf${i + 1}`);
   const rpc = ips.map((ip) => `${ip}:7373`);
@@ -27,7 +30,7 @@ export async function startSerfGossip(ips: readonly string[]): Promise<{ cluster
         `-node=${names[i]}`,
         `-bind=${ip}:7946`,
         `-rpc-addr=${rpc[i]}`,
-        '-log-level=warn',
+        `-log-level=${logLevel}`,
         `-event-handler=user:${EVENT}=date +%s%N >> ${eventFile(i)}`,
       ],
       join(dir, `${names[i]}.log`),
@@ -61,19 +64,24 @@ export async function startSerfGossip(ips: readonly string[]): Promise<{ cluster
       return new Map(list.map((m) => [m.name, m.status]));
     },
     async fireAndTrack(receivers, capMs) {
+      const lines = (i: number): string[] => {
+        try {
+          return readFileSync(eventFile(i), 'utf8').split('\n').filter(Boolean);
+        } catch {
+          return [];
+        }
+      };
+      // Each delivery appends a line; this event's delivery is the first line after these.
+      const before = receivers.map((i) => lines(i).length);
       const t0 = Date.now();
       await run('serf', ['event', `-rpc-addr=${rpc[0]}`, '-coalesce=false', EVENT, 'x'], { timeout: 5000 });
-      const arrival = (i: number): number | undefined => {
-        try {
-          const first = readFileSync(eventFile(i), 'utf8').split('\n')[0];
-          return first ? Number(BigInt(first) / 1_000_000n) - t0 : undefined;
-        } catch {
-          return undefined;
-        }
+      const arrival = (i: number, k: number): number | undefined => {
+        const line = lines(i)[before[k]!];
+        return line ? Number(BigInt(line) / 1_000_000n) - t0 : undefined;
       };
       await waitFor(
         'serf event everywhere',
-        async () => (receivers.every((i) => arrival(i) !== undefined) ? true : undefined),
+        async () => (receivers.every((i, k) => arrival(i, k) !== undefined) ? true : undefined),
         capMs,
         20,
       ).catch(() => undefined);

@@ -64,14 +64,14 @@ describe('memberlist (deterministic simulation)', () => {
     await c.shutdown();
   });
 
-  it('Lifeguard removes false positives seen without it (15% loss, one very slow member, 20 members, 120s)', async () => {
+  it('Lifeguard removes false positives seen without it (15% loss, one member 1.5 s slow each way, 20 members, 120s)', async () => {
     const falsePositives = async (seed: number, lifeguard: boolean) => {
       const off = (x: MemberlistConfig) => ({ ...x, awarenessMaxMultiplier: 1, suspicionMaxTimeoutMult: 1 });
       const c = new MemberlistSimCluster(seed, { loss: 0.15, minDelayMs: 1, maxDelayMs: 20 }, lifeguard ? (x) => x : off);
       await c.addAndJoin(20);
       await c.scheduler.runUntilTrue(() => c.converged(), 30_000);
-      // An overloaded member: every packet to or from it takes 900ms longer.
-      c.net.setSlow(c.members[7]!.key, 900);
+      // An overloaded member: every packet to or from it takes 1.5 s longer (RTT > probe interval).
+      c.net.setSlow(c.members[7]!.key, 1_500);
       await c.scheduler.runFor(120_000);
       await c.shutdown();
       // Nobody crashed, so every "dead" is false.

@@ -14,6 +14,8 @@ import { parseHostPort, type Transport } from './transport.js';
 /** Sealed packets carry version + nonce + tag (AES-GCM: 1 + 12 + 16); leave headroom. */
 const ENCRYPTION_OVERHEAD = 40;
 const META_MAX_SIZE = 512;
+/** Expedited gossip rounds are at least this far apart (a tenth of the LAN gossip interval). */
+const EXPEDITE_SPACING_MS = 20;
 
 export interface MemberlistOptions {
   readonly config: MemberlistConfig;
@@ -56,6 +58,8 @@ export class Memberlist implements ProbeHost {
   private readonly timers = new Set<TimerHandle>();
   private running = false;
   private leaving = false;
+  private expedited: TimerHandle | undefined;
+  private lastExpedited = -Infinity;
 
   constructor(o: MemberlistOptions) {
     this.config = validateMemberlistConfig(o.config);
@@ -158,6 +162,8 @@ export class Memberlist implements ProbeHost {
     this.timers.clear();
     for (const s of this.suspicions.values()) s.cancel();
     this.suspicions.clear();
+    this.expedited?.cancel();
+    this.expedited = undefined;
     this.broadcasts.reset();
     await this.transport.close();
   }
@@ -165,6 +171,25 @@ export class Memberlist implements ProbeHost {
   /** Queue a message of the layer above for gossip (key invalidates older ones). */
   queueUserBroadcast(data: Uint8Array, key?: string, onDone?: () => void): void {
     this.broadcasts.queue(encode({ t: 'user', data }), key, onDone);
+  }
+
+  /**
+   * Gossips pending broadcasts now instead of at the next tick. memberlist waits for the
+   * tick, so news travels one hop per gossip interval (up to 200ms each on a LAN); for
+   * news someone waits on (user events, queries, our own refutation) we push it at once.
+   * Each early round spends the same retransmit budget a tick would, so the number of
+   * copies sent is unchanged; rounds queued in one event-loop turn are merged, and
+   * rounds are spaced EXPEDITE_SPACING_MS apart so a burst cannot flood the pool.
+   */
+  expediteGossip(): void {
+    if (!this.running || this.expedited) return;
+    const wait = Math.max(0, this.lastExpedited + EXPEDITE_SPACING_MS - this.scheduler.now());
+    this.expedited = this.scheduler.setTimeout(() => {
+      this.expedited = undefined;
+      if (!this.running) return;
+      this.lastExpedited = this.scheduler.now();
+      this.gossip();
+    }, wait);
   }
 
   /** Best-effort direct datagram of the layer above (query acks and responses). */
@@ -505,6 +530,9 @@ export class Memberlist implements ProbeHost {
     // Lifeguard: being accused suggests we are the slow one.
     this.awareness.applyDelta(1);
     this.broadcasts.queue(encode(this.selfAlive()), this.name);
+    // Not at the next gossip tick: a member that was stalled (the usual reason it is
+    // suspected) may stall again before that tick, while the accusers' timers run on.
+    this.expediteGossip();
     this.logger.debug('refuting suspicion or death of ourselves', { incarnation: this.incarnation });
   }
 

@@ -5,6 +5,8 @@ import type { Msg } from './messages.js';
 import type { NodeState } from './node-state.js';
 import { waitAtMost, type Scheduler } from './scheduler.js';
 
+const NACK_AT = 0.8;
+
 /** What the failure detector needs from its Memberlist (kept narrow so it is testable). */
 export interface ProbeHost {
   readonly config: MemberlistConfig;
@@ -104,8 +106,15 @@ export async function probeNode(h: ProbeHost, node: NodeState): Promise<void> {
 
 /**
  * Relay side of ping-req: ping the target on the requester's behalf, forward its ack,
- * and send a nack if none came within probeTimeout (so the requester can tell "target
- * down" from "I am the one losing packets").
+ * and send a nack if none came (so the requester can tell "target down" from "I am the
+ * one losing packets").
+ *
+ * The nack goes out at 80% of probeTimeout, not at 100% as in memberlist: the requester
+ * sent the ping-req probeTimeout into a probe interval of 2 × probeTimeout (the
+ * defaults), so a nack sent after a full probeTimeout lands just after the requester
+ * stopped counting, every time. Each failed probe of a really dead member then looked like
+ * "no relay answered" and raised the healthy requester's awareness by indirectChecks,
+ * slowing its probing exactly while failures need confirming.
  */
 export function relayIndirectPing(h: ProbeHost, req: Extract<Msg, { t: 'ping-req' }>): void {
   const { config: c, scheduler: s } = h;
@@ -125,7 +134,7 @@ export function relayIndirectPing(h: ProbeHost, req: Extract<Msg, { t: 'ping-req
   ]);
   s.setTimeout(() => {
     if (!done && req.nack) h.sendMsgs(req.addr, req.port, [{ t: 'nack', seq: req.seq }]);
-  }, c.probeTimeoutMs);
+  }, NACK_AT * c.probeTimeoutMs);
   s.setTimeout(() => {
     done = true;
     unregister();

@@ -10,6 +10,11 @@ export interface TimerHandle {
 export interface Scheduler {
   /** Milliseconds on a monotonic clock; only differences are meaningful. */
   now(): number;
+  /**
+   * Runs `fn` after `ms`. With ms <= 0 it runs after input that is already waiting has
+   * been handled (the next poll phase of a Node event loop), which is how callers yield
+   * to the network before acting on an expired deadline.
+   */
   setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Uniform in [0, 1). Seeded in simulation so runs replay exactly. */
   random(): number;
@@ -20,8 +25,14 @@ export class RealScheduler implements Scheduler {
     return performance.now();
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, ms));
     // Gossip timers must never keep a process alive on their own.
+    if (ms <= 0) {
+      // setImmediate runs in the check phase, right after this iteration's poll phase.
+      const i = setImmediate(fn);
+      i.unref();
+      return { cancel: () => clearImmediate(i) };
+    }
+    const t = setTimeout(fn, ms);
     t.unref();
     return { cancel: () => clearTimeout(t) };
   }
@@ -44,10 +55,21 @@ export function sleep(s: Scheduler, ms: number): { promise: Promise<void>; cance
   };
 }
 
-/** Resolves when `p` settles or after `ms`, whichever first; the timer never outlives it. */
+/**
+ * Resolves when `p` settles or after `ms`, whichever first; the timer never outlives it.
+ * An expired deadline still yields once to pending input: after a stall (GC, a starved
+ * CPU) Node runs overdue timers before it reads the sockets, so the answer we waited for
+ * may already be sitting in the receive buffer.
+ */
 export async function waitAtMost(s: Scheduler, p: Promise<unknown>, ms: number): Promise<void> {
   const z = sleep(s, ms);
   await Promise.race([p.then(z.cancel, z.cancel), z.promise]);
+  await afterPendingInput(s);
+}
+
+/** Resolves once input that is already waiting has been handled (see Scheduler.setTimeout). */
+export function afterPendingInput(s: Scheduler): Promise<void> {
+  return new Promise((r) => s.setTimeout(r, 0));
 }
 
 /** Fisher-Yates with the scheduler's randomness (replayable in simulation). */

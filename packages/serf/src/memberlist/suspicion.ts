@@ -43,10 +43,17 @@ export class Suspicion {
     this.timer.cancel();
   }
 
+  /**
+   * Declares the timeout one turn late, after pending input: a refutation that arrived
+   * while the process was stalled is then handled (and cancels us) before we accuse.
+   */
   private fire(): void {
     if (this.fired) return;
-    this.fired = true;
-    this.onTimeout(this.confirmations.size - 1);
+    this.timer = this.scheduler.setTimeout(() => {
+      if (this.fired) return;
+      this.fired = true;
+      this.onTimeout(this.confirmations.size - 1);
+    }, 0);
   }
 }
 

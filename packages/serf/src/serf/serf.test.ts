@@ -112,6 +112,25 @@ describe('serf (deterministic simulation)', () => {
     await c.shutdown();
   });
 
+  it('pushes a user event through 30 members in a few network hops, not a gossip interval per hop', async () => {
+    const c = new SerfSimCluster(18, { minDelayMs: 1, maxDelayMs: 5 });
+    await c.addAndJoin(30);
+    await c.scheduler.runUntilTrue(() => c.converged(), 60_000);
+    const worst: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await c.scheduler.runFor(1_000 + c.scheduler.random() * 200); // a random phase of the gossip tick
+      const firedAt = c.scheduler.now();
+      const name = `rollout-${i}`;
+      await c.members[i * 5]!.serf.userEvent(name, Buffer.from('x'), false);
+      const seen = () => c.members.filter((m) => m.events.some((e) => e.type === 'user' && e.name === name)).length;
+      expect(await c.scheduler.runUntilTrue(() => seen() === 30, 5_000, 1)).to.equal(true);
+      worst.push(c.scheduler.now() - firedAt);
+    }
+    // Tick-paced gossip needs several 200ms gossip intervals to reach 30 members.
+    expect(Math.max(...worst)).to.be.below(100);
+    await c.shutdown();
+  });
+
   it('coalesces a burst of coalescable user events to the newest per name', async () => {
     const c = new SerfSimCluster(17);
     await c.addAndJoin(3);

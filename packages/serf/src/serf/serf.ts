@@ -210,6 +210,7 @@ export class Serf implements MemberlistDelegate {
     this.eventClock.increment();
     this.handleUserEvent(msg);
     this.eventQueue.queue(encodeSerf(msg));
+    this.ml.expediteGossip();
   }
 
   /** Sends a query to matching members; resolves at the deadline with what came back. */
@@ -238,6 +239,7 @@ export class Serf implements MemberlistDelegate {
     this.pending.set(key, col);
     this.handleQuery(q);
     this.queryQueue.queue(encodeSerf(q));
+    this.ml.expediteGossip();
     return col.done;
   }
 
@@ -315,7 +317,10 @@ export class Serf implements MemberlistDelegate {
         this.pending.get(`${m.lt}:${m.id}`)?.[m.ack ? 'ack' : 'response'](m.from, m.payload as Uint8Array);
         return;
     }
-    if (rebroadcast) queue.queue(Uint8Array.from(data), key);
+    if (!rebroadcast) return;
+    queue.queue(Uint8Array.from(data), key);
+    // Events and queries are news someone is waiting for: pass them on now, not at the next tick.
+    if (queue !== this.intentQueue) this.ml.expediteGossip();
   }
 
   getBroadcasts(overhead: number, limit: number): Uint8Array[] {

@@ -4,6 +4,7 @@ import { Memberlist } from '../memberlist/memberlist.js';
 import type { MemberlistDelegate, NodeInfo } from '../memberlist/node-state.js';
 import { SimNetwork, type SimNetworkOptions } from './sim-network.js';
 import { SimScheduler } from './sim-scheduler.js';
+import { StallGate } from './stall-gate.js';
 import { allSeeExactly } from './convergence.js';
 
 /** Delegate that only records membership events, for SWIM-level simulations. */
@@ -37,6 +38,8 @@ export interface SimMember {
   readonly key: string;
   readonly ml: Memberlist;
   readonly delegate: RecordingDelegate;
+  /** Freezes this member's process (see StallGate). */
+  readonly gate: StallGate;
 }
 
 /** N memberlists on one seeded simulated network; member i is 10.0.x.y:7946. */
@@ -59,19 +62,20 @@ export class MemberlistSimCluster {
     const i = this.members.length;
     const addr = `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`;
     const name = `node-${i}`;
+    const gate = new StallGate(this.scheduler);
     const transport = this.net.createTransport(addr, 7946);
     const delegate = new RecordingDelegate(() => this.scheduler.now());
     const config = this.tune(DefaultLANConfig({ name, advertiseAddr: addr, advertisePort: 7946 }));
     const ml = new Memberlist({
       config,
-      transport,
-      scheduler: this.scheduler,
+      transport: gate.wrap(transport),
+      scheduler: gate.scheduler(),
       logger: this.logger.named(name),
       delegate,
       encryption,
     });
     ml.start();
-    const m = { name, key: transport.key, ml, delegate };
+    const m = { name, key: transport.key, ml, delegate, gate };
     this.members.push(m);
     return m;
   }

@@ -30,6 +30,8 @@ export interface AgentOptions {
   readonly raftMultiplier?: number;
   /** Flags for node itself, before the script (e.g. --cpu-prof). */
   readonly nodeFlags?: readonly string[];
+  /** Default warn: benches read figures from the API, not from logs. */
+  readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
 }
 
@@ -70,7 +72,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     '-dns-port',
     '-1',
     '-log-level',
-    'warn',
+    o.logLevel ?? 'warn',
     '-config-file',
     configFile,
     '-plugins',

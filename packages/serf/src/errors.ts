@@ -33,3 +33,8 @@ export const PoolUnavailable = defineError(
   (pool: string) => `no ${pool} gossip pool on this agent`,
 );
 export const GossipNotStarted = defineError('GOSSIP_NOT_STARTED', 500, () => 'gossip has not been started');
+export const GossipNotEncrypted = defineError(
+  'GOSSIP_NOT_ENCRYPTED',
+  400,
+  () => 'Gossip encryption is not enabled on this agent (set encrypt, and load the gossip-keyring plugin)',
+);

@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { AllowAllAuthorizer, NullLogger, buildRuntimeConfig, type ClusterRpc, type GossipEncryption } from '@proconsul/kernel';
+import {
+  AllowAllAuthorizer,
+  NullLogger,
+  buildRuntimeConfig,
+  type ClusterRpc,
+  type GossipEncryption,
+  type KeyringOp,
+  type KeyringPoolResult,
+  type Membership,
+} from '@proconsul/kernel';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp } from '../inject.js';
 import { keyringEndpoints } from './keyring-endpoints.js';
@@ -54,5 +63,51 @@ describe('/v1/operator/keyring', () => {
     const r = await injectHttp(off, { url: '/v1/operator/keyring' });
     expect(r.status).to.equal(400);
     expect(r.text).to.contain('encrypt');
+  });
+
+  it('fans changes out through the membership and names members that refused or stayed silent (500)', async () => {
+    const calls: [KeyringOp, string | undefined, boolean | undefined][] = [];
+    let answer: KeyringPoolResult[] = [];
+    const membership = {
+      keyring: async (op: KeyringOp, key?: string, localOnly?: boolean) => {
+        calls.push([op, key, localOnly]);
+        return answer;
+      },
+    } as unknown as Membership;
+    const app = createHttpApp(keyringEndpoints(deps, new FakeKeyring(), membership), new NullLogger());
+    const pool = (p: 'lan' | 'wan', extra: Partial<KeyringPoolResult> = {}): KeyringPoolResult => ({
+      pool: p,
+      numNodes: 3,
+      numResp: 3,
+      numErr: 0,
+      messages: {},
+      keys: { k1: 3, k2: 2 },
+      primaryKeys: { k1: 3 },
+      ...extra,
+    });
+    answer = [pool('lan'), pool('wan')];
+    const list = (await injectHttp(app, { url: '/v1/operator/keyring?local-only=true' })).json<Record<string, unknown>[]>();
+    expect(list[0]).to.deep.equal({
+      WAN: false,
+      Datacenter: 'dc1',
+      Segment: '',
+      Keys: { k1: 3, k2: 2 },
+      PrimaryKeys: { k1: 3 },
+      NumNodes: 3,
+    });
+    expect(calls[0]).to.deep.equal(['list', undefined, true]);
+    expect((await injectHttp(app, { method: 'POST', url: '/v1/operator/keyring', body: { Key: 'k3' } })).status).to.equal(200);
+    expect(calls[1]).to.deep.equal(['install', 'k3', false]);
+
+    answer = [pool('lan', { numErr: 1, messages: { n3: 'Requested key is not in the keyring.' } }), pool('wan', { numResp: 2 })];
+    const r = await injectHttp(app, { method: 'PUT', url: '/v1/operator/keyring', body: { Key: 'k2' } });
+    expect(r.status).to.equal(500);
+    expect(r.text).to.contain('dc1 (LAN) error: 1/3 nodes reported failure');
+    expect(r.text).to.contain('n3: Requested key is not in the keyring.');
+    expect(r.text).to.contain('WAN error: 2/3 nodes reported success');
+    // A list still answers with the counts when a member is down.
+    expect((await injectHttp(app, { url: '/v1/operator/keyring' })).status).to.equal(200);
+    const bad = await injectHttp(app, { url: '/v1/operator/keyring?relay-factor=9' });
+    expect([bad.status, bad.text]).to.deep.equal([400, 'Relay factor must be in range: [0, 5]']);
   });
 });

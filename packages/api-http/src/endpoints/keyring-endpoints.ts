@@ -5,14 +5,28 @@ import {
   type GossipEncryption,
   type HttpEndpoint,
   type HttpRequest,
+  type KeyringOp,
+  type KeyringPoolResult,
   type Membership,
 } from '@proconsul/kernel';
+import { KeyringIncomplete } from '../http-errors.js';
 import { authorize, require, route, type EndpointDeps } from './endpoint-support.js';
 
+interface KeyringResponse {
+  WAN: boolean;
+  Datacenter: string;
+  Segment: string;
+  Keys: Record<string, number>;
+  PrimaryKeys: Record<string, number>;
+  NumNodes: number;
+}
+
 /**
- * `/v1/operator/keyring` over this agent's GossipEncryption keyring. Key changes apply to
- * this agent's keyring only (Consul fans them out to every member with serf queries;
- * here each agent is updated by calling it — see docs/api-coverage.md).
+ * `/v1/operator/keyring`. With a membership that supports it, every operation is
+ * cluster-wide as in Consul (serf queries to the LAN pool, and the WAN pool on servers):
+ * a change is applied here first (bad input is a 400 and nothing is sent), then by every
+ * member; members that refuse or do not answer make it a 500 naming them. A list always
+ * answers 200 with the counts, so a down member shows as a short count, not an error.
  */
 export function keyringEndpoints(
   deps: EndpointDeps,
@@ -29,31 +43,76 @@ export function keyringEndpoints(
     if (typeof body['Key'] !== 'string' || !body['Key']) throw BadRequest('Request decode failed: Key is required');
     return body['Key'];
   };
-  const change = (method: 'POST' | 'PUT' | 'DELETE', op: (k: GossipEncryption, key: string) => Promise<void>) =>
+  const clusterWide = (op: KeyringOp, key: string | undefined, localOnly: boolean) => {
+    need();
+    return membership?.keyring ? membership.keyring(op, key, localOnly) : undefined;
+  };
+  const toJson = (r: KeyringPoolResult): KeyringResponse => ({
+    WAN: r.pool === 'wan',
+    Datacenter: deps.config.datacenter,
+    Segment: '',
+    Keys: r.keys,
+    PrimaryKeys: r.primaryKeys,
+    NumNodes: r.numNodes,
+  });
+  const change = (method: 'POST' | 'PUT' | 'DELETE', op: Exclude<KeyringOp, 'list'>) =>
     route(method, '/v1/operator/keyring', async (req) => {
       require(await authorize(deps, req), 'keyring', '', 'write');
-      await op(need(), keyOf(req));
+      relayFactor(req);
+      const key = keyOf(req);
+      const results = await clusterWide(op, key, false);
+      if (!results) await localChange(need(), op, key);
+      else failIfIncomplete(results, deps.config.datacenter);
       return { body: '' };
     });
   return [
     route('GET', '/v1/operator/keyring', async (req) => {
       require(await authorize(deps, req), 'keyring', '', 'read');
-      const { primary, keys } = need().listKeys();
-      const pools = deps.config.server ? (['lan', 'wan'] as const) : (['lan'] as const);
-      return {
-        body: pools.map((pool) => ({
-          WAN: pool === 'wan',
-          Datacenter: deps.config.datacenter,
-          Segment: '',
-          Keys: Object.fromEntries(keys.map((k) => [k, 1])),
-          PrimaryKeys: { [primary]: 1 },
-          NumNodes: 1,
-          MemberCount: membership?.members(pool).filter((m) => m.status === 'alive').length ?? 1,
-        })),
-      };
+      relayFactor(req);
+      const localOnly = req.query.has('local-only') && req.query.get('local-only') !== 'false';
+      const results = await clusterWide('list', undefined, localOnly);
+      return { body: results ? results.map(toJson) : localList(need(), deps) };
     }),
-    change('POST', (k, key) => k.installKey(key)),
-    change('PUT', (k, key) => k.useKey(key)),
-    change('DELETE', (k, key) => k.removeKey(key)),
+    change('POST', 'install'),
+    change('PUT', 'use'),
+    change('DELETE', 'remove'),
   ];
+}
+
+/** Consul accepts relay-factor 0-5; answers are not relayed here (see docs/api-coverage.md). */
+function relayFactor(req: HttpRequest): void {
+  const v = req.query.get('relay-factor');
+  if (v === null || v === '') return;
+  if (!/^\d+$/.test(v) || Number(v) > 5) throw BadRequest('Relay factor must be in range: [0, 5]');
+}
+
+function failIfIncomplete(results: readonly KeyringPoolResult[], dc: string): void {
+  const lines: string[] = [];
+  for (const r of results) {
+    const pool = r.pool === 'wan' ? 'WAN' : `${dc} (LAN)`;
+    if (r.numErr > 0) lines.push(`${pool} error: ${r.numErr}/${r.numNodes} nodes reported failure`);
+    else if (r.numResp < r.numNodes) lines.push(`${pool} error: ${r.numResp}/${r.numNodes} nodes reported success`);
+    for (const [node, msg] of Object.entries(r.messages)) lines.push(`${node}: ${msg}`);
+  }
+  if (lines.length > 0) throw KeyringIncomplete(lines.join('\n'));
+}
+
+/** Without a cluster-wide membership: this agent's keyring only. */
+async function localChange(k: GossipEncryption, op: Exclude<KeyringOp, 'list'>, key: string): Promise<void> {
+  if (op === 'install') await k.installKey(key);
+  else if (op === 'use') await k.useKey(key);
+  else await k.removeKey(key);
+}
+
+function localList(k: GossipEncryption, deps: EndpointDeps): KeyringResponse[] {
+  const { primary, keys } = k.listKeys();
+  const pools = deps.config.server ? (['lan', 'wan'] as const) : (['lan'] as const);
+  return pools.map((pool) => ({
+    WAN: pool === 'wan',
+    Datacenter: deps.config.datacenter,
+    Segment: '',
+    Keys: Object.fromEntries(keys.map((key) => [key, 1])),
+    PrimaryKeys: { [primary]: 1 },
+    NumNodes: 1,
+  }));
 }

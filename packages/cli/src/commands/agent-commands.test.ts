@@ -114,12 +114,22 @@ describe('agent commands (fake agent)', () => {
   it('keyring: -list renders pools; -install/-use/-remove send {"Key"} with POST/PUT/DELETE; one action only', async () => {
     fake.on('GET', '/v1/operator/keyring', {
       body: [
-        { WAN: true, Datacenter: 'dc1', Keys: { 'k1=': 3 }, NumNodes: 3 },
-        { WAN: false, Datacenter: 'dc1', Keys: { 'k1=': 5 }, NumNodes: 5 },
+        { WAN: true, Datacenter: 'dc1', Keys: { 'k1=': 3 }, PrimaryKeys: { 'k1=': 3 }, NumNodes: 3 },
+        { WAN: false, Datacenter: 'dc1', Keys: { 'k1=': 5, 'k2=': 5 }, PrimaryKeys: { 'k1=': 5 }, NumNodes: 5 },
       ],
     });
     const list = await run('keyring', '-list');
-    expect(list.out).to.equal('==> Gathering installed encryption keys...\n\nWAN:\n  k1= [3/3]\n\ndc1 (LAN):\n  k1= [5/5]\n');
+    expect(list.out).to.equal(
+      '==> Gathering installed encryption keys...\n\nWAN:\n  k1= [3/3]\n\ndc1 (LAN):\n  k1= [5/5]\n  k2= [5/5]\n',
+    );
+    const primary = await run('keyring', '-list-primary', '-local-only');
+    expect(primary.out).to.equal('==> Gathering installed encryption keys...\n\nWAN:\n  k1= [3/3]\n\ndc1 (LAN):\n  k1= [5/5]\n');
+    expect(fake.last('GET', '/v1/operator/keyring').query.get('local-only')).to.equal('true');
+    const misuse = await run('keyring', '-install=k=', '-local-only');
+    expect([misuse.code, misuse.err.trim()]).to.deep.equal([
+      1,
+      'The -local-only flag can only be used with -list or -list-primary',
+    ]);
     for (const [flag, method] of [
       ['-install', 'POST'],
       ['-use', 'PUT'],

@@ -6,17 +6,19 @@ interface KeyringResponse {
   readonly Datacenter: string;
   readonly Segment?: string;
   readonly Keys: Record<string, number>;
+  readonly PrimaryKeys?: Record<string, number>;
   readonly NumNodes: number;
 }
 
-export function renderKeyring(responses: readonly KeyringResponse[]): string {
+export function renderKeyring(responses: readonly KeyringResponse[], primaryOnly = false): string {
   const lines: string[] = [];
   for (const r of responses) {
     let pool = `${r.Datacenter} (LAN)`;
     if (r.Segment) pool += ` [${r.Segment}]`;
     if (r.WAN) pool = 'WAN';
     lines.push('', `${pool}:`);
-    for (const [key, n] of Object.entries(r.Keys ?? {})) lines.push(`  ${key} [${n}/${r.NumNodes}]`);
+    for (const [key, n] of Object.entries((primaryOnly ? r.PrimaryKeys : r.Keys) ?? {}))
+      lines.push(`  ${key} [${n}/${r.NumNodes}]`);
   }
   return lines.join('\n');
 }
@@ -32,6 +34,12 @@ Exactly one action flag must be given.`,
   flags: [
     { name: 'install', kind: 'string', value: '<key>', usage: 'Install a new encryption key, broadcast to all members.' },
     { name: 'list', kind: 'bool', usage: 'List all keys currently in use within the cluster.' },
+    { name: 'list-primary', kind: 'bool', usage: 'List all primary keys currently in use within the cluster.' },
+    {
+      name: 'local-only',
+      kind: 'bool',
+      usage: 'With -list or -list-primary: ask only this datacenter (no WAN pool).',
+    },
     {
       name: 'relay-factor',
       kind: 'int',
@@ -42,9 +50,14 @@ Exactly one action flag must be given.`,
     { name: 'use', kind: 'string', value: '<key>', usage: 'Change the primary encryption key; it must already be installed.' },
   ],
   async run({ flags, io, client }) {
-    const actions = [flags.bool('list'), !!flags.string('install'), !!flags.string('use'), !!flags.string('remove')].filter(
-      Boolean,
-    ).length;
+    const listing = flags.bool('list') || flags.bool('list-primary');
+    const actions = [
+      flags.bool('list'),
+      flags.bool('list-primary'),
+      !!flags.string('install'),
+      !!flags.string('use'),
+      !!flags.string('remove'),
+    ].filter(Boolean).length;
     if (actions > 1) {
       io.err('Only a single action is allowed');
       return 1;
@@ -58,12 +71,16 @@ Exactly one action flag must be given.`,
       io.err('Error parsing relay factor: Relay factor must be in range: [0, 5]');
       return 1;
     }
-    const query = { 'relay-factor': relay || undefined };
+    if (flags.bool('local-only') && !listing) {
+      io.err('The -local-only flag can only be used with -list or -list-primary');
+      return 1;
+    }
+    const query = { 'relay-factor': relay || undefined, 'local-only': flags.bool('local-only') ? 'true' : undefined };
     try {
-      if (flags.bool('list')) {
+      if (listing) {
         io.out('==> Gathering installed encryption keys...');
         const res = await client().get('/v1/operator/keyring', { query });
-        io.out(renderKeyring(res.json<KeyringResponse[]>()));
+        io.out(renderKeyring(res.json<KeyringResponse[]>(), flags.bool('list-primary')));
         return 0;
       }
       const [label, method, key] = flags.string('install')

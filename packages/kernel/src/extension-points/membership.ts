@@ -61,6 +61,22 @@ export interface MembershipQueryResult {
   readonly responses: readonly { readonly from: string; readonly payload: Uint8Array }[];
 }
 
+export type KeyringOp = 'list' | 'install' | 'use' | 'remove';
+
+/** One pool's answer to a cluster-wide keyring operation (Consul's KeyringResponse). */
+export interface KeyringPoolResult {
+  readonly pool: Pool;
+  /** Members expected to answer: every member not known to have left (failed ones too). */
+  readonly numNodes: number;
+  readonly numResp: number;
+  readonly numErr: number;
+  /** Node name → why it refused. */
+  readonly messages: Readonly<Record<string, string>>;
+  /** Key → how many members have it installed / as their primary key. */
+  readonly keys: Readonly<Record<string, number>>;
+  readonly primaryKeys: Readonly<Record<string, number>>;
+}
+
 export interface Membership {
   /** Snapshot of members as this agent sees them. */
   members(pool: Pool): readonly Member[];
@@ -74,6 +90,14 @@ export interface Membership {
   userEvent(name: string, payload: Uint8Array, coalesce: boolean): Promise<void>;
   /** Serf query to the LAN pool; resolves at its deadline with the acks and responses received. */
   query?(name: string, payload: Uint8Array, options?: MembershipQueryOptions): Promise<MembershipQueryResult>;
+  /**
+   * Lists or changes the gossip keyring of every member of the LAN pool and, on servers
+   * (unless `localOnly`), the WAN pool. Changes apply to this agent first, so a bad key or
+   * an illegal change throws this agent's coded error before anything is sent; then every
+   * member applies it and answers. Resolves when all alive members answered or at the
+   * query deadline. Absent when gossip is not encrypted by a plugin that supports it.
+   */
+  keyring?(op: KeyringOp, key?: string, localOnly?: boolean): Promise<KeyringPoolResult[]>;
   /** Listeners run on the event loop after the state change; they must not block. */
   subscribe(listener: MembershipListener): () => void;
 }

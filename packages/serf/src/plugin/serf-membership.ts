@@ -2,6 +2,8 @@ import { join as joinPath } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import {
   GossipEncryption,
+  type KeyringOp,
+  type KeyringPoolResult,
   type Lifecycle,
   type Logger,
   type Member,
@@ -12,7 +14,7 @@ import {
   type Pool,
   type RuntimeConfig,
 } from '@proconsul/kernel';
-import { GossipNotStarted, PoolUnavailable } from '../errors.js';
+import { GossipNotEncrypted, GossipNotStarted, PoolUnavailable } from '../errors.js';
 import { DefaultLANConfig, DefaultLocalConfig, DefaultWANConfig } from '../memberlist/config.js';
 import { RealScheduler, type TimerHandle } from '../memberlist/scheduler.js';
 import { Serf } from '../serf/serf.js';
@@ -20,6 +22,7 @@ import { defaultSerfConfig } from '../serf/serf-config.js';
 import { UdpTcpTransport } from '../transport/udp-tcp-transport.js';
 import { advertiseAddress } from './advertise.js';
 import { consulTags } from './consul-tags.js';
+import { answerKeyringQuery, isInternalQuery, keyringQuery } from './keyring-queries.js';
 
 export const SerfPluginContext = Symbol.for('proconsul.serf.PluginContext');
 export interface SerfPluginContext {
@@ -110,6 +113,17 @@ export class SerfMembership implements Membership, Lifecycle {
     });
   }
 
+  async keyring(op: KeyringOp, key = '', localOnly = false): Promise<KeyringPoolResult[]> {
+    const k = this.encryption;
+    if (!k) throw GossipNotEncrypted();
+    // Here first: a bad key or an illegal change fails with this agent's error, unsent.
+    if (op === 'install') await k.installKey(key);
+    else if (op === 'use') await k.useKey(key);
+    else if (op === 'remove') await k.removeKey(key);
+    const pools = [this.pool('lan'), ...(this.wan && !localOnly ? [this.wan] : [])];
+    return Promise.all(pools.map((p) => keyringQuery(p, op, key)));
+  }
+
   subscribe(listener: MembershipListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -134,6 +148,7 @@ export class SerfMembership implements Membership, Lifecycle {
     const config = { ...defaultSerfConfig(ml, consulTags(c, pool)), snapshotPath, rejoinAfterLeave: c.rejoinAfterLeave };
     const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: this.encryption });
     serf.subscribe((e) => {
+      if (e.type === 'query' && isInternalQuery(e.name)) return void answerKeyringQuery(this.encryption, e, logger);
       for (const l of this.listeners) l(e);
     });
     serf.start();

@@ -43,6 +43,11 @@ export function encodeSerf(m: SerfMsg | SerfPushPull): Uint8Array {
   return packr.pack(m);
 }
 
+/** Any other structured payload carried in serf messages (query answers). */
+export function encodePayload(v: object): Uint8Array {
+  return packr.pack(v);
+}
+
 export function decodeSerf<T>(b: Uint8Array): T | undefined {
   try {
     const v = packr.unpack(b) as unknown;

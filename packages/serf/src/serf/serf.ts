@@ -46,6 +46,8 @@ export interface QueryOptions {
   readonly filters?: QueryFilters;
   readonly requestAck?: boolean;
   readonly timeoutMs?: number;
+  /** Finish as soon as this many responses arrived instead of at the deadline. */
+  readonly expectedResponses?: number;
 }
 
 interface MemberState {
@@ -235,7 +237,7 @@ export class Serf implements MemberlistDelegate {
     };
     this.queryClock.increment();
     const key = `${q.lt}:${q.id}`;
-    const col = new QueryCollector(this.s, timeout, () => this.pending.delete(key));
+    const col = new QueryCollector(this.s, timeout, () => this.pending.delete(key), o.expectedResponses);
     this.pending.set(key, col);
     this.handleQuery(q);
     this.queryQueue.queue(encodeSerf(q));

@@ -94,6 +94,19 @@ describe('/v1/operator', () => {
     });
   });
 
+  it('autopilot/configuration starts from the agent config’s autopilot block', async () => {
+    const b = await startInProcessAgent({ autopilot: { cleanupDeadServers: false, serverStabilizationTimeMs: 30_000 } });
+    try {
+      expect((await b.http('/v1/operator/autopilot/configuration')).json()).to.deep.include({
+        CleanupDeadServers: false,
+        ServerStabilizationTime: '30s',
+        LastContactThreshold: '200ms',
+      });
+    } finally {
+      await b.stop();
+    }
+  });
+
   it('autopilot/configuration rejects malformed bodies and cas values', async () => {
     const badDur = await a.http({
       method: 'PUT',

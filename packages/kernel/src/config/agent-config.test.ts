@@ -154,6 +154,22 @@ describe('agent configuration', () => {
       expect(fails(['-dev', '-retry-interval', 'soon']).message).to.contain('retry_interval');
     });
 
+    it('reads the autopilot block (only the keys given) and names a bad value', () => {
+      const dir = tmp();
+      const file = join(dir, 'a.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ autopilot: { cleanup_dead_servers: false, server_stabilization_time: '30s', min_quorum: 3 } }),
+      );
+      const c = loadAgentConfig(['-dev', '-config-file', file], () => {});
+      expect(c.autopilot).to.deep.equal({ cleanupDeadServers: false, serverStabilizationTimeMs: 30_000, minQuorum: 3 });
+      expect(loadAgentConfig(['-dev'], () => {}).autopilot).to.deep.equal({});
+      writeFileSync(file, JSON.stringify({ autopilot: { max_trailing_logs: -1 } }));
+      expect(fails(['-dev', '-config-file', file]).message).to.contain('autopilot.max_trailing_logs');
+      writeFileSync(file, JSON.stringify({ autopilot: { last_contact_threshold: 'soon' } }));
+      expect(fails(['-dev', '-config-file', file]).message).to.contain('autopilot.last_contact_threshold');
+    });
+
     it('splits a space-separated client address list', () => {
       expect(loadAgentConfig(['-dev', '-client', '127.0.0.1 127.0.0.2'], () => {}).clientAddrs).to.deep.equal([
         '127.0.0.1',

@@ -87,6 +87,23 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
   if ((bootstrap || bootstrapExpect > 0) && !server) fail(bootstrap ? 'bootstrap' : 'bootstrap_expect', 'requires server mode');
   const raftMultiplier = int('performance.raft_multiplier', 5);
   if (raftMultiplier < 1 || raftMultiplier > 10) fail('performance.raft_multiplier', 'must be between 1 and 10');
+  const given = (key: string): boolean => get(key) !== undefined;
+  const nonNegative = (key: string): number => {
+    const v = int(key);
+    if (v < 0) fail(key, `must not be negative, got ${v}`);
+    return v;
+  };
+  const ap = 'autopilot.';
+  const autopilot = {
+    ...(given(`${ap}cleanup_dead_servers`) && { cleanupDeadServers: bool(`${ap}cleanup_dead_servers`) }),
+    ...(given(`${ap}last_contact_threshold`) && { lastContactThresholdMs: dur(`${ap}last_contact_threshold`) }),
+    ...(given(`${ap}max_trailing_logs`) && { maxTrailingLogs: nonNegative(`${ap}max_trailing_logs`) }),
+    ...(given(`${ap}min_quorum`) && { minQuorum: nonNegative(`${ap}min_quorum`) }),
+    ...(given(`${ap}server_stabilization_time`) && { serverStabilizationTimeMs: dur(`${ap}server_stabilization_time`) }),
+    ...(given(`${ap}redundancy_zone_tag`) && { redundancyZoneTag: str(`${ap}redundancy_zone_tag`) }),
+    ...(given(`${ap}disable_upgrade_migration`) && { disableUpgradeMigration: bool(`${ap}disable_upgrade_migration`) }),
+    ...(given(`${ap}upgrade_version_tag`) && { upgradeVersionTag: str(`${ap}upgrade_version_tag`) }),
+  };
   const dataDir = str('data_dir');
   if (!opts.dev && !dataDir) fail('data_dir', 'is required unless in -dev mode (set -data-dir or data_dir)');
   const nodeId = str('node_id').toLowerCase();
@@ -137,6 +154,7 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
       server: port('server'),
     },
     raftMultiplier,
+    autopilot,
     enableScriptChecks: bool('enable_script_checks'),
     enableLocalScriptChecks: bool('enable_local_script_checks') || bool('enable_script_checks'),
     encrypt: str('encrypt'),

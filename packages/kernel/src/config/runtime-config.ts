@@ -51,6 +51,11 @@ export interface RuntimeConfig {
   readonly dataDir: string;
   readonly ports: Ports;
   readonly raftMultiplier: number;
+  /**
+   * The agent config's `autopilot {}` block: only the keys given. Seeds the replicated
+   * autopilot configuration when a leader first creates it; the operator API owns it after.
+   */
+  readonly autopilot: AutopilotSettings;
   readonly enableScriptChecks: boolean;
   readonly enableLocalScriptChecks: boolean;
   readonly encrypt: string;
@@ -84,3 +89,14 @@ export interface RuntimeConfig {
 
 /** Token under which the kernel binds the agent's RuntimeConfig. */
 export const RuntimeConfig = Symbol.for('proconsul.RuntimeConfig');
+
+export interface AutopilotSettings {
+  readonly cleanupDeadServers?: boolean;
+  readonly lastContactThresholdMs?: number;
+  readonly maxTrailingLogs?: number;
+  readonly minQuorum?: number;
+  readonly serverStabilizationTimeMs?: number;
+  readonly redundancyZoneTag?: string;
+  readonly disableUpgradeMigration?: boolean;
+  readonly upgradeVersionTag?: string;
+}

@@ -17,6 +17,8 @@ export class AutopilotConfigStore {
   constructor(
     private readonly store: StateStore,
     private readonly rpc: ClusterRpc,
+    /** What a leader stores when none is stored yet: defaults plus the agent config's block. */
+    private readonly initial: AutopilotConfig = DEFAULT_AUTOPILOT_CONFIG,
   ) {}
 
   /** What this server's replica holds (may lag the leader). */
@@ -24,7 +26,7 @@ export class AutopilotConfigStore {
     return asStoredConfig(this.store.system.get(AUTOPILOT_META_KEY).value);
   }
 
-  /** Leader: the stored configuration, created with the defaults on first use (as Consul does when it gains leadership). */
+  /** Leader: the stored configuration, created from `initial` on first use (as Consul does when it gains leadership). */
   async getOrCreate(): Promise<StoredAutopilotConfig> {
     const existing = this.local();
     if (existing) return existing;
@@ -32,10 +34,10 @@ export class AutopilotConfigStore {
       v: 1,
       type: 'system-meta-set',
       Key: AUTOPILOT_META_KEY,
-      Value: { ...DEFAULT_AUTOPILOT_CONFIG },
+      Value: { ...this.initial },
       Stamp: true,
     });
-    return this.local() ?? { ...DEFAULT_AUTOPILOT_CONFIG, CreateIndex: 0, ModifyIndex: 0 };
+    return this.local() ?? { ...this.initial, CreateIndex: 0, ModifyIndex: 0 };
   }
 
   /** Replace the configuration; with `cas`, only over the stored ModifyIndex `cas`. Resolves whether it was written. */

@@ -1,4 +1,5 @@
 import { BadRequest } from '../errors/kernel-errors.js';
+import type { AutopilotSettings } from '../config/runtime-config.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 
 /** Autopilot settings as stored (system metadata key {@link AUTOPILOT_META_KEY}); durations in ms. */
@@ -31,6 +32,21 @@ export const DEFAULT_AUTOPILOT_CONFIG: AutopilotConfig = {
   DisableUpgradeMigration: false,
   UpgradeVersionTag: '',
 };
+
+/** Consul's defaults overlaid with the agent config's `autopilot {}` block. */
+export function initialAutopilotConfig(s: AutopilotSettings): AutopilotConfig {
+  const d = DEFAULT_AUTOPILOT_CONFIG;
+  return {
+    CleanupDeadServers: s.cleanupDeadServers ?? d.CleanupDeadServers,
+    LastContactThresholdMs: s.lastContactThresholdMs ?? d.LastContactThresholdMs,
+    MaxTrailingLogs: s.maxTrailingLogs ?? d.MaxTrailingLogs,
+    MinQuorum: s.minQuorum ?? d.MinQuorum,
+    ServerStabilizationTimeMs: s.serverStabilizationTimeMs ?? d.ServerStabilizationTimeMs,
+    RedundancyZoneTag: s.redundancyZoneTag ?? d.RedundancyZoneTag,
+    DisableUpgradeMigration: s.disableUpgradeMigration ?? d.DisableUpgradeMigration,
+    UpgradeVersionTag: s.upgradeVersionTag ?? d.UpgradeVersionTag,
+  };
+}
 
 /** The JSON of `GET /v1/operator/autopilot/configuration`. */
 export function autopilotConfigJson(c: StoredAutopilotConfig): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { ServerHandler } from '../server/server-handler.js';
 import { StateStore } from '../state/state-store.js';
 import { Autopilot, type AutopilotOptions } from './autopilot.js';
 import { AutopilotConfigStore } from './autopilot-config-store.js';
+import { initialAutopilotConfig } from './autopilot-config.js';
 import { autopilotHandlers } from './autopilot-handlers.js';
 import { raftHandlers } from './raft-handlers.js';
 
@@ -25,7 +26,14 @@ export const AutopilotOptionsToken = Symbol.for('proconsul.AutopilotOptions');
 export function bindOperator(bind: ContainerModuleLoadOptions['bind']): void {
   const consensus = (ctx: ResolutionContext) => ctx.get<Consensus>(Consensus, { optional: true });
   bind(AutopilotConfigStore)
-    .toDynamicValue((ctx) => new AutopilotConfigStore(ctx.get(StateStore), ctx.get(ClusterRpc)))
+    .toDynamicValue(
+      (ctx) =>
+        new AutopilotConfigStore(
+          ctx.get(StateStore),
+          ctx.get(ClusterRpc),
+          initialAutopilotConfig(ctx.get<RuntimeConfig>(RuntimeConfig).autopilot),
+        ),
+    )
     .inSingletonScope();
   bind(Autopilot)
     .toDynamicValue((ctx) => {

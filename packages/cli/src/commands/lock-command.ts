@@ -4,6 +4,7 @@ import type { CliIo } from './support/cli-io.js';
 import { spawnHandler, waitForExit } from './support/child-process.js';
 import { attempt, defineCommand } from './support/define-command.js';
 import { KvLock } from './support/kv-lock.js';
+import { KvSemaphore } from './support/kv-semaphore.js';
 import { shutdownSignal } from './support/shutdown-signal.js';
 
 /**
@@ -23,7 +24,7 @@ held (CONSUL_LOCK_HELD=true in its environment). If the lock is lost or
 communication is disrupted, the child is sent SIGTERM and, after a grace
 period, SIGKILL. SIGINT/SIGTERM to this process are forwarded to the child;
 the lock is released and its session destroyed when the child exits.
-Only -n=1 (a lock, not a semaphore) is supported.`,
+With -n greater than 1 it is a semaphore: up to n children run at once.`,
   http: 'server',
   flags: [
     {
@@ -43,7 +44,8 @@ Only -n=1 (a lock, not a semaphore) is supported.`,
       kind: 'int',
       value: '<n>',
       default: 1,
-      usage: 'Limit on the number of concurrent lock holders. Only 1 is supported. Default 1.',
+      usage:
+        'Optional limit on the number of concurrent lock holders. The underlying implementation switches from a lock to a semaphore when increased past one. The default value is 1.',
     },
     {
       name: 'name',
@@ -73,10 +75,6 @@ Only -n=1 (a lock, not a semaphore) is supported.`,
       io.err('Lock holder limit must be positive');
       return 1;
     }
-    if (limit > 1) {
-      io.err('Lock setup failed: semaphores (-n > 1) are not supported by this build');
-      return 1;
-    }
     if (args.length < 2) {
       io.err('Key prefix and child command must be specified');
       return 1;
@@ -98,14 +96,17 @@ Only -n=1 (a lock, not a semaphore) is supported.`,
     const self = await attempt(io, 'Error querying Consul agent', () => client().get('/v1/agent/self'));
     if (!self.ok) return 1;
 
-    const key = prefix ? `${prefix.replace(/\/+$/, '')}/${LOCK_KEY}` : LOCK_KEY;
-    info(`Setting up lock at path: ${key}`);
-    const lock = new KvLock(client(), {
-      key,
-      sessionName: flags.string('name') || `Consul lock for '${child.join(' ')}' at '${prefix}'`,
-      timeoutMs,
-      monitorRetries: retries,
-    });
+    const base = prefix.replace(/\/+$/, '');
+    const sessionName = flags.string('name') || `Consul lock for '${child.join(' ')}' at '${prefix}'`;
+    let lock: KvLock | KvSemaphore;
+    if (limit === 1) {
+      const key = base ? `${base}/${LOCK_KEY}` : LOCK_KEY;
+      info(`Setting up lock at path: ${key}`);
+      lock = new KvLock(client(), { key, sessionName, timeoutMs, monitorRetries: retries });
+    } else {
+      info(`Setting up semaphore (limit ${limit}) at prefix: ${base}`);
+      lock = new KvSemaphore(client(), { prefix: base, limit, sessionName, timeoutMs, monitorRetries: retries });
+    }
     const stop = shutdownSignal((io as CliIo).signal);
     try {
       info('Attempting lock acquisition');
@@ -149,7 +150,7 @@ async function runChild(
   shell: boolean,
   passStdin: boolean,
   io: CliIo,
-  lock: KvLock,
+  lock: KvLock | KvSemaphore,
   stop: ReturnType<typeof shutdownSignal>,
   info: (m: string) => void,
 ): Promise<number> {

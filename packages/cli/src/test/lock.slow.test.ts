@@ -115,21 +115,94 @@ describe('proconsul lock (real child processes)', function () {
   });
 
   describe('against a real dev agent', () => {
-    it('two contenders never run their children at once', async function () {
-      const agent = startCli(['agent', '-dev', '-http-port', '18640', '-dns-port', '-1', '-node', 'lock-dev']);
-      running.push(agent);
-      await waitForHttp('http://127.0.0.1:18640/v1/agent/self');
-      let canWrite = false;
-      for (let i = 0; i < 30 && !canWrite; i++) {
-        const res = await fetch('http://127.0.0.1:18640/v1/kv/probe', { method: 'PUT', body: 'x' });
-        canWrite = res.status === 200;
-        if (!canWrite) await sleep(200);
+    const addr = '127.0.0.1:18640';
+    let agent: RunningAgent;
+    before(async () => {
+      agent = startCli(['agent', '-dev', '-http-port', '18640', '-dns-port', '-1', '-node', 'lock-dev']);
+      await waitForHttp(`http://${addr}/v1/agent/self`);
+      for (let i = 0; i < 50; i++) {
+        const res = await fetch(`http://${addr}/v1/kv/probe`, { method: 'PUT', body: 'x' });
+        if (res.status === 200) return;
+        await sleep(200);
       }
-      // The dev agent's consensus plugin is being finished in parallel; until it commits writes
-      // there is nothing to test here (the fake above covers the CLI's side).
-      if (!canWrite) this.skip();
-      const file = await runContenders('127.0.0.1:18640', 'dev/lock', 2);
+      throw new Error('the dev agent never accepted a KV write');
+    });
+    after(() => agent?.child.kill('SIGKILL'));
+
+    it('two contenders never run their children at once', async () => {
+      const file = await runContenders(addr, 'dev/lock', 2);
       expectNoOverlap(file, 2);
+    });
+
+    it('-n 2 is a semaphore: four contenders, at most two children at once, and the prefix is left empty', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'pc-sem-')), 'sections.log');
+      const procs: RunningAgent[] = [];
+      for (let i = 0; i < 4; i++) {
+        const section = `echo "S p${i} $(date +%s%N)" >> ${file}; sleep 1; echo "E p${i} $(date +%s%N)" >> ${file}`;
+        procs.push(startCli(['lock', '-http-addr', addr, '-n', '2', 'dev/sem', section]));
+      }
+      running.push(...procs);
+      const codes = await Promise.all(procs.map((p) => p.exited));
+      expect(codes, procs.map((p) => p.output()).join('\n')).to.deep.equal([0, 0, 0, 0]);
+      const events = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '))
+        .sort((a, b) => (BigInt(a[2]!) < BigInt(b[2]!) ? -1 : 1));
+      expect(events).to.have.length(8);
+      let now = 0;
+      let peak = 0;
+      for (const [kind] of events) {
+        now += kind === 'S' ? 1 : -1;
+        peak = Math.max(peak, now);
+      }
+      expect(peak).to.equal(2);
+      const left = await fetch(`http://${addr}/v1/kv/dev/sem?recurse`);
+      expect(left.status, await left.text()).to.equal(404);
+    });
+
+    it('a semaphore holder whose session is destroyed loses its slot and its child is stopped', async () => {
+      const marker = join(mkdtempSync(join(tmpdir(), 'pc-sem-')), 'started');
+      const p = startCli(['lock', '-http-addr', addr, '-n', '3', 'dev/semlost', `touch ${marker}; exec sleep 30`]);
+      running.push(p);
+      await until(() => existsSync(marker), 10_000, 'the child to start');
+      const pairs = (await (await fetch(`http://${addr}/v1/kv/dev/semlost?recurse`)).json()) as {
+        Key: string;
+        Session?: string;
+      }[];
+      const session = pairs.find((x) => x.Key !== 'dev/semlost/.lock')?.Session;
+      expect(session).to.be.a('string');
+      const t0 = Date.now();
+      await fetch(`http://${addr}/v1/session/destroy/${session}`, { method: 'PUT' });
+      expect(await p.exited).to.equal(0);
+      expect(Date.now() - t0).to.be.lessThan(7_000);
+    });
+
+    it('a lock and a semaphore on one prefix, or two semaphore limits, refuse each other', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pc-sem-'));
+      const held = join(dir, 'held');
+      const holder = startCli(['lock', '-http-addr', addr, 'dev/mixed', `touch ${held}; sleep 4`]);
+      running.push(holder);
+      await until(() => existsSync(held), 10_000, 'the lock holder to start');
+      const sem = startCli(['lock', '-http-addr', addr, '-n', '2', 'dev/mixed', 'echo should-not-run']);
+      running.push(sem);
+      expect(await sem.exited).to.equal(1);
+      expect(sem.output()).to.contain('Existing key does not match semaphore use').and.not.contain('should-not-run');
+
+      const semHeld = join(dir, 'sem-held');
+      const two = startCli(['lock', '-http-addr', addr, '-n', '2', 'dev/limits', `touch ${semHeld}; sleep 4`]);
+      running.push(two);
+      await until(() => existsSync(semHeld), 10_000, 'the semaphore holder to start');
+      const three = startCli(['lock', '-http-addr', addr, '-n', '3', 'dev/limits', 'echo should-not-run']);
+      running.push(three);
+      expect(await three.exited).to.equal(1);
+      expect(three.output()).to.contain('semaphore limit conflict (lock: 2, local: 3)');
+      const plain = startCli(['lock', '-http-addr', addr, 'dev/limits', 'echo should-not-run']);
+      running.push(plain);
+      expect(await plain.exited).to.equal(1);
+      expect(plain.output()).to.contain('Existing key does not match lock use');
+      expect(await holder.exited).to.equal(0);
+      expect(await two.exited).to.equal(0);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { ConsulHttpClient } from '../../http-client.js';
 import { sleep } from './child-process.js';
 import type { KvPair } from './kv-pair.js';
+import { LockSession } from './lock-session.js';
 
 /**
  * Consul's magic flag value marking a key as a lock (api.LockFlagValue = 0x2ddccbc058a50c18),
@@ -9,13 +10,11 @@ import type { KvPair } from './kv-pair.js';
  */
 export const LOCK_FLAG_VALUE = BigInt('0x2ddccbc058a50c18').toString();
 
-/** Consul api defaults for locks: session TTL, blocking wait, retry after a lock-delay refusal. */
-export const LOCK_SESSION_TTL = '15s';
-const LOCK_SESSION_TTL_MS = 15_000;
-const LOCK_WAIT = '15s';
+/** Consul api defaults for locks: blocking wait, retry after a lock-delay refusal. */
+export const LOCK_WAIT = '15s';
 const LOCK_RETRY_MS = 5_000;
 /** Wait between monitor retries after a 5xx (Consul's lock command: 1s). */
-const MONITOR_RETRY_MS = 1_000;
+export const MONITOR_RETRY_MS = 1_000;
 
 export interface KvLockOptions {
   readonly key: string;
@@ -32,8 +31,8 @@ export interface KvLockOptions {
  * methods are not safe to call concurrently except `lost` (a promise) and `abort`.
  */
 export class KvLock {
+  private session: LockSession | undefined;
   private sessionId: string | undefined;
-  private renewTimer: NodeJS.Timeout | undefined;
   private readonly stop = new AbortController();
   private lostResolve!: (reason: string) => void;
   /** Resolves (with a reason) once the lock is known to be lost; never rejects. */
@@ -53,9 +52,9 @@ export class KvLock {
     const onAbort = () => this.stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await this.client.put('/v1/session/create', { body: { Name: this.opts.sessionName, TTL: LOCK_SESSION_TTL } });
-      this.sessionId = res.json<{ ID: string }>().ID;
-      this.startRenewing();
+      this.session = await LockSession.create(this.client, this.opts.sessionName);
+      this.sessionId = this.session.id;
+      void this.session.invalidated.then((why) => this.lostResolve(why));
       const deadline = this.opts.timeoutMs > 0 ? Date.now() + this.opts.timeoutMs : Infinity;
       let index = 0;
       while (!this.stop.signal.aborted) {
@@ -98,9 +97,10 @@ export class KvLock {
   /** Releases the key, deletes it if nobody holds it, destroys the session. Best effort, in that order. */
   async release(): Promise<void> {
     this.stop.abort();
-    clearInterval(this.renewTimer);
-    if (!this.sessionId) return;
-    const sid = this.sessionId;
+    const session = this.session;
+    if (!session) return;
+    const sid = session.id;
+    this.session = undefined;
     this.sessionId = undefined;
     try {
       await this.client.put(`/v1/kv/${this.opts.key}`, {
@@ -112,7 +112,7 @@ export class KvLock {
         await this.client.delete(`/v1/kv/${this.opts.key}`, { query: { cas: pair.value.ModifyIndex } });
       }
     } finally {
-      await this.client.put(`/v1/session/destroy/${sid}`).catch(() => undefined);
+      await session.destroy();
     }
   }
 
@@ -129,20 +129,6 @@ export class KvLock {
     });
     // Flags above 2^53 come back rounded by JSON.parse, exactly as Number(LOCK_FLAG_VALUE) is.
     return { index: res.index, value: res.status === 404 ? undefined : res.json<KvPair[]>()[0] };
-  }
-
-  private startRenewing(): void {
-    this.renewTimer = setInterval(() => {
-      const sid = this.sessionId;
-      if (!sid) return;
-      this.client.put(`/v1/session/renew/${sid}`, { allow404: true }).then(
-        (res) => {
-          if (res.status === 404) this.lostResolve('session invalidated');
-        },
-        () => undefined, // transient: the monitor decides whether the lock is gone
-      );
-    }, LOCK_SESSION_TTL_MS / 2);
-    this.renewTimer.unref();
   }
 
   private monitor(): void {

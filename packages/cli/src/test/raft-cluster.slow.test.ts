@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { mkdirSync, rmSync } from 'node:fs';
 import { addServers, MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { getJson, http, pollUntil, sleep } from './cluster-poll.js';
 import { BackgroundWriter, putKeyRetrying, readKey } from './kv-writer.js';
@@ -129,6 +130,40 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
       timeoutMs: 45_000,
       what: `${killed.name} to see three voters`,
     });
+  });
+
+  it('a server whose data dir was wiped does not bootstrap a second cluster: it is added to the existing one', async () => {
+    const leader = await cluster.waitForLeader(servers, 30_000);
+    const victim = servers.find((s) => s !== leader)!;
+    await victim.kill('SIGKILL');
+    rmSync(victim.dataDir, { recursive: true, force: true });
+    mkdirSync(victim.dataDir, { recursive: true });
+    // Same flags as before (-bootstrap-expect 3): it sees three servers in gossip, asks them
+    // for raft peers, finds some, and waits to be added instead of bootstrapping.
+    victim.start();
+    await cluster.waitForHttp([victim]);
+    await putKeyRetrying(leader, 'after/wipe', 'w');
+    await pollUntil(async () => ((await readKey(victim, 'after/wipe', 'stale', 2000)) === 'w' ? true : undefined), {
+      timeoutMs: 45_000,
+      what: `${victim.name} to replicate from the existing cluster`,
+    });
+    const agreed = await cluster.waitForLeader(servers, 30_000);
+    const states = await raftStates(servers);
+    expect(states.filter((s) => s.state === 'Leader').map((s) => s.name)).to.deep.equal([agreed.name]);
+    expect(new Set(states.map((s) => s.term)).size, JSON.stringify(states)).to.equal(1);
+    expect(await readKey(victim, 'before/0', 'stale')).to.equal('b0');
+    expect(victim.tail(100_000)).to.contain('existing raft peers reported by a server, disabling bootstrap mode');
+    // Its old raft identity (same address, the ID that was in the wiped data dir) is replaced, not kept as a dead voter.
+    await pollUntil(
+      async () => {
+        const c = await getJson<{ Servers: { ID: string; Address: string; Voter: boolean }[] }>(
+          `${agreed.url}/v1/operator/raft/configuration`,
+        );
+        const addrs = c.Servers.map((x) => x.Address);
+        return c.Servers.length === 3 && new Set(addrs).size === 3 && c.Servers.every((x) => x.Voter) ? true : undefined;
+      },
+      { timeoutMs: 45_000, what: 'three voters with distinct addresses in the raft configuration' },
+    );
   });
 });
 

@@ -3,11 +3,13 @@ import { RuntimeConfig } from '../config/runtime-config.js';
 import { Consensus } from '../extension-points/consensus.js';
 import { Lifecycle } from '../extension-points/lifecycle.js';
 import { Membership } from '../extension-points/membership.js';
+import { ServerRpc } from '../extension-points/server-rpc.js';
 import { Logger } from '../log/logger.js';
 import { ClusterRpc } from '../server/cluster-rpc.js';
 import { StateStore } from '../state/state-store.js';
 import { BootstrapWatcher } from './bootstrap-watcher.js';
 import { LeaderReconciler } from './leader-reconciler.js';
+import { feedServerAddresses } from './server-address-feed.js';
 
 /**
  * Ties gossip to consensus and the catalog; loaded after the plugins so it starts once
@@ -27,7 +29,9 @@ export function clusterModule(): ContainerModule {
           const log = ctx.get<Logger>(Logger).named('cluster');
           const consensus = ctx.get<Consensus>(Consensus, { optional: true });
           if (consensus) {
-            offs.push(new BootstrapWatcher(config, consensus, membership, log).start());
+            offs.push(feedServerAddresses(config, consensus, membership));
+            const rpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
+            offs.push(new BootstrapWatcher(config, consensus, membership, log, rpc).start());
             offs.push(new LeaderReconciler(config, consensus, membership, ctx.get(ClusterRpc), ctx.get(StateStore), log).start());
           }
         },

@@ -58,6 +58,13 @@ export interface Consensus {
    * this node has no raft state; resolves true only on the call that bootstrapped.
    */
   bootstrapWith?(servers: readonly ServerAddress[]): Promise<boolean>;
+  /**
+   * Server addresses known from gossip. Raft addresses peers through its configuration;
+   * a server that is not (yet) in one — waiting to be added, or one that declined to
+   * bootstrap because a cluster exists — still has to answer votes and appends from
+   * servers that list it, and learns where they are from here. Replaces earlier hints.
+   */
+  learnAddresses?(servers: readonly ServerAddress[]): void;
   /** For `info` and `agent/self` (Consul's raft stat names). */
   stats(): Record<string, string>;
 }

@@ -103,6 +103,7 @@ export class RaftNode {
   private electionTimerCancel: (() => void) | undefined;
   private periodicCancel: (() => void) | undefined;
   private readonly leadershipListeners = new Set<(isLeader: boolean) => void>();
+  private addressBook: ReadonlyMap<ServerId, string> = new Map();
   private applyWaiters: { index: number; resolve: () => void }[] = [];
 
   constructor(o: RaftNodeOptions) {
@@ -217,7 +218,12 @@ export class RaftNode {
   send(to: ServerId, m: RaftMessage): void {
     if (this.stopped) return;
     const server = findServer(this.config, to) ?? findServer(this.log.snapshotConfig, to);
-    this.transport.send({ id: to, address: server?.address ?? '' }, m);
+    this.transport.send({ id: to, address: server?.address ?? this.addressBook.get(to) ?? '' }, m);
+  }
+
+  /** Addresses of servers outside our configuration (from gossip), so we can answer them. */
+  learnAddresses(book: ReadonlyMap<ServerId, string>): void {
+    this.addressBook = book;
   }
 
   /** Resolves when every term/vote/log write issued so far is durable. */

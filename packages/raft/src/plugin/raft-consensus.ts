@@ -95,6 +95,10 @@ export class RaftConsensus implements Consensus {
    * has no state; the fact is remembered in the stable store so it never happens twice,
    * even after a restart. Resolves true when it bootstrapped now.
    */
+  learnAddresses(servers: readonly ServerAddress[]): void {
+    this.node?.learnAddresses(new Map(servers.map((s) => [s.id, s.address])));
+  }
+
   async bootstrapWith(servers: readonly ServerAddress[]): Promise<boolean> {
     const node = this.requireNode();
     const expect = this.env.runtime.bootstrapExpect;

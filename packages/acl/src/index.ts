@@ -1,9 +1,84 @@
 import { ContainerModule } from 'inversify';
-import type { ProconsulPlugin } from '@proconsul/kernel';
+import {
+  Authorizer,
+  ClusterRpc,
+  Consensus,
+  HttpEndpoint,
+  Lifecycle,
+  type HttpEndpoint as Endpoint,
+  type ProconsulPlugin,
+} from '@proconsul/kernel';
+import { AclDisabled } from './acl-errors.js';
+import { ensureAclBuiltins } from './acl-builtins.js';
+import { TokenAuthorizer } from './authz/token-authorizer.js';
+import type { AclHttpDeps } from './http/acl-http-support.js';
+import { aclPolicyEndpoints } from './http/acl-policy-endpoints.js';
+import { aclRoleEndpoints } from './http/acl-role-endpoints.js';
+import { aclTokenEndpoints } from './http/acl-token-endpoints.js';
 
-/** Manifest only: this plugin's issue has not been worked yet, so it provides nothing. */
+export { parsePolicyRules } from './rules/policy-rules.js';
+export { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID } from './builtin.js';
+
+const AclEndpoints = Symbol.for('proconsul.acl.Endpoints');
+
+export function aclEndpoints(deps: AclHttpDeps): Endpoint[] {
+  return [...aclTokenEndpoints(deps), ...aclPolicyEndpoints(deps), ...aclRoleEndpoints(deps)];
+}
+const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps).length;
+
+/**
+ * ACLs as Consul has them: tokens, policies and roles in the replicated state, rules in
+ * HCL or JSON, enforced by every endpoint through the Authorizer this plugin binds. Only
+ * when `acl.enabled`; otherwise `/v1/acl/*` answers "ACL support disabled" (401) and the
+ * kernel's allow-all authorizer stays in place.
+ */
 const plugin: ProconsulPlugin = {
-  manifest: { name: 'acl', version: '0.1.0', provides: [], requires: [], configSchema: { type: 'object' } },
-  createModule: () => new ContainerModule(() => {}),
+  manifest: {
+    name: 'acl',
+    version: '0.1.0',
+    provides: ['authorizer'],
+    requires: [],
+    configSchema: { type: 'object', additionalProperties: false },
+  },
+  createModule: (_config, { config, logger }) =>
+    new ContainerModule(({ bind }) => {
+      if (!config.acl.enabled) {
+        bind<Endpoint>(HttpEndpoint).toConstantValue({
+          method: ['GET', 'PUT', 'POST', 'DELETE'],
+          path: '/v1/acl/*rest',
+          handle: async () => {
+            throw AclDisabled();
+          },
+        });
+        return;
+      }
+      bind<Authorizer>(Authorizer)
+        .toDynamicValue((ctx) => new TokenAuthorizer(ctx.get(ClusterRpc), config))
+        .inSingletonScope();
+      bind<Endpoint[]>(AclEndpoints)
+        .toDynamicValue((ctx) => aclEndpoints({ rpc: ctx.get(ClusterRpc), authorizer: ctx.get<Authorizer>(Authorizer) }))
+        .inSingletonScope();
+      for (let i = 0; i < ENDPOINT_COUNT; i++)
+        bind<Endpoint>(HttpEndpoint).toDynamicValue((ctx) => ctx.get<Endpoint[]>(AclEndpoints)[i]!);
+      if (!config.server) return;
+      const log = logger.named('acl');
+      let off: (() => void) | undefined;
+      bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
+        name: 'acl',
+        start() {
+          const consensus = ctx.get<Consensus>(Consensus, { optional: true });
+          if (!consensus) return;
+          const init = () =>
+            void ensureAclBuiltins(ctx.get(ClusterRpc), config, log).catch((e: unknown) =>
+              log.warn('creating the builtin ACL objects failed; the next leader term retries', { error: e }),
+            );
+          off = consensus.onLeadershipChange((leader) => leader && init());
+          if (consensus.isLeader()) init();
+        },
+        stop() {
+          off?.();
+        },
+      }));
+    }),
 };
 export default plugin;

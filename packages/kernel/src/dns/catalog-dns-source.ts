@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { inject, injectable } from 'inversify';
 import { RuntimeConfig } from '../config/runtime-config.js';
+import { Authorizer, type Authorization } from '../extension-points/authorizer.js';
 import type { DnsDataSource, DnsNode, DnsReadOptions, DnsServiceInstance } from '../extension-points/dns-data-source.js';
 import type { CheckServiceNode } from '../model/check.js';
 import type { Node } from '../model/node.js';
@@ -10,14 +11,22 @@ import { DEFAULT_QUERY, type QueryOptions } from '../server/query-options.js';
 /**
  * DNS reads over the same RPC path as HTTP: stale by default (dns_config.allow_stale) so
  * any server answers, re-asking the leader when this one is further behind than max_stale.
- * Only the local datacenter is known until multi-datacenter exists.
+ * Only the local datacenter is known until multi-datacenter exists. Answers are filtered
+ * by what the agent's default token (or the anonymous token) may read, as in Consul: with
+ * ACLs on and default deny, DNS shows only what that token is granted.
  */
 @injectable()
 export class CatalogDnsSource implements DnsDataSource {
   constructor(
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
     @inject(ClusterRpc) private readonly rpc: ClusterRpc,
+    @inject(Authorizer) private readonly authorizer: Authorizer,
   ) {}
+
+  /** DNS requests carry no token: the agent's default token applies (resolved by the authorizer). */
+  private authz(): Promise<Authorization> {
+    return this.authorizer.resolve(undefined);
+  }
 
   datacenter(): string {
     return this.config.datacenter;
@@ -41,12 +50,14 @@ export class CatalogDnsSource implements DnsDataSource {
     if (dc !== this.config.datacenter) return [];
     const name = await this.serviceName(service, opts);
     if (!name) return [];
+    const authz = await this.authz();
+    if (!authz.allowed('service', name, 'read')) return [];
     const r = await this.rpc.read<CheckServiceNode[]>(
       'Health.ServiceNodes',
       { service: name, tags: [...tags] },
       this.query(opts),
     );
-    return r.value.map(toInstance);
+    return r.value.filter((e) => authz.allowed('node', e.Node.Node, 'read')).map(toInstance);
   }
 
   async nodesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsNode[]> {
@@ -67,7 +78,10 @@ export class CatalogDnsSource implements DnsDataSource {
   }
 
   private async nodes(opts: DnsReadOptions): Promise<Node[]> {
-    return (await this.rpc.read<Node[]>('Catalog.ListNodes', {}, this.query(opts))).value;
+    const authz = await this.authz();
+    return (await this.rpc.read<Node[]>('Catalog.ListNodes', {}, this.query(opts))).value.filter((n) =>
+      authz.allowed('node', n.Node, 'read'),
+    );
   }
 
   /** Service names are case-insensitive in DNS; find the catalog's spelling. */

@@ -33,6 +33,16 @@ export const STATE_QUERIES = {
   'Coordinate.ListNodes': (r, _a, ws) => r.coordinates.nodes(ws),
   'Coordinate.Node': (r, a: { node: string }, ws) => r.coordinates.node(a.node, ws),
   'System.Get': (r, a: { key: string }, ws) => r.system.get(a.key, ws),
+  'ACL.ResolveSecret': (r, a: { secret: string }, ws) => r.acl.resolveSecret(a.secret, ws),
+  'ACL.TokenRead': (r, a: { id: string }, ws) => r.acl.token(a.id, ws),
+  'ACL.TokenList': (r, _a, ws) => r.acl.tokens(ws),
+  'ACL.PolicyRead': (r, a: { id: string }, ws) => r.acl.policy(a.id, ws),
+  'ACL.PolicyByName': (r, a: { name: string }, ws) => r.acl.policyByName(a.name, ws),
+  'ACL.PolicyList': (r, _a, ws) => r.acl.policies(ws),
+  'ACL.RoleRead': (r, a: { id: string }, ws) => r.acl.role(a.id, ws),
+  'ACL.RoleByName': (r, a: { name: string }, ws) => r.acl.roleByName(a.name, ws),
+  'ACL.RoleList': (r, _a, ws) => r.acl.roles(ws),
+  'ACL.BootstrapIndex': (r, _a, ws) => r.acl.bootstrapIndex(ws),
 } satisfies Record<string, Query>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

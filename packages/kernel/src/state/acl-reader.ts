@@ -1,8 +1,15 @@
-import type { AclPolicy, AclRole, AclToken } from '../model/acl.js';
+import type { AclNodeIdentity, AclPolicy, AclRole, AclServiceIdentity, AclToken } from '../model/acl.js';
 import { ACL_BOOTSTRAP_KEY } from './acl-writes.js';
 import { TABLE } from './index-table.js';
 import { Reader, type QueryResult } from './query-result.js';
 import type { WatchSet } from './watch-set.js';
+
+export interface ResolvedToken {
+  readonly token: AclToken;
+  readonly policies: readonly AclPolicy[];
+  readonly serviceIdentities: readonly AclServiceIdentity[];
+  readonly nodeIdentities: readonly AclNodeIdentity[];
+}
 
 /** ACL object reads, for the `/v1/acl/*` endpoints and the token resolver. */
 export class AclReader extends Reader {
@@ -49,6 +56,32 @@ export class AclReader extends Reader {
 
   roles(ws?: WatchSet): QueryResult<AclRole[]> {
     return this.all(TABLE.aclRoles, ws, (t) => t.acl.roles.values());
+  }
+
+  /**
+   * Everything needed to authorize a secret, in one read: the token and every policy it
+   * reaches directly or through its roles (unknown links skipped), plus the service and
+   * node identities of the token and its roles. Null for an unknown secret.
+   */
+  resolveSecret(secretId: string, ws?: WatchSet): QueryResult<ResolvedToken | null> {
+    const t = this.source();
+    this.watchTables(ws, TABLE.aclTokens, TABLE.aclPolicies, TABLE.aclRoles);
+    const index = Math.max(t.indexes.max(TABLE.aclTokens), t.indexes.max(TABLE.aclPolicies), t.indexes.max(TABLE.aclRoles));
+    const accessor = t.acl.tokensBySecret.get(secretId);
+    const token = accessor === undefined ? undefined : t.acl.tokens.get(accessor);
+    if (!token) return { index, value: null };
+    const roles = token.Roles.map((l) => t.acl.roles.get(l.ID)).filter((r): r is AclRole => !!r);
+    const policyIds = new Set([...token.Policies.map((l) => l.ID), ...roles.flatMap((r) => r.Policies.map((l) => l.ID))]);
+    const policies = [...policyIds].map((id) => t.acl.policies.get(id)).filter((p): p is AclPolicy => !!p);
+    return {
+      index,
+      value: {
+        token,
+        policies,
+        serviceIdentities: [...token.ServiceIdentities, ...roles.flatMap((r) => r.ServiceIdentities)],
+        nodeIdentities: [...token.NodeIdentities, ...roles.flatMap((r) => r.NodeIdentities)],
+      },
+    };
   }
 
   /** Raft index of the ACL bootstrap (Consul's reset index), null before it. */

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequest,
+  type AclNodeIdentity,
+  type AclServiceIdentity,
+  type AclToken,
+  type HttpEndpoint,
+  type HttpRequest,
+  type ResolvedToken,
+} from '@proconsul/kernel';
+import { AclBootstrapDone, AclInvalid, AclNotFound } from '../acl-errors.js';
+import { ensureGlobalManagement } from '../acl-builtins.js';
+import { tokenHash } from '../token-hash.js';
+import { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID, GLOBAL_MANAGEMENT_POLICY_NAME } from '../builtin.js';
+import {
+  aclRead,
+  objectBody,
+  optString,
+  readOr403,
+  requireAcl,
+  resolveLinks,
+  route,
+  withMeta,
+  type AclHttpDeps,
+} from './acl-http-support.js';
+
+const TOKEN_FIELDS = [
+  'AccessorID',
+  'SecretID',
+  'Description',
+  'Policies',
+  'Roles',
+  'ServiceIdentities',
+  'NodeIdentities',
+  'Local',
+  'BootstrapSecret',
+];
+
+type TokenInput = Omit<AclToken, 'CreateIndex' | 'ModifyIndex'>;
+
+/** `/v1/acl/bootstrap`, `/v1/acl/token[/:id|/self]`, `/v1/acl/tokens`. */
+export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
+  const write = async (token: TokenInput) => {
+    const r = await deps.rpc.write({ v: 1, type: 'acl-token-set', Token: token });
+    return r.value as AclToken;
+  };
+  return [
+    route('PUT', '/v1/acl/bootstrap', async (req) => {
+      const body = objectBody(req, TOKEN_FIELDS);
+      await ensureGlobalManagement(deps.rpc);
+      const secret = optString(body, 'BootstrapSecret', 'Bootstrap') || randomUUID();
+      const token = completeToken(
+        {
+          AccessorID: randomUUID(),
+          SecretID: secret,
+          Description: 'Bootstrap Token (Global Management)',
+          Policies: [{ ID: GLOBAL_MANAGEMENT_POLICY_ID, Name: GLOBAL_MANAGEMENT_POLICY_NAME }],
+        },
+        undefined,
+      );
+      try {
+        const r = await deps.rpc.write({ v: 1, type: 'acl-bootstrap', Token: token });
+        return { body: r.value };
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (msg.includes('bootstrap no longer allowed')) throw AclBootstrapDone(msg);
+        throw e;
+      }
+    }),
+    route('PUT', '/v1/acl/token', async (req) => {
+      await requireAcl(deps, req, 'write');
+      const input = await tokenInput(deps, req, undefined);
+      return { body: await write(input) };
+    }),
+    route('GET', '/v1/acl/token/self', async (req) => {
+      const secret = req.token;
+      if (!secret) throw AclNotFound();
+      const r = await aclRead<ResolvedToken | null>(deps, req, 'ACL.ResolveSecret', { secret });
+      if (!r.value) throw AclNotFound();
+      return withMeta(r, r.value.token);
+    }),
+    route('GET', '/v1/acl/token/:id', async (req) => {
+      await requireAcl(deps, req, 'read');
+      return readOr403<AclToken>(deps, req, 'ACL.TokenRead', { id: req.params['id'] });
+    }),
+    route('PUT', '/v1/acl/token/:id', async (req) => {
+      await requireAcl(deps, req, 'write');
+      const id = req.params['id']!;
+      const existing = (await aclRead<AclToken | null>(deps, req, 'ACL.TokenRead', { id })).value;
+      if (!existing) throw AclNotFound();
+      return { body: await write(await tokenInput(deps, req, existing)) };
+    }),
+    route('DELETE', '/v1/acl/token/:id', async (req) => {
+      const authz = await requireAcl(deps, req, 'write');
+      const id = req.params['id']!;
+      if (id === ANONYMOUS_TOKEN_ACCESSOR) throw AclInvalid('Token', 'Delete of the anonymous token is not permitted');
+      if (id === authz.accessorId) throw AclInvalid('Token', "Deletion of the request's authorization token is not permitted");
+      await deps.rpc.write({ v: 1, type: 'acl-token-delete', AccessorID: id });
+      return { body: true };
+    }),
+    route('GET', '/v1/acl/tokens', async (req) => {
+      const authz = await requireAcl(deps, req, 'read');
+      const r = await aclRead<AclToken[]>(deps, req, 'ACL.TokenList', {});
+      const policy = req.query.get('policy');
+      const role = req.query.get('role');
+      const showSecrets = authz.allowed('acl', '', 'write');
+      const list = r.value
+        .filter((t) => (!policy || t.Policies.some((p) => p.ID === policy)) && (!role || t.Roles.some((x) => x.ID === role)))
+        .map((t) => ({ ...t, SecretID: showSecrets ? t.SecretID : '<hidden>', Legacy: false }));
+      return withMeta(r, list);
+    }),
+  ];
+}
+
+/** Create (no `existing`) or update: links resolved, identities checked, secret immutable. */
+async function tokenInput(deps: AclHttpDeps, req: HttpRequest, existing: AclToken | undefined): Promise<TokenInput> {
+  const b = objectBody(req, TOKEN_FIELDS);
+  const accessor = optString(b, 'AccessorID', 'Token');
+  const secret = optString(b, 'SecretID', 'Token');
+  if (existing && accessor && accessor !== existing.AccessorID)
+    throw AclInvalid('Token', 'AccessorID in the body does not match the one in the URL');
+  if (existing && secret && secret !== existing.SecretID) throw AclInvalid('Token', 'Cannot modify the SecretID');
+  for (const [k, v] of [
+    ['AccessorID', accessor],
+    ['SecretID', secret],
+  ] as const) {
+    if (v && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v))
+      throw AclInvalid('Token', `${k} is not a UUID`);
+  }
+  if (b['Local'] !== undefined && typeof b['Local'] !== 'boolean')
+    throw BadRequest('Request decode failed: Token.Local must be a boolean');
+  return completeToken(
+    {
+      AccessorID: existing?.AccessorID ?? (accessor || randomUUID()),
+      SecretID: existing?.SecretID ?? (secret || randomUUID()),
+      Description: optString(b, 'Description', 'Token'),
+      Policies: await resolveLinks(deps, b['Policies'], 'policy', 'Token'),
+      Roles: await resolveLinks(deps, b['Roles'], 'role', 'Token'),
+      ServiceIdentities: serviceIdentities(b['ServiceIdentities']),
+      NodeIdentities: nodeIdentities(b['NodeIdentities']),
+      Local: (b['Local'] as boolean | undefined) ?? false,
+    },
+    existing,
+  );
+}
+
+function completeToken(
+  t: Partial<TokenInput> & Pick<TokenInput, 'AccessorID' | 'SecretID'>,
+  existing: AclToken | undefined,
+): TokenInput {
+  const full = {
+    Description: '',
+    Policies: [],
+    Roles: [],
+    ServiceIdentities: [],
+    NodeIdentities: [],
+    Local: false,
+    ...t,
+  };
+  return { ...full, CreateTime: existing?.CreateTime ?? new Date().toISOString(), Hash: tokenHash(full) };
+}
+
+function serviceIdentities(raw: unknown): AclServiceIdentity[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw AclInvalid('Token', 'ServiceIdentities must be a list');
+  return raw.map((x) => {
+    const name = (x as { ServiceName?: unknown })?.ServiceName;
+    if (typeof name !== 'string' || !/^[a-z0-9]([a-z0-9-_]*[a-z0-9])?$/.test(name))
+      throw AclInvalid(
+        'Token',
+        `Service identity "${String(name)}" has an invalid name. Only lowercase alphanumeric characters, '-' and '_' are allowed`,
+      );
+    const dcs = (x as { Datacenters?: unknown }).Datacenters;
+    return { ServiceName: name, ...(Array.isArray(dcs) ? { Datacenters: dcs.map(String) } : {}) };
+  });
+}
+
+function nodeIdentities(raw: unknown): AclNodeIdentity[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw AclInvalid('Token', 'NodeIdentities must be a list');
+  return raw.map((x) => {
+    const n = x as { NodeName?: unknown; Datacenter?: unknown };
+    if (typeof n?.NodeName !== 'string' || !n.NodeName)
+      throw AclInvalid('Token', 'Node identity is missing the node name field on this token');
+    if (typeof n.Datacenter !== 'string' || !n.Datacenter)
+      throw AclInvalid('Token', 'Node identity is missing the datacenter field on this token');
+    return { NodeName: n.NodeName, Datacenter: n.Datacenter };
+  });
+}

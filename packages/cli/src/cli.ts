@@ -1,4 +1,5 @@
 import type { Command, CommandIo } from './command.js';
+import { aclCommand } from './commands/acl-command.js';
 import { agentCommand } from './commands/agent-command.js';
 import { versionCommand } from './commands/version-command.js';
 import { catalogCommand } from './commands/catalog-command.js';
@@ -20,6 +21,7 @@ import { watchCommand } from './commands/watch-command.js';
 import { resolveCommand } from './commands/support/command-group.js';
 
 export const COMMANDS: readonly Command[] = [
+  aclCommand,
   agentCommand,
   catalogCommand,
   eventCommand,

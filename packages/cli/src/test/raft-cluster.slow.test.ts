@@ -134,7 +134,9 @@ describe('raft cluster: 3 servers on RocksDB (real processes)', function () {
 
   it('a server whose data dir was wiped does not bootstrap a second cluster: it is added to the existing one', async () => {
     const leader = await cluster.waitForLeader(servers, 30_000);
-    const victim = servers.find((s) => s !== leader)!;
+    // Not the leader, and not s1: every server's -retry-join names s1, so a wiped s1 would
+    // only "join" itself and wait for the others' reconnect timer (30 s) to find it.
+    const victim = servers.find((s) => s !== leader && s !== servers[0])!;
     await victim.kill('SIGKILL');
     rmSync(victim.dataDir, { recursive: true, force: true });
     mkdirSync(victim.dataDir, { recursive: true });

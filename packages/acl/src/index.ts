@@ -10,7 +10,9 @@ import {
 } from '@proconsul/kernel';
 import { AclDisabled } from './acl-errors.js';
 import { ensureAclBuiltins } from './acl-builtins.js';
+import { AgentTokens } from './authz/agent-tokens.js';
 import { TokenAuthorizer } from './authz/token-authorizer.js';
+import { agentTokenEndpoint } from './http/agent-token-endpoint.js';
 import type { AclHttpDeps } from './http/acl-http-support.js';
 import { aclPolicyEndpoints } from './http/acl-policy-endpoints.js';
 import { aclRoleEndpoints } from './http/acl-role-endpoints.js';
@@ -21,10 +23,15 @@ export { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID } from './builtin
 
 const AclEndpoints = Symbol.for('proconsul.acl.Endpoints');
 
-export function aclEndpoints(deps: AclHttpDeps): Endpoint[] {
-  return [...aclTokenEndpoints(deps), ...aclPolicyEndpoints(deps), ...aclRoleEndpoints(deps)];
+export function aclEndpoints(deps: AclHttpDeps, agentTokens: AgentTokens): Endpoint[] {
+  return [
+    ...aclTokenEndpoints(deps),
+    ...aclPolicyEndpoints(deps),
+    ...aclRoleEndpoints(deps),
+    agentTokenEndpoint(deps, agentTokens),
+  ];
 }
-const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps).length;
+const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps, {} as AgentTokens).length;
 
 /**
  * ACLs as Consul has them: tokens, policies and roles in the replicated state, rules in
@@ -52,11 +59,14 @@ const plugin: ProconsulPlugin = {
         });
         return;
       }
+      const agentTokens = new AgentTokens(config);
       bind<Authorizer>(Authorizer)
-        .toDynamicValue((ctx) => new TokenAuthorizer(ctx.get(ClusterRpc), config))
+        .toDynamicValue((ctx) => new TokenAuthorizer(ctx.get(ClusterRpc), config, agentTokens))
         .inSingletonScope();
       bind<Endpoint[]>(AclEndpoints)
-        .toDynamicValue((ctx) => aclEndpoints({ rpc: ctx.get(ClusterRpc), authorizer: ctx.get<Authorizer>(Authorizer) }))
+        .toDynamicValue((ctx) =>
+          aclEndpoints({ rpc: ctx.get(ClusterRpc), authorizer: ctx.get<Authorizer>(Authorizer) }, agentTokens),
+        )
         .inSingletonScope();
       for (let i = 0; i < ENDPOINT_COUNT; i++)
         bind<Endpoint>(HttpEndpoint).toDynamicValue((ctx) => ctx.get<Endpoint[]>(AclEndpoints)[i]!);

@@ -1,5 +1,6 @@
 import {
   DEFAULT_QUERY,
+  isCoded,
   type AclPolicy,
   type Authorization,
   type Authorizer,
@@ -10,6 +11,7 @@ import {
 import { AclNotFound } from '../acl-errors.js';
 import { ANONYMOUS_TOKEN_ACCESSOR, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POLICY_ID } from '../builtin.js';
 import { parsePolicyRules, type PolicyRules } from '../rules/policy-rules.js';
+import type { AgentTokens } from './agent-tokens.js';
 import { identityRules, RulesAuthorization } from './rules-authorization.js';
 
 /** Consul's acl.token_ttl default: how long a client agent trusts a resolved token. */
@@ -20,28 +22,52 @@ const CLIENT_TOKEN_TTL_MS = 30_000;
  * reads, as Consul's servers resolve locally) on every request, so a revoked token stops
  * working at once; client agents ask a server and keep the answer for token_ttl (30 s),
  * as Consul's agents do. Compiled policy rules are cached by policy ID and ModifyIndex.
- * Safe for concurrent calls.
+ * When a client agent cannot reach a server, `acl.down_policy` decides: `extend-cache`
+ * and `async-cache` (the default) keep using an expired answer for that token and deny
+ * unknown ones, `allow` allows, `deny` denies. Safe for concurrent calls.
  */
 export class TokenAuthorizer implements Authorizer {
   private readonly compiled = new Map<string, { modifyIndex: number; rules: PolicyRules }>();
-  private readonly clientCache = new Map<string, { until: number; authz: Promise<Authorization> }>();
+  /** Client agents: resolved answers (kept past expiry for down_policy) and fetches in flight. */
+  private readonly clientCache = new Map<string, { until: number; authz: Authorization }>();
+  private readonly inFlight = new Map<string, Promise<Authorization>>();
 
   constructor(
     private readonly rpc: ClusterRpc,
     private readonly config: RuntimeConfig,
+    private readonly agentTokens: AgentTokens,
   ) {}
 
+  /** `undefined` (no token on the request): the agent's default token, else the anonymous token. */
   resolve(secretId: string | undefined): Promise<Authorization> {
-    // No token on the request: the agent's default token, else the anonymous token.
-    const secret = secretId || this.config.acl.tokens['default'] || ANONYMOUS_TOKEN_SECRET;
+    const secret = secretId || this.agentTokens.get('default') || ANONYMOUS_TOKEN_SECRET;
     if (this.config.server) return this.fetch(secret);
-    const now = Date.now();
     const hit = this.clientCache.get(secret);
-    if (hit && hit.until > now) return hit.authz;
-    const authz = this.fetch(secret);
-    this.clientCache.set(secret, { until: now + CLIENT_TOKEN_TTL_MS, authz });
-    authz.catch(() => this.clientCache.delete(secret));
-    if (this.clientCache.size > 10_000) this.clientCache.delete(this.clientCache.keys().next().value!);
+    if (hit && hit.until > Date.now()) return Promise.resolve(hit.authz);
+    let pending = this.inFlight.get(secret);
+    if (!pending) {
+      pending = this.fetchForClient(secret, hit?.authz).finally(() => this.inFlight.delete(secret));
+      this.inFlight.set(secret, pending);
+    }
+    return pending;
+  }
+
+  private async fetchForClient(secret: string, stale: Authorization | undefined): Promise<Authorization> {
+    let authz: Authorization;
+    try {
+      authz = await this.fetch(secret);
+    } catch (e) {
+      if (isCoded(e, 'ACL_NOT_FOUND')) {
+        this.clientCache.delete(secret);
+        throw e;
+      }
+      const down = this.config.acl.downPolicy;
+      if (down === 'allow') return new RulesAuthorization('down-policy-allow', [], true);
+      if (down === 'deny' || !stale) return new RulesAuthorization('down-policy-deny', [], false);
+      return stale; // extend-cache / async-cache
+    }
+    if (this.clientCache.size >= 10_000) this.clientCache.delete(this.clientCache.keys().next().value!);
+    this.clientCache.set(secret, { until: Date.now() + CLIENT_TOKEN_TTL_MS, authz });
     return authz;
   }
 

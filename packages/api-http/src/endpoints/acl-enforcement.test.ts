@@ -100,6 +100,16 @@ service_prefix "" { policy = "read" }`,
     expect(json.status, json.text).to.equal(200);
   });
 
+  it('/v1/agent/token/default sets what requests without a token may do', async () => {
+    await put('/v1/acl/policy', { Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }' }, ROOT);
+    const t = (await put('/v1/acl/token', { Policies: [{ Name: 'app' }] }, ROOT)).json<{ SecretID: string }>();
+    expect((await put('/v1/agent/token/default', { Token: t.SecretID })).status).to.equal(403);
+    expect((await put('/v1/agent/token/nonsense', { Token: t.SecretID }, ROOT)).status).to.equal(404);
+    expect((await put('/v1/agent/token/default', { Token: t.SecretID }, ROOT)).status).to.equal(200);
+    expect((await put('/v1/kv/app/anon', 'v')).status).to.equal(200);
+    expect((await put('/v1/kv/other', 'v')).status).to.equal(403);
+  });
+
   it('roles carry policies to tokens; service identities grant their service', async () => {
     const p = (await put('/v1/acl/policy', { Name: 'kv-read', Rules: 'key_prefix "" { policy = "read" }' }, ROOT)).json<{
       ID: string;

@@ -100,6 +100,26 @@ service_prefix "" { policy = "read" }`,
     expect(json.status, json.text).to.equal(200);
   });
 
+  it('a token with only KV rights is refused by agent, operator, event, session and txn endpoints', async () => {
+    await put('/v1/acl/policy', { Name: 'kv-only', Rules: 'key_prefix "" { policy = "write" }' }, ROOT);
+    const t = (await put('/v1/acl/token', { Policies: [{ Name: 'kv-only' }] }, ROOT)).json<{ SecretID: string }>().SecretID;
+    const refused = [
+      await get('/v1/agent/self', t),
+      await get('/v1/operator/raft/configuration', t),
+      await get('/v1/operator/autopilot/configuration', t),
+      await put('/v1/event/fire/deploy', '', t),
+      await put('/v1/session/create', {}, t),
+      await put('/v1/agent/service/register', { Name: 'web' }, t),
+      await put('/v1/catalog/register', { Node: 'x', Address: '10.0.0.9' }, t),
+      await put('/v1/txn', [{ Node: { Verb: 'set', Node: { Node: 'x', Address: '10.0.0.9' } } }], t),
+      await get('/v1/operator/keyring', t),
+    ];
+    expect(refused.map((r) => r.status)).to.deep.equal(refused.map(() => 403));
+    expect((await put('/v1/txn', [{ KV: { Verb: 'set', Key: 'k', Value: 'dg==' } }], t)).status).to.equal(200);
+    // Not protected in Consul either.
+    expect((await get('/v1/status/leader', t)).status).to.equal(200);
+  });
+
   it('/v1/agent/token/default sets what requests without a token may do', async () => {
     await put('/v1/acl/policy', { Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }' }, ROOT);
     const t = (await put('/v1/acl/token', { Policies: [{ Name: 'app' }] }, ROOT)).json<{ SecretID: string }>();

@@ -1,12 +1,15 @@
 import { inject, injectable, optional } from 'inversify';
 import {
+  Authorizer,
   CONSUL_COMPAT_VERSION,
+  PermissionDenied,
   Consensus,
   LocalAgent,
   Membership,
   PROCONSUL_VERSION,
   RuntimeConfig,
   type HttpEndpoint,
+  type HttpRequest,
   type HttpResponse,
 } from '@proconsul/kernel';
 import { memberJson } from './member-json.js';
@@ -19,13 +22,17 @@ export class AgentSelfEndpoint implements HttpEndpoint {
 
   constructor(
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
+    @inject(Authorizer) private readonly authorizer: Authorizer,
     @inject(Membership) @optional() private readonly membership?: Membership,
     @inject(Consensus) @optional() private readonly consensus?: Consensus,
     @inject(LocalAgent) @optional() private readonly local?: LocalAgent,
   ) {}
 
-  async handle(): Promise<HttpResponse> {
+  async handle(req: HttpRequest): Promise<HttpResponse> {
     const c = this.config;
+    // Consul: agent:read on this agent's node name.
+    if (!(await this.authorizer.resolve(req.token)).allowed('agent', c.nodeName, 'read'))
+      throw PermissionDenied(`token lacks 'agent:read' on "${c.nodeName}"`);
     const member = this.membership
       ? memberJson(this.membership.localMember('lan'))
       : {

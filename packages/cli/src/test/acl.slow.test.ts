@@ -90,6 +90,38 @@ describe('ACLs across a server and a client agent (real processes)', function ()
     expect((await cli(client, secret, 'acl', 'token', 'list')).code).to.equal(1);
   });
 
+  it('roles and updates: a token gains a role, then more policies with -merge-policies', async () => {
+    const mk = (name: string, prefix: string) =>
+      cli(client, ROOT, 'acl', 'policy', 'create', '-name', name, '-rules', `key_prefix "${prefix}" { policy = "write" }`);
+    expect((await mk('red', 'red/')).code).to.equal(0);
+    expect((await mk('blue', 'blue/')).code).to.equal(0);
+    const role = await cli(client, ROOT, 'acl', 'role', 'create', '-name', 'painter', '-policy-name', 'red');
+    expect(role.code, role.err).to.equal(0);
+    const created = await cli(client, ROOT, 'acl', 'token', 'create', '-role-name', 'painter', '-format', 'json');
+    const { AccessorID, SecretID } = JSON.parse(created.out) as { AccessorID: string; SecretID: string };
+    expect((await cli(server, SecretID, 'kv', 'put', 'red/1', 'x')).code).to.equal(0);
+    expect((await cli(server, SecretID, 'kv', 'put', 'blue/1', 'x')).code).to.equal(1);
+    const upd = await cli(server, ROOT, 'acl', 'token', 'update', '-id', AccessorID, '-policy-name', 'blue', '-merge-policies');
+    expect(upd.code, upd.err).to.equal(0);
+    expect(upd.out).to.contain('blue').and.contain('painter');
+    // Asked through the server: it resolves tokens from its replica on every request.
+    expect((await cli(server, SecretID, 'kv', 'put', 'blue/1', 'x')).code).to.equal(0);
+    const pol = await cli(
+      server,
+      ROOT,
+      'acl',
+      'policy',
+      'update',
+      '-name',
+      'red',
+      '-rules',
+      'key_prefix "red/" { policy = "read" }',
+    );
+    expect(pol.code, pol.err).to.equal(0);
+    expect((await cli(server, SecretID, 'kv', 'put', 'red/2', 'x')).code).to.equal(1);
+    expect((await cli(server, ROOT, 'acl', 'role', 'list')).out).to.contain('painter:');
+  });
+
   it('bad rules are refused with the reason; bootstrap is closed because the initial management token exists', async () => {
     const bad = await cli(
       client,

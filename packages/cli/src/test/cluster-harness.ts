@@ -67,12 +67,13 @@ export class TestCluster {
     return this.nodes.filter((n) => n.running && !n.isPaused);
   }
 
-  /** Wait until every given node's HTTP API answers /v1/agent/self. */
+  /** Wait until every given node's HTTP API answers /v1/agent/self (a 403 under default-deny ACLs counts). */
   async waitForHttp(nodes: readonly ClusterNode[] = this.nodes, timeoutMs = 30_000): Promise<void> {
     await Promise.all(
       nodes.map((n) =>
         pollUntil(
-          async () => ((await http('GET', `${n.url}/v1/agent/self`, undefined, 2000)).status === 200 ? true : undefined),
+          async () =>
+            [200, 403].includes((await http('GET', `${n.url}/v1/agent/self`, undefined, 2000)).status) ? true : undefined,
           {
             timeoutMs,
             what: `${n.name} HTTP API`,

@@ -3,6 +3,7 @@ import { FORMAT, render } from './acl-cli-support.js';
 import { formatPolicy, type PolicyView } from './acl-format.js';
 import { commandGroup } from './support/command-group.js';
 import { loadDataArgument } from './support/data-argument.js';
+import { byIdOrName, namedObjectCommands } from './acl-named-object-commands.js';
 import { defineCommand } from './support/define-command.js';
 
 const policyCreate = defineCommand({
@@ -48,86 +49,6 @@ const policyCreate = defineCommand({
   },
 });
 
-const policyById = (flags: { string(n: string): string }) =>
-  flags.string('id') ? `/v1/acl/policy/${flags.string('id')}` : `/v1/acl/policy/name/${flags.string('name')}`;
-
-const policyRead = defineCommand({
-  name: 'read',
-  synopsis: 'Read an ACL policy',
-  usage: 'acl policy read [options] -id POLICYID | -name NAME',
-  description: 'Shows one policy with its rules.',
-  http: 'server',
-  flags: [
-    { name: 'id', kind: 'string', value: '<id>', usage: 'The ID of the policy to read.' },
-    { name: 'name', kind: 'string', value: '<name>', usage: 'The name of the policy to read.' },
-    FORMAT,
-  ],
-  async run({ flags, io, client }) {
-    if (!flags.string('id') && !flags.string('name')) {
-      io.err('Must specify either the -id or -name parameters');
-      return 1;
-    }
-    try {
-      const p = (await client().get(policyById(flags))).json<PolicyView>();
-      io.out(render(flags.string('format'), p, formatPolicy));
-      return 0;
-    } catch (e) {
-      io.err(`Error reading policy: ${errorText(e)}`);
-      return 1;
-    }
-  },
-});
-
-const policyList = defineCommand({
-  name: 'list',
-  synopsis: 'List ACL policies',
-  usage: 'acl policy list [options]',
-  description: 'Lists all policies (without their rules).',
-  http: 'server',
-  flags: [FORMAT],
-  async run({ flags, io, client }) {
-    try {
-      const list = (await client().get('/v1/acl/policies')).json<PolicyView[]>();
-      io.out(
-        flags.string('format') === 'json'
-          ? JSON.stringify(list, null, 4)
-          : list.map((p) => `${p.Name}:\n${formatPolicy(p).replace(/^/gm, '   ')}`).join('\n'),
-      );
-      return 0;
-    } catch (e) {
-      io.err(`Failed to retrieve the policy list: ${errorText(e)}`);
-      return 1;
-    }
-  },
-});
-
-const policyDelete = defineCommand({
-  name: 'delete',
-  synopsis: 'Delete an ACL policy',
-  usage: 'acl policy delete [options] -id POLICYID | -name NAME',
-  description: 'Deletes a policy by ID or name.',
-  http: 'server',
-  flags: [
-    { name: 'id', kind: 'string', value: '<id>', usage: 'The ID of the policy to delete.' },
-    { name: 'name', kind: 'string', value: '<name>', usage: 'The name of the policy to delete.' },
-  ],
-  async run({ flags, io, client }) {
-    if (!flags.string('id') && !flags.string('name')) {
-      io.err('Must specify either the -id or -name parameters');
-      return 1;
-    }
-    try {
-      const id = flags.string('id') || (await client().get(policyById(flags))).json<PolicyView>().ID;
-      await client().delete(`/v1/acl/policy/${id}`);
-      io.out(`Policy "${id}" deleted successfully`);
-      return 0;
-    } catch (e) {
-      io.err(`Error deleting policy: ${errorText(e)}`);
-      return 1;
-    }
-  },
-});
-
 const policyUpdate = defineCommand({
   name: 'update',
   synopsis: 'Update an ACL policy',
@@ -148,7 +69,7 @@ const policyUpdate = defineCommand({
       return 1;
     }
     try {
-      const cur = (await client().get(policyById(flags))).json<PolicyView & { Rules: string }>();
+      const cur = (await client().get(byIdOrName('policy', flags))).json<PolicyView & { Rules: string }>();
       const rules = flags.string('rules') ? (await loadDataArgument(io, flags.string('rules'))).toString('utf8') : cur.Rules;
       const body = {
         Name: flags.string('new-name') || cur.Name,
@@ -168,8 +89,6 @@ const policyUpdate = defineCommand({
 
 export const aclPolicyCommand = commandGroup('policy', 'Manage ACL policies', 'acl policy', [
   policyCreate,
-  policyDelete,
-  policyList,
-  policyRead,
+  ...namedObjectCommands<PolicyView>({ kind: 'policy', plural: 'policies', format: formatPolicy }),
   policyUpdate,
 ]);

@@ -1,6 +1,7 @@
 import { errorText } from '../http-client.js';
 import { FORMAT, links, render } from './acl-cli-support.js';
 import { commandGroup } from './support/command-group.js';
+import { namedObjectCommands } from './acl-named-object-commands.js';
 import { defineCommand } from './support/define-command.js';
 
 interface RoleView {
@@ -17,9 +18,6 @@ function formatRole(r: RoleView): string {
   if (r.ServiceIdentities?.length) lines.push('Service Identities:', ...r.ServiceIdentities.map((s) => `   ${s.ServiceName}`));
   return lines.join('\n');
 }
-
-const roleById = (flags: { string(n: string): string }) =>
-  flags.string('id') ? `/v1/acl/role/${flags.string('id')}` : `/v1/acl/role/name/${flags.string('name')}`;
 
 const roleCreate = defineCommand({
   name: 'create',
@@ -57,81 +55,7 @@ const roleCreate = defineCommand({
   },
 });
 
-const roleRead = defineCommand({
-  name: 'read',
-  synopsis: 'Read an ACL role',
-  usage: 'acl role read [options] -id ROLEID | -name NAME',
-  description: 'Shows one role.',
-  http: 'server',
-  flags: [
-    { name: 'id', kind: 'string', value: '<id>', usage: 'The ID of the role to read.' },
-    { name: 'name', kind: 'string', value: '<name>', usage: 'The name of the role to read.' },
-    FORMAT,
-  ],
-  async run({ flags, io, client }) {
-    if (!flags.string('id') && !flags.string('name')) {
-      io.err('Must specify either the -id or -name parameters');
-      return 1;
-    }
-    try {
-      const r = (await client().get(roleById(flags))).json<RoleView>();
-      io.out(render(flags.string('format'), r, formatRole));
-      return 0;
-    } catch (e) {
-      io.err(`Error reading role: ${errorText(e)}`);
-      return 1;
-    }
-  },
-});
-
-const roleList = defineCommand({
-  name: 'list',
-  synopsis: 'List ACL roles',
-  usage: 'acl role list [options]',
-  description: 'Lists all roles.',
-  http: 'server',
-  flags: [FORMAT],
-  async run({ flags, io, client }) {
-    try {
-      const list = (await client().get('/v1/acl/roles')).json<RoleView[]>();
-      io.out(
-        flags.string('format') === 'json'
-          ? JSON.stringify(list, null, 4)
-          : list.map((r) => `${r.Name}:\n${formatRole(r).replace(/^/gm, '   ')}`).join('\n'),
-      );
-      return 0;
-    } catch (e) {
-      io.err(`Failed to retrieve the role list: ${errorText(e)}`);
-      return 1;
-    }
-  },
-});
-
-const roleDelete = defineCommand({
-  name: 'delete',
-  synopsis: 'Delete an ACL role',
-  usage: 'acl role delete [options] -id ROLEID | -name NAME',
-  description: 'Deletes a role by ID or name.',
-  http: 'server',
-  flags: [
-    { name: 'id', kind: 'string', value: '<id>', usage: 'The ID of the role to delete.' },
-    { name: 'name', kind: 'string', value: '<name>', usage: 'The name of the role to delete.' },
-  ],
-  async run({ flags, io, client }) {
-    if (!flags.string('id') && !flags.string('name')) {
-      io.err('Must specify either the -id or -name parameters');
-      return 1;
-    }
-    try {
-      const id = flags.string('id') || (await client().get(roleById(flags))).json<RoleView>().ID;
-      await client().delete(`/v1/acl/role/${id}`);
-      io.out(`Role "${id}" deleted successfully`);
-      return 0;
-    } catch (e) {
-      io.err(`Error deleting role: ${errorText(e)}`);
-      return 1;
-    }
-  },
-});
-
-export const aclRoleCommand = commandGroup('role', 'Manage ACL roles', 'acl role', [roleCreate, roleDelete, roleList, roleRead]);
+export const aclRoleCommand = commandGroup('role', 'Manage ACL roles', 'acl role', [
+  roleCreate,
+  ...namedObjectCommands<RoleView>({ kind: 'role', plural: 'roles', format: formatRole }),
+]);

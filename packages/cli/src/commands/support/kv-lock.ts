@@ -1,6 +1,7 @@
 import { ConsulHttpClient } from '../../http-client.js';
 import { sleep } from './child-process.js';
 import type { KvPair } from './kv-pair.js';
+import { monitorHold } from './hold-monitor.js';
 import { LockSession } from './lock-session.js';
 
 /**
@@ -13,8 +14,6 @@ export const LOCK_FLAG_VALUE = BigInt('0x2ddccbc058a50c18').toString();
 /** Consul api defaults for locks: blocking wait, retry after a lock-delay refusal. */
 export const LOCK_WAIT = '15s';
 const LOCK_RETRY_MS = 5_000;
-/** Wait between monitor retries after a 5xx (Consul's lock command: 1s). */
-export const MONITOR_RETRY_MS = 1_000;
 
 export interface KvLockOptions {
   readonly key: string;
@@ -132,30 +131,12 @@ export class KvLock {
   }
 
   private monitor(): void {
-    void (async () => {
-      let index = 0;
-      let retries = this.opts.monitorRetries;
-      while (!this.stop.signal.aborted) {
-        try {
-          const r = await this.read(index, LOCK_WAIT);
-          if (!r.value || r.value.Session !== this.sessionId) {
-            if (this.sessionId !== undefined) this.lostResolve('lock lost');
-            return;
-          }
-          index = r.index;
-          retries = this.opts.monitorRetries;
-        } catch (e) {
-          if (this.stop.signal.aborted) return;
-          const status = (e as { statusCode?: number }).statusCode;
-          if (retries > 0 && (status === undefined || status >= 500)) {
-            retries--;
-            await sleep(MONITOR_RETRY_MS, this.stop.signal);
-            continue;
-          }
-          this.lostResolve(`monitor failed: ${(e as Error).message}`);
-          return;
-        }
-      }
-    })();
+    monitorHold(
+      async (index) => {
+        const r = await this.read(index, LOCK_WAIT);
+        return { index: r.index, held: !!r.value && r.value.Session === this.sessionId };
+      },
+      { retries: this.opts.monitorRetries, stop: this.stop.signal, what: 'lock', onLost: (why) => this.lostResolve(why) },
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { ConsulHttpClient } from '../../http-client.js';
-import { sleep } from './child-process.js';
-import { LOCK_WAIT, MONITOR_RETRY_MS } from './kv-lock.js';
+import { monitorHold } from './hold-monitor.js';
+import { LOCK_WAIT } from './kv-lock.js';
 import type { KvPair } from './kv-pair.js';
 import { LockSession } from './lock-session.js';
 
@@ -181,30 +181,17 @@ export class KvSemaphore {
   }
 
   private monitor(sid: string): void {
-    void (async () => {
-      let index = 0;
-      let retries = this.opts.monitorRetries;
-      while (!this.stop.signal.aborted) {
-        try {
-          const view = await this.list(index, LOCK_WAIT);
-          if (!this.decode(view, false).lock.Holders[sid]) {
-            if (this.session) this.lostResolve('semaphore slot lost');
-            return;
-          }
-          index = view.index;
-          retries = this.opts.monitorRetries;
-        } catch (e) {
-          if (this.stop.signal.aborted) return;
-          const status = (e as { statusCode?: number }).statusCode;
-          if (retries > 0 && (status === undefined || status >= 500)) {
-            retries--;
-            await sleep(MONITOR_RETRY_MS, this.stop.signal);
-            continue;
-          }
-          this.lostResolve(`monitor failed: ${(e as Error).message}`);
-          return;
-        }
-      }
-    })();
+    monitorHold(
+      async (index) => {
+        const view = await this.list(index, LOCK_WAIT);
+        return { index: view.index, held: !!this.decode(view, false).lock.Holders[sid] };
+      },
+      {
+        retries: this.opts.monitorRetries,
+        stop: this.stop.signal,
+        what: 'semaphore slot',
+        onLost: (why) => this.lostResolve(why),
+      },
+    );
   }
 }

@@ -15,6 +15,7 @@ const PLUGINS = [
   'checks-grpc',
   'api-http',
   'api-dns',
+  'ui',
 ];
 
 const internals = {

@@ -1,4 +1,5 @@
 import type { ResolutionContext } from 'inversify';
+import { agentMonitorEndpoint } from './endpoints/agent-monitor-endpoint.js';
 import {
   AgentShutdown,
   Authorizer,
@@ -13,7 +14,7 @@ import { UserEvents } from '@proconsul/kernel';
 import { eventEndpoints } from './endpoints/event-endpoints.js';
 import { operatorEndpoints } from './endpoints/operator-endpoints.js';
 import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
-import { AgentMetrics, AgentReload, LocalAgent, StateStore } from '@proconsul/kernel';
+import { AgentMetrics, AgentReload, LocalAgent, LogTap, StateStore } from '@proconsul/kernel';
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
@@ -41,6 +42,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
   return [
     ...catalogEndpoints(deps, localDeregisterWarning(agent)),
     ...agentEndpoints(agent),
+    agentMonitorEndpoint(deps, ctx.get<LogTap>(LogTap, { optional: true })),
     ...healthEndpoints(deps),
     ...kvEndpoints(deps),
     ...sessionEndpoints(deps),

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { isCoded, type HttpEndpoint, type HttpMethod, type HttpRequest, type Logger } from '@proconsul/kernel';
@@ -46,6 +47,8 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): 
         for (const [k, v] of Object.entries(res.headers ?? {})) ctx.set(k, v);
         if (res.body === undefined) ctx.body = '';
         else if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) ctx.body = res.body;
+        else if (res.body instanceof Readable)
+          ctx.body = res.body; // streamed (agent/monitor)
         else {
           ctx.type = 'application/json';
           ctx.body = toJson(res.body, ctx.query['pretty'] !== undefined);

@@ -14,6 +14,7 @@ import { leaveCommand } from './commands/leave-command.js';
 import { lockCommand } from './commands/lock-command.js';
 import { maintCommand } from './commands/maint-command.js';
 import { membersCommand } from './commands/members-command.js';
+import { monitorCommand } from './commands/monitor-command.js';
 import { operatorCommand } from './commands/operator-command.js';
 import { reloadCommand } from './commands/reload-command.js';
 import { servicesCommand } from './commands/services-command.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   lockCommand,
   maintCommand,
   membersCommand,
+  monitorCommand,
   operatorCommand,
   reloadCommand,
   servicesCommand,

@@ -167,6 +167,37 @@ export class ConsulHttpClient {
     };
   }
 
+  /**
+   * A streamed GET (agent/monitor): yields the body line by line as it arrives, until the
+   * server ends it or `signal` aborts. Errors as `request` (connect failure, non-2xx).
+   */
+  async *lines(path: string, query: Readonly<Record<string, QueryValue>>, signal: AbortSignal): AsyncGenerator<string> {
+    const url = this.url(path, query);
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers['X-Consul-Token'] = this.options.token;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, signal });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return;
+      throw HttpConnectFailed('GET', url, describeFetchError(e, url));
+    }
+    if (!res.ok || !res.body) throw HttpUnexpectedStatus(res.status, (await res.text()).trim());
+    const decoder = new TextDecoder();
+    let pending = '';
+    try {
+      for await (const chunk of res.body) {
+        pending += decoder.decode(chunk as Uint8Array, { stream: true });
+        const parts = pending.split('\n');
+        pending = parts.pop()!;
+        yield* parts;
+      }
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') throw e;
+    }
+    if (pending) yield pending;
+  }
+
   get(path: string, opts?: RequestOptions): Promise<HttpResponse> {
     return this.request('GET', path, opts);
   }

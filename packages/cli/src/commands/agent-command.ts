@@ -1,5 +1,16 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { Agent, AgentReload, ConsoleLogger, agentFlagsHelp, isCoded, loadAgentConfig, type LogLevel } from '@proconsul/kernel';
+import { ContainerModule } from 'inversify';
+import {
+  Agent,
+  AgentReload,
+  ConsoleLogger,
+  LogFanout,
+  LogTap,
+  agentFlagsHelp,
+  isCoded,
+  loadAgentConfig,
+  type LogLevel,
+} from '@proconsul/kernel';
 import type { Command } from '../command.js';
 import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
@@ -17,7 +28,9 @@ export const agentCommand: Command = {
       io.err(`==> ${isCoded(e) ? e.message : String(e)}`);
       return 1;
     }
-    const logger = new ConsoleLogger(config.logLevel as LogLevel);
+    // Every line also goes to the tap, for /v1/agent/monitor at any level.
+    const tap = new LogFanout();
+    const logger = new ConsoleLogger(config.logLevel as LogLevel, 'agent', undefined, tap);
     for (const w of warnings) logger.warn(w);
     let agent: Agent;
     let requestShutdown: () => void = () => {};
@@ -28,11 +41,16 @@ export const agentCommand: Command = {
         logger,
         defaultPluginsFile: config.dev ? DEV_PLUGINS_FILE : DEFAULT_PLUGINS_FILE,
         coreModules: coreModules(),
-        agentModules: agentModules(
-          () => requestShutdown(),
-          // Reload re-reads the same flags and files the agent started with.
-          () => ({ ...loadAgentConfig(args, (w) => logger.warn(w)), nodeId: agent.config.nodeId }),
-        ),
+        agentModules: [
+          ...agentModules(
+            () => requestShutdown(),
+            // Reload re-reads the same flags and files the agent started with.
+            () => ({ ...loadAgentConfig(args, (w) => logger.warn(w)), nodeId: agent.config.nodeId }),
+          ),
+          new ContainerModule(({ bind }) => {
+            bind<LogTap>(LogTap).toConstantValue(tap);
+          }),
+        ],
       });
       const kernel = await agent.start();
       process.on('SIGHUP', () => {

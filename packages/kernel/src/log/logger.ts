@@ -1,3 +1,5 @@
+import type { LogFanout } from './log-tap.js';
+
 /**
  * Structured logger in hclog's spirit: `[INFO]  agent.http: message: key=value`.
  * Secrets must never be passed in fields; tokens are logged by accessor only.
@@ -30,6 +32,8 @@ export class ConsoleLogger implements Logger {
     private readonly level: LogLevel = 'info',
     private readonly name = 'agent',
     private readonly sink: LogSink = stderrSink,
+    /** Live copies for `/v1/agent/monitor`, at whatever level its subscribers ask for. */
+    private readonly tap?: LogFanout,
   ) {
     this.threshold = LOG_LEVELS.indexOf(level);
   }
@@ -51,18 +55,24 @@ export class ConsoleLogger implements Logger {
   }
 
   named(name: string): Logger {
-    return new ConsoleLogger(this.level, `${this.name}.${name}`, this.sink);
+    return new ConsoleLogger(this.level, `${this.name}.${name}`, this.sink, this.tap);
   }
 
   private emit(level: LogLevel, msg: string, fields?: LogFields): void {
-    if (LOG_LEVELS.indexOf(level) < this.threshold) return;
+    const idx = LOG_LEVELS.indexOf(level);
+    const printed = idx >= this.threshold;
+    const tapped = this.tap?.wants(idx) ?? false;
+    if (!printed && !tapped) return;
     const kv = fields
       ? Object.entries(fields)
           .map(([k, v]) => ` ${k}=${formatValue(v)}`)
           .join('')
       : '';
     const tag = `[${level.toUpperCase()}]`.padEnd(7);
-    this.sink(`${new Date().toISOString()} ${tag} ${this.name}: ${msg}${kv ? ':' + kv : ''}`, level);
+    const time = new Date().toISOString();
+    const line = `${time} ${tag} ${this.name}: ${msg}${kv ? ':' + kv : ''}`;
+    if (printed) this.sink(line, level);
+    if (tapped) this.tap!.publish(idx, { level, line, module: this.name, message: msg + (kv ? ':' + kv : ''), time });
   }
 }
 

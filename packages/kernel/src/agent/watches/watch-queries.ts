@@ -1,4 +1,8 @@
 import type { UserEvents } from '../../events/user-events.js';
+import type { Authorization, Authorizer } from '../../extension-points/authorizer.js';
+import type { CheckServiceNode, HealthCheck } from '../../model/check.js';
+import type { Node } from '../../model/node.js';
+import type { DirEntry } from '../../model/kv.js';
 import { uuidToUint64, type UserEvent } from '../../events/user-event.js';
 import type { ClusterRpc } from '../../server/cluster-rpc.js';
 import { DEFAULT_WAIT_MS, type QueryOptions } from '../../server/query-options.js';
@@ -28,14 +32,24 @@ export interface WatchSourceDeps {
   readonly events: UserEvents;
   /** Longest block of one round. */
   readonly waitMs?: number;
+  /**
+   * What the watch's `token` (else the agent's default token) may read; results are
+   * filtered as the HTTP API filters them. Without one, results are not filtered.
+   */
+  readonly authorizer?: Authorizer;
 }
+
+type Filter = (value: unknown, authz: Authorization) => unknown;
+const keep: Filter = (v) => v;
 
 /** The read each watch type blocks on, against this agent's own RPC router (and so its servers). */
 export function watchSource(def: WatchDefinition, deps: WatchSourceDeps): WatchSource {
   const waitMs = deps.waitMs ?? DEFAULT_WAIT_MS;
-  const read = (query: QueryName, args: unknown, shape: (v: unknown) => unknown = (v) => v): WatchSource => ({
+  const authz = async () => (deps.authorizer ? deps.authorizer.resolve(def.token || undefined) : undefined);
+  const read = (query: QueryName, args: unknown, filter: Filter = keep): WatchSource => ({
     monotonic: true,
     async fetch(lastIndex, signal) {
+      const a = await authz();
       const opts: QueryOptions = {
         minIndex: Number(lastIndex),
         maxWaitMs: waitMs,
@@ -44,26 +58,39 @@ export function watchSource(def: WatchDefinition, deps: WatchSourceDeps): WatchS
         maxStaleMs: 0,
       };
       const r = await deps.rpc.read<unknown>(query, args, opts, signal);
-      return { index: BigInt(r.meta.index), result: shape(r.value) };
+      return { index: BigInt(r.meta.index), result: a ? filter(r.value, a) : r.value };
     },
   });
   switch (def.type) {
     case 'key':
-      return read('KVS.Get', { key: def.key });
+      return read('KVS.Get', { key: def.key }, (v, a) => (a.allowed('key', def.key ?? '', 'read') ? v : null));
     case 'keyprefix':
-      return read('KVS.List', { prefix: def.prefix ?? '' });
+      return read('KVS.List', { prefix: def.prefix ?? '' }, (v, a) =>
+        (v as DirEntry[]).filter((e) => a.allowed('key', e.Key, 'read')),
+      );
     case 'services':
-      return read('Catalog.ListServices', {});
+      return read('Catalog.ListServices', {}, (v, a) =>
+        Object.fromEntries(Object.entries(v as Record<string, string[]>).filter(([n]) => a.allowed('service', n, 'read'))),
+      );
     case 'nodes':
-      return read('Catalog.ListNodes', {});
+      return read('Catalog.ListNodes', {}, (v, a) => (v as Node[]).filter((n) => a.allowed('node', n.Node, 'read')));
     case 'service':
-      return read('Health.ServiceNodes', { service: def.service, tags: def.tags, passingOnly: def.passingOnly });
-    case 'checks':
+      return read('Health.ServiceNodes', { service: def.service, tags: def.tags, passingOnly: def.passingOnly }, (v, a) =>
+        a.allowed('service', def.service ?? '', 'read')
+          ? (v as CheckServiceNode[]).filter((e) => a.allowed('node', e.Node.Node, 'read'))
+          : [],
+      );
+    case 'checks': {
+      const visible: Filter = (v, a) =>
+        (v as HealthCheck[]).filter(
+          (c) => a.allowed('node', c.Node, 'read') && (!c.ServiceName || a.allowed('service', c.ServiceName, 'read')),
+        );
       return def.service
-        ? read('Health.ServiceChecks', { service: def.service })
-        : read('Health.ChecksInState', { state: def.state ?? 'any' });
+        ? read('Health.ServiceChecks', { service: def.service }, visible)
+        : read('Health.ChecksInState', { state: def.state ?? 'any' }, visible);
+    }
     case 'event':
-      return eventSource(def.name, deps.events, waitMs);
+      return eventSource(def.name, deps.events, waitMs, authz);
   }
 }
 
@@ -77,14 +104,21 @@ export function eventListIndex(events: readonly UserEvent[]): bigint {
  * Event watches read the agent's own buffer (Consul reads its agent's `/v1/event/list`).
  * The handler gets only the events after the one it saw last, as Consul's event watch prunes.
  */
-function eventSource(name: string | undefined, events: UserEvents, waitMs: number): WatchSource {
+function eventSource(
+  name: string | undefined,
+  events: UserEvents,
+  waitMs: number,
+  authz: () => Promise<Authorization | undefined>,
+): WatchSource {
   return {
     monotonic: false,
     async fetch(lastIndex, signal) {
-      let list = events.buffer.list(name || undefined);
+      const a = await authz();
+      const visible = () => events.buffer.list(name || undefined).filter((e) => !a || a.allowed('event', e.Name, 'read'));
+      let list = visible();
       if (lastIndex !== 0n && eventListIndex(list) === lastIndex) {
         await events.buffer.waitForEvent(waitMs, signal);
-        list = events.buffer.list(name || undefined);
+        list = visible();
       }
       const index = eventListIndex(list);
       const seen = list.findIndex((e) => uuidToUint64(e.ID) === lastIndex);

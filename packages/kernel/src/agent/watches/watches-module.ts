@@ -1,3 +1,4 @@
+import { Authorizer } from '../../extension-points/authorizer.js';
 import { ContainerModule } from 'inversify';
 import { RuntimeConfig } from '../../config/runtime-config.js';
 import { UserEvents } from '../../events/user-events.js';
@@ -40,6 +41,7 @@ export function watchesModule(): ContainerModule {
           const deps = {
             rpc: ctx.get(ClusterRpc),
             events: ctx.get(UserEvents),
+            authorizer: ctx.get<Authorizer>(Authorizer),
             ...(options.waitMs ? { waitMs: options.waitMs } : {}),
           };
           for (const def of defs) {

@@ -10,6 +10,7 @@ import {
 } from '@proconsul/kernel';
 import { AclDisabled } from './acl-errors.js';
 import { ensureAclBuiltins } from './acl-builtins.js';
+import { REAP_INTERVAL_MS, reapExpiredTokens } from './token-reaper.js';
 import { AgentTokens } from './authz/agent-tokens.js';
 import { TokenAuthorizer } from './authz/token-authorizer.js';
 import { agentTokenEndpoint } from './http/agent-token-endpoint.js';
@@ -73,6 +74,7 @@ const plugin: ProconsulPlugin = {
       if (!config.server) return;
       const log = logger.named('acl');
       let off: (() => void) | undefined;
+      let reaper: NodeJS.Timeout | undefined;
       bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
         name: 'acl',
         start() {
@@ -84,9 +86,18 @@ const plugin: ProconsulPlugin = {
             );
           off = consensus.onLeadershipChange((leader) => leader && init());
           if (consensus.isLeader()) init();
+          reaper = setInterval(() => {
+            if (!consensus.isLeader()) return;
+            reapExpiredTokens(ctx.get(ClusterRpc)).then(
+              (n) => n > 0 && log.info('deleted expired ACL tokens', { count: n }),
+              (e: unknown) => log.warn('reaping expired ACL tokens failed', { error: e }),
+            );
+          }, REAP_INTERVAL_MS);
+          reaper.unref();
         },
         stop() {
           off?.();
+          clearInterval(reaper);
         },
       }));
     }),

@@ -74,4 +74,13 @@ describe('TokenAuthorizer on a client agent', () => {
     tokens.set('default', '');
     expect((await a.resolve(undefined)).allowed('key', 'app/x', 'write')).to.equal(false);
   });
+
+  it('refuses an expired token as not found, before the leader reaps it', async () => {
+    const expired: ResolvedToken = { ...app, token: { ...app.token, ExpirationTime: new Date(Date.now() - 1000).toISOString() } };
+    const rpc = { read: async () => ({ value: expired, meta: { index: 1 } }) } as unknown as ClusterRpc;
+    const cfg = { ...clientConfig('extend-cache'), server: true };
+    let err: unknown;
+    await new TokenAuthorizer(rpc, cfg, new AgentTokens(cfg)).resolve('app').catch((e: unknown) => (err = e));
+    expect((err as Error).message).to.equal('ACL not found');
+  });
 });

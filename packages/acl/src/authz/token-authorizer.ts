@@ -84,6 +84,8 @@ export class TokenAuthorizer implements Authorizer {
       if (secret === ANONYMOUS_TOKEN_SECRET) return new RulesAuthorization(ANONYMOUS_TOKEN_ACCESSOR, [], defaultAllow);
       throw AclNotFound();
     }
+    // An expired token is gone as far as anyone can tell, even before the leader reaps it.
+    if (r.token.ExpirationTime && Date.parse(r.token.ExpirationTime) <= Date.now()) throw AclNotFound();
     const management = r.policies.some((p) => p.ID === GLOBAL_MANAGEMENT_POLICY_ID);
     const rules = r.policies.map((p) => this.rulesOf(p));
     rules.push(identityRules(r.serviceIdentities, r.nodeIdentities));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BadRequest,
+  parseDuration,
   type AclNodeIdentity,
   type AclServiceIdentity,
   type AclToken,
@@ -34,7 +35,13 @@ const TOKEN_FIELDS = [
   'NodeIdentities',
   'Local',
   'BootstrapSecret',
+  'ExpirationTime',
+  'ExpirationTTL',
 ];
+
+/** Consul's acl.token_min_expiration_ttl and token_max_expiration_ttl defaults. */
+const MIN_TTL_MS = 60_000;
+const MAX_TTL_MS = 24 * 3_600_000;
 
 type TokenInput = Omit<AclToken, 'CreateIndex' | 'ModifyIndex'>;
 
@@ -129,6 +136,7 @@ async function tokenInput(deps: AclHttpDeps, req: HttpRequest, existing: AclToke
   }
   if (b['Local'] !== undefined && typeof b['Local'] !== 'boolean')
     throw BadRequest('Request decode failed: Token.Local must be a boolean');
+  const expiration = expirationOf(b, existing);
   return completeToken(
     {
       AccessorID: existing?.AccessorID ?? (accessor || randomUUID()),
@@ -139,9 +147,43 @@ async function tokenInput(deps: AclHttpDeps, req: HttpRequest, existing: AclToke
       ServiceIdentities: serviceIdentities(b['ServiceIdentities']),
       NodeIdentities: nodeIdentities(b['NodeIdentities']),
       Local: (b['Local'] as boolean | undefined) ?? false,
+      ...(expiration ? { ExpirationTime: expiration } : {}),
     },
     existing,
   );
+}
+
+/**
+ * `ExpirationTime` (RFC 3339) or `ExpirationTTL` (a duration, 1m to 24h) on create; fixed
+ * for the token's life afterwards, as in Consul.
+ */
+function expirationOf(b: Record<string, unknown>, existing: AclToken | undefined): string | undefined {
+  const ttl = optString(b, 'ExpirationTTL', 'Token');
+  const at = optString(b, 'ExpirationTime', 'Token');
+  if (existing) {
+    if ((ttl || at) && at !== existing.ExpirationTime) throw AclInvalid('Token', 'Cannot change expiration time');
+    return existing.ExpirationTime;
+  }
+  if (ttl && at) throw AclInvalid('Token', 'Expiration TTL and Expiration Time cannot both be set');
+  if (ttl) {
+    let ms: number;
+    try {
+      ms = parseDuration(ttl);
+    } catch (e) {
+      throw AclInvalid('Token', `Expiration TTL: ${(e as Error).message}`);
+    }
+    if (ms < MIN_TTL_MS || ms > MAX_TTL_MS)
+      throw AclInvalid('Token', `Expiration TTL '${ttl}' should be between 1m0s and 24h0m0s`);
+    return new Date(Date.now() + ms).toISOString();
+  }
+  if (at) {
+    const t = Date.parse(at);
+    if (Number.isNaN(t)) throw AclInvalid('Token', `ExpirationTime "${at}" is not an RFC 3339 time`);
+    if (t < Date.now() + MIN_TTL_MS || t > Date.now() + MAX_TTL_MS)
+      throw AclInvalid('Token', 'ExpirationTime should be between 1m0s and 24h0m0s from now');
+    return new Date(t).toISOString();
+  }
+  return undefined;
 }
 
 function completeToken(

@@ -130,6 +130,25 @@ service_prefix "" { policy = "read" }`,
     expect((await put('/v1/kv/other', 'v')).status).to.equal(403);
   });
 
+  it('tokens may expire: ExpirationTTL between 1m and 24h, fixed for the token’s life', async () => {
+    const t = await put('/v1/acl/token', { Description: 'short', ExpirationTTL: '10m' }, ROOT);
+    expect(t.status, t.text).to.equal(200);
+    const tok = t.json<{ AccessorID: string; ExpirationTime: string }>();
+    expect(Date.parse(tok.ExpirationTime) - Date.now()).to.be.within(9 * 60_000, 10 * 60_000 + 1000);
+    const short = await put('/v1/acl/token', { ExpirationTTL: '10s' }, ROOT);
+    expect([short.status, short.text]).to.deep.equal([
+      400,
+      "Invalid Token: Expiration TTL '10s' should be between 1m0s and 24h0m0s",
+    ]);
+    const both = await put('/v1/acl/token', { ExpirationTTL: '1h', ExpirationTime: '2030-01-01T00:00:00Z' }, ROOT);
+    expect(both.status).to.equal(400);
+    const change = await put(`/v1/acl/token/${tok.AccessorID}`, { ExpirationTTL: '2h' }, ROOT);
+    expect([change.status, change.text]).to.deep.equal([400, 'Invalid Token: Cannot change expiration time']);
+    // Other fields still update, and the expiration stays.
+    const upd = await put(`/v1/acl/token/${tok.AccessorID}`, { Description: 'renamed' }, ROOT);
+    expect(upd.json<{ ExpirationTime: string }>().ExpirationTime).to.equal(tok.ExpirationTime);
+  });
+
   it('roles carry policies to tokens; service identities grant their service', async () => {
     const p = (await put('/v1/acl/policy', { Name: 'kv-read', Rules: 'key_prefix "" { policy = "read" }' }, ROOT)).json<{
       ID: string;

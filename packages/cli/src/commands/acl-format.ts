@@ -11,6 +11,7 @@ export interface TokenView {
   readonly Description: string;
   readonly Local: boolean;
   readonly CreateTime: string;
+  readonly ExpirationTime?: string;
   readonly Policies?: readonly Link[];
   readonly Roles?: readonly Link[];
   readonly ServiceIdentities?: readonly { ServiceName: string }[];
@@ -33,6 +34,7 @@ export function formatToken(t: TokenView): string {
     `Local:            ${t.Local}`,
     `Create Time:      ${t.CreateTime}`,
   ];
+  if (t.ExpirationTime) lines.push(`Expiration Time:  ${t.ExpirationTime}`);
   if (t.Policies?.length) lines.push('Policies:', ...t.Policies.map((p) => `   ${p.ID} - ${p.Name}`));
   if (t.Roles?.length) lines.push('Roles:', ...t.Roles.map((r) => `   ${r.ID} - ${r.Name}`));
   if (t.ServiceIdentities?.length) lines.push('Service Identities:', ...t.ServiceIdentities.map((s) => `   ${s.ServiceName}`));

@@ -13,6 +13,12 @@ const tokenCreate = defineCommand({
   flags: [
     { name: 'accessor', kind: 'string', value: '<uuid>', usage: 'Create the token with this AccessorID.' },
     { name: 'description', kind: 'string', value: '<text>', usage: 'A description of the token.' },
+    {
+      name: 'expires-ttl',
+      kind: 'string',
+      value: '<duration>',
+      usage: 'Duration (1m to 24h) after which the token expires; no expiration when not given.',
+    },
     { name: 'local', kind: 'bool', usage: 'Create this as a datacenter local token.' },
     {
       name: 'node-identity',
@@ -40,6 +46,7 @@ const tokenCreate = defineCommand({
       SecretID: flags.string('secret') || undefined,
       Description: flags.string('description'),
       Local: flags.bool('local'),
+      ExpirationTTL: flags.string('expires-ttl') || undefined,
       Policies: links(flags.list('policy-id'), flags.list('policy-name')),
       Roles: links(flags.list('role-id'), flags.list('role-name')),
       ServiceIdentities: flags.list('service-identity').map((ServiceName) => ({ ServiceName })),

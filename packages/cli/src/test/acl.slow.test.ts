@@ -74,11 +74,15 @@ describe('ACLs across a server and a client agent (real processes)', function ()
       'app',
       '-description',
       'app token',
+      '-expires-ttl',
+      '1h',
       '-format',
       'json',
     );
     expect(token.code, token.err).to.equal(0);
-    const secret = (JSON.parse(token.out) as { SecretID: string }).SecretID;
+    const created = JSON.parse(token.out) as { SecretID: string; ExpirationTime: string };
+    const secret = created.SecretID;
+    expect(Date.parse(created.ExpirationTime), token.out).to.be.greaterThan(Date.now() + 50 * 60_000);
 
     expect((await cli(client, secret, 'kv', 'put', 'app/config', 'on')).code).to.equal(0);
     expect((await cli(client, secret, 'kv', 'get', 'app/config')).out.trim()).to.equal('on');

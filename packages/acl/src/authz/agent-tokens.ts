@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { RuntimeConfig } from '@proconsul/kernel';
 
 /** The token kinds `/v1/agent/token/:type` sets, with Consul's legacy aliases. */
@@ -13,17 +15,24 @@ const TYPES: Readonly<Record<string, string>> = {
 
 /**
  * The agent's own tokens: seeded from `acl.tokens`, replaceable at run time through
- * `/v1/agent/token/:type`. Only `default` (requests that carry no token) and `dns` (DNS
- * lookups; falls back to `default`) change what this agent does here. Kept in memory:
- * `acl.enable_token_persistence` is not implemented, so a restart returns to the config.
+ * `/v1/agent/token/:type`. Only `default` (requests that carry no token, and DNS) changes
+ * what this agent does here. With `acl.enable_token_persistence` and a data_dir, tokens
+ * set through the API are kept in `data_dir/acl-tokens.json` (mode 0600) and win over the
+ * config at the next start, as in Consul.
  */
 export class AgentTokens {
   private readonly tokens = new Map<string, string>();
+  private readonly file: string | undefined;
 
   constructor(config: RuntimeConfig) {
     for (const [k, v] of Object.entries(config.acl.tokens)) {
       const type = TYPES[k];
       if (type && v) this.tokens.set(type, v);
+    }
+    this.file = config.acl.enableTokenPersistence && config.dataDir ? join(config.dataDir, 'acl-tokens.json') : undefined;
+    for (const [k, v] of Object.entries(this.readPersisted())) {
+      const type = TYPES[k];
+      if (type && typeof v === 'string' && v) this.tokens.set(type, v);
     }
   }
 
@@ -41,5 +50,21 @@ export class AgentTokens {
     if (!t) return;
     if (token) this.tokens.set(t, token);
     else this.tokens.delete(t);
+    if (!this.file) return;
+    const persisted = { ...this.readPersisted(), [t]: token };
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(persisted) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+
+  private readPersisted(): Record<string, unknown> {
+    if (!this.file) return {};
+    try {
+      const v = JSON.parse(readFileSync(this.file, 'utf8')) as unknown;
+      return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
   }
 }

@@ -173,6 +173,7 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
       enabled: bool('acl.enabled'),
       defaultPolicy: defaultPolicy as 'allow' | 'deny',
       downPolicy: str('acl.down_policy', 'extend-cache'),
+      enableTokenPersistence: bool('acl.enable_token_persistence'),
       tokens: {
         ...tokens,
         ...(tokens['master'] && !tokens['initial_management'] ? { initial_management: tokens['master'] } : {}),

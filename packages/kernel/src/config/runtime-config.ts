@@ -28,6 +28,8 @@ export interface AclConfig {
   readonly enabled: boolean;
   readonly defaultPolicy: 'allow' | 'deny';
   readonly downPolicy: string;
+  /** Keep agent tokens set through `/v1/agent/token/:type` in data_dir across restarts. */
+  readonly enableTokenPersistence?: boolean;
   readonly tokens: Readonly<Record<string, string>>;
 }
 

@@ -97,6 +97,27 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       if (!existing) throw AclNotFound();
       return { body: await write(await tokenInput(deps, req, existing)) };
     }),
+    route('PUT', '/v1/acl/token/:id/clone', async (req) => {
+      await requireAcl(deps, req, 'write');
+      const src = (await aclRead<AclToken | null>(deps, req, 'ACL.TokenRead', { id: req.params['id'] })).value;
+      if (!src) throw AclNotFound();
+      const description = optString(objectBody(req, TOKEN_FIELDS), 'Description', 'Token');
+      const clone = completeToken(
+        {
+          AccessorID: randomUUID(),
+          SecretID: randomUUID(),
+          Description: description || src.Description,
+          Policies: src.Policies,
+          Roles: src.Roles,
+          ServiceIdentities: src.ServiceIdentities,
+          NodeIdentities: src.NodeIdentities,
+          Local: src.Local,
+          ...(src.ExpirationTime ? { ExpirationTime: src.ExpirationTime } : {}),
+        },
+        undefined,
+      );
+      return { body: await write(clone) };
+    }),
     route('DELETE', '/v1/acl/token/:id', async (req) => {
       const authz = await requireAcl(deps, req, 'write');
       const id = req.params['id']!;

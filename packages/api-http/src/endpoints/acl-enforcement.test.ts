@@ -73,6 +73,14 @@ service_prefix "" { policy = "read" }`,
     expect((await put('/v1/kv/other', 'x', t.SecretID)).status).to.equal(403);
     expect((await get('/v1/acl/tokens', t.SecretID)).status).to.equal(403);
 
+    const clone = await put(`/v1/acl/token/${t.AccessorID}/clone`, { Description: 'copy' }, ROOT);
+    const c = clone.json<{ AccessorID: string; SecretID: string; Description: string; Policies: { Name: string }[] }>();
+    expect([c.Description, c.Policies.map((p) => p.Name), c.AccessorID === t.AccessorID]).to.deep.equal([
+      'copy',
+      ['app-writer'],
+      false,
+    ]);
+    expect((await put('/v1/kv/app/from-clone', 'x', c.SecretID)).status).to.equal(200);
     expect((await a.http({ method: 'DELETE', url: `/v1/acl/token/${t.AccessorID}`, headers: as(ROOT) })).text).to.equal('true');
     const after = await put('/v1/kv/app/config', 'y', t.SecretID);
     expect([after.status, after.text]).to.deep.equal([403, 'ACL not found']);

@@ -203,7 +203,37 @@ flags replace the token's current ones unless -merge-policies, -merge-roles or
   },
 });
 
+const tokenClone = defineCommand({
+  name: 'clone',
+  synopsis: 'Clone an ACL token',
+  usage: 'acl token clone [options] -id TOKENID',
+  description: 'Creates a new token with the same policies, roles and identities as an existing one.',
+  http: 'server',
+  flags: [
+    { name: 'id', kind: 'string', value: '<accessor>', usage: 'The AccessorID of the token to clone. Required.' },
+    { name: 'description', kind: 'string', value: '<text>', usage: 'A description of the new token.' },
+    FORMAT,
+  ],
+  async run({ flags, io, client }) {
+    const id = flags.string('id');
+    if (!id) {
+      io.err('Cannot clone a token without specifying the -id parameter');
+      return 1;
+    }
+    try {
+      const body = { Description: flags.string('description') };
+      const t = (await client().put(`/v1/acl/token/${id}/clone`, { body })).json<TokenView>();
+      io.out(render(flags.string('format'), t, formatToken));
+      return 0;
+    } catch (e) {
+      io.err(`Error cloning token: ${errorText(e)}`);
+      return 1;
+    }
+  },
+});
+
 export const aclTokenCommand = commandGroup('token', 'Manage ACL tokens', 'acl token', [
+  tokenClone,
   tokenCreate,
   tokenDelete,
   tokenList,

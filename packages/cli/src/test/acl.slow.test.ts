@@ -124,6 +124,10 @@ describe('ACLs across a server and a client agent (real processes)', function ()
     expect(pol.code, pol.err).to.equal(0);
     expect((await cli(server, SecretID, 'kv', 'put', 'red/2', 'x')).code).to.equal(1);
     expect((await cli(server, ROOT, 'acl', 'role', 'list')).out).to.contain('painter:');
+    const clone = await cli(server, ROOT, 'acl', 'token', 'clone', '-id', AccessorID, '-description', 'copy', '-format', 'json');
+    expect(clone.code, clone.err).to.equal(0);
+    const copy = JSON.parse(clone.out) as { SecretID: string };
+    expect((await cli(server, copy.SecretID, 'kv', 'put', 'blue/2', 'x')).code).to.equal(0);
   });
 
   it('bad rules are refused with the reason; bootstrap is closed because the initial management token exists', async () => {

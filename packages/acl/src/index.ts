@@ -32,6 +32,8 @@ export function aclEndpoints(deps: AclHttpDeps, agentTokens: AgentTokens): Endpo
     agentTokenEndpoint(deps, agentTokens),
   ];
 }
+// Endpoints touch their deps only when handling a request, so placeholders are enough to
+// count them: one HttpEndpoint binding per endpoint, each resolved lazily from the list.
 const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps, {} as AgentTokens).length;
 
 /**

@@ -55,12 +55,22 @@ export async function answerKeyringQuery(
   await e.respond(encodePayload(r)).catch((err: unknown) => log.warn('keyring answer not sent', { error: err }));
 }
 
-/** Asks every member of `serf`'s pool to apply `op` and tallies the answers. */
+/**
+ * Asks every member of `serf`'s pool to apply `op` and tallies the answers. Alive members
+ * that stayed silent are asked once more, by name: answers travel as single datagrams,
+ * and every keyring operation is idempotent, so a second ask is safe and cheap.
+ */
 export async function keyringQuery(serf: Serf, op: KeyringOp, key: string): Promise<KeyringPoolResult> {
   const members = serf.members().filter((m) => m.status !== 'left');
-  const alive = members.filter((m) => m.status === 'alive' || m.status === 'leaving').length;
+  const alive = members.filter((m) => m.status === 'alive' || m.status === 'leaving').map((m) => m.name);
   const payload = Buffer.from(op === 'list' ? '' : key, 'utf8');
-  const res = await serf.query(QUERY[op], payload, { expectedResponses: alive });
+  const first = await serf.query(QUERY[op], payload, { expectedResponses: alive.length });
+  const silent = alive.filter((n) => !first.responses.some((r) => r.from === n));
+  const again =
+    silent.length > 0
+      ? await serf.query(QUERY[op], payload, { filters: { nodes: silent }, expectedResponses: silent.length })
+      : { responses: [] };
+  const res = { responses: [...first.responses, ...again.responses.filter((r) => silent.includes(r.from))] };
   const out = {
     pool: serf.pool,
     numNodes: members.length,

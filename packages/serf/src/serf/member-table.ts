@@ -33,6 +33,8 @@ export interface MemberTableHost {
   readonly intentBuffer: IntentBuffer;
   readonly snapshot: Snapshotter | undefined;
   readonly listeners: MembershipListeners;
+  /** Our own advertised address (a restart of ourselves under a new ID is not a conflict). */
+  readonly config: { readonly memberlist: { readonly advertiseAddr: string; readonly advertisePort: number } };
   tags(): Record<string, string>;
 }
 
@@ -113,13 +115,28 @@ export class MemberTable {
     this.emitMember('member-update', m);
   }
 
-  /** Node names are identities: a live member's name with another node ID is refused. */
+  /**
+   * Node names are identities: a live member's name with another node ID is refused —
+   * unless it comes from the member's own address and port. Two processes cannot hold one
+   * address, so that is the same node restarted with a new ID (a wiped data_dir); it also
+   * answers the probes for its old identity, which would otherwise never fail, and it
+   * would be refused forever. Its refutation then replaces the old identity.
+   */
   conflict(n: NodeInfo): string | undefined {
     const id = decodeTags(n.meta)['id'];
     if (!id) return undefined;
-    const mine = n.name === this.h.name ? { tags: this.h.tags(), status: 'alive' as MemberStatus } : this.members.get(n.name);
+    const self = n.name === this.h.name;
+    const ml = this.h.config.memberlist;
+    const mine = self
+      ? { tags: this.h.tags(), status: 'alive' as MemberStatus, addr: ml.advertiseAddr, port: ml.advertisePort }
+      : this.members.get(n.name);
     const live = (s: MemberStatus) => s === 'alive' || s === 'leaving';
     if (mine && live(mine.status) && mine.tags['id'] && mine.tags['id'] !== id) {
+      if (mine.addr === n.addr && mine.port === n.port) {
+        // Ours: the remote still knows our previous identity; we refute it with the new one.
+        this.h.log.info('member restarted with a new node ID', { member: n.name, oldId: mine.tags['id'], newId: id });
+        return undefined;
+      }
       const reason = `member "${n.name}" already exists with node ID ${mine.tags['id']}; refusing ${n.addr}:${n.port} with node ID ${id} (duplicate node name)`;
       this.h.log.error('refusing member with a duplicate node name', {
         member: n.name,

@@ -88,7 +88,8 @@ export class TokenAuthorizer implements Authorizer {
     if (r.token.ExpirationTime && Date.parse(r.token.ExpirationTime) <= Date.now()) throw AclNotFound();
     const management = r.policies.some((p) => p.ID === GLOBAL_MANAGEMENT_POLICY_ID);
     const rules = r.policies.map((p) => this.rulesOf(p));
-    rules.push(identityRules(r.serviceIdentities, r.nodeIdentities));
+    if (r.serviceIdentities.length + r.nodeIdentities.length > 0)
+      rules.push(identityRules(r.serviceIdentities, r.nodeIdentities));
     return new RulesAuthorization(r.token.AccessorID, rules, defaultAllow, management);
   }
 

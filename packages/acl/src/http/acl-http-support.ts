@@ -3,6 +3,7 @@ import {
   PermissionDenied,
   canonicalKeys,
   decodeJsonBody,
+  DEFAULT_QUERY,
   parseQueryOptions,
   type AclLink,
   type Authorization,
@@ -79,7 +80,7 @@ export async function resolveLinks(deps: AclHttpDeps, raw: unknown, kind: 'polic
     const key = byId ? l['ID'] : l['Name'];
     if (typeof key !== 'string' || key === '') throw AclInvalid(what, `each ${kind} link needs an ID or a Name`);
     const found = await deps.rpc.read<{ ID: string; Name: string } | null>(query, byId ? { id: key } : { name: key }, {
-      ...parseQueryOptions(new URLSearchParams()),
+      ...DEFAULT_QUERY,
       allowStale: true,
     });
     if (!found.value) throw AclInvalid(what, `cannot find ${kind} ${key}`);

@@ -44,10 +44,10 @@ export function aclPolicyEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
     route('GET', '/v1/acl/policies', async (req) => {
       await requireAcl(deps, req, 'read');
       const r = await aclRead<AclPolicy[]>(deps, req, 'ACL.PolicyList', {});
-      // Consul lists policy stubs: everything but the rules text.
+      // Consul's policy list leaves out the rules text.
       return withMeta(
         r,
-        r.value.map(({ Rules: _rules, ...stub }) => stub),
+        r.value.map(({ Rules: _rules, ...listed }) => listed),
       );
     }),
   ];

@@ -2,7 +2,6 @@ import { inject, injectable, optional } from 'inversify';
 import {
   Authorizer,
   CONSUL_COMPAT_VERSION,
-  PermissionDenied,
   Consensus,
   LocalAgent,
   Membership,
@@ -12,6 +11,7 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from '@proconsul/kernel';
+import { require } from './endpoint-support.js';
 import { memberJson } from './member-json.js';
 
 /** GET /v1/agent/self — Consul's shape: Config, DebugConfig, Coord, Member, Stats, Meta. */
@@ -31,8 +31,7 @@ export class AgentSelfEndpoint implements HttpEndpoint {
   async handle(req: HttpRequest): Promise<HttpResponse> {
     const c = this.config;
     // Consul: agent:read on this agent's node name.
-    if (!(await this.authorizer.resolve(req.token)).allowed('agent', c.nodeName, 'read'))
-      throw PermissionDenied(`token lacks 'agent:read' on "${c.nodeName}"`);
+    require(await this.authorizer.resolve(req.token), 'agent', c.nodeName, 'read');
     const member = this.membership
       ? memberJson(this.membership.localMember('lan'))
       : {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AS_SERVER,
   DEFAULT_QUERY,
   type AclPolicy,
   type AclToken,
@@ -26,24 +27,28 @@ const stale = { ...DEFAULT_QUERY, allowStale: true };
  */
 export async function ensureAclBuiltins(rpc: ClusterRpc, config: RuntimeConfig, log?: Logger): Promise<void> {
   if (await ensureGlobalManagement(rpc)) log?.info('created the builtin global-management policy');
-  const anon = await rpc.read<AclToken | null>('ACL.TokenRead', { id: ANONYMOUS_TOKEN_ACCESSOR }, stale);
+  const anon = await rpc.read<AclToken | null>('ACL.TokenRead', { id: ANONYMOUS_TOKEN_ACCESSOR }, stale, AS_SERVER);
   if (!anon.value) {
-    await rpc.write({
-      v: 1,
-      type: 'acl-token-set',
-      Token: token(ANONYMOUS_TOKEN_ACCESSOR, ANONYMOUS_TOKEN_SECRET, 'Anonymous Token', false),
-    });
+    await rpc.write(
+      {
+        v: 1,
+        type: 'acl-token-set',
+        Token: token(ANONYMOUS_TOKEN_ACCESSOR, ANONYMOUS_TOKEN_SECRET, 'Anonymous Token', false),
+      },
+      AS_SERVER,
+    );
     log?.info('created the anonymous token');
   }
   const initial = config.acl.tokens['initial_management'];
   if (initial) {
-    const existing = await rpc.read<ResolvedToken | null>('ACL.ResolveSecret', { secret: initial }, stale);
+    const existing = await rpc.read<ResolvedToken | null>('ACL.ResolveSecret', { secret: initial }, stale, AS_SERVER);
     if (!existing.value) {
       // As in Consul, creating it counts as the ACL bootstrap when none happened yet.
-      const done = await rpc.read<number | null>('ACL.BootstrapIndex', {}, stale);
+      const done = await rpc.read<number | null>('ACL.BootstrapIndex', {}, stale, AS_SERVER);
       const t = token(randomUUID(), initial, 'Initial Management Token', true);
       await rpc.write(
         done.value === null ? { v: 1, type: 'acl-bootstrap', Token: t } : { v: 1, type: 'acl-token-set', Token: t },
+        AS_SERVER,
       );
       log?.info('created the initial management token from acl.tokens.initial_management');
     }
@@ -52,20 +57,23 @@ export async function ensureAclBuiltins(rpc: ClusterRpc, config: RuntimeConfig, 
 
 /** The global-management policy, created when missing (bootstrap links to it). True when created now. */
 export async function ensureGlobalManagement(rpc: ClusterRpc): Promise<boolean> {
-  const gm = await rpc.read<AclPolicy | null>('ACL.PolicyRead', { id: GLOBAL_MANAGEMENT_POLICY_ID }, stale);
+  const gm = await rpc.read<AclPolicy | null>('ACL.PolicyRead', { id: GLOBAL_MANAGEMENT_POLICY_ID }, stale, AS_SERVER);
   if (!gm.value) {
-    await rpc.write({
-      v: 1,
-      type: 'acl-policy-set',
-      Policy: {
-        ID: GLOBAL_MANAGEMENT_POLICY_ID,
-        Name: GLOBAL_MANAGEMENT_POLICY_NAME,
-        Description: 'Builtin Policy that grants unlimited access',
-        Rules: '',
-        Datacenters: [],
-        Hash: '',
+    await rpc.write(
+      {
+        v: 1,
+        type: 'acl-policy-set',
+        Policy: {
+          ID: GLOBAL_MANAGEMENT_POLICY_ID,
+          Name: GLOBAL_MANAGEMENT_POLICY_NAME,
+          Description: 'Builtin Policy that grants unlimited access',
+          Rules: '',
+          Datacenters: [],
+          Hash: '',
+        },
       },
-    });
+      AS_SERVER,
+    );
     return true;
   }
   return false;

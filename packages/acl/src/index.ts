@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import {
+  AgentTokens,
   Authorizer,
   ClusterRpc,
   Consensus,
@@ -11,7 +12,7 @@ import {
 import { AclDisabled } from './acl-errors.js';
 import { ensureAclBuiltins } from './acl-builtins.js';
 import { REAP_INTERVAL_MS, reapExpiredTokens } from './token-reaper.js';
-import { AgentTokens } from './authz/agent-tokens.js';
+import { PersistentAgentTokens } from './authz/persistent-agent-tokens.js';
 import { TokenAuthorizer } from './authz/token-authorizer.js';
 import { agentTokenEndpoint } from './http/agent-token-endpoint.js';
 import type { AclHttpDeps } from './http/acl-http-support.js';
@@ -62,7 +63,8 @@ const plugin: ProconsulPlugin = {
         });
         return;
       }
-      const agentTokens = new AgentTokens(config);
+      const agentTokens = new PersistentAgentTokens(config);
+      bind<AgentTokens>(AgentTokens).toConstantValue(agentTokens);
       bind<Authorizer>(Authorizer)
         .toDynamicValue((ctx) => new TokenAuthorizer(ctx.get(ClusterRpc), config, agentTokens))
         .inSingletonScope();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as dnsPacket from 'dns-packet';
-import { ClusterRpc, Kernel, NullLogger, buildRuntimeConfig, serverModule } from '@proconsul/kernel';
+import { AS_SERVER, ClusterRpc, Kernel, NullLogger, buildRuntimeConfig, serverModule } from '@proconsul/kernel';
 import { directConsensusPlugin } from '@proconsul/kernel/testing';
 import plugin from './index.js';
 import { DnsServer } from './dns-server.js';
@@ -26,15 +26,18 @@ describe('DNS over the catalog (in-process agent)', () => {
   afterEach(() => kernel.stop());
 
   const registerWeb = (node: string, ip: string, status: 'passing' | 'critical') =>
-    rpc.write({
-      v: 1,
-      type: 'register',
-      Node: node,
-      Address: ip,
-      Service: { ID: 'web', Service: 'web', Port: 8080, Tags: ['blue'] },
-      Check: { CheckID: 'web-http', Name: 'web', ServiceID: 'web', Status: status },
-      now: 0,
-    });
+    rpc.write(
+      {
+        v: 1,
+        type: 'register',
+        Node: node,
+        Address: ip,
+        Service: { ID: 'web', Service: 'web', Port: 8080, Tags: ['blue'] },
+        Check: { CheckID: 'web-http', Name: 'web', ServiceID: 'web', Status: status },
+        now: 0,
+      },
+      AS_SERVER,
+    );
 
   interface Reply {
     rcode: string;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { buildRuntimeConfig, ProconsulError, type ClusterRpc, type ResolvedToken, type RuntimeConfig } from '@proconsul/kernel';
-import { AgentTokens } from './agent-tokens.js';
+import { PersistentAgentTokens as AgentTokens } from './persistent-agent-tokens.js';
 import { TokenAuthorizer } from './token-authorizer.js';
 
 const app: ResolvedToken = {

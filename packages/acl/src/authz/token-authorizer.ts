@@ -3,7 +3,10 @@ import {
   isCoded,
   type AclPolicy,
   type Authorization,
+  type AgentTokens,
   type Authorizer,
+  type ResolveOptions,
+  AS_SERVER,
   type ClusterRpc,
   type ResolvedToken,
   type RuntimeConfig,
@@ -11,7 +14,6 @@ import {
 import { AclNotFound } from '../acl-errors.js';
 import { ANONYMOUS_TOKEN_ACCESSOR, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POLICY_ID } from '../builtin.js';
 import { parsePolicyRules, type PolicyRules } from '../rules/policy-rules.js';
-import type { AgentTokens } from './agent-tokens.js';
 import { identityRules, RulesAuthorization } from './rules-authorization.js';
 
 /** Consul's acl.token_ttl default: how long a client agent trusts a resolved token. */
@@ -38,9 +40,13 @@ export class TokenAuthorizer implements Authorizer {
     private readonly agentTokens: AgentTokens,
   ) {}
 
-  /** `undefined` (no token on the request): the agent's default token, else the anonymous token. */
-  resolve(secretId: string | undefined): Promise<Authorization> {
-    const secret = secretId || this.agentTokens.get('default') || ANONYMOUS_TOKEN_SECRET;
+  /**
+   * `undefined` (no token on the request): the agent's default token, else the anonymous
+   * token — except for a call from the server port, where no token is anonymous.
+   */
+  resolve(secretId: string | undefined, options?: ResolveOptions): Promise<Authorization> {
+    const fallback = options?.fromRpc ? undefined : this.agentTokens.get('default');
+    const secret = secretId || fallback || ANONYMOUS_TOKEN_SECRET;
     if (this.config.server) return this.fetch(secret);
     const hit = this.clientCache.get(secret);
     if (hit && hit.until > Date.now()) return Promise.resolve(hit.authz);
@@ -76,6 +82,9 @@ export class TokenAuthorizer implements Authorizer {
       'ACL.ResolveSecret',
       { secret },
       { ...DEFAULT_QUERY, allowStale: true },
+      // A server reads its own replica; a client agent asks as the token's holder, the only
+      // caller a server lets resolve a secret.
+      this.config.server ? AS_SERVER : { token: secret },
     );
     const r = reply.value;
     const defaultAllow = this.config.acl.defaultPolicy === 'allow';

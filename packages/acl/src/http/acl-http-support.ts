@@ -37,7 +37,7 @@ export async function requireAcl(deps: AclHttpDeps, req: HttpRequest, access: 'r
 
 /** A state read with the request's consistency and blocking options; the reply carries Consul's meta headers. */
 export async function aclRead<T>(deps: AclHttpDeps, req: HttpRequest, query: QueryName, args: unknown): Promise<QueryReply<T>> {
-  return deps.rpc.read<T>(query, args, parseQueryOptions(req.query), req.signal);
+  return deps.rpc.read<T>(query, args, parseQueryOptions(req.query), { token: req.token }, req.signal);
 }
 
 export function withMeta(reply: QueryReply<unknown>, body: unknown): HttpResponse {
@@ -67,7 +67,13 @@ export function optString(body: Record<string, unknown>, key: string, what: stri
  * `[{ID}|{Name}]` links to policies or roles, resolved to existing objects' IDs; an
  * unknown one is a 400 naming it (Consul: "cannot find policy ...").
  */
-export async function resolveLinks(deps: AclHttpDeps, raw: unknown, kind: 'policy' | 'role', what: string): Promise<AclLink[]> {
+export async function resolveLinks(
+  deps: AclHttpDeps,
+  req: HttpRequest,
+  raw: unknown,
+  kind: 'policy' | 'role',
+  what: string,
+): Promise<AclLink[]> {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw AclInvalid(what, `${kind === 'policy' ? 'Policies' : 'Roles'} must be a list`);
   const out: AclLink[] = [];
@@ -79,10 +85,15 @@ export async function resolveLinks(deps: AclHttpDeps, raw: unknown, kind: 'polic
     ) as QueryName;
     const key = byId ? l['ID'] : l['Name'];
     if (typeof key !== 'string' || key === '') throw AclInvalid(what, `each ${kind} link needs an ID or a Name`);
-    const found = await deps.rpc.read<{ ID: string; Name: string } | null>(query, byId ? { id: key } : { name: key }, {
-      ...DEFAULT_QUERY,
-      allowStale: true,
-    });
+    const found = await deps.rpc.read<{ ID: string; Name: string } | null>(
+      query,
+      byId ? { id: key } : { name: key },
+      {
+        ...DEFAULT_QUERY,
+        allowStale: true,
+      },
+      { token: req.token },
+    );
     if (!found.value) throw AclInvalid(what, `cannot find ${kind} ${key}`);
     if (!out.some((x) => x.ID === found.value!.ID)) out.push({ ID: found.value.ID, Name: found.value.Name });
   }

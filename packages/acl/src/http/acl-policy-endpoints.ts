@@ -10,12 +10,12 @@ const NAME = /^[A-Za-z0-9\-_]{1,128}$/;
 
 /** `/v1/acl/policy[/:id|/name/:name]` and `/v1/acl/policies`. Rules are parsed before anything is stored. */
 export function aclPolicyEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
-  const write = async (p: Omit<AclPolicy, 'CreateIndex' | 'ModifyIndex'>) =>
-    (await deps.rpc.write({ v: 1, type: 'acl-policy-set', Policy: p })).value as AclPolicy;
+  const write = async (req: HttpRequest, p: Omit<AclPolicy, 'CreateIndex' | 'ModifyIndex'>) =>
+    (await deps.rpc.write({ v: 1, type: 'acl-policy-set', Policy: p }, { token: req.token })).value as AclPolicy;
   return [
     route('PUT', '/v1/acl/policy', async (req) => {
       await requireAcl(deps, req, 'write');
-      return { body: await write(policyInput(req, undefined)) };
+      return { body: await write(req, policyInput(req, undefined)) };
     }),
     route('GET', '/v1/acl/policy/name/:name', async (req) => {
       await requireAcl(deps, req, 'read');
@@ -32,13 +32,13 @@ export function aclPolicyEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       const next = policyInput(req, existing);
       if (existing.ID === GLOBAL_MANAGEMENT_POLICY_ID && next.Rules !== existing.Rules)
         throw AclInvalid('Policy', 'Changing the Rules for the builtin global-management policy is not permitted');
-      return { body: await write(next) };
+      return { body: await write(req, next) };
     }),
     route('DELETE', '/v1/acl/policy/:id', async (req) => {
       await requireAcl(deps, req, 'write');
       if (req.params['id'] === GLOBAL_MANAGEMENT_POLICY_ID)
         throw AclInvalid('Policy', 'Deletion of the builtin global-management policy is not permitted');
-      await deps.rpc.write({ v: 1, type: 'acl-policy-delete', ID: req.params['id']! });
+      await deps.rpc.write({ v: 1, type: 'acl-policy-delete', ID: req.params['id']! }, { token: req.token });
       return { body: true };
     }),
     route('GET', '/v1/acl/policies', async (req) => {

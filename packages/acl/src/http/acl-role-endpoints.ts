@@ -18,12 +18,12 @@ const NAME = /^[A-Za-z0-9\-_]{1,256}$/;
 
 /** `/v1/acl/role[/:id|/name/:name]` and `/v1/acl/roles`: named bundles of policies a token can carry. */
 export function aclRoleEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
-  const write = async (r: Omit<AclRole, 'CreateIndex' | 'ModifyIndex'>) =>
-    (await deps.rpc.write({ v: 1, type: 'acl-role-set', Role: r })).value as AclRole;
+  const write = async (req: HttpRequest, r: Omit<AclRole, 'CreateIndex' | 'ModifyIndex'>) =>
+    (await deps.rpc.write({ v: 1, type: 'acl-role-set', Role: r }, { token: req.token })).value as AclRole;
   return [
     route('PUT', '/v1/acl/role', async (req) => {
       await requireAcl(deps, req, 'write');
-      return { body: await write(await roleInput(deps, req, undefined)) };
+      return { body: await write(req, await roleInput(deps, req, undefined)) };
     }),
     route('GET', '/v1/acl/role/name/:name', async (req) => {
       await requireAcl(deps, req, 'read');
@@ -37,11 +37,11 @@ export function aclRoleEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       await requireAcl(deps, req, 'write');
       const existing = (await aclRead<AclRole | null>(deps, req, 'ACL.RoleRead', { id: req.params['id'] })).value;
       if (!existing) throw AclNotFound();
-      return { body: await write(await roleInput(deps, req, existing)) };
+      return { body: await write(req, await roleInput(deps, req, existing)) };
     }),
     route('DELETE', '/v1/acl/role/:id', async (req) => {
       await requireAcl(deps, req, 'write');
-      await deps.rpc.write({ v: 1, type: 'acl-role-delete', ID: req.params['id']! });
+      await deps.rpc.write({ v: 1, type: 'acl-role-delete', ID: req.params['id']! }, { token: req.token });
       return { body: true };
     }),
     route('GET', '/v1/acl/roles', async (req) => {
@@ -67,7 +67,7 @@ async function roleInput(
   const name = optString(b, 'Name', 'Role') || existing?.Name || '';
   if (!NAME.test(name)) throw AclInvalid('Role', `invalid Name "${name}". Only alphanumeric characters, '-' and '_' are allowed`);
   const description = optString(b, 'Description', 'Role');
-  const policies = await resolveLinks(deps, b['Policies'], 'policy', 'Role');
+  const policies = await resolveLinks(deps, req, b['Policies'], 'policy', 'Role');
   const services = Array.isArray(b['ServiceIdentities']) ? (b['ServiceIdentities'] as AclRole['ServiceIdentities']) : [];
   const nodes = Array.isArray(b['NodeIdentities']) ? (b['NodeIdentities'] as AclRole['NodeIdentities']) : [];
   return {

@@ -47,14 +47,16 @@ type TokenInput = Omit<AclToken, 'CreateIndex' | 'ModifyIndex'>;
 
 /** `/v1/acl/bootstrap`, `/v1/acl/token[/:id|/self]`, `/v1/acl/tokens`. */
 export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
-  const write = async (token: TokenInput) => {
-    const r = await deps.rpc.write({ v: 1, type: 'acl-token-set', Token: token });
+  const write = async (req: HttpRequest, token: TokenInput) => {
+    const r = await deps.rpc.write({ v: 1, type: 'acl-token-set', Token: token }, { token: req.token });
     return r.value as AclToken;
   };
   return [
     route('PUT', '/v1/acl/bootstrap', async (req) => {
       const body = objectBody(req, TOKEN_FIELDS);
-      await ensureGlobalManagement(deps.rpc);
+      // The leader creates it when it takes office; this only closes the race right after an
+      // election, and only the leader itself may (a follower's attempt is refused and ignored).
+      await ensureGlobalManagement(deps.rpc).catch(() => false);
       const secret = optString(body, 'BootstrapSecret', 'Bootstrap') || randomUUID();
       const token = completeToken(
         {
@@ -66,7 +68,7 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
         undefined,
       );
       try {
-        const r = await deps.rpc.write({ v: 1, type: 'acl-bootstrap', Token: token });
+        const r = await deps.rpc.write({ v: 1, type: 'acl-bootstrap', Token: token }, { token: req.token });
         return { body: r.value };
       } catch (e) {
         const msg = (e as Error).message;
@@ -77,7 +79,7 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
     route('PUT', '/v1/acl/token', async (req) => {
       await requireAcl(deps, req, 'write');
       const input = await tokenInput(deps, req, undefined);
-      return { body: await write(input) };
+      return { body: await write(req, input) };
     }),
     route('GET', '/v1/acl/token/self', async (req) => {
       const secret = req.token;
@@ -95,7 +97,7 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       const id = req.params['id']!;
       const existing = (await aclRead<AclToken | null>(deps, req, 'ACL.TokenRead', { id })).value;
       if (!existing) throw AclNotFound();
-      return { body: await write(await tokenInput(deps, req, existing)) };
+      return { body: await write(req, await tokenInput(deps, req, existing)) };
     }),
     route('PUT', '/v1/acl/token/:id/clone', async (req) => {
       await requireAcl(deps, req, 'write');
@@ -116,14 +118,14 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
         },
         undefined,
       );
-      return { body: await write(clone) };
+      return { body: await write(req, clone) };
     }),
     route('DELETE', '/v1/acl/token/:id', async (req) => {
       const authz = await requireAcl(deps, req, 'write');
       const id = req.params['id']!;
       if (id === ANONYMOUS_TOKEN_ACCESSOR) throw AclInvalid('Token', 'Delete of the anonymous token is not permitted');
       if (id === authz.accessorId) throw AclInvalid('Token', "Deletion of the request's authorization token is not permitted");
-      await deps.rpc.write({ v: 1, type: 'acl-token-delete', AccessorID: id });
+      await deps.rpc.write({ v: 1, type: 'acl-token-delete', AccessorID: id }, { token: req.token });
       return { body: true };
     }),
     route('GET', '/v1/acl/tokens', async (req) => {
@@ -163,8 +165,8 @@ async function tokenInput(deps: AclHttpDeps, req: HttpRequest, existing: AclToke
       AccessorID: existing?.AccessorID ?? (accessor || randomUUID()),
       SecretID: existing?.SecretID ?? (secret || randomUUID()),
       Description: optString(b, 'Description', 'Token'),
-      Policies: await resolveLinks(deps, b['Policies'], 'policy', 'Token'),
-      Roles: await resolveLinks(deps, b['Roles'], 'role', 'Token'),
+      Policies: await resolveLinks(deps, req, b['Policies'], 'policy', 'Token'),
+      Roles: await resolveLinks(deps, req, b['Roles'], 'role', 'Token'),
       ServiceIdentities: serviceIdentities(b['ServiceIdentities']),
       NodeIdentities: nodeIdentities(b['NodeIdentities']),
       Local: (b['Local'] as boolean | undefined) ?? false,

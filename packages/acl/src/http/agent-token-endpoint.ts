@@ -1,5 +1,4 @@
-import { NotFound, type HttpEndpoint } from '@proconsul/kernel';
-import { AgentTokens } from '../authz/agent-tokens.js';
+import { ConfigAgentTokens, NotFound, type AgentTokens, type HttpEndpoint } from '@proconsul/kernel';
 import { objectBody, optString, requireAcl, route, type AclHttpDeps } from './acl-http-support.js';
 
 /** `PUT /v1/agent/token/:type` — replace one of this agent's tokens (needs acl:write, as in Consul). */
@@ -7,8 +6,9 @@ export function agentTokenEndpoint(deps: AclHttpDeps, tokens: AgentTokens): Http
   return route('PUT', '/v1/agent/token/:type', async (req) => {
     await requireAcl(deps, req, 'write');
     const type = req.params['type'] ?? '';
-    if (!AgentTokens.canonical(type)) throw NotFound(`Token "${type}" is unknown`);
-    tokens.set(type, optString(objectBody(req, ['Token']), 'Token', 'Token'));
+    const canonical = ConfigAgentTokens.canonical(type);
+    if (!canonical) throw NotFound(`Token "${type}" is unknown`);
+    tokens.set(canonical, optString(objectBody(req, ['Token']), 'Token', 'Token'));
     return { body: '' };
   });
 }

@@ -81,7 +81,7 @@ export function catalogEndpoints(
         SkipNodeUpdate: body['SkipNodeUpdate'] === true,
         now: 0,
       };
-      await deps.rpc.write(cmd);
+      await deps.rpc.write(cmd, { token: req.token });
       return { body: true };
     }),
     route('PUT', '/v1/catalog/deregister', async (req) => {
@@ -103,7 +103,7 @@ export function catalogEndpoints(
         ...(body.CheckID ? { CheckID: body.CheckID } : {}),
         now: 0,
       };
-      await deps.rpc.write(cmd);
+      await deps.rpc.write(cmd, { token: req.token });
       const warning = onCatalogDeregister?.(cmd);
       const headers: Record<string, string> = warning ? { Warning: `299 - "${warning}"` } : {};
       return { body: true, headers };

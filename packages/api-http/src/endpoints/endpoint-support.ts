@@ -61,7 +61,7 @@ export function require(authz: Authorization, resource: AclResource, segment: st
 /** Run a state read the way the request asks (consistency, blocking) and shape the reply. */
 export async function read<T>(deps: EndpointDeps, req: HttpRequest, query: QueryName, args: unknown): Promise<QueryReply<T>> {
   checkDatacenter(req, deps.config);
-  return deps.rpc.read<T>(query, args, parseQueryOptions(req.query), req.signal);
+  return deps.rpc.read<T>(query, args, parseQueryOptions(req.query), { token: req.token }, req.signal);
 }
 
 /** JSON reply with the meta headers; `?filter=` applied to list bodies. */

@@ -67,7 +67,7 @@ async function put(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
   else if (q.has('release')) cmd = { ...base, type: 'kv-unlock', Session: sessionParam(q.get('release')) };
   else if (q.has('cas')) cmd = { ...base, type: 'kv-cas', Index: uint(q.get('cas'), 'cas') ?? 0 };
   else cmd = { ...base, type: 'kv-set' };
-  const r = await deps.rpc.write(cmd);
+  const r = await deps.rpc.write(cmd, { token: req.token });
   return { body: r.value === true, headers: { 'X-Consul-Index': String(r.index) } };
 }
 
@@ -81,7 +81,7 @@ async function del(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
   if (recurse) cmd = { v: 1, type: 'kv-delete-tree', Prefix: key };
   else if (req.query.has('cas')) cmd = { v: 1, type: 'kv-delete-cas', Key: key, Index: uint(req.query.get('cas'), 'cas') ?? 0 };
   else cmd = { v: 1, type: 'kv-delete', Key: key };
-  const r = await deps.rpc.write(cmd);
+  const r = await deps.rpc.write(cmd, { token: req.token });
   return { body: r.value === true, headers: { 'X-Consul-Index': String(r.index) } };
 }
 

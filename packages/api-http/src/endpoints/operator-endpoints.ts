@@ -15,7 +15,7 @@ import { authorize, checkDatacenter, require, route, type EndpointDeps } from '.
  * server answer reads). operator:read for reads, operator:write for changes, as Consul.
  */
 export function operatorEndpoints(deps: EndpointDeps): HttpEndpoint[] {
-  const call = (name: string, args: unknown = {}) => deps.rpc.serverCall(name, args);
+  const call = (req: HttpRequest, name: string, args: unknown = {}) => deps.rpc.serverCall(name, args, { token: req.token });
   const guard = async (req: HttpRequest, access: 'read' | 'write') => {
     checkDatacenter(req, deps.config);
     require(await authorize(deps, req), 'operator', '', access);
@@ -24,7 +24,7 @@ export function operatorEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   return [
     route('GET', '/v1/operator/raft/configuration', async (req) => {
       await guard(req, 'read');
-      return { body: await call(stale(req) ? RAFT_RPC.configurationStale : RAFT_RPC.configuration) };
+      return { body: await call(req, stale(req) ? RAFT_RPC.configurationStale : RAFT_RPC.configuration) };
     }),
     route('DELETE', '/v1/operator/raft/peer', async (req) => {
       const id = req.query.get('id') ?? '';
@@ -32,17 +32,17 @@ export function operatorEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       if (!id && !address)
         throw BadRequest("Must specify either ?id with the server's ID or ?address with IP:port of peer to remove");
       await guard(req, 'write');
-      await call(RAFT_RPC.removePeer, id ? { id } : { address });
+      await call(req, RAFT_RPC.removePeer, id ? { id } : { address });
       return { body: '' };
     }),
     route('POST', '/v1/operator/raft/transfer-leader', async (req) => {
       await guard(req, 'write');
       const id = req.query.get('id') ?? '';
-      return { body: await call(RAFT_RPC.transferLeader, id ? { id } : {}) };
+      return { body: await call(req, RAFT_RPC.transferLeader, id ? { id } : {}) };
     }),
     route('GET', '/v1/operator/autopilot/configuration', async (req) => {
       await guard(req, 'read');
-      return { body: await call(stale(req) ? AUTOPILOT_RPC.getConfigurationStale : AUTOPILOT_RPC.getConfiguration) };
+      return { body: await call(req, stale(req) ? AUTOPILOT_RPC.getConfigurationStale : AUTOPILOT_RPC.getConfiguration) };
     }),
     route('PUT', '/v1/operator/autopilot/configuration', async (req) => {
       const config = parseAutopilotConfigBody(decodeJsonBody<unknown>(req.body, { type: 'object' }));
@@ -54,19 +54,19 @@ export function operatorEndpoints(deps: EndpointDeps): HttpEndpoint[] {
         cas = Number(v);
       }
       await guard(req, 'write');
-      const ok = await call(AUTOPILOT_RPC.setConfiguration, { config, ...(cas !== undefined ? { cas } : {}) });
+      const ok = await call(req, AUTOPILOT_RPC.setConfiguration, { config, ...(cas !== undefined ? { cas } : {}) });
       // Without ?cas Consul answers true whatever the outcome of the write's result.
       return { body: cas === undefined ? true : ok === true };
     }),
     route('GET', '/v1/operator/autopilot/health', async (req) => {
       await guard(req, 'read');
-      const health = (await call(AUTOPILOT_RPC.serverHealth)) as { Healthy: boolean };
+      const health = (await call(req, AUTOPILOT_RPC.serverHealth)) as { Healthy: boolean };
       // Consul answers 429 while unhealthy so load balancers' health checks can use the endpoint.
       return { status: health.Healthy ? 200 : 429, body: health };
     }),
     route('GET', '/v1/operator/autopilot/state', async (req) => {
       await guard(req, 'read');
-      return { body: await call(AUTOPILOT_RPC.state) };
+      return { body: await call(req, AUTOPILOT_RPC.state) };
     }),
   ];
 }

@@ -22,7 +22,7 @@ export function sessionEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }, {}), SESSION_KEYS);
       const input = toSessionInput(raw, deps.config.nodeName);
       require(await authorize(deps, req), 'session', input.Node, 'write');
-      const r = await deps.rpc.write({ v: 1, type: 'session-create', Session: input, now: 0 });
+      const r = await deps.rpc.write({ v: 1, type: 'session-create', Session: input, now: 0 }, { token: req.token });
       return { body: { ID: r.value as string }, headers: { 'X-Consul-Index': String(r.index) } };
     }),
     route('PUT', '/v1/session/destroy/:id', async (req) => {
@@ -31,14 +31,13 @@ export function sessionEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       const authz = await authorize(deps, req);
       const existing = (await read<Session | null>(deps, req, 'Session.Get', { id })).value;
       if (existing) require(authz, 'session', existing.Node, 'write');
-      await deps.rpc.write({ v: 1, type: 'session-destroy', ID: id, now: 0 });
+      await deps.rpc.write({ v: 1, type: 'session-destroy', ID: id, now: 0 }, { token: req.token });
       return { body: true };
     }),
     route('PUT', '/v1/session/renew/:id', async (req) => {
       checkDatacenter(req, deps.config);
       const id = param(req, 'id', 'session ID');
-      const session = await deps.rpc.renewSession(id);
-      require(await authorize(deps, req), 'session', session.Node, 'write');
+      const session = await deps.rpc.renewSession(id, { token: req.token });
       return { body: [session] };
     }),
     route('GET', '/v1/session/info/:id', async (req) => {

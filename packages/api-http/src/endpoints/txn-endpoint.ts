@@ -31,7 +31,7 @@ export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
       if (op.Node) require(authz, 'node', op.Node.Node.Node, op.Node.Verb === 'get' ? 'read' : 'write');
       if (op.Service) require(authz, 'service', op.Service.Service.Service, op.Service.Verb === 'get' ? 'read' : 'write');
     }
-    const r = await deps.rpc.write({ v: 1, type: 'txn', Ops: ops, now: 0 });
+    const r = await deps.rpc.write({ v: 1, type: 'txn', Ops: ops, now: 0 }, { token: req.token });
     const result = r.value as TxnResponse;
     const res = result.Results
       ? { ...result, Results: result.Results.map((x) => (x.KV ? { ...x, KV: kvJson(x.KV) } : x)) }

@@ -44,6 +44,8 @@ export class AliasCheckType implements CheckType {
           'Health.NodeChecks',
           { node },
           { ...DEFAULT_QUERY, allowStale: true, minIndex: index, maxWaitMs: WAIT_MS },
+          // Consul's alias check reads with the check's token, else the default token.
+          { token: undefined },
           signal,
         );
         // Reset when the index goes backwards (snapshot restore), as Consul tells clients to.

@@ -1,3 +1,4 @@
+import { AS_SERVER } from '../server/access/rpc-caller.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { Consensus } from '../extension-points/consensus.js';
 import type { Member, Membership } from '../extension-points/membership.js';
@@ -74,7 +75,7 @@ export class LeaderReconciler {
     const known = new Set(members.map((m) => m.name));
     for (const c of this.store.health.checksInState('any').value) {
       if (c.CheckID === SERF_HEALTH_CHECK_ID && !known.has(c.Node)) {
-        await this.rpc.write({ v: 1, type: 'deregister', Node: c.Node, now: 0 });
+        await this.rpc.write({ v: 1, type: 'deregister', Node: c.Node, now: 0 }, AS_SERVER);
       }
     }
     await this.reconcileRaft(members);
@@ -82,7 +83,8 @@ export class LeaderReconciler {
 
   private async reconcileMember(m: Member): Promise<void> {
     if (m.status === 'left') {
-      if (this.store.catalog.node(m.name).value) await this.rpc.write({ v: 1, type: 'deregister', Node: m.name, now: 0 });
+      if (this.store.catalog.node(m.name).value)
+        await this.rpc.write({ v: 1, type: 'deregister', Node: m.name, now: 0 }, AS_SERVER);
       return;
     }
     if (m.status !== 'alive' && m.status !== 'failed') return;
@@ -91,17 +93,20 @@ export class LeaderReconciler {
     const existing = this.store.health.nodeChecks(m.name).value.find((c) => c.CheckID === SERF_HEALTH_CHECK_ID);
     const node = this.store.catalog.node(m.name).value?.Node;
     if (existing?.Status === status && node?.Address === m.addr) return;
-    await this.rpc.write({
-      v: 1,
-      type: 'register',
-      Node: m.name,
-      ...(m.tags['id'] ? { ID: m.tags['id'] } : {}),
-      Address: m.addr,
-      Datacenter: this.config.datacenter,
-      SkipNodeUpdate: node !== undefined && node.Address === m.addr,
-      Check: { Node: m.name, CheckID: SERF_HEALTH_CHECK_ID, Name: 'Serf Health Status', Status: status, Output: output },
-      now: 0,
-    });
+    await this.rpc.write(
+      {
+        v: 1,
+        type: 'register',
+        Node: m.name,
+        ...(m.tags['id'] ? { ID: m.tags['id'] } : {}),
+        Address: m.addr,
+        Datacenter: this.config.datacenter,
+        SkipNodeUpdate: node !== undefined && node.Address === m.addr,
+        Check: { Node: m.name, CheckID: SERF_HEALTH_CHECK_ID, Name: 'Serf Health Status', Status: status, Output: output },
+        now: 0,
+      },
+      AS_SERVER,
+    );
   }
 
   private async reconcileRaft(members: readonly Member[]): Promise<void> {

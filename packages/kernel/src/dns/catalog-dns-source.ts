@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
+import { AgentTokens } from '../acl/agent-tokens.js';
+import type { RpcCaller } from '../server/access/rpc-caller.js';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { Authorizer, type Authorization } from '../extension-points/authorizer.js';
 import type { DnsDataSource, DnsNode, DnsReadOptions, DnsServiceInstance } from '../extension-points/dns-data-source.js';
@@ -21,11 +23,16 @@ export class CatalogDnsSource implements DnsDataSource {
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
     @inject(ClusterRpc) private readonly rpc: ClusterRpc,
     @inject(Authorizer) private readonly authorizer: Authorizer,
+    @inject(AgentTokens) @optional() private readonly tokens?: AgentTokens,
   ) {}
 
-  /** DNS requests carry no token: the agent's default token applies (resolved by the authorizer). */
+  /** DNS requests carry no token: Consul's `acl.tokens.dns`, else the default token, applies. */
   private authz(): Promise<Authorization> {
-    return this.authorizer.resolve(undefined);
+    return this.authorizer.resolve(this.tokens?.get('dns'));
+  }
+
+  private caller(): RpcCaller {
+    return { token: this.tokens?.get('dns') };
   }
 
   datacenter(): string {
@@ -56,6 +63,7 @@ export class CatalogDnsSource implements DnsDataSource {
       'Health.ServiceNodes',
       { service: name, tags: [...tags] },
       this.query(opts),
+      this.caller(),
     );
     return r.value.filter((e) => authz.allowed('node', e.Node.Node, 'read')).map(toInstance);
   }
@@ -69,7 +77,7 @@ export class CatalogDnsSource implements DnsDataSource {
 
   async serviceInstancesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsServiceInstance[]> {
     if (dc !== this.config.datacenter) return [];
-    const services = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts));
+    const services = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts), this.caller());
     const out: DnsServiceInstance[] = [];
     for (const name of Object.keys(services.value)) {
       for (const inst of await this.serviceInstances(name, dc, [], opts)) if (sameIp(inst.service.Address, ip)) out.push(inst);
@@ -79,14 +87,14 @@ export class CatalogDnsSource implements DnsDataSource {
 
   private async nodes(opts: DnsReadOptions): Promise<Node[]> {
     const authz = await this.authz();
-    return (await this.rpc.read<Node[]>('Catalog.ListNodes', {}, this.query(opts))).value.filter((n) =>
+    return (await this.rpc.read<Node[]>('Catalog.ListNodes', {}, this.query(opts), this.caller())).value.filter((n) =>
       authz.allowed('node', n.Node, 'read'),
     );
   }
 
   /** Service names are case-insensitive in DNS; find the catalog's spelling. */
   private async serviceName(service: string, opts: DnsReadOptions): Promise<string | undefined> {
-    const r = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts));
+    const r = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts), this.caller());
     if (Object.hasOwn(r.value, service)) return service;
     return Object.keys(r.value).find((n) => n.toLowerCase() === service);
   }

@@ -14,7 +14,16 @@ export interface Authorizer {
    * state store or, on a client agent, a server round trip; results may be cached.
    * Rejects with ACL_NOT_FOUND for an unknown secret.
    */
-  resolve(secretId: string | undefined): Promise<Authorization>;
+  resolve(secretId: string | undefined, options?: ResolveOptions): Promise<Authorization>;
+}
+
+export interface ResolveOptions {
+  /**
+   * The secret came with a call on the server port. A missing secret then means the
+   * anonymous token: the sending agent already applied its own default token, and this
+   * agent's default token must not lend its rights to a raw client.
+   */
+  readonly fromRpc?: boolean;
 }
 
 export interface Authorization {

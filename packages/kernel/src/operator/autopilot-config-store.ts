@@ -1,3 +1,4 @@
+import { AS_SERVER } from '../server/access/rpc-caller.js';
 import type { ClusterRpc } from '../server/cluster-rpc.js';
 import type { StateStore } from '../state/state-store.js';
 import {
@@ -30,27 +31,33 @@ export class AutopilotConfigStore {
   async getOrCreate(): Promise<StoredAutopilotConfig> {
     const existing = this.local();
     if (existing) return existing;
-    await this.rpc.write({
-      v: 1,
-      type: 'system-meta-set',
-      Key: AUTOPILOT_META_KEY,
-      Value: { ...this.initial },
-      Stamp: true,
-    });
+    await this.rpc.write(
+      {
+        v: 1,
+        type: 'system-meta-set',
+        Key: AUTOPILOT_META_KEY,
+        Value: { ...this.initial },
+        Stamp: true,
+      },
+      AS_SERVER,
+    );
     return this.local() ?? { ...this.initial, CreateIndex: 0, ModifyIndex: 0 };
   }
 
   /** Replace the configuration; with `cas`, only over the stored ModifyIndex `cas`. Resolves whether it was written. */
   async set(config: AutopilotConfig, cas?: number): Promise<boolean> {
     if (cas !== undefined) await this.getOrCreate();
-    const r = await this.rpc.write({
-      v: 1,
-      type: 'system-meta-set',
-      Key: AUTOPILOT_META_KEY,
-      Value: { ...config },
-      Stamp: true,
-      ...(cas !== undefined ? { Cas: cas } : {}),
-    });
+    const r = await this.rpc.write(
+      {
+        v: 1,
+        type: 'system-meta-set',
+        Key: AUTOPILOT_META_KEY,
+        Value: { ...config },
+        Stamp: true,
+        ...(cas !== undefined ? { Cas: cas } : {}),
+      },
+      AS_SERVER,
+    );
     return r.value === true;
   }
 }

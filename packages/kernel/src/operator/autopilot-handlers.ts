@@ -1,6 +1,6 @@
 import { BadRequest } from '../errors/kernel-errors.js';
 import { formatDuration } from '../util/duration.js';
-import type { ServerHandler } from '../server/server-handler.js';
+import { OPERATOR_READ, OPERATOR_WRITE, type ServerHandler } from '../server/server-handler.js';
 import type { Autopilot } from './autopilot.js';
 import { asStoredConfig, autopilotConfigJson, type AutopilotConfig } from './autopilot-config.js';
 import type { AutopilotConfigStore } from './autopilot-config-store.js';
@@ -78,11 +78,13 @@ export function autopilotHandlers(store: () => AutopilotConfigStore, autopilot: 
     {
       name: AUTOPILOT_RPC.getConfiguration,
       leaderOnly: true,
+      access: OPERATOR_READ,
       handle: async () => autopilotConfigJson(await store().getOrCreate()),
     },
     {
       name: AUTOPILOT_RPC.getConfigurationStale,
       leaderOnly: false,
+      access: OPERATOR_READ,
       async handle() {
         const c = store().local();
         if (!c) throw AutopilotNotInitialized();
@@ -92,6 +94,7 @@ export function autopilotHandlers(store: () => AutopilotConfigStore, autopilot: 
     {
       name: AUTOPILOT_RPC.setConfiguration,
       leaderOnly: true,
+      access: OPERATOR_WRITE,
       async handle(args) {
         const { config, cas } = (args ?? {}) as { config?: unknown; cas?: unknown };
         const parsed = asStoredConfig(config);
@@ -100,8 +103,18 @@ export function autopilotHandlers(store: () => AutopilotConfigStore, autopilot: 
         return store().set(plain as AutopilotConfig, typeof cas === 'number' ? cas : undefined);
       },
     },
-    { name: AUTOPILOT_RPC.serverHealth, leaderOnly: true, handle: async () => healthJson(await autopilot().health()) },
-    { name: AUTOPILOT_RPC.state, leaderOnly: true, handle: async () => stateJson(await autopilot().health()) },
+    {
+      name: AUTOPILOT_RPC.serverHealth,
+      leaderOnly: true,
+      access: OPERATOR_READ,
+      handle: async () => healthJson(await autopilot().health()),
+    },
+    {
+      name: AUTOPILOT_RPC.state,
+      leaderOnly: true,
+      access: OPERATOR_READ,
+      handle: async () => stateJson(await autopilot().health()),
+    },
   ];
 }
 

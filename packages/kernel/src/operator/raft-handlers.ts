@@ -1,6 +1,6 @@
 import type { Consensus } from '../extension-points/consensus.js';
 import { BadRequest } from '../errors/kernel-errors.js';
-import type { ServerHandler } from '../server/server-handler.js';
+import { OPERATOR_READ, OPERATOR_WRITE, type ServerHandler } from '../server/server-handler.js';
 import { SERVER_STATS_RPC } from './autopilot.js';
 import { NoConsensus, RaftPeerNotFound, TransferTargetNotFound } from './operator-errors.js';
 import { localServerStats } from './server-stats.js';
@@ -45,11 +45,12 @@ export function raftHandlers(consensus: () => Consensus | undefined): ServerHand
     };
   };
   return [
-    { name: RAFT_RPC.configuration, leaderOnly: true, handle: configuration },
-    { name: RAFT_RPC.configurationStale, leaderOnly: false, handle: configuration },
+    { name: RAFT_RPC.configuration, leaderOnly: true, access: OPERATOR_READ, handle: configuration },
+    { name: RAFT_RPC.configurationStale, leaderOnly: false, access: OPERATOR_READ, handle: configuration },
     {
       name: RAFT_RPC.removePeer,
       leaderOnly: true,
+      access: OPERATOR_WRITE,
       async handle(args) {
         const { id, address } = (args ?? {}) as { id?: unknown; address?: unknown };
         const c = need();
@@ -67,6 +68,7 @@ export function raftHandlers(consensus: () => Consensus | undefined): ServerHand
     {
       name: RAFT_RPC.transferLeader,
       leaderOnly: true,
+      access: OPERATOR_WRITE,
       async handle(args) {
         const { id } = (args ?? {}) as { id?: unknown };
         const c = need();
@@ -78,7 +80,8 @@ export function raftHandlers(consensus: () => Consensus | undefined): ServerHand
       },
     },
     // Asked of each server by the leader's autopilot: answered locally, never forwarded.
-    { name: SERVER_STATS_RPC, leaderOnly: false, handle: async () => localServerStats(need()) },
+    // Raft progress figures only, like Consul's unprotected Status.RaftStats.
+    { name: SERVER_STATS_RPC, leaderOnly: false, access: null, handle: async () => localServerStats(need()) },
   ];
 }
 

@@ -4,6 +4,8 @@ import { isCoded } from '../errors/proconsul-error.js';
 import { Lifecycle } from '../extension-points/lifecycle.js';
 import { Authorizer } from '../extension-points/authorizer.js';
 import { AllowAllAuthorizer } from '../acl/allow-all-authorizer.js';
+import { AgentTokens } from '../acl/agent-tokens.js';
+import { ConfigAgentTokens } from '../acl/config-agent-tokens.js';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { Logger } from '../log/logger.js';
 import { validatePluginConfig } from './plugin-config.js';
@@ -84,6 +86,7 @@ export class Kernel {
     for (const m of options.coreModules ?? []) c.load(m);
     for (const m of modules) c.load(m);
     if (!c.isBound(Authorizer)) c.bind<Authorizer>(Authorizer).toConstantValue(new AllowAllAuthorizer());
+    if (!c.isBound(AgentTokens)) c.bind<AgentTokens>(AgentTokens).toConstantValue(new ConfigAgentTokens(options.config));
     for (const m of options.agentModules ?? []) c.load(m);
     return kernel;
   }

@@ -20,6 +20,10 @@ import { QueryMemo } from './query-memo.js';
 import type { WatchSet } from '../state/watch-set.js';
 import type { Session } from '../model/session.js';
 import { NotFound } from '../errors/kernel-errors.js';
+import { AgentTokens } from '../acl/agent-tokens.js';
+import type { Authorizer } from '../extension-points/authorizer.js';
+import { RpcGuard } from './access/rpc-guard.js';
+import { AS_SERVER, isServerCaller, type RpcCaller } from './access/rpc-caller.js';
 
 export interface WriteReply {
   readonly index: number;
@@ -39,6 +43,7 @@ export class ClusterRpc {
   readonly sessionTimers: SessionTimers;
   private readonly handlers = new Map<string, ServerHandler>();
   private readonly memo = new QueryMemo();
+  private readonly guard = new RpcGuard();
   private unsubscribe: (() => void) | undefined;
   /** Reads and writes asked of this router since start, and how many went to another server (for /v1/agent/metrics). */
   readonly counts = { reads: 0, writes: 0, forwarded: 0 };
@@ -51,13 +56,23 @@ export class ClusterRpc {
     @inject(Consensus) @optional() private readonly consensus?: Consensus,
     @inject(ServerRpc) @optional() private readonly rpc?: ServerRpc,
     @multiInject(ServerHandler) @optional() handlers: ServerHandler[] = [],
+    @inject(AgentTokens) @optional() private readonly agentTokens?: AgentTokens,
   ) {
     this.log = logger.named('rpc');
     for (const h of handlers) this.handlers.set(h.name, h);
     this.sessionTimers = new SessionTimers(async (id) => {
-      await this.write({ v: 1, type: 'session-destroy', ID: id, now: 0 });
+      await this.write({ v: 1, type: 'session-destroy', ID: id, now: 0 }, AS_SERVER);
       this.log.info('session TTL expired', { session: id });
     }, this.log);
+  }
+
+  /**
+   * The authorizer that decides for callers of reads, writes and handlers run here. Set
+   * once at configure (the acl plugin's authorizer itself reads through this router, so
+   * it can't be a constructor dependency); until then every call is allowed, as with ACLs off.
+   */
+  useAuthorizer(authorizer: Authorizer): void {
+    this.guard.use(authorizer);
   }
 
   /** Leader-only duties follow leadership: session TTL timers. */
@@ -74,22 +89,25 @@ export class ClusterRpc {
   }
 
   /** Run a {@link ServerHandler} where it must run: here, on the leader, or (from a client) on a server. */
-  async serverCall(name: string, args: unknown): Promise<unknown> {
+  async serverCall(name: string, args: unknown, caller: RpcCaller): Promise<unknown> {
     const c = this.consensus;
-    if (!c || !this.config.server) return this.forward('Call', { name, args }, 0);
+    if (!c || !this.config.server) return this.forward('Call', { name, args, token: this.wireToken(caller) }, 0);
     const h = this.handlers.get(name);
     if (!h) throw UnknownRpc(name);
-    if (h.leaderOnly && !c.isLeader()) return this.toLeader('Call', { name, args }, 0);
+    if (h.leaderOnly && !c.isLeader()) return this.toLeader('Call', { name, args, token: this.wireToken(caller) }, 0);
+    await this.guard.call(name, h.access, caller);
     return h.handle(args);
   }
 
   /** `PUT /v1/session/renew/:id`: resets the TTL timer on the leader; rejects with 404 for an unknown session. */
-  async renewSession(id: string): Promise<Session> {
+  async renewSession(id: string, caller: RpcCaller): Promise<Session> {
     const c = this.consensus;
-    if (!c || !this.config.server) return this.forward('SessionRenew', { id }, 0) as Promise<Session>;
-    if (!c.isLeader()) return this.toLeader('SessionRenew', { id }, 0) as Promise<Session>;
+    const body = () => ({ id, token: this.wireToken(caller) });
+    if (!c || !this.config.server) return this.forward('SessionRenew', body(), 0) as Promise<Session>;
+    if (!c.isLeader()) return this.toLeader('SessionRenew', body(), 0) as Promise<Session>;
     const session = this.store.sessions.get(id).value;
     if (!session) throw NotFound(`Session id '${id}' not found`);
+    await this.guard.renewSession(session.Node, caller);
     this.sessionTimers.reset(session);
     return session;
   }
@@ -99,27 +117,46 @@ export class ClusterRpc {
     return this.config.server && this.consensus !== undefined;
   }
 
-  async read<T>(query: QueryName, args: unknown, opts: QueryOptions, signal?: AbortSignal): Promise<QueryReply<T>> {
+  /**
+   * Run a state read where `opts` says it must run, for `caller`: the server that runs it
+   * authorizes the caller and filters the result (see access/query-access.ts).
+   */
+  async read<T>(
+    query: QueryName,
+    args: unknown,
+    opts: QueryOptions,
+    caller: RpcCaller,
+    signal?: AbortSignal,
+  ): Promise<QueryReply<T>> {
     this.counts.reads++;
     const c = this.consensus;
-    if (!c || !this.config.server) return this.forward('Read', { query, args, opts }, opts.maxWaitMs) as Promise<QueryReply<T>>;
+    const token = () => this.wireToken(caller);
+    if (!c || !this.config.server)
+      return this.forward('Read', { query, args, opts, token: token() }, opts.maxWaitMs) as Promise<QueryReply<T>>;
     const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
-    if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', signal);
+    if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', caller, signal);
     if (!c.isLeader())
-      return this.toLeader('Read', { query, args, opts: { ...opts, allowStale: false } }, opts.maxWaitMs) as Promise<
-        QueryReply<T>
-      >;
+      return this.toLeader(
+        'Read',
+        { query, args, opts: { ...opts, allowStale: false }, token: token() },
+        opts.maxWaitMs,
+      ) as Promise<QueryReply<T>>;
     // Default mode trusts the leader lease; without one, or with ?consistent, confirm with a quorum.
     if (opts.requireConsistent || !c.hasLease()) await c.readBarrier();
-    return this.localRead(query, args, opts, opts.requireConsistent ? 'consistent' : 'leader', signal);
+    return this.localRead(query, args, opts, opts.requireConsistent ? 'consistent' : 'leader', caller, signal);
   }
 
-  /** Apply a command through consensus on the leader. FSM error values come back as thrown coded errors. */
-  async write(command: Command): Promise<WriteReply> {
+  /**
+   * Apply a command through consensus on the leader, which first authorizes `caller`
+   * against its current state. FSM error values come back as thrown coded errors.
+   */
+  async write(command: Command, caller: RpcCaller): Promise<WriteReply> {
     this.counts.writes++;
     const c = this.consensus;
-    if (!c || !this.config.server) return this.forward('Write', { command }, 0) as Promise<WriteReply>;
-    if (!c.isLeader()) return this.toLeader('Write', { command }, 0) as Promise<WriteReply>;
+    if (!c || !this.config.server)
+      return this.forward('Write', { command, token: this.wireToken(caller) }, 0) as Promise<WriteReply>;
+    if (!c.isLeader()) return this.toLeader('Write', { command, token: this.wireToken(caller) }, 0) as Promise<WriteReply>;
+    await this.guard.write(command, caller, this.store);
     const stamped = stamp(command);
     const { index, response } = await c.apply(encodeCommand(stamped));
     if (response instanceof ProconsulError) throw response;
@@ -131,14 +168,30 @@ export class ClusterRpc {
     return { index, value: response };
   }
 
-  /** Entry point for RPCs arriving on the server port. */
+  /**
+   * Entry point for RPCs arriving on the server port. Nothing that arrives here is
+   * trusted: each call runs for the token it carries (none = anonymous), never as the
+   * server itself.
+   */
   async handle(method: string, body: unknown): Promise<unknown> {
-    const b = body as { query: QueryName; args: unknown; opts: QueryOptions; command: Command };
-    if (method === 'Read') return this.read(b.query, b.args, b.opts);
-    if (method === 'Write') return this.write(b.command);
-    if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id);
-    if (method === 'Call') return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args);
+    const b = (body ?? {}) as { query: QueryName; args: unknown; opts: QueryOptions; command: Command; token?: unknown };
+    const caller: RpcCaller = { token: typeof b.token === 'string' && b.token !== '' ? b.token : undefined, remote: true };
+    if (method === 'Read') return this.read(b.query, b.args, b.opts, caller);
+    if (method === 'Write') return this.write(b.command, caller);
+    if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
+    if (method === 'Call') return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller);
     throw UnknownRpc(method);
+  }
+
+  /**
+   * The token a call carries when it leaves this agent: the caller's, else (a local
+   * request without one) this agent's default token, as Consul's agents do. A call that
+   * arrived without a token stays without one; the server's own identity never leaves.
+   */
+  private wireToken(caller: RpcCaller): string {
+    if (isServerCaller(caller)) return '';
+    if (caller.token) return caller.token;
+    return caller.remote ? '' : (this.agentTokens?.get('default') ?? '');
   }
 
   private async localRead<T>(
@@ -146,10 +199,12 @@ export class ClusterRpc {
     args: unknown,
     opts: QueryOptions,
     consistency: 'leader' | 'stale' | 'consistent',
+    caller: RpcCaller,
     signal?: AbortSignal,
   ): Promise<QueryReply<T>> {
+    if (!Object.hasOwn(STATE_QUERIES, query)) throw UnknownRpc(String(query));
     const fn = STATE_QUERIES[query] as (r: StateStore, a: unknown, ws?: unknown) => { index: number; value: T };
-    if (!fn) throw UnknownRpc(query);
+    const authz = await this.guard.beforeRead(query, args, caller);
     const key = `${query}\u0000${JSON.stringify(args)}`;
     const run = (ws?: WatchSet) => {
       // A memoised result is only used when it will be returned at once; a read that must
@@ -164,7 +219,7 @@ export class ClusterRpc {
     const result = await blockingQuery(run, { minIndex: opts.minIndex, maxWaitMs: opts.maxWaitMs, signal });
     const c = this.consensus!;
     return {
-      value: result.value,
+      value: this.guard.afterRead(query, args, result.value, caller, authz),
       meta: {
         index: Math.max(1, result.index),
         knownLeader: c.leader() !== undefined,

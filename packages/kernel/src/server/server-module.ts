@@ -2,6 +2,7 @@ import { ContainerModule } from 'inversify';
 import { Fsm } from '../extension-points/fsm.js';
 import { Lifecycle } from '../extension-points/lifecycle.js';
 import { ServerRpc } from '../extension-points/server-rpc.js';
+import { Authorizer } from '../extension-points/authorizer.js';
 import { StateFsm } from '../state/state-fsm.js';
 import { StateStore } from '../state/state-store.js';
 import { ClusterRpc } from './cluster-rpc.js';
@@ -44,9 +45,10 @@ export function serverModule(): ContainerModule {
       name: 'server-rpc',
       // In configure, before any plugin's start opens the server port.
       configure() {
+        const rpc = ctx.get(ClusterRpc);
+        rpc.useAuthorizer(ctx.get<Authorizer>(Authorizer));
         const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
         if (!serverRpc) return;
-        const rpc = ctx.get(ClusterRpc);
         serverRpc.setHandler((method, body) => rpc.handle(method, body));
       },
       start: () => ctx.get(ClusterRpc).start(),

@@ -9,11 +9,13 @@ export function statusHandlers(consensus: () => Consensus | undefined): ServerHa
     {
       name: 'Status.Leader',
       leaderOnly: false,
+      access: null,
       handle: async () => consensus()?.leader()?.address ?? '',
     },
     {
       name: 'Status.Peers',
       leaderOnly: false,
+      access: null,
       handle: async () => (consensus()?.configuration() ?? []).filter((s) => s.suffrage === 'voter').map((s) => s.address),
     },
   ];

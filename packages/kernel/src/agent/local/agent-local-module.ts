@@ -1,3 +1,4 @@
+import { AgentTokens } from '../../acl/agent-tokens.js';
 import type { ContainerModuleLoadOptions, ResolutionContext } from 'inversify';
 import type { Clock } from '../../checks/clock.js';
 import { RuntimeConfig } from '../../config/runtime-config.js';
@@ -53,7 +54,7 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
         ctx.get<RuntimeConfig>(RuntimeConfig),
         ctx.get<Logger>(Logger).named('anti_entropy'),
         alive,
-        options(ctx).antiEntropy,
+        { token: agentToken(ctx.get<AgentTokens>(AgentTokens, { optional: true })), ...options(ctx).antiEntropy },
         ctx.get(AgentMetrics),
       );
     })
@@ -81,4 +82,9 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
       await ctx.get(LocalAgent).stop();
     },
   }));
+}
+
+/** Consul's anti-entropy token: `acl.tokens.agent`, else `default` (AgentTokens applies the fallback). */
+function agentToken(tokens: AgentTokens | undefined): () => string | undefined {
+  return () => tokens?.get('agent');
 }

@@ -11,11 +11,12 @@ import type { AgentMetrics } from './agent-metrics.js';
 import type { LocalState } from './local-state.js';
 import { checkInput, consulService, nodeIdentity, reconcile, registration, serviceInput } from './sync-plan.js';
 import { fullSyncDelay } from './sync-interval.js';
+import type { RpcCaller } from '../../server/access/rpc-caller.js';
 
 /** What anti-entropy needs of ClusterRpc (reads and writes routed to the servers). */
 export interface SyncRpc {
-  read<T>(query: QueryName, args: unknown, opts: QueryOptions): Promise<QueryReply<T>>;
-  write(command: Command): Promise<WriteReply>;
+  read<T>(query: QueryName, args: unknown, opts: QueryOptions, caller: RpcCaller): Promise<QueryReply<T>>;
+  write(command: Command, caller: RpcCaller): Promise<WriteReply>;
 }
 
 export interface AntiEntropyOptions {
@@ -26,6 +27,11 @@ export interface AntiEntropyOptions {
   /** Longest wait before retrying a failed round (Consul's retryFailIntv). Retries start at 1s and double. */
   readonly retryMaxMs?: number;
   readonly random?: () => number;
+  /**
+   * The token anti-entropy acts with: Consul's `acl.tokens.agent`, falling back to
+   * `default`. Asked at every round, so a token set over the API applies at once.
+   */
+  readonly token?: () => string | undefined;
 }
 
 const DEFAULT_INTERVAL_MS = 60_000; // Consul: full sync every minute (before scaling)
@@ -45,6 +51,7 @@ export class AntiEntropy {
   private readonly debounceMs: number;
   private readonly retryMaxMs: number;
   private readonly random: () => number;
+  private readonly token: () => string | undefined;
   private fullTimer: NodeJS.Timeout | undefined;
   private debounceTimer: NodeJS.Timeout | undefined;
   private pendingKind: 'full' | 'changes' | undefined;
@@ -69,6 +76,7 @@ export class AntiEntropy {
     this.debounceMs = opts.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.retryMaxMs = opts.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
     this.random = opts.random ?? Math.random;
+    this.token = opts.token ?? (() => undefined);
   }
 
   start(): void {
@@ -140,6 +148,10 @@ export class AntiEntropy {
     for (const w of this.waiters.splice(0)) w(); // only left over when stopped
   }
 
+  private caller(): RpcCaller {
+    return { token: this.token() };
+  }
+
   private scheduleFull(ms: number): void {
     if (this.stopped) return;
     clearTimeout(this.fullTimer);
@@ -150,8 +162,8 @@ export class AntiEntropy {
   private async syncFull(): Promise<void> {
     const node = this.config.nodeName;
     const [services, checks] = await Promise.all([
-      this.rpc.read<{ Node: Node; Services: NodeService[] } | null>('Catalog.NodeServiceList', { node }, STALE),
-      this.rpc.read<HealthCheck[]>('Health.NodeChecks', { node }, STALE),
+      this.rpc.read<{ Node: Node; Services: NodeService[] } | null>('Catalog.NodeServiceList', { node }, STALE, this.caller()),
+      this.rpc.read<HealthCheck[]>('Health.NodeChecks', { node }, STALE, this.caller()),
     ]);
     const consul = this.config.server ? consulService(this.config) : undefined;
     this.consulOutOfSync = reconcile(
@@ -169,7 +181,7 @@ export class AntiEntropy {
     const p = this.state.pending();
     const write = async (cmd: Command) => {
       this.metrics?.incr('consul.agent.anti_entropy.writes');
-      await this.rpc.write(cmd);
+      await this.rpc.write(cmd, this.caller());
     };
     if (!p.nodeInSync) {
       await write(registration(node, false));

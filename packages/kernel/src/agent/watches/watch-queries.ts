@@ -57,7 +57,7 @@ export function watchSource(def: WatchDefinition, deps: WatchSourceDeps): WatchS
         requireConsistent: false,
         maxStaleMs: 0,
       };
-      const r = await deps.rpc.read<unknown>(query, args, opts, signal);
+      const r = await deps.rpc.read<unknown>(query, args, opts, { token: def.token || undefined }, signal);
       return { index: BigInt(r.meta.index), result: a ? filter(r.value, a) : r.value };
     },
   });

@@ -10,6 +10,7 @@ import type { RuntimeConfig } from '../../config/runtime-config.js';
 import { NullLogger } from '../../log/logger.js';
 import { Kernel } from '../../plugin/kernel.js';
 import { ClusterRpc } from '../../server/cluster-rpc.js';
+import { AS_SERVER } from '../../server/access/rpc-caller.js';
 import { serverModule } from '../../server/server-module.js';
 import { directConsensusPlugin } from '../../testing/direct-consensus.js';
 import { WatchOptions, watchesModule } from './watches-module.js';
@@ -45,7 +46,7 @@ async function until<T>(what: string, fn: () => T | undefined, ms = 5000): Promi
 }
 
 const put = (k: Kernel, key: string, value: string) =>
-  k.container.get(ClusterRpc).write({ v: 1, type: 'kv-set', Key: key, Value: new Uint8Array(Buffer.from(value)) });
+  k.container.get(ClusterRpc).write({ v: 1, type: 'kv-set', Key: key, Value: new Uint8Array(Buffer.from(value)) }, AS_SERVER);
 
 describe('agent config watches', function () {
   this.timeout(15_000);

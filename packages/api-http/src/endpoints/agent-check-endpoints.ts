@@ -64,7 +64,7 @@ export function agentCheckEndpoints(deps: AgentEndpointDeps): HttpEndpoint[] {
       const service = serviceId ? local.state.service(serviceId) : undefined;
       if (service) require(authz, 'service', service.service.Service, 'write');
       else if (!serviceId) require(authz, 'node', config.nodeName, 'write');
-      await local.addCheck(body, 'api');
+      await local.addCheck(body, 'api', req.token);
       return {};
     }),
     route('PUT', '/v1/agent/check/deregister/:id', async (req) => {

@@ -41,7 +41,7 @@ export function agentServiceEndpoints(deps: AgentEndpointDeps): HttpEndpoint[] {
       const name = serviceName(body);
       require(await authorize(deps, req), 'service', name, 'write');
       const replace = req.query.has('replace-existing-checks') && req.query.get('replace-existing-checks') !== 'false';
-      await local.addService(body, 'api', { replaceExistingChecks: replace });
+      await local.addService(body, 'api', { replaceExistingChecks: replace, ...(req.token ? { token: req.token } : {}) });
       return {};
     }),
     route('PUT', '/v1/agent/service/deregister/:id', async (req) => {

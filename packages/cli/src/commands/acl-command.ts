@@ -3,6 +3,7 @@ import { FORMAT, render } from './acl-cli-support.js';
 import { formatToken, type TokenView } from './acl-format.js';
 import { aclPolicyCommand } from './acl-policy-commands.js';
 import { aclRoleCommand } from './acl-role-commands.js';
+import { aclSetAgentTokenCommand } from './acl-set-agent-token-command.js';
 import { aclTokenCommand } from './acl-token-commands.js';
 import { commandGroup } from './support/command-group.js';
 import { defineCommand } from './support/define-command.js';
@@ -30,5 +31,6 @@ export const aclCommand = commandGroup('acl', 'Interact with Consul’s ACLs', '
   bootstrap,
   aclPolicyCommand,
   aclRoleCommand,
+  aclSetAgentTokenCommand,
   aclTokenCommand,
 ]);

@@ -7,6 +7,8 @@ import { SERF_HEALTH_CHECK_ID } from '../model/session.js';
 import type { ClusterRpc } from '../server/cluster-rpc.js';
 import type { StateStore } from '../state/state-store.js';
 import { asServer } from './server-members.js';
+import { CONSUL_SERVICE_ID } from '../agent/local/local-records.js';
+import { consulService, serviceInput } from '../agent/local/sync-plan.js';
 
 const RECONCILE_INTERVAL_MS = 60_000; // Consul's reconcile_interval: a full pass catches missed events
 
@@ -70,7 +72,10 @@ export class LeaderReconciler {
   private async reconcile(): Promise<void> {
     if (!this.consensus.isLeader()) return;
     const members = this.membership.members('lan');
-    for (const m of members) await this.reconcileMember(m);
+    for (const m of members) {
+      await this.reconcileMember(m);
+      await this.ensureConsulService(m);
+    }
     // Nodes in the catalog that gossip no longer knows at all were reaped: deregister them.
     const known = new Set(members.map((m) => m.name));
     for (const c of this.store.health.checksInState('any').value) {
@@ -105,6 +110,22 @@ export class LeaderReconciler {
         Check: { Node: m.name, CheckID: SERF_HEALTH_CHECK_ID, Name: 'Serf Health Status', Status: status, Output: output },
         now: 0,
       },
+      AS_SERVER,
+    );
+  }
+
+  /**
+   * Every alive server has its `consul` service, as Consul's leader registers it. Each
+   * server's anti-entropy registers the same entry for itself; this covers servers whose
+   * agent token may not write that service under default-deny ACLs.
+   */
+  private async ensureConsulService(m: Member): Promise<void> {
+    const server = m.status === 'alive' ? asServer(m, this.config.datacenter) : undefined;
+    if (!server || this.store.catalog.nodeServices(m.name).value?.Services.some((s) => s.ID === CONSUL_SERVICE_ID)) return;
+    const port = Number(server.address.slice(server.address.lastIndexOf(':') + 1));
+    const service = consulService({ ...this.config, ports: { ...this.config.ports, server: port } });
+    await this.rpc.write(
+      { v: 1, type: 'register', Node: m.name, Address: m.addr, SkipNodeUpdate: true, Service: serviceInput(service), now: 0 },
       AS_SERVER,
     );
   }

@@ -15,7 +15,8 @@ export interface RpcRequest {
 export interface RpcReply {
   readonly id: number;
   readonly body?: unknown;
-  readonly error?: { readonly code: string; readonly message: string };
+  /** `status`: the HTTP status the error maps to, so a 403 or 404 decided on a server stays one on the agent. */
+  readonly error?: { readonly code: string; readonly message: string; readonly status?: number };
 }
 
 /**
@@ -82,7 +83,7 @@ export class ServerPort {
       (body) => this.reply(socket, { id: req.id, body }),
       (err: unknown) => {
         const error = isCoded(err)
-          ? { code: err.code, message: err.message }
+          ? { code: err.code, message: err.message, status: err.statusCode }
           : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
         this.reply(socket, { id: req.id, error });
       },

@@ -60,7 +60,7 @@ class RpcConnection {
     if (!p) return;
     this.pending.delete(reply.id);
     clearTimeout(p.timer);
-    if (reply.error) p.reject(new ProconsulError(reply.error.code, reply.error.message));
+    if (reply.error) p.reject(new ProconsulError(reply.error.code, reply.error.message, wireStatus(reply.error.status)));
     else p.resolve(reply.body);
   }
 }
@@ -105,4 +105,9 @@ export class TcpServerRpc implements ServerRpc {
     for (const c of this.pool.values()) c.conn.close();
     this.pool.clear();
   }
+}
+
+/** A status from the wire, kept only when it is a plausible HTTP error status. */
+function wireStatus(status: unknown): number {
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }

@@ -34,6 +34,8 @@ describe('server port over TCP (127.0.0.1)', function () {
       const err = await client.call(addr, 'fail', 'x').catch((e: unknown) => e);
       expect(isCoded(err, 'TEST_BOOM')).to.equal(true);
       expect((err as Error).message).to.equal('boom: x');
+      // The status travels too: a 403 decided on a server is a 403 on the agent that forwarded it.
+      expect((err as { statusCode: number }).statusCode).to.equal(Boom('').statusCode);
       const slow = await client.call(addr, 'slow', null, 50).catch((e: unknown) => e);
       expect(isCoded(slow, 'RPC_TIMEOUT')).to.equal(true);
       // A large body crosses in many TCP segments and still arrives intact.

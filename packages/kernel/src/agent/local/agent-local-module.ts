@@ -54,7 +54,7 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
         ctx.get<RuntimeConfig>(RuntimeConfig),
         ctx.get<Logger>(Logger).named('anti_entropy'),
         alive,
-        { token: agentToken(ctx.get<AgentTokens>(AgentTokens, { optional: true })), ...options(ctx).antiEntropy },
+        { ...syncTokens(ctx.get<AgentTokens>(AgentTokens, { optional: true })), ...options(ctx).antiEntropy },
         ctx.get(AgentMetrics),
       );
     })
@@ -84,7 +84,7 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
   }));
 }
 
-/** Consul's anti-entropy token: `acl.tokens.agent`, else `default` (AgentTokens applies the fallback). */
-function agentToken(tokens: AgentTokens | undefined): () => string | undefined {
-  return () => tokens?.get('agent');
+/** Consul's anti-entropy tokens: `acl.tokens.agent` and `config_file_service_registration`, each else `default`. */
+function syncTokens(tokens: AgentTokens | undefined): { token: () => string | undefined; configToken: () => string | undefined } {
+  return { token: () => tokens?.get('agent'), configToken: () => tokens?.get('config_file_service_registration') };
 }

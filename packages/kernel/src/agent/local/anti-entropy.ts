@@ -12,6 +12,7 @@ import type { LocalState } from './local-state.js';
 import { checkInput, consulService, nodeIdentity, reconcile, registration, serviceInput } from './sync-plan.js';
 import { fullSyncDelay } from './sync-interval.js';
 import type { RpcCaller } from '../../server/access/rpc-caller.js';
+import { isCoded } from '../../errors/proconsul-error.js';
 
 /** What anti-entropy needs of ClusterRpc (reads and writes routed to the servers). */
 export interface SyncRpc {
@@ -32,6 +33,8 @@ export interface AntiEntropyOptions {
    * `default`. Asked at every round, so a token set over the API applies at once.
    */
   readonly token?: () => string | undefined;
+  /** Consul's `acl.tokens.config_file_service_registration` (falling back to `default`). */
+  readonly configToken?: () => string | undefined;
 }
 
 const DEFAULT_INTERVAL_MS = 60_000; // Consul: full sync every minute (before scaling)
@@ -52,6 +55,7 @@ export class AntiEntropy {
   private readonly retryMaxMs: number;
   private readonly random: () => number;
   private readonly token: () => string | undefined;
+  private readonly configToken: () => string | undefined;
   private fullTimer: NodeJS.Timeout | undefined;
   private debounceTimer: NodeJS.Timeout | undefined;
   private pendingKind: 'full' | 'changes' | undefined;
@@ -77,6 +81,7 @@ export class AntiEntropy {
     this.retryMaxMs = opts.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
     this.random = opts.random ?? Math.random;
     this.token = opts.token ?? (() => undefined);
+    this.configToken = opts.configToken ?? (() => undefined);
   }
 
   start(): void {
@@ -148,8 +153,19 @@ export class AntiEntropy {
     for (const w of this.waiters.splice(0)) w(); // only left over when stopped
   }
 
+  /** The node's own entry, deletions and the `consul` service: the agent token. */
   private caller(): RpcCaller {
     return { token: this.token() };
+  }
+
+  /**
+   * A service or standalone check: the token it was registered with; for config-file
+   * entries Consul's `config_file_service_registration` token; else the default token
+   * (`undefined` lets the router apply it), as Consul's serviceToken/checkToken do.
+   */
+  private entryCaller(e: { readonly token?: string; readonly source: string }): RpcCaller {
+    if (e.token) return { token: e.token };
+    return { token: e.source === 'config' ? this.configToken() : undefined };
   }
 
   private scheduleFull(ms: number): void {
@@ -175,37 +191,49 @@ export class AntiEntropy {
     await this.syncChanges();
   }
 
-  /** Push out-of-sync entries and deletions (Consul's SyncChanges). Each write that succeeds is recorded at once. */
+  /**
+   * Push out-of-sync entries and deletions (Consul's SyncChanges). Each write that
+   * succeeds is recorded at once. A write the servers refuse for lack of ACL rights is
+   * logged and counted as done until the next full round, as Consul does ("blocked by
+   * ACLs"), so one entry the token may not write doesn't hold back the others.
+   */
   private async syncChanges(): Promise<void> {
     const node = nodeIdentity(this.config);
     const p = this.state.pending();
-    const write = async (cmd: Command) => {
+    const write = async (what: Record<string, string>, cmd: Command, caller: RpcCaller = this.caller()) => {
       this.metrics?.incr('consul.agent.anti_entropy.writes');
-      await this.rpc.write(cmd, this.caller());
+      try {
+        await this.rpc.write(cmd, caller);
+      } catch (e) {
+        if (!isCoded(e, 'PERMISSION_DENIED')) throw e;
+        this.log.warn('catalog update blocked by ACLs', { ...what, error: e });
+      }
     };
     if (!p.nodeInSync) {
-      await write(registration(node, false));
+      await write({ node: node.Node }, registration(node, false));
       this.state.setNodeInSync(true);
     }
     for (const id of p.deletedChecks) {
-      await write({ v: 1, type: 'deregister', Node: node.Node, CheckID: id, now: 0 });
+      await write({ check: id }, { v: 1, type: 'deregister', Node: node.Node, CheckID: id, now: 0 });
       this.state.checkDeleted(id);
       this.log.info('deregistered check', { check: id });
     }
     for (const id of p.deletedServices) {
-      await write({ v: 1, type: 'deregister', Node: node.Node, ServiceID: id, now: 0 });
+      await write({ service: id }, { v: 1, type: 'deregister', Node: node.Node, ServiceID: id, now: 0 });
       this.state.serviceDeleted(id);
       this.log.info('deregistered service', { service: id });
     }
     if (this.consulOutOfSync && this.config.server) {
-      await write(registration(node, true, { Service: serviceInput(consulService(this.config)) }));
+      await write({ service: 'consul' }, registration(node, true, { Service: serviceInput(consulService(this.config)) }));
       this.consulOutOfSync = false;
     }
     const checksLeft = new Map(p.checks.map((c) => [c.id, c]));
     for (const s of p.services) {
       const own = [...checksLeft.values()].filter((c) => c.value.check.ServiceID === s.id);
       await write(
+        { service: s.id },
         registration(node, true, { Service: serviceInput(s.value.service), Checks: own.map((c) => checkInput(c.value.check)) }),
+        this.entryCaller(s.value),
       );
       this.state.serviceSynced(s.id, s.rev);
       for (const c of own) {
@@ -215,7 +243,7 @@ export class AntiEntropy {
       this.log.debug('synced service', { service: s.id });
     }
     for (const c of checksLeft.values()) {
-      await write(registration(node, true, { Check: checkInput(c.value.check) }));
+      await write({ check: c.id }, registration(node, true, { Check: checkInput(c.value.check) }), this.entryCaller(c.value));
       this.state.checkSynced(c.id, c.rev);
       this.log.debug('synced check', { check: c.id });
     }

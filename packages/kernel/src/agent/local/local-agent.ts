@@ -26,6 +26,8 @@ export interface LocalAgentOptions {
 export interface AddServiceOptions {
   /** `?replace-existing-checks`: drop the service's checks (of the same source) missing from this definition. */
   readonly replaceExistingChecks?: boolean;
+  /** The registering request's ACL token, kept with the service for anti-entropy (Consul's service token). */
+  readonly token?: string;
 }
 
 /**
@@ -74,8 +76,8 @@ export class LocalAgent {
   }
 
   /** Register (or replace) a check; a service check needs its service registered here. */
-  addCheck(raw: Readonly<Record<string, unknown>>, source: LocalSource): Promise<void> {
-    return this.exclusive(() => this.addCheckNow(pascalKeys(raw), source));
+  addCheck(raw: Readonly<Record<string, unknown>>, source: LocalSource, token?: string): Promise<void> {
+    return this.exclusive(() => this.addCheckNow(pascalKeys(raw), source, token));
   }
 
   removeCheck(id: string): Promise<void> {
@@ -156,7 +158,7 @@ export class LocalAgent {
   ): Promise<void> {
     const { service, checks } = parseServiceDefinition(raw);
     for (const c of checks) if (!this.unchanged(c, source)) await this.validator.validate(c, source);
-    this.state.setService({ service, source });
+    this.state.setService({ service, source, ...(opts.token ? { token: opts.token } : {}) });
     for (const c of this.state.checksOfService(service.ID)) {
       this.state.setCheck({ ...c, check: withService(c.check, service) });
     }
@@ -167,7 +169,12 @@ export class LocalAgent {
         if (c.source === source && c.definition && !keep.has(c.check.CheckID)) await this.removeCheckNow(c.check.CheckID, true);
       }
     }
-    if (source === 'api') this.persistence.saveService(service.ID, { Source: 'api', Service: { ...service } });
+    if (source === 'api')
+      this.persistence.saveService(service.ID, {
+        Source: 'api',
+        Service: { ...service },
+        ...(opts.token ? { Token: opts.token } : {}),
+      });
     else this.persistence.deleteService(service.ID);
   }
 
@@ -177,25 +184,27 @@ export class LocalAgent {
     this.persistence.deleteService(id);
   }
 
-  private async addCheckNow(c: Record<string, unknown>, source: LocalSource): Promise<void> {
+  private async addCheckNow(c: Record<string, unknown>, source: LocalSource, token?: string): Promise<void> {
     const serviceId = typeof c['ServiceID'] === 'string' ? c['ServiceID'] : '';
     if (serviceId && !this.state.service(serviceId)) throw CheckServiceMissing(serviceId);
     if (!this.unchanged(c, source)) await this.validator.validate(c, source);
-    this.startCheck(c, source);
+    this.startCheck(c, source, token);
   }
 
   /** Start (or keep, when identical) a validated check and record it. */
-  private startCheck(def: Record<string, unknown>, source: LocalSource): void {
+  private startCheck(def: Record<string, unknown>, source: LocalSource, token?: string): void {
     const id = checkIdOf(def);
     const service = this.state.service((def['ServiceID'] as string | undefined) ?? '')?.service;
     const existing = this.state.check(id);
+    const withToken = token ? { token } : existing?.token ? { token: existing.token } : {};
     if (existing && this.unchanged(def, source)) {
-      this.state.setCheck({ ...existing, check: withService(existing.check, service) });
+      this.state.setCheck({ ...existing, ...withToken, check: withService(existing.check, service) });
       return;
     }
     const r = this.runner.add(def, source, this.persistence.ttlState(id));
-    this.state.setCheck({ check: healthCheckOf(r, service), source, definition: def });
-    if (source === 'api') this.persistence.saveCheck(id, { Source: 'api', Check: def });
+    this.state.setCheck({ check: healthCheckOf(r, service), source, definition: def, ...withToken });
+    if (source === 'api')
+      this.persistence.saveCheck(id, { Source: 'api', Check: def, ...(withToken.token ? { Token: withToken.token } : {}) });
   }
 
   private unchanged(def: Readonly<Record<string, unknown>>, source: LocalSource): boolean {
@@ -226,7 +235,7 @@ export class LocalAgent {
         this.persistence.deleteService(id); // config wins over what the API once registered (Consul)
         continue;
       }
-      await this.tryRestore('service', id, () => this.addServiceNow(p.Service, 'api', {}));
+      await this.tryRestore('service', id, () => this.addServiceNow(p.Service, 'api', p.Token ? { token: p.Token } : {}));
     }
   }
 
@@ -243,7 +252,7 @@ export class LocalAgent {
         this.persistence.deleteCheck(id);
         continue;
       }
-      await this.tryRestore('check', id, () => this.addCheckNow(p.Check, 'api'));
+      await this.tryRestore('check', id, () => this.addCheckNow(p.Check, 'api', p.Token));
     }
   }
 

@@ -9,10 +9,12 @@ export interface PersistedService {
   readonly Source: 'api';
   /** Canonical service definition (parseServiceDefinition's `definition`, checks excluded). */
   readonly Service: Record<string, unknown>;
+  /** The registering token (Consul persists it too); these files are written 0600. */
+  readonly Token?: string;
 }
 
 export type PersistedCheck =
-  | { readonly Source: 'api'; readonly Check: Record<string, unknown> }
+  | { readonly Source: 'api'; readonly Check: Record<string, unknown>; readonly Token?: string }
   | { readonly Source: 'api'; readonly Static: LocalHealthCheck };
 
 /**

@@ -21,6 +21,11 @@ export interface AgentServiceFields {
 export interface LocalService {
   readonly service: AgentServiceFields;
   readonly source: LocalSource;
+  /**
+   * The ACL token it was registered with (Consul keeps it per service): anti-entropy
+   * syncs the service with it, so the agent token need not have service:write.
+   */
+  readonly token?: string;
 }
 
 /** A check as this agent reports it: a catalog HealthCheck without node and indexes. */
@@ -34,6 +39,8 @@ export interface LocalCheck {
    * reload). Undefined for static checks (maintenance mode), which nothing runs.
    */
   readonly definition?: Readonly<Record<string, unknown>>;
+  /** The ACL token it was registered with; a standalone check is synced with it. */
+  readonly token?: string;
 }
 
 /** Consul's fixed IDs for maintenance-mode checks. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
-import { http, pollUntil, sleep } from './cluster-poll.js';
+import { pollUntil, sleep } from './cluster-poll.js';
 import { RawRpcClient } from './raw-rpc-client.js';
 import { runCaptured } from './run-command.js';
 

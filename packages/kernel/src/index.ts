@@ -7,6 +7,7 @@ export * from './collections/byte-range.js';
 export * from './collections/write-ops.js';
 export * from './log/logger.js';
 export * from './log/log-tap.js';
+export * from './log/secret-scrubber.js';
 export * from './model/health.js';
 export * from './config/runtime-config.js';
 export * from './plugin/plugin-manifest.js';

@@ -80,6 +80,7 @@ export * from './server/server-module.js';
 export * from './server/session-timers.js';
 export * from './acl/allow-all-authorizer.js';
 export * from './acl/secret-redaction.js';
+export * from './agent/data-dir-permissions.js';
 export * from './extension-points/dns-data-source.js';
 export * from './dns/catalog-dns-source.js';
 export * from './cluster/server-members.js';

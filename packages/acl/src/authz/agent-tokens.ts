@@ -52,7 +52,7 @@ export class AgentTokens {
     else this.tokens.delete(t);
     if (!this.file) return;
     const persisted = { ...this.readPersisted(), [t]: token };
-    mkdirSync(dirname(this.file), { recursive: true });
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify(persisted) + '\n', { mode: 0o600 });
     renameSync(tmp, this.file);

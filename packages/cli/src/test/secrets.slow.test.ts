@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { looseEntries } from '@proconsul/kernel';
 import { ROCKSDB_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
@@ -51,7 +51,8 @@ describe('secrets: data_dir modes, logs and CLI output (real agent process)', fu
     node = cluster.add({ name: 'sec-server', ip: '127.0.4.1', args: ['-server', '-bootstrap'] });
     // A data_dir as an older version (or a careless operator) left it: readable by all.
     chmodSync(node.dataDir, 0o755);
-    writeFileSync(join(node.dataDir, 'leftover'), 'x', { mode: 0o644 });
+    writeFileSync(join(node.dataDir, 'node-id'), '5f0e2d1c-3b4a-4968-8776-a5b4c3d2e1f0\n', { mode: 0o644 });
+    mkdirSync(join(node.dataDir, 'serf'), { mode: 0o755 });
     node.start();
     await cluster.waitForHttp([node]);
     await pollUntil(async () => ((await cli(ROOT, 'acl', 'token', 'read', '-self')).code === 0 ? true : undefined), {

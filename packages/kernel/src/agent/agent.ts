@@ -5,7 +5,7 @@ import { Kernel } from '../plugin/kernel.js';
 import type { Logger } from '../log/logger.js';
 import { Membership } from '../extension-points/membership.js';
 import { CONSUL_COMPAT_VERSION, PROCONSUL_VERSION } from '../version.js';
-import { secureDataDir } from './data-dir-permissions.js';
+import { secureAgentDataDir } from './data-dir-permissions.js';
 
 export interface AgentOptions {
   readonly config: RuntimeConfig;
@@ -26,20 +26,7 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     const c = options.config;
-    if (c.dataDir) {
-      const { tightened, failed } = secureDataDir(c.dataDir);
-      if (tightened > 0)
-        options.logger.warn('data_dir was readable by group or others; removed that access', {
-          data_dir: c.dataDir,
-          entries: tightened,
-        });
-      if (failed.length > 0)
-        options.logger.warn('could not remove group/other access under data_dir', {
-          entries: failed.length,
-          first: failed[0]!.path,
-          error: failed[0]!.error,
-        });
-    }
+    if (c.dataDir) secureAgentDataDir(c.dataDir, options.logger);
     this.config = { ...c, nodeId: resolveNodeId(c.nodeId, c.dataDir) };
   }
 

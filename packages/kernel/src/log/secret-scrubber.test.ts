@@ -25,12 +25,16 @@ describe('secrets never reach a log line', () => {
       `{"Token": "${SECRET}"}`,
       `token=${SECRET}`,
       `token="${SECRET} with space"`,
+      `provider=aws tag_key=x secret_access_key=${SECRET}`,
+      `password=${SECRET}`,
     ]) {
       const out = scrubSecrets(text);
       expect(out, text).not.to.contain(SECRET);
       expect(out, text).to.contain('<hidden>');
     }
     expect(scrubSecrets('deleted expired ACL tokens: count=3')).to.equal('deleted expired ACL tokens: count=3');
+    // An empty token is not a secret; showing it empty says more than <hidden>.
+    expect(scrubSecrets('{"Token":""}')).to.equal('{"Token":""}');
   });
 
   it('a logger scrubs what it prints and what the monitor tap receives, at every level', () => {

@@ -17,12 +17,15 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/(x-consul-token["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, `$1${HIDDEN_SECRET}`],
   [/(\bbearer\s+)[^\s"',;&]+/gi, `$1${HIDDEN_SECRET}`],
   // JSON fields that carry secrets (a token or service definition logged whole).
-  [/("(?:SecretID|Token|AccessorSecret)"\s*:\s*")[^"]*"/gi, `$1${HIDDEN_SECRET}"`],
-  // A `token=`/`secret=` log field (hclog style), quoted or not.
-  [/(\b(?:token|secret|secret_?id)=)(?:"(?:[^"\\]|\\.)*"|[^\s"&]+)/gi, `$1${HIDDEN_SECRET}`],
+  [/("(?:SecretID|Token)"\s*:\s*")[^"]+"/gi, `$1${HIDDEN_SECRET}"`],
+  // A `token=`/`secret=` log field (hclog style) or cloud auto-join credential, quoted or not.
+  [
+    /(\b(?:token|secret|secret_?id|password|secret_access_key|client_secret)=)(?:"(?:[^"\\]|\\.)*"|[^\s"&]+)/gi,
+    `$1${HIDDEN_SECRET}`,
+  ],
 ];
 
-const MAY_HOLD_SECRET = /token|secret|bearer/i;
+const MAY_HOLD_SECRET = /token|secret|bearer|password/i;
 
 /**
  * Last line of defence before a log line is printed or handed to `agent/monitor`: hides

@@ -27,6 +27,8 @@ describe('secrets never reach a log line', () => {
       `token="${SECRET} with space"`,
       `provider=aws tag_key=x secret_access_key=${SECRET}`,
       `password=${SECRET}`,
+      // A script handler printing its environment.
+      `HOME=/root\nCONSUL_HTTP_TOKEN=${SECRET}\n`,
     ]) {
       const out = scrubSecrets(text);
       expect(out, text).not.to.contain(SECRET);

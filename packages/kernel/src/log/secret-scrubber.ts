@@ -20,7 +20,7 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/("(?:SecretID|Token)"\s*:\s*")[^"]+"/gi, `$1${HIDDEN_SECRET}"`],
   // A `token=`/`secret=` log field (hclog style) or cloud auto-join credential, quoted or not.
   [
-    /(\b(?:token|secret|secret_?id|password|secret_access_key|client_secret)=)(?:"(?:[^"\\]|\\.)*"|[^\s"&]+)/gi,
+    /((?<![A-Za-z0-9])(?:token|secret|secret_?id|password|secret_access_key|client_secret)=)(?:"(?:[^"\\]|\\.)*"|[^\s"&]+)/gi,
     `$1${HIDDEN_SECRET}`,
   ],
 ];

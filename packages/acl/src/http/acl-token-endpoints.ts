@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BadRequest,
+  HIDDEN_SECRET,
   parseDuration,
   type AclNodeIdentity,
   type AclServiceIdentity,
@@ -144,6 +145,9 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
 
 /** Create (no `existing`) or update: links resolved, identities checked, secret immutable. */
 async function tokenInput(deps: AclHttpDeps, req: HttpRequest, existing: AclToken | undefined): Promise<TokenInput> {
+  // The update keeps the stored secret, so it must have read the real one: a redacted read
+  // here (a bug elsewhere) would otherwise store "<hidden>" as the token's secret.
+  if (existing?.SecretID === HIDDEN_SECRET) throw new Error('token read for an update returned a redacted SecretID');
   const b = objectBody(req, TOKEN_FIELDS);
   const accessor = optString(b, 'AccessorID', 'Token');
   const secret = optString(b, 'SecretID', 'Token');

@@ -22,6 +22,7 @@ import { aclTokenEndpoints } from './http/acl-token-endpoints.js';
 
 export { parsePolicyRules } from './rules/policy-rules.js';
 export { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID } from './builtin.js';
+export { canSeeSecrets, redactToken } from './token-redaction.js';
 
 const AclEndpoints = Symbol.for('proconsul.acl.Endpoints');
 

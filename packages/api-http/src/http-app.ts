@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { isCoded, type HttpEndpoint, type HttpMethod, type HttpRequest, type Logger } from '@proconsul/kernel';
+import { requestLog } from './request-log.js';
 
 const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)
 
@@ -13,6 +14,7 @@ const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their
 export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): Koa {
   const app = new Koa();
   const router = new Router();
+  app.use(requestLog(log));
   app.use(async (ctx, next) => {
     try {
       await next();

@@ -99,7 +99,7 @@ export class GossipKeyring implements GossipEncryption {
 
   private persist(): void {
     if (!this.file) return;
-    mkdirSync(dirname(this.file), { recursive: true });
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.listKeys()) + '\n', { mode: 0o600 });
     renameSync(tmp, this.file);

@@ -1,5 +1,5 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { StorageCorrupt, StorageLocked } from '@proconsul/kernel';
+import { secureDataDir, StorageCorrupt, StorageLocked } from '@proconsul/kernel';
 import { getValue, openDb, writeBatch, closeDb, RocksIterator, type RocksDb } from './rocks-binding.js';
 import { FORMAT_KEY, FORMAT_VERSION } from './key-space.js';
 
@@ -7,6 +7,12 @@ import { FORMAT_KEY, FORMAT_VERSION } from './key-space.js';
  * Opens the RocksDB in `path` without ever creating over someone else's files: a database
  * is created only in an absent or empty directory, and an existing one must carry our
  * format marker. RocksDB's own LOCK file (an fcntl lock) keeps a second process out.
+ *
+ * The stores hold the Raft log, which carries ACL SecretIDs, so directories are made 0700
+ * and, once RocksDB has opened (creating its WAL, MANIFEST, LOG…), every file in the store
+ * is made 0600, tightening a directory left looser by an older version. RocksDB cannot be
+ * given a file mode: files it creates later (new WALs, SSTs) follow the process umask,
+ * which the agent sets to 0077, and sit in a 0700 directory either way.
  */
 export async function openStoreDir(path: string): Promise<RocksDb> {
   const entries = await listDir(path);
@@ -17,7 +23,7 @@ export async function openStoreDir(path: string): Promise<RocksDb> {
       `directory is not empty but holds no RocksDB database (no CURRENT file; found ${sample(entries)}); refusing to overwrite it`,
     );
   }
-  if (entries === undefined) await mkdir(path, { recursive: true });
+  if (entries === undefined) await mkdir(path, { recursive: true, mode: 0o700 });
   let db: RocksDb;
   try {
     db = await openDb(path, { createIfMissing: fresh, errorIfExists: fresh });
@@ -26,6 +32,7 @@ export async function openStoreDir(path: string): Promise<RocksDb> {
   }
   try {
     await checkMarker(db, path, fresh);
+    secureDataDir(path);
   } catch (err) {
     await closeDb(db).catch(() => undefined);
     throw err;

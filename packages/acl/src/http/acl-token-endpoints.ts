@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BadRequest,
+  HIDDEN_SECRET,
   parseDuration,
   type AclNodeIdentity,
   type AclServiceIdentity,
@@ -12,12 +13,12 @@ import {
 import { AclBootstrapDone, AclInvalid, AclNotFound } from '../acl-errors.js';
 import { ensureGlobalManagement } from '../acl-builtins.js';
 import { tokenHash } from '../token-hash.js';
+import { redactToken } from '../token-redaction.js';
 import { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID, GLOBAL_MANAGEMENT_POLICY_NAME } from '../builtin.js';
 import {
   aclRead,
   objectBody,
   optString,
-  readOr403,
   requireAcl,
   resolveLinks,
   route,
@@ -77,10 +78,11 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       }
     }),
     route('PUT', '/v1/acl/token', async (req) => {
-      await requireAcl(deps, req, 'write');
+      const authz = await requireAcl(deps, req, 'write');
       const input = await tokenInput(deps, req, undefined);
-      return { body: await write(req, input) };
+      return { body: redactToken(await write(req, input), authz) };
     }),
+    // The caller already holds this secret, so Consul returns it whatever the token's rights.
     route('GET', '/v1/acl/token/self', async (req) => {
       const secret = req.token;
       if (!secret) throw AclNotFound();
@@ -89,18 +91,20 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       return withMeta(r, r.value.token);
     }),
     route('GET', '/v1/acl/token/:id', async (req) => {
-      await requireAcl(deps, req, 'read');
-      return readOr403<AclToken>(deps, req, 'ACL.TokenRead', { id: req.params['id'] });
+      const authz = await requireAcl(deps, req, 'read');
+      const r = await aclRead<AclToken | null>(deps, req, 'ACL.TokenRead', { id: req.params['id'] });
+      if (!r.value) throw AclNotFound();
+      return withMeta(r, redactToken(r.value, authz));
     }),
     route('PUT', '/v1/acl/token/:id', async (req) => {
-      await requireAcl(deps, req, 'write');
+      const authz = await requireAcl(deps, req, 'write');
       const id = req.params['id']!;
       const existing = (await aclRead<AclToken | null>(deps, req, 'ACL.TokenRead', { id })).value;
       if (!existing) throw AclNotFound();
-      return { body: await write(req, await tokenInput(deps, req, existing)) };
+      return { body: redactToken(await write(req, await tokenInput(deps, req, existing)), authz) };
     }),
     route('PUT', '/v1/acl/token/:id/clone', async (req) => {
-      await requireAcl(deps, req, 'write');
+      const authz = await requireAcl(deps, req, 'write');
       const src = (await aclRead<AclToken | null>(deps, req, 'ACL.TokenRead', { id: req.params['id'] })).value;
       if (!src) throw AclNotFound();
       const description = optString(objectBody(req, TOKEN_FIELDS), 'Description', 'Token');
@@ -118,7 +122,7 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
         },
         undefined,
       );
-      return { body: await write(req, clone) };
+      return { body: redactToken(await write(req, clone), authz) };
     }),
     route('DELETE', '/v1/acl/token/:id', async (req) => {
       const authz = await requireAcl(deps, req, 'write');
@@ -133,10 +137,9 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       const r = await aclRead<AclToken[]>(deps, req, 'ACL.TokenList', {});
       const policy = req.query.get('policy');
       const role = req.query.get('role');
-      const showSecrets = authz.allowed('acl', '', 'write');
       const list = r.value
         .filter((t) => (!policy || t.Policies.some((p) => p.ID === policy)) && (!role || t.Roles.some((x) => x.ID === role)))
-        .map((t) => ({ ...t, SecretID: showSecrets ? t.SecretID : '<hidden>', Legacy: false }));
+        .map((t) => redactToken({ ...t, Legacy: false }, authz));
       return withMeta(r, list);
     }),
   ];
@@ -144,6 +147,9 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
 
 /** Create (no `existing`) or update: links resolved, identities checked, secret immutable. */
 async function tokenInput(deps: AclHttpDeps, req: HttpRequest, existing: AclToken | undefined): Promise<TokenInput> {
+  // The update keeps the stored secret, so it must have read the real one: a redacted read
+  // here (a bug elsewhere) would otherwise store "<hidden>" as the token's secret.
+  if (existing?.SecretID === HIDDEN_SECRET) throw new Error('token read for an update returned a redacted SecretID');
   const b = objectBody(req, TOKEN_FIELDS);
   const accessor = optString(b, 'AccessorID', 'Token');
   const secret = optString(b, 'SecretID', 'Token');

@@ -11,6 +11,7 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from '@proconsul/kernel';
+import { debugConfig } from './debug-config.js';
 import { require } from './endpoint-support.js';
 import { memberJson } from './member-json.js';
 
@@ -59,7 +60,7 @@ export class AgentSelfEndpoint implements HttpEndpoint {
           Version: CONSUL_COMPAT_VERSION,
           BuildDate: '',
         },
-        DebugConfig: redact(c),
+        DebugConfig: debugConfig(c),
         Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 1e-5 },
         Member: member,
         Stats: {
@@ -98,13 +99,4 @@ export class AgentSelfEndpoint implements HttpEndpoint {
       services: String(this.local?.state.services().length ?? 0),
     };
   }
-}
-
-/** The runtime config as Consul's DebugConfig shows it: PascalCase and secrets hidden. */
-function redact(c: RuntimeConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(c)) out[k.charAt(0).toUpperCase() + k.slice(1)] = v;
-  out['Encrypt'] = c.encrypt ? 'hidden' : '';
-  out['Acl'] = { ...c.acl, tokens: Object.fromEntries(Object.keys(c.acl.tokens).map((k) => [k, 'hidden'])) };
-  return out;
 }

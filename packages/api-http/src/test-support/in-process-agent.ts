@@ -7,6 +7,7 @@ import {
   NullLogger,
   buildRuntimeConfig,
   serverModule,
+  type Logger,
   type ProconsulPlugin,
   type RuntimeConfig,
 } from '@proconsul/kernel';
@@ -34,6 +35,8 @@ export interface InProcessAgentOptions {
    * the catalog starts empty (the agent's own node is not registered) as older tests expect.
    */
   readonly local?: AgentLocalOptions;
+  /** Where the kernel, the plugins and the HTTP app log (default: nowhere). */
+  readonly logger?: Logger;
 }
 
 /** A dev-mode server agent with the HTTP API driven in-process (no sockets). */
@@ -46,7 +49,7 @@ export async function startInProcessAgent(
     [{ plugin: directConsensus }, { plugin }, ...(options.plugins ?? []).map((p) => ({ plugin: p }))],
     {
       config: { ...config, ports: { ...config.ports, http: -1 } },
-      logger: new NullLogger(),
+      logger: options.logger ?? new NullLogger(),
       coreModules: [serverModule()],
       agentModules: [
         new ContainerModule(({ bind }) => {
@@ -58,7 +61,10 @@ export async function startInProcessAgent(
   );
   await kernel.start();
   const c = kernel.container;
-  const app = createHttpApp([...builtinEndpoints(c as never), ...c.getAll<HttpEndpoint>(HttpEndpoint)], new NullLogger());
+  const app = createHttpApp(
+    [...builtinEndpoints(c as never), ...c.getAll<HttpEndpoint>(HttpEndpoint)],
+    (options.logger ?? new NullLogger()).named('http'),
+  );
   return {
     kernel,
     app,

@@ -20,6 +20,8 @@ export const agentCommand: Command = {
   synopsis: 'Runs a Proconsul agent',
   help: `Usage: proconsul agent [options]\n\n  Starts the agent and runs until an interrupt is received.\n\nOptions:\n\n${agentFlagsHelp()}`,
   async run(args, io) {
+    // Everything the agent creates (RocksDB's own files too, which take no mode) is owner-only.
+    process.umask(0o077);
     const warnings: string[] = [];
     let config;
     try {

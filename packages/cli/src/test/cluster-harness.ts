@@ -46,7 +46,7 @@ export class TestCluster {
   /** Create (not start) a node with its own data dir. */
   add(spec: NodeSpec): ClusterNode {
     const dataDir = join(this.dir, spec.name, 'data');
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const node = new ClusterNode(spec, dataDir, this.ports, this.commonArgs);
     this.nodes.push(node);
     return node;

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { ContainerModule } from 'inversify';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { resolveNodeId } from '../config/node-id.js';
@@ -6,6 +5,7 @@ import { Kernel } from '../plugin/kernel.js';
 import type { Logger } from '../log/logger.js';
 import { Membership } from '../extension-points/membership.js';
 import { CONSUL_COMPAT_VERSION, PROCONSUL_VERSION } from '../version.js';
+import { secureAgentDataDir } from './data-dir-permissions.js';
 
 export interface AgentOptions {
   readonly config: RuntimeConfig;
@@ -17,7 +17,7 @@ export interface AgentOptions {
 }
 
 /**
- * One agent: settles identity (data_dir, node ID), loads the deployment's plugins into a
+ * One agent: settles identity (data_dir, owner-only, and node ID), loads the deployment's plugins into a
  * kernel and runs their lifecycles. Nothing is left running if start fails.
  */
 export class Agent {
@@ -26,7 +26,7 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     const c = options.config;
-    if (c.dataDir) mkdirSync(c.dataDir, { recursive: true, mode: 0o700 });
+    if (c.dataDir) secureAgentDataDir(c.dataDir, options.logger);
     this.config = { ...c, nodeId: resolveNodeId(c.nodeId, c.dataDir) };
   }
 

@@ -33,6 +33,6 @@ export function resolveNodeId(configured: string, dataDir: string): string {
 }
 
 function persist(dataDir: string, id: string): void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(dataDir, 'node-id'), id + '\n', { mode: 0o600 });
 }

@@ -1,8 +1,11 @@
 import type { LogFanout } from './log-tap.js';
+import { scrubSecrets } from './secret-scrubber.js';
 
 /**
  * Structured logger in hclog's spirit: `[INFO]  agent.http: message: key=value`.
- * Secrets must never be passed in fields; tokens are logged by accessor only.
+ * Secrets must never be passed in fields; tokens are logged by accessor only. As a last
+ * defence every line, printed or tapped, is scrubbed of token-shaped values (see
+ * ./secret-scrubber.ts).
  */
 export const Logger = Symbol.for('proconsul.Logger');
 
@@ -70,9 +73,10 @@ export class ConsoleLogger implements Logger {
       : '';
     const tag = `[${level.toUpperCase()}]`.padEnd(7);
     const time = new Date().toISOString();
-    const line = `${time} ${tag} ${this.name}: ${msg}${kv ? ':' + kv : ''}`;
+    const message = scrubSecrets(msg + (kv ? ':' + kv : ''));
+    const line = `${time} ${tag} ${this.name}: ${message}`;
     if (printed) this.sink(line, level);
-    if (tapped) this.tap!.publish(idx, { level, line, module: this.name, message: msg + (kv ? ':' + kv : ''), time });
+    if (tapped) this.tap!.publish(idx, { level, line, module: this.name, message, time });
   }
 }
 

@@ -88,9 +88,9 @@ export class Snapshotter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty = false;
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, formatSnapshot(this.state));
+    writeFileSync(tmp, formatSnapshot(this.state), { mode: 0o600 });
     renameSync(tmp, this.path);
   }
 

@@ -8,9 +8,8 @@ import type { NodeService, ServiceNode } from '../../model/service.js';
 import type { Session } from '../../model/session.js';
 import type { DirEntry } from '../../model/kv.js';
 import type { QueryName } from '../state-queries.js';
+import { redactSecret } from '../../acl/secret-redaction.js';
 
-/** Shown instead of a SecretID to a caller without `acl:write`, as Consul does. */
-export const HIDDEN_SECRET = '<hidden>';
 
 /**
  * What a read may return to a caller: throw PermissionDenied for a point read the caller
@@ -37,9 +36,6 @@ function requireAcl(a: Authorization, access: 'read' | 'write'): void {
   if (!a.allowed('acl', '', access)) throw PermissionDenied(`token lacks 'acl:${access}'`);
 }
 
-export function redactToken(t: AclToken, canSeeSecrets: boolean): AclToken {
-  return canSeeSecrets || !t.SecretID ? t : { ...t, SecretID: HIDDEN_SECRET };
-}
 
 export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   'Catalog.ListNodes': (a, _x, v: Node[]) => keep(v, (n) => nodeOk(a, n.Node)),
@@ -95,12 +91,12 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   },
   'ACL.TokenRead': (a, _x, v: AclToken | null) => {
     requireAcl(a, 'read');
-    return v && redactToken(v, a.allowed('acl', '', 'write'));
+    return v && redactSecret(v, a.allowed('acl', '', 'write'));
   },
   'ACL.TokenList': (a, _x, v: AclToken[]) => {
     requireAcl(a, 'read');
     const secrets = a.allowed('acl', '', 'write');
-    return secrets ? v : v.map((t) => redactToken(t, false));
+    return secrets ? v : v.map((t) => redactSecret(t, false));
   },
   'ACL.PolicyRead': (a, _x, v: unknown) => (requireAcl(a, 'read'), v),
   'ACL.PolicyByName': (a, _x, v: unknown) => (requireAcl(a, 'read'), v),

@@ -48,7 +48,10 @@ describe('DNS answers only what the agent’s DNS token may read (in-process, ac
       ['web-node', '10.0.0.80', 'web'],
       ['hidden-node', '10.9.9.9', 'hidden-svc'],
     ] as const)
-      await rpc.write({ v: 1, type: 'register', Node: node, Address: ip, Service: { Service: service, Port: 80 }, now: 0 }, AS_SERVER);
+      await rpc.write(
+        { v: 1, type: 'register', Node: node, Address: ip, Service: { Service: service, Port: 80 }, now: 0 },
+        AS_SERVER,
+      );
     await rpc.write(
       {
         v: 1,

@@ -56,7 +56,9 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
         Check: { CheckID: 'hidden-check', Name: 'hidden-svc', ServiceID: 'hidden-svc', Status: 'passing' },
       }),
     );
-    await ok(put('/v1/catalog/register', ROOT, { Node: 'web-node', Address: '10.0.0.80', Service: { Service: 'web', Port: 80 } }));
+    await ok(
+      put('/v1/catalog/register', ROOT, { Node: 'web-node', Address: '10.0.0.80', Service: { Service: 'web', Port: 80 } }),
+    );
     sessionId = (await ok(put('/v1/session/create', ROOT, { Node: 'hidden-node', NodeChecks: [] }))).json<{ ID: string }>().ID;
     await ok(put('/v1/agent/service/register', ROOT, { Name: 'hidden-agent-svc', Port: 2 }));
     await ok(

@@ -10,7 +10,6 @@ import type { DirEntry } from '../../model/kv.js';
 import type { QueryName } from '../state-queries.js';
 import { redactSecret } from '../../acl/secret-redaction.js';
 
-
 /**
  * What a read may return to a caller: throw PermissionDenied for a point read the caller
  * may not make, or return the value with what it may not see removed. Runs on the server
@@ -35,7 +34,6 @@ function keep<T>(items: readonly T[], ok: (t: T) => boolean): T[] {
 function requireAcl(a: Authorization, access: 'read' | 'write'): void {
   if (!a.allowed('acl', '', access)) throw PermissionDenied(`token lacks 'acl:${access}'`);
 }
-
 
 export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   'Catalog.ListNodes': (a, _x, v: Node[]) => keep(v, (n) => nodeOk(a, n.Node)),

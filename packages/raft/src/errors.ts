@@ -41,3 +41,18 @@ export const RpcConnectFailed = defineError(
   (address: string, reason: string) => `cannot reach ${address}: ${reason}`,
 );
 export const RpcNoHandler = defineError('RPC_NO_HANDLER', 500, () => 'this agent does not serve RPC (not a server)');
+export const RpcTlsRequired = defineError(
+  'RPC_TLS_REQUIRED',
+  403,
+  (peer: string) => `server refused plaintext connection from ${peer}: verify_incoming requires TLS (set tls.internal_rpc.verify_outgoing)`,
+);
+export const RpcServerOnly = defineError(
+  'RPC_SERVER_ONLY',
+  403,
+  (call: string) => `${call} may only be called by a server (verify_server_hostname: no server certificate presented)`,
+);
+export const TlsHandshakeFailed = defineError(
+  'RPC_TLS_HANDSHAKE_FAILED',
+  500,
+  (address: string, reason: string) => `TLS handshake with ${address} failed: ${reason}`,
+);

@@ -61,6 +61,10 @@ export interface RuntimeConfig {
   readonly enableScriptChecks: boolean;
   readonly enableLocalScriptChecks: boolean;
   readonly encrypt: string;
+  /** With a gossip key: accept only sealed gossip. False while rolling encryption out. */
+  readonly encryptVerifyIncoming: boolean;
+  /** With a gossip key: seal outgoing gossip. False while rolling encryption out. */
+  readonly encryptVerifyOutgoing: boolean;
   readonly retryJoin: readonly string[];
   readonly retryJoinWan: readonly string[];
   readonly startJoin: readonly string[];

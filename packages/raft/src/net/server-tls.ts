@@ -1,0 +1,50 @@
+import type { PeerCertificate, SecureContext } from 'node:tls';
+
+/**
+ * The TLS settings of the server port at one moment (Consul's `tls.internal_rpc`). Read
+ * afresh for every accepted or dialled connection, so a certificate reload applies to new
+ * connections while established ones carry on.
+ */
+export interface ServerPortTlsState {
+  /** Our CA bundle, certificate and key. Undefined: no TLS material, TLS connections are refused. */
+  readonly context: SecureContext | undefined;
+  /** Refuse connections that do not start with TLS and present a certificate our CA signed. */
+  readonly verifyIncoming: boolean;
+  /** Dial servers with TLS, presenting our certificate and checking theirs against our CA. */
+  readonly verifyOutgoing: boolean;
+  /**
+   * `server.<datacenter>.<domain>` with verify_server_hostname: servers we dial must hold a
+   * certificate for this name, and only peers holding one may speak raft or server-only RPC.
+   */
+  readonly serverName: string | undefined;
+}
+
+/** Where the server port reads its TLS settings; must not block (it runs per connection). */
+export interface ServerPortTls {
+  current(): ServerPortTlsState;
+}
+
+/** No TLS at all: the port speaks plain TCP only, as before TLS existed. */
+export const NO_TLS: ServerPortTls = {
+  current: () => ({ context: undefined, verifyIncoming: false, verifyOutgoing: false, serverName: undefined }),
+};
+
+/** The DNS names of a peer certificate's subjectAltName ("DNS:a, IP Address:…, DNS:b"). */
+export function dnsNames(cert: PeerCertificate | undefined): string[] {
+  const san = cert?.subjectaltname;
+  if (!san) return [];
+  return san
+    .split(/,\s*/)
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4).toLowerCase());
+}
+
+/** True when the certificate names exactly `name` (no wildcards: Consul's server names are literal). */
+export function certHasName(cert: PeerCertificate | undefined, name: string): boolean {
+  return dnsNames(cert).includes(name.toLowerCase());
+}
+
+/** `server.<datacenter>.<domain>` without the domain's trailing dot. */
+export function serverNameFor(datacenter: string, domain: string): string {
+  return `server.${datacenter}.${domain.replace(/\.+$/, '')}`;
+}

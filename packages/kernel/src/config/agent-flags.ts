@@ -44,6 +44,7 @@ export const AGENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'log-json': { kind: 'bool', key: 'log_json', help: 'Accepted for compatibility.' },
   'pid-file': { kind: 'string', key: 'pid_file', help: 'Write the agent PID here; removed on exit.' },
   'http-port': { kind: 'int', key: 'ports.http', help: 'HTTP API port (default 8500, -1 disables).' },
+  'https-port': { kind: 'int', key: 'ports.https', help: 'HTTPS API port (default -1 = off; 8501 by convention).' },
   'dns-port': { kind: 'int', key: 'ports.dns', help: 'DNS port (default 8600, -1 disables).' },
   'serf-lan-port': { kind: 'int', key: 'ports.serf_lan', help: 'Serf LAN port (default 8301).' },
   'serf-wan-port': { kind: 'int', key: 'ports.serf_wan', help: 'Serf WAN port (default 8302).' },

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, DEV_CONFIG } from './config-defaults.js';
 import type { ConfigSource } from './config-files.js';
 import { unknownKeys } from './config-files.js';
 import type { RuntimeConfig } from './runtime-config.js';
+import { buildTlsConfig } from './tls-config-builder.js';
 
 /**
  * Merge sources in order: later scalars win, objects merge, arrays append (as Consul
@@ -127,6 +128,8 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
   }
   const services = (get('services') as Record<string, unknown>[]) ?? [];
   const checks = (get('checks') as Record<string, unknown>[]) ?? [];
+  const httpsPort = port('https');
+  const { tls, autoEncrypt } = buildTlsConfig({ get, fail, warn: opts.warn, httpsPort });
   const tokens = (get('acl.tokens') as Record<string, string> | undefined) ?? {};
 
   return {
@@ -141,13 +144,14 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
     advertiseAddr: str('advertise_addr', bindAddr === '0.0.0.0' ? '' : bindAddr),
     advertiseAddrWan: str('advertise_addr_wan', str('advertise_addr', bindAddr)),
     clientAddrs: str('addresses.http', str('client_addr')).split(/\s+/).filter(Boolean),
+    httpsAddrs: str('addresses.https', str('client_addr')).split(/\s+/).filter(Boolean),
     server,
     bootstrap,
     bootstrapExpect,
     dataDir,
     ports: {
       http: port('http'),
-      https: port('https'),
+      https: httpsPort,
       dns: port('dns'),
       serfLan: port('serf_lan'),
       serfWan: port('serf_wan'),
@@ -201,6 +205,8 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
     pluginsFile: str('plugins_file'),
     kvMaxValueSize: int('kv_max_value_size', 512 * 1024),
     txnMaxReqLen: int('txn_max_req_len', 512 * 1024),
+    tls,
+    autoEncrypt,
     sources: opts.sources.map((s) => s.name),
     unknownKeys: opts.sources.flatMap((s) => unknownKeys(s.data).unknown),
   };

@@ -8,6 +8,18 @@ export interface KeySpec {
   readonly [key: string]: KeyType;
 }
 
+/** The keys of one `tls {}` interface block (defaults, internal_rpc, https, grpc). */
+const TLS_INTERFACE_KEYS: KeySpec = {
+  ca_file: 'string',
+  ca_path: 'string',
+  cert_file: 'string',
+  key_file: 'string',
+  verify_incoming: 'bool',
+  verify_outgoing: 'bool',
+  tls_min_version: 'string',
+  tls_cipher_suites: 'string',
+};
+
 export const CONFIG_KEYS: KeySpec = {
   datacenter: 'string',
   primary_datacenter: 'string',
@@ -98,6 +110,26 @@ export const CONFIG_KEYS: KeySpec = {
   raft_snapshot_threshold: 'int',
   raft_snapshot_interval: 'dur',
   raft_trailing_logs: 'int',
+  tls: {
+    defaults: TLS_INTERFACE_KEYS,
+    internal_rpc: { ...TLS_INTERFACE_KEYS, verify_server_hostname: 'bool' },
+    https: TLS_INTERFACE_KEYS,
+    grpc: { ...TLS_INTERFACE_KEYS, use_auto_cert: 'bool' },
+  },
+  // The keys Consul had before the tls {} block (deprecated in 1.12, still honoured).
+  ca_file: 'string',
+  ca_path: 'string',
+  cert_file: 'string',
+  key_file: 'string',
+  verify_incoming: 'bool',
+  verify_incoming_rpc: 'bool',
+  verify_incoming_https: 'bool',
+  verify_outgoing: 'bool',
+  verify_server_hostname: 'bool',
+  tls_min_version: 'string',
+  tls_cipher_suites: 'string',
+  tls_prefer_server_cipher_suites: 'bool',
+  auto_encrypt: { tls: 'bool', allow_tls: 'bool', dns_san: 'strings', ip_san: 'strings' },
 };
 
 /** Accepted so existing config files load, but without effect here; a warning says so. */
@@ -105,13 +137,6 @@ export const IGNORED_KEYS: ReadonlySet<string> = new Set([
   'telemetry',
   'limits',
   'connect',
-  'tls',
-  'verify_incoming',
-  'verify_outgoing',
-  'verify_server_hostname',
-  'ca_file',
-  'cert_file',
-  'key_file',
   'disable_update_check',
   'disable_anonymous_signature',
   'enable_debug',
@@ -120,6 +145,5 @@ export const IGNORED_KEYS: ReadonlySet<string> = new Set([
   'log_rotate_max_files',
   'enable_central_service_config',
   'leave_drain_time',
-  'auto_encrypt',
   'license_path',
 ]);

@@ -33,6 +33,49 @@ export interface AclConfig {
   readonly tokens: Readonly<Record<string, string>>;
 }
 
+/** Consul's spellings of a minimum TLS version (`tls_min_version`). */
+export type TlsMinVersion = 'TLSv1_0' | 'TLSv1_1' | 'TLSv1_2' | 'TLSv1_3';
+
+/**
+ * The TLS settings of one interface after Consul's merge: the interface's own block, else
+ * the legacy top-level key, else `tls.defaults`. Empty strings mean "not set".
+ */
+export interface TlsInterfaceConfig {
+  readonly caFile: string;
+  readonly caPath: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Require TLS with a client certificate signed by the CA on this interface's listener. */
+  readonly verifyIncoming: boolean;
+  /** Use TLS, checking the peer against the CA, for connections this agent makes. */
+  readonly verifyOutgoing: boolean;
+  readonly tlsMinVersion: TlsMinVersion;
+  /** Consul's (Go) cipher suite names, in preference order; empty = Node's defaults. */
+  readonly tlsCipherSuites: readonly string[];
+}
+
+export interface InternalRpcTlsConfig extends TlsInterfaceConfig {
+  /** Outgoing RPC checks that the server's certificate is for `server.<datacenter>.<domain>`. */
+  readonly verifyServerHostname: boolean;
+}
+
+/** Consul's `tls {}` block: the server port (8300), HTTPS and gRPC each with their own settings. */
+export interface TlsConfig {
+  readonly internalRpc: InternalRpcTlsConfig;
+  readonly https: TlsInterfaceConfig;
+  readonly grpc: TlsInterfaceConfig;
+}
+
+/** Consul's `auto_encrypt {}`: clients fetch their RPC certificate from the servers. */
+export interface AutoEncryptConfig {
+  /** Client side: request a certificate from the servers at start. */
+  readonly tls: boolean;
+  /** Server side: hand out certificates to clients that ask. */
+  readonly allowTls: boolean;
+  readonly dnsSan: readonly string[];
+  readonly ipSan: readonly string[];
+}
+
 export interface RuntimeConfig {
   readonly dev: boolean;
   readonly datacenter: string;
@@ -46,6 +89,8 @@ export interface RuntimeConfig {
   readonly advertiseAddr: string;
   readonly advertiseAddrWan: string;
   readonly clientAddrs: readonly string[];
+  /** Where the HTTPS listener binds: `addresses.https`, else client_addr. */
+  readonly httpsAddrs: readonly string[];
   readonly server: boolean;
   readonly bootstrap: boolean;
   readonly bootstrapExpect: number;
@@ -87,6 +132,8 @@ export interface RuntimeConfig {
   readonly pluginsFile: string;
   readonly kvMaxValueSize: number;
   readonly txnMaxReqLen: number;
+  readonly tls: TlsConfig;
+  readonly autoEncrypt: AutoEncryptConfig;
   /** Files the configuration was read from, for `agent/self` and reload. */
   readonly sources: readonly string[];
   /** Keys present in files but unknown to us, reported as warnings. */

@@ -86,3 +86,10 @@ export const NoPathToDatacenter = defineError('NO_PATH_TO_DC', 500, () => 'No pa
 export const DurationInvalid = defineError('DURATION_INVALID', 400, (reason: string) => reason);
 // The filter module builds Consul's wording ("Failed to create boolean expression evaluator: 1:7 (6): ...").
 export const FilterInvalid = defineError('FILTER_INVALID', 400, (message: string) => message);
+
+// TLS material (certificates, keys, CAs named in the tls {} config).
+export const TlsFileInvalid = defineError(
+  'TLS_FILE_INVALID',
+  400,
+  (key: string, file: string, reason: string) => `${key} ${file}: ${reason}`,
+);

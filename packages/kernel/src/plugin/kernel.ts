@@ -4,6 +4,8 @@ import { isCoded } from '../errors/proconsul-error.js';
 import { Lifecycle } from '../extension-points/lifecycle.js';
 import { Authorizer } from '../extension-points/authorizer.js';
 import { AllowAllAuthorizer } from '../acl/allow-all-authorizer.js';
+import { TlsConfigurator } from '../extension-points/tls-configurator.js';
+import { FileTlsConfigurator } from '../tls/file-tls-configurator.js';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { Logger } from '../log/logger.js';
 import { validatePluginConfig } from './plugin-config.js';
@@ -84,6 +86,12 @@ export class Kernel {
     for (const m of options.coreModules ?? []) c.load(m);
     for (const m of modules) c.load(m);
     if (!c.isBound(Authorizer)) c.bind<Authorizer>(Authorizer).toConstantValue(new AllowAllAuthorizer());
+    // Every agent has TLS settings, even if empty; loading them here fails the start on a bad file.
+    if (!c.isBound(TlsConfigurator)) {
+      c.bind<TlsConfigurator>(TlsConfigurator).toConstantValue(
+        new FileTlsConfigurator(options.config, options.logger.named('tls')),
+      );
+    }
     for (const m of options.agentModules ?? []) c.load(m);
     return kernel;
   }

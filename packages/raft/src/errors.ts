@@ -44,7 +44,8 @@ export const RpcNoHandler = defineError('RPC_NO_HANDLER', 500, () => 'this agent
 export const RpcTlsRequired = defineError(
   'RPC_TLS_REQUIRED',
   403,
-  (peer: string) => `server refused plaintext connection from ${peer}: verify_incoming requires TLS (set tls.internal_rpc.verify_outgoing)`,
+  (peer: string) =>
+    `server refused plaintext connection from ${peer}: verify_incoming requires TLS (set tls.internal_rpc.verify_outgoing)`,
 );
 export const RpcServerOnly = defineError(
   'RPC_SERVER_ONLY',

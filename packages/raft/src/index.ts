@@ -1,5 +1,5 @@
-import { ContainerModule } from 'inversify';
-import { Consensus, Lifecycle, ServerRpc, type ProconsulPlugin } from '@proconsul/kernel';
+import { ContainerModule, type ResolutionContext } from 'inversify';
+import { Consensus, Lifecycle, ServerRpc, TlsConfigurator, type ProconsulPlugin } from '@proconsul/kernel';
 import { RaftConsensus } from './plugin/raft-consensus.js';
 import { RaftEnvironment } from './plugin/raft-environment.js';
 import { RaftLifecycle } from './plugin/raft-lifecycle.js';
@@ -18,6 +18,8 @@ export type * from './core/messages.js';
 export { ServerPort } from './net/server-port.js';
 export { TcpServerRpc } from './net/tcp-server-rpc.js';
 export { TcpRaftTransport } from './net/tcp-raft-transport.js';
+export { NO_TLS, serverNameFor, type ServerPortTls, type ServerPortTlsState } from './net/server-tls.js';
+export { PROTO_RAFT, PROTO_RPC, PROTO_TLS } from './net/framing.js';
 export { MemoryNetwork } from './sim/memory-transport.js';
 export { SimCluster, SIM_RAFT_CONFIG, type SimClusterOptions } from './sim/sim-cluster.js';
 export { SimNetwork, type NetworkFaults } from './sim/sim-network.js';
@@ -52,12 +54,19 @@ const plugin: ProconsulPlugin<RaftPluginConfig> = {
         bind(RaftConsensus).toSelf().inSingletonScope();
         bind<Consensus>(Consensus).toService(RaftConsensus);
         bind<Lifecycle>(Lifecycle)
-          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, port, ctx.get(RaftConsensus)))
+          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, port, ctx.get(RaftConsensus), tlsOf(ctx), log))
           .inSingletonScope();
       } else {
-        bind<Lifecycle>(Lifecycle).toConstantValue(new RaftLifecycle(runtime, rpc, undefined, undefined));
+        bind<Lifecycle>(Lifecycle)
+          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, undefined, undefined, tlsOf(ctx), log))
+          .inSingletonScope();
       }
     });
   },
 };
 export default plugin;
+
+/** The kernel binds a TlsConfigurator for every agent; a bare container (tests) may not. */
+function tlsOf(ctx: ResolutionContext): TlsConfigurator | undefined {
+  return ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true });
+}

@@ -47,6 +47,10 @@ export class Connection {
       queueMicrotask(() => this.fail(err as Error));
       return;
     }
+    if (tls?.verifyOutgoing && !tls.clientContext) {
+      queueMicrotask(() => this.fail(new Error(`cannot dial ${address}: verify_outgoing is set but no CA is configured`)));
+      return;
+    }
     const raw = connect({ host: target.host, port: target.port });
     raw.setNoDelay(true);
     raw.setTimeout(connectTimeoutMs, () => raw.destroy(new Error(`connect timeout after ${connectTimeoutMs}ms`)));
@@ -78,7 +82,7 @@ export class Connection {
       this.flush();
     };
     this.socket = this.raw = raw;
-    if (!tls?.verifyOutgoing || !tls.context) {
+    if (!tls?.verifyOutgoing || !tls.clientContext) {
       raw.on('connect', () => ready(raw));
       return;
     }
@@ -88,7 +92,7 @@ export class Connection {
       raw.write(Buffer.of(PROTO_TLS));
       const secure = tlsConnect({
         socket: raw,
-        secureContext: tls.context,
+        secureContext: tls.clientContext,
         // SNI only for a DNS name; the certificate check below is what matters.
         ...(serverName && { servername: serverName }),
         rejectUnauthorized: true,
@@ -144,4 +148,3 @@ export class Connection {
     this.onClose(err);
   }
 }
-

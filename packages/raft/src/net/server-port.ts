@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger, RpcHandler } from '@proconsul/kernel';
 import { isCoded, SERVER_STATS_RPC } from '@proconsul/kernel';
 import type { RaftMessage } from '../core/messages.js';
@@ -50,6 +50,7 @@ export class ServerPort {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly refusals: RefusalLog;
+  private readonly tlsServers = new WeakMap<ServerPortTlsState, TlsServer>();
   raftReceiver: ((m: RaftMessage) => void) | undefined;
   rpcHandler: RpcHandler | undefined;
   /** Read per connection; replace it (or what it returns) to reload certificates. */
@@ -98,44 +99,56 @@ export class ServerPort {
   }
 
   private upgrade(raw: Socket, rest: Buffer, addr: string, settings: ServerPortTlsState): void {
-    if (!settings.context) {
+    const server = this.tlsServerFor(settings);
+    if (!server) {
       this.refuse(raw, addr, 'TLS connection but this server has no TLS certificate configured');
       return;
     }
     // Bytes already read past the TLS byte (the start of the ClientHello) go back first.
     if (rest.length) raw.unshift(rest);
-    const sock = new TLSSocket(raw, {
-      isServer: true,
-      secureContext: settings.context,
-      requestCert: true,
-      // Checked below instead, so a refusal is logged with its reason rather than as a bare alert.
-      rejectUnauthorized: false,
-    });
-    let secured = false;
-    sock.on('error', (err) => {
-      if (!secured) this.refusals.note(addr, `TLS handshake failed: ${err.message}`);
+    // A tls.Server that never listens: it does the handshake on the sockets we hand it.
+    server.emit('connection', raw);
+  }
+
+  /**
+   * One non-listening tls.Server per settings object, so a reload (new settings) takes
+   * effect for the next connection and established ones keep theirs.
+   */
+  private tlsServerFor(settings: ServerPortTlsState): TlsServer | undefined {
+    if (!settings.serverOptions) return undefined;
+    let server = this.tlsServers.get(settings);
+    if (server) return server;
+    // Client certificates are checked below instead, so a refusal is logged with its reason.
+    server = createTlsServer({ ...settings.serverOptions, requestCert: true, rejectUnauthorized: false });
+    server.on('tlsClientError', (err, sock) => {
+      this.refusals.note(`${sock.remoteAddress}:${sock.remotePort}`, `TLS handshake failed: ${tlsReason(err)}`);
       sock.destroy();
     });
-    sock.on('secure', () => {
-      secured = true;
-      const cert = sock.getPeerCertificate();
-      const presented = !!cert && Object.keys(cert).length > 0;
-      if (presented && !sock.authorized) {
-        this.refuse(sock, addr, `client certificate rejected: ${String(sock.authorizationError)}`);
+    server.on('secureConnection', (sock: TLSSocket) => this.secured(sock, settings));
+    this.tlsServers.set(settings, server);
+    return server;
+  }
+
+  private secured(sock: TLSSocket, settings: ServerPortTlsState): void {
+    const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+    sock.on('error', () => sock.destroy());
+    const cert = sock.getPeerCertificate();
+    const presented = !!cert && Object.keys(cert).length > 0;
+    if (presented && !sock.authorized) {
+      this.refuse(sock, addr, `client certificate rejected: ${String(sock.authorizationError)}`);
+      return;
+    }
+    if (settings.verifyIncoming && !presented) {
+      this.refuse(sock, addr, 'no client certificate but verify_incoming requires one');
+      return;
+    }
+    const isServer = presented && !!settings.serverName && certHasName(cert, settings.serverName);
+    firstByte(sock, (proto, inner) => {
+      if (proto === PROTO_RAFT && settings.serverName && !isServer) {
+        this.refuse(sock, addr, `raft refused: certificate is not valid for ${settings.serverName}`);
         return;
       }
-      if (settings.verifyIncoming && !presented) {
-        this.refuse(sock, addr, 'no client certificate but verify_incoming requires one');
-        return;
-      }
-      const isServer = presented && !!settings.serverName && certHasName(cert, settings.serverName);
-      firstByte(sock, (proto, inner) => {
-        if (proto === PROTO_RAFT && settings.serverName && !isServer) {
-          this.refuse(sock, addr, `raft refused: certificate is not valid for ${settings.serverName}`);
-          return;
-        }
-        this.serve(sock, proto, inner, { addr, isServer: isServer || !settings.serverName, tls: true });
-      });
+      this.serve(sock, proto, inner, { addr, isServer: isServer || !settings.serverName, tls: true });
     });
   }
 
@@ -210,6 +223,12 @@ function firstByte(socket: Socket, then: (proto: number, rest: Buffer) => void):
     then(chunk[0]!, chunk.subarray(1));
   };
   socket.on('data', onData);
+}
+
+/** OpenSSL's reason ("wrong version number") rather than its whole error string. */
+function tlsReason(err: Error): string {
+  const reason = (err as { reason?: unknown }).reason;
+  return typeof reason === 'string' && reason ? reason : err.message.split('\n')[0]!;
 }
 
 function callName(req: RpcRequest): string {

@@ -1,4 +1,4 @@
-import type { PeerCertificate, SecureContext } from 'node:tls';
+import type { PeerCertificate, SecureContext, SecureContextOptions } from 'node:tls';
 
 /**
  * The TLS settings of the server port at one moment (Consul's `tls.internal_rpc`). Read
@@ -6,8 +6,10 @@ import type { PeerCertificate, SecureContext } from 'node:tls';
  * connections while established ones carry on.
  */
 export interface ServerPortTlsState {
-  /** Our CA bundle, certificate and key. Undefined: no TLS material, TLS connections are refused. */
-  readonly context: SecureContext | undefined;
+  /** Accepting: our certificate, key and CA bundle. Undefined: no certificate, TLS connections are refused. */
+  readonly serverOptions: SecureContextOptions | undefined;
+  /** Dialling: the CA bundle and, when we have one, our certificate and key. Undefined: we cannot dial TLS. */
+  readonly clientContext: SecureContext | undefined;
   /** Refuse connections that do not start with TLS and present a certificate our CA signed. */
   readonly verifyIncoming: boolean;
   /** Dial servers with TLS, presenting our certificate and checking theirs against our CA. */
@@ -26,7 +28,13 @@ export interface ServerPortTls {
 
 /** No TLS at all: the port speaks plain TCP only, as before TLS existed. */
 export const NO_TLS: ServerPortTls = {
-  current: () => ({ context: undefined, verifyIncoming: false, verifyOutgoing: false, serverName: undefined }),
+  current: () => ({
+    serverOptions: undefined,
+    clientContext: undefined,
+    verifyIncoming: false,
+    verifyOutgoing: false,
+    serverName: undefined,
+  }),
 };
 
 /** The DNS names of a peer certificate's subjectAltName ("DNS:a, IP Address:…, DNS:b"). */

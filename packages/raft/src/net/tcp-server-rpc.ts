@@ -106,9 +106,13 @@ export class TcpServerRpc implements ServerRpc {
   call(address: string, method: string, body: unknown, timeoutMs?: number): Promise<unknown> {
     let c = this.pool.get(address);
     if (!c || c.conn.closed) {
-      const created: RpcConnection = new RpcConnection(address, () => {
-        if (this.pool.get(address) === created) this.pool.delete(address);
-      }, this.tls.current());
+      const created: RpcConnection = new RpcConnection(
+        address,
+        () => {
+          if (this.pool.get(address) === created) this.pool.delete(address);
+        },
+        this.tls.current(),
+      );
       c = created;
       this.pool.set(address, c);
     }

@@ -18,8 +18,7 @@ async function runWithoutFailures(c: SerfSimCluster, ms: number): Promise<void> 
   for (let t = 0; t < ms; t += 250) {
     await c.scheduler.runFor(250);
     for (const m of c.members)
-      for (const x of m.serf.members())
-        expect(x.status, `${m.name} sees ${x.name} at +${t}ms`).to.not.equal('failed');
+      for (const x of m.serf.members()) expect(x.status, `${m.name} sees ${x.name} at +${t}ms`).to.not.equal('failed');
   }
 }
 
@@ -111,7 +110,11 @@ describe('serf with gossip encryption (simulation)', () => {
   it('with verify_outgoing off a keyed member sends plaintext that a keyless member reads', async () => {
     const c = new SerfSimCluster(35);
     const plain = c.add();
-    const keyed = c.add({ encryption: new TestEncryption(TestEncryption.newKey()), verifyIncoming: false, verifyOutgoing: false });
+    const keyed = c.add({
+      encryption: new TestEncryption(TestEncryption.newKey()),
+      verifyIncoming: false,
+      verifyOutgoing: false,
+    });
     await c.scheduler.settle(keyed.serf.join([plain.key]));
     expect(await c.scheduler.runUntilTrue(() => c.converged(), 10_000)).to.equal(true);
     await c.scheduler.runFor(30_000);

@@ -1,5 +1,15 @@
 import { ContainerModule } from 'inversify';
-import { ApiFrontend, HttpEndpoint, Lifecycle, Logger, RuntimeConfig, type ProconsulPlugin } from '@proconsul/kernel';
+import {
+  ApiFrontend,
+  HttpEndpoint,
+  Lifecycle,
+  Logger,
+  RuntimeConfig,
+  TlsConfigurator,
+  type ProconsulPlugin,
+} from '@proconsul/kernel';
+import type Koa from 'koa';
+import type { ResolutionContext } from 'inversify';
 import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';
@@ -13,6 +23,9 @@ export { injectHttp, type InjectRequest, type InjectResponse } from './inject.js
 /** Endpoint classes this plugin contributes to the HttpEndpoint extension point. */
 export const BUILTIN_ENDPOINTS = [AgentSelfEndpoint] as const;
 
+/** Container key of the HTTPS instance of HttpServer (the class itself keys the plain one). */
+const HttpsListener = Symbol.for('proconsul.api-http.HttpsListener');
+
 const plugin: ProconsulPlugin = {
   manifest: {
     name: 'api-http',
@@ -24,21 +37,31 @@ const plugin: ProconsulPlugin = {
   createModule: () =>
     new ContainerModule(({ bind }) => {
       for (const E of BUILTIN_ENDPOINTS) bind<HttpEndpoint>(HttpEndpoint).to(E);
+      // One koa app for both listeners, built lazily at start so plugins loaded later contribute endpoints.
+      let app: Koa | undefined;
+      const appOnce = (ctx: ResolutionContext, log: Logger) => () =>
+        (app ??= createHttpApp([...builtinEndpoints(ctx), ...ctx.getAll<HttpEndpoint>(HttpEndpoint)], log));
       bind(HttpServer)
         .toDynamicValue((ctx) => {
           const config = ctx.get<RuntimeConfig>(RuntimeConfig);
           const log = ctx.get<Logger>(Logger).named('http');
-          // Endpoints are collected lazily at start, so plugins loaded later contribute too.
-          return new HttpServer(
-            () => createHttpApp([...builtinEndpoints(ctx), ...ctx.getAll<HttpEndpoint>(HttpEndpoint)], log),
-            config.clientAddrs,
-            config.ports.http,
-            log,
-          );
+          return new HttpServer({ app: appOnce(ctx, log), hosts: config.clientAddrs, port: config.ports.http, log });
+        })
+        .inSingletonScope();
+      bind(HttpsListener)
+        .toDynamicValue((ctx) => {
+          const config = ctx.get<RuntimeConfig>(RuntimeConfig);
+          const log = ctx.get<Logger>(Logger).named('http');
+          const tls = ctx.get<TlsConfigurator>(TlsConfigurator);
+          // The config builder refuses ports.https without a certificate, so this is consistent.
+          const port = tls.httpsServer() ? config.ports.https : -1;
+          return new HttpServer({ app: appOnce(ctx, log), hosts: config.httpsAddrs, port, log, tls });
         })
         .inSingletonScope();
       bind<ApiFrontend>(ApiFrontend).toService(HttpServer);
       bind<Lifecycle>(Lifecycle).toService(HttpServer);
+      bind<ApiFrontend>(ApiFrontend).toService(HttpsListener);
+      bind<Lifecycle>(Lifecycle).toService(HttpsListener);
     }),
 };
 export default plugin;

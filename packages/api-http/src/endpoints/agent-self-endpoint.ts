@@ -105,6 +105,11 @@ function redact(c: RuntimeConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c)) out[k.charAt(0).toUpperCase() + k.slice(1)] = v;
   out['Encrypt'] = c.encrypt ? 'hidden' : '';
+  // Consul's DebugConfig names for the API listeners.
+  out['HTTPPort'] = c.ports.http;
+  out['HTTPSPort'] = c.ports.https;
+  out['HTTPAddrs'] = c.ports.http < 0 ? [] : c.clientAddrs.map((a) => `tcp://${a}:${c.ports.http}`);
+  out['HTTPSAddrs'] = c.ports.https < 0 ? [] : c.httpsAddrs.map((a) => `tcp://${a}:${c.ports.https}`);
   out['Acl'] = { ...c.acl, tokens: Object.fromEntries(Object.keys(c.acl.tokens).map((k) => [k, 'hidden'])) };
   return out;
 }

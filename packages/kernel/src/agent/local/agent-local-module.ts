@@ -10,6 +10,7 @@ import { AgentMetrics } from './agent-metrics.js';
 import { AgentReload } from './agent-reload.js';
 import { AntiEntropy, type AntiEntropyOptions } from './anti-entropy.js';
 import { ConfigReloader } from './config-reloader.js';
+import { TlsConfigurator } from '../../extension-points/tls-configurator.js';
 import { LocalAgent } from './local-agent.js';
 
 /** Optional tuning of the agent-local services; tests bind short intervals and a fixed random source. */
@@ -66,6 +67,7 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
           ctx.get<RuntimeConfig>(RuntimeConfig),
           ctx.get<Logger>(Logger).named('reload'),
           ctx.get<ConfigReloader>(ConfigReloader, { optional: true }),
+          ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true }),
         ),
     )
     .inSingletonScope();

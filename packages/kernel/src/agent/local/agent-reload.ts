@@ -1,6 +1,7 @@
 import { isCoded } from '../../errors/proconsul-error.js';
 import type { RuntimeConfig } from '../../config/runtime-config.js';
 import type { Logger } from '../../log/logger.js';
+import type { TlsConfigurator } from '../../extension-points/tls-configurator.js';
 import type { ConfigReloader } from './config-reloader.js';
 import { ReloadFailed } from './local-errors.js';
 import type { LocalAgent } from './local-agent.js';
@@ -8,7 +9,9 @@ import type { LocalAgent } from './local-agent.js';
 /**
  * `PUT /v1/agent/reload` and SIGHUP: re-read the configuration and apply its services and
  * checks as a diff (unchanged checks keep their status and schedule). Other settings need
- * a restart, as most of Consul's do. Reloads are serialised by LocalAgent.
+ * a restart, as most of Consul's do. TLS certificates, keys and CAs are re-read too (as
+ * Consul does), before anything else changes: a bad file fails the whole reload and the
+ * listeners keep their old certificates. Reloads are serialised by LocalAgent.
  */
 export class AgentReload {
   constructor(
@@ -16,6 +19,7 @@ export class AgentReload {
     private readonly current: RuntimeConfig,
     private readonly log: Logger,
     private readonly reloader?: ConfigReloader,
+    private readonly tls?: TlsConfigurator,
   ) {}
 
   /** Rejects with a coded 500 naming the problem; the running services and checks are kept then. */
@@ -23,6 +27,11 @@ export class AgentReload {
     let config: RuntimeConfig;
     try {
       config = this.reloader ? this.reloader.load() : this.current;
+    } catch (e) {
+      throw ReloadFailed(isCoded(e) ? e.message : String(e));
+    }
+    try {
+      this.tls?.reload(config.tls);
     } catch (e) {
       throw ReloadFailed(isCoded(e) ? e.message : String(e));
     }

@@ -30,3 +30,10 @@ export const HttpAddressInvalid = defineError(
   400,
   (addr: string, reason: string) => `invalid HTTP address "${addr}": ${reason}`,
 );
+
+// TLS files named by -ca-file, -client-cert, … or their CONSUL_* variables.
+export const TlsFileInvalid = defineError(
+  'CLI_TLS_FILE_INVALID',
+  400,
+  (source: string, file: string, reason: string) => `${source} ${file}: ${reason}`,
+);

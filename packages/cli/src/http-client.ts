@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { isCoded } from '@proconsul/kernel';
 import { HttpAddressInvalid, HttpConnectFailed, HttpUnexpectedStatus } from './errors.js';
 import type { FlagSpec, ParsedFlags } from './commands/support/flag-set.js';
+import { HttpTransport, type ClientTls } from './http-transport.js';
+import { resolveClientTls, TLS_CLIENT_FLAGS } from './http-client-tls.js';
 
 /** Consul's default agent address since 0.8. */
 export const DEFAULT_HTTP_ADDR = 'http://127.0.0.1:8500';
@@ -21,6 +24,7 @@ export const HTTP_CLIENT_FLAGS: readonly FlagSpec[] = [
     value: '<value>',
     usage: 'File containing the ACL token to use in the request (CONSUL_HTTP_TOKEN_FILE).',
   },
+  ...TLS_CLIENT_FLAGS,
 ];
 
 /** `-datacenter`, `-stale`: for commands whose requests the servers answer. */
@@ -44,6 +48,8 @@ export interface HttpClientOptions {
   readonly token?: string;
   readonly datacenter?: string;
   readonly stale?: boolean;
+  /** Used for https:// addresses only, as Consul's client does. */
+  readonly tls?: ClientTls;
 }
 
 /**
@@ -65,6 +71,7 @@ export function resolveHttpOptions(flags: ParsedFlags, env: Readonly<Record<stri
     token,
     datacenter: flags.values.has('datacenter') ? flags.string('datacenter') || undefined : undefined,
     stale: flags.values.has('stale') ? flags.bool('stale') : false,
+    tls: resolveClientTls(flags, env),
   };
 }
 
@@ -111,12 +118,16 @@ export interface HttpResponse {
 }
 
 /**
- * A thin Consul HTTP API client over Node's global fetch. Stateless apart from its options;
+ * A thin Consul HTTP API client over Node's http/https. Stateless apart from its options;
  * concurrent requests are independent. Throws `CLI_HTTP_CONNECT_FAILED` when the agent cannot be
  * reached and `CLI_HTTP_UNEXPECTED_STATUS` for non-2xx answers (Consul's wording for both).
  */
 export class ConsulHttpClient {
-  constructor(readonly options: HttpClientOptions) {}
+  private readonly transport: HttpTransport;
+
+  constructor(readonly options: HttpClientOptions) {
+    this.transport = new HttpTransport(options.tls);
+  }
 
   url(path: string, query: Readonly<Record<string, QueryValue>> = {}): string {
     const parts: string[] = [];
@@ -145,14 +156,15 @@ export class ConsulHttpClient {
     let body: string | Buffer | undefined;
     if (opts.body !== undefined)
       body = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
-    let res: Response;
+    let res: Awaited<ReturnType<HttpTransport['send']>>;
+    let buf: Buffer;
     try {
-      res = await fetch(url, { method, headers, body, signal: opts.signal });
+      res = await this.transport.send(url, { method, headers, body, signal: opts.signal });
+      buf = await readAll(res.body);
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
-      throw HttpConnectFailed(goMethod(method), url, describeFetchError(e, url));
+      throw HttpConnectFailed(goMethod(method), url, describeRequestError(e, url));
     }
-    const buf = Buffer.from(await res.arrayBuffer());
     if (!(res.status >= 200 && res.status < 300) && !(opts.allow404 && res.status === 404)) {
       throw HttpUnexpectedStatus(res.status, buf.toString('utf8').trim());
     }
@@ -175,14 +187,15 @@ export class ConsulHttpClient {
     const url = this.url(path, query);
     const headers: Record<string, string> = {};
     if (this.options.token) headers['X-Consul-Token'] = this.options.token;
-    let res: Response;
+    let res: Awaited<ReturnType<HttpTransport['send']>>;
     try {
-      res = await fetch(url, { headers, signal });
+      res = await this.transport.send(url, { method: 'GET', headers, signal });
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
-      throw HttpConnectFailed('GET', url, describeFetchError(e, url));
+      throw HttpConnectFailed('GET', url, describeRequestError(e, url));
     }
-    if (!res.ok || !res.body) throw HttpUnexpectedStatus(res.status, (await res.text()).trim());
+    if (res.status < 200 || res.status >= 300)
+      throw HttpUnexpectedStatus(res.status, (await readAll(res.body)).toString('utf8').trim());
     const decoder = new TextDecoder();
     let pending = '';
     try {
@@ -216,17 +229,45 @@ function goMethod(m: string): string {
   return m[0]! + m.slice(1).toLowerCase();
 }
 
-/** Go's dialer wording ("dial tcp 127.0.0.1:1: connect: connection refused") from fetch's cause. */
-function describeFetchError(e: unknown, url: string): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+async function readAll(body: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Go's wording ("dial tcp 127.0.0.1:1: connect: connection refused", "x509: certificate
+ * signed by unknown authority") for a failed request, with the flag that fixes a TLS mistake.
+ */
+function describeRequestError(e: unknown, url: string): string {
+  const err = e as { code?: string; message?: string; reason?: string; cause?: { code?: string; message?: string } };
+  const cause = err.code ? err : err.cause;
   const host = new URL(url).host;
   switch (cause?.code) {
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      return 'tls: failed to verify certificate: x509: certificate signed by unknown authority (set -ca-file or CONSUL_CACERT)';
+    case 'CERT_HAS_EXPIRED':
+      return 'tls: failed to verify certificate: x509: certificate has expired';
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `tls: failed to verify certificate: ${cause.message ?? ''} (set -tls-server-name or CONSUL_TLS_SERVER_NAME)`;
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+      return 'http: server gave HTTP response to HTTPS client';
+    case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
+    case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE':
+    case 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE':
+      return 'remote error: tls: certificate required (set -client-cert and -client-key, or CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY)';
     case 'ECONNREFUSED':
       return `dial tcp ${host}: connect: connection refused`;
     case 'ENOTFOUND':
       return `dial tcp: lookup ${new URL(url).hostname}: no such host`;
     case 'ECONNRESET':
       return `read tcp ${host}: connection reset by peer`;
+    case 'HPE_INVALID_CONSTANT':
+      return 'http: server gave a non-HTTP answer (an HTTPS port? use https://)';
     case 'ETIMEDOUT':
       return `dial tcp ${host}: i/o timeout`;
     default:

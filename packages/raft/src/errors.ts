@@ -57,3 +57,23 @@ export const TlsHandshakeFailed = defineError(
   500,
   (address: string, reason: string) => `TLS handshake with ${address} failed: ${reason}`,
 );
+export const AutoEncryptDisabled = defineError(
+  'AUTO_ENCRYPT_DISABLED',
+  403,
+  () => 'auto_encrypt.allow_tls is not enabled on this server',
+);
+export const AutoEncryptOnly = defineError(
+  'AUTO_ENCRYPT_ONLY',
+  403,
+  (method: string) => `${method} refused: a connection without a client certificate may only ask for one (AutoEncrypt.Sign)`,
+);
+export const AutoEncryptBadRequest = defineError(
+  'AUTO_ENCRYPT_BAD_REQUEST',
+  400,
+  (reason: string) => `auto_encrypt certificate request refused: ${reason}`,
+);
+export const AutoEncryptCaInvalid = defineError(
+  'AUTO_ENCRYPT_CA_INVALID',
+  500,
+  (file: string, reason: string) => `auto_encrypt: cannot sign with ${file}: ${reason}`,
+);

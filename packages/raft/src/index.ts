@@ -1,8 +1,16 @@
 import { ContainerModule, type ResolutionContext } from 'inversify';
-import { Consensus, Lifecycle, ServerRpc, TlsConfigurator, type ProconsulPlugin } from '@proconsul/kernel';
+import {
+  Authorizer,
+  Consensus,
+  Lifecycle,
+  ServerRpc,
+  TlsConfigurator,
+  type Logger,
+  type ProconsulPlugin,
+} from '@proconsul/kernel';
 import { RaftConsensus } from './plugin/raft-consensus.js';
 import { RaftEnvironment } from './plugin/raft-environment.js';
-import { RaftLifecycle } from './plugin/raft-lifecycle.js';
+import { RaftLifecycle, type RaftLifecycleServices } from './plugin/raft-lifecycle.js';
 import { buildRaftConfig, raftConfigSchema, type RaftPluginConfig } from './plugin/plugin-config.js';
 import { ServerPort } from './net/server-port.js';
 import { TcpServerRpc } from './net/tcp-server-rpc.js';
@@ -54,11 +62,11 @@ const plugin: ProconsulPlugin<RaftPluginConfig> = {
         bind(RaftConsensus).toSelf().inSingletonScope();
         bind<Consensus>(Consensus).toService(RaftConsensus);
         bind<Lifecycle>(Lifecycle)
-          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, port, ctx.get(RaftConsensus), tlsOf(ctx), log))
+          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, port, ctx.get(RaftConsensus), servicesOf(ctx, log)))
           .inSingletonScope();
       } else {
         bind<Lifecycle>(Lifecycle)
-          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, undefined, undefined, tlsOf(ctx), log))
+          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, undefined, undefined, servicesOf(ctx, log)))
           .inSingletonScope();
       }
     });
@@ -66,7 +74,11 @@ const plugin: ProconsulPlugin<RaftPluginConfig> = {
 };
 export default plugin;
 
-/** The kernel binds a TlsConfigurator for every agent; a bare container (tests) may not. */
-function tlsOf(ctx: ResolutionContext): TlsConfigurator | undefined {
-  return ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true });
+/** The kernel binds these for every agent; a bare container (tests) may not. */
+function servicesOf(ctx: ResolutionContext, logger: Logger): RaftLifecycleServices {
+  return {
+    tls: ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true }),
+    authorizer: ctx.get<Authorizer>(Authorizer, { optional: true }),
+    logger,
+  };
 }

@@ -32,10 +32,11 @@ describe('server port with mutual TLS (real processes)', function () {
     writeFileSync(join(dir, 'ca.pem'), ca.cert);
     writeFileSync(join(dir, 'agent.pem'), leaf.cert);
     writeFileSync(join(dir, 'agent-key.pem'), leaf.key, { mode: 0o600 });
+    if (kind === 'server') writeFileSync(join(dir, 'ca-key.pem'), ca.key, { mode: 0o600 });
     return leaf;
   }
 
-  function tlsConfigFile(name: string): string {
+  function tlsConfigFile(name: string, kind: 'server' | 'client'): string {
     const dir = certDir(name);
     const file = join(dir, 'tls.json');
     const internal_rpc = {
@@ -46,7 +47,9 @@ describe('server port with mutual TLS (real processes)', function () {
       verify_outgoing: true,
       verify_server_hostname: true,
     };
-    writeFileSync(file, JSON.stringify({ tls: { internal_rpc } }));
+    // Servers also sign auto_encrypt clients' certificates with the CA key.
+    const auto_encrypt = kind === 'server' ? { allow_tls: true, ca_key_file: join(dir, 'ca-key.pem') } : {};
+    writeFileSync(file, JSON.stringify({ tls: { internal_rpc }, auto_encrypt }));
     return file;
   }
 
@@ -82,10 +85,14 @@ describe('server port with mutual TLS (real processes)', function () {
       cluster.add({
         name: `t${i}`,
         ip: `127.0.7.1${i}`,
-        args: ['-server', '-bootstrap-expect', '3', ...join, '-config-file', tlsConfigFile(`t${i}`)],
+        args: ['-server', '-bootstrap-expect', '3', ...join, '-config-file', tlsConfigFile(`t${i}`, 'server')],
       }),
     );
-    client = cluster.add({ name: 'tclient', ip: '127.0.7.14', args: [...join, '-config-file', tlsConfigFile('tclient')] });
+    client = cluster.add({
+      name: 'tclient',
+      ip: '127.0.7.14',
+      args: [...join, '-config-file', tlsConfigFile('tclient', 'client')],
+    });
     for (const n of [...servers, client]) n.start();
     await cluster.waitForHttp(undefined, 60_000);
     await cluster.waitForLeader(servers, 60_000);
@@ -205,5 +212,35 @@ describe('server port with mutual TLS (real processes)', function () {
     const put = await http('PUT', `${client.url}/v1/kv/tls/after-rotation`, 'ok');
     expect(put.status).to.equal(200);
     await cluster.waitForLeader(servers, 10_000);
+  });
+
+  it('auto_encrypt: a client agent with only the CA file gets its certificate from the servers and writes through them', async () => {
+    const dir = certDir('tauto');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ca.pem'), ca.cert);
+    const cfg = join(dir, 'tls.json');
+    const internal_rpc = { ca_file: join(dir, 'ca.pem'), verify_outgoing: true, verify_server_hostname: true };
+    writeFileSync(cfg, JSON.stringify({ tls: { internal_rpc }, auto_encrypt: { tls: true } }));
+    const auto = cluster.add({
+      name: 'tauto',
+      ip: '127.0.7.15',
+      args: ['-retry-join', `127.0.7.11:${PORTS.serfLan}`, '-retry-interval', '1s', '-config-file', cfg],
+    });
+    auto.start();
+    await cluster.waitForHttp([auto], 30_000);
+    await pollUntil(async () => (auto.log().includes('certificate received and installed') ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'tauto receiving its certificate',
+    });
+    const put = await pollUntil(
+      async () => {
+        const r = await http('PUT', `${auto.url}/v1/kv/tls/auto`, 'signed');
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 30_000, what: 'a KV write through the auto_encrypt client' },
+    );
+    expect(put.status).to.equal(200);
+    expect((await http('GET', `${servers[0]!.url}/v1/kv/tls/auto?raw`)).body).to.equal('signed');
+    expect(servers.some((s) => s.log().includes('auto_encrypt: signed a client certificate'))).to.equal(true);
   });
 });

@@ -74,6 +74,12 @@ export interface AutoEncryptConfig {
   readonly allowTls: boolean;
   readonly dnsSan: readonly string[];
   readonly ipSan: readonly string[];
+  /**
+   * Servers with allow_tls: the private key of the internal-RPC CA (tls.internal_rpc
+   * ca_file), used to sign client certificates. Proconsul's key: Consul signs with its
+   * service-mesh CA instead.
+   */
+  readonly caKeyFile: string;
 }
 
 export interface RuntimeConfig {

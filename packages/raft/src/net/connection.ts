@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { FrameDecoder, PROTO_TLS } from './framing.js';
+import { FrameDecoder, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
 import { corkedWrite } from './cork.js';
 import { certHasName, type ServerPortTlsState } from './server-tls.js';
 
@@ -87,18 +87,20 @@ export class Connection {
       return;
     }
     const serverName = tls.serverName;
+    const verifyServer = tls.bootstrap?.verifyServer ?? true;
     raw.on('connect', () => {
       handshaking = true;
-      raw.write(Buffer.of(PROTO_TLS));
+      raw.write(Buffer.of(tls.bootstrap ? PROTO_TLS_INSECURE : PROTO_TLS));
       const secure = tlsConnect({
         socket: raw,
         secureContext: tls.clientContext,
         // SNI only for a DNS name; the certificate check below is what matters.
         ...(serverName && { servername: serverName }),
-        rejectUnauthorized: true,
+        // Only auto_encrypt's first call may go unverified, when the agent has no CA yet (as Consul).
+        rejectUnauthorized: verifyServer,
         // Without verify_server_hostname Consul checks the CA chain only, not the name.
         checkServerIdentity: (_host, cert) =>
-          !serverName || certHasName(cert, serverName)
+          !verifyServer || !serverName || certHasName(cert, serverName)
             ? undefined
             : new Error(`certificate is not valid for ${serverName} (has ${cert.subjectaltname ?? 'no names'})`),
       });

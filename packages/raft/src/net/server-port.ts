@@ -3,8 +3,8 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import type { Logger, RpcHandler } from '@proconsul/kernel';
 import { isCoded, SERVER_STATS_RPC } from '@proconsul/kernel';
 import type { RaftMessage } from '../core/messages.js';
-import { encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC, PROTO_TLS } from './framing.js';
-import { RpcNoHandler, RpcServerOnly, RpcTlsRequired } from '../errors.js';
+import { AUTO_ENCRYPT_SIGN, encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
+import { AutoEncryptDisabled, AutoEncryptOnly, RpcNoHandler, RpcServerOnly, RpcTlsRequired } from '../errors.js';
 import { corkedWrite } from './cork.js';
 import { certHasName, NO_TLS, type ServerPortTls, type ServerPortTlsState } from './server-tls.js';
 import { RefusalLog } from './refusal-log.js';
@@ -36,7 +36,12 @@ interface Peer {
   /** Holds a verified certificate for server.<dc>.<domain> (only meaningful over TLS). */
   readonly isServer: boolean;
   readonly tls: boolean;
+  /** Came in over PROTO_TLS_INSECURE: may only ask for an auto_encrypt certificate. */
+  readonly bootstrap: boolean;
 }
+
+/** Signs a client agent's certificate request (auto_encrypt.allow_tls on this server). */
+export type AutoEncryptSigner = (body: unknown) => Promise<unknown>;
 
 /**
  * The server port (Consul's 8300): one TCP listener, the first byte of each connection
@@ -51,8 +56,11 @@ export class ServerPort {
   private readonly sockets = new Set<Socket>();
   private readonly refusals: RefusalLog;
   private readonly tlsServers = new WeakMap<ServerPortTlsState, TlsServer>();
+  private readonly bootstrapServers = new WeakMap<ServerPortTlsState, TlsServer>();
   raftReceiver: ((m: RaftMessage) => void) | undefined;
   rpcHandler: RpcHandler | undefined;
+  /** Set on servers with auto_encrypt.allow_tls; answers AUTO_ENCRYPT_SIGN. */
+  autoEncryptSigner: AutoEncryptSigner | undefined;
   /** Read per connection; replace it (or what it returns) to reload certificates. */
   tls: ServerPortTls = NO_TLS;
 
@@ -89,17 +97,22 @@ export class ServerPort {
     const addr = `${socket.remoteAddress}:${socket.remotePort}`;
     const settings = this.tls.current();
     firstByte(socket, (proto, rest) => {
-      if (proto === PROTO_TLS) return this.upgrade(socket, rest, addr, settings);
+      if (proto === PROTO_TLS) return this.upgrade(socket, rest, addr, settings, false);
+      if (proto === PROTO_TLS_INSECURE) return this.upgrade(socket, rest, addr, settings, true);
       if (settings.verifyIncoming && (proto === PROTO_RAFT || proto === PROTO_RPC)) {
         this.refuse(socket, addr, 'plaintext connection but verify_incoming requires TLS', proto, RpcTlsRequired);
         return;
       }
-      this.serve(socket, proto, rest, { addr, isServer: false, tls: false });
+      this.serve(socket, proto, rest, { addr, isServer: false, tls: false, bootstrap: false });
     });
   }
 
-  private upgrade(raw: Socket, rest: Buffer, addr: string, settings: ServerPortTlsState): void {
-    const server = this.tlsServerFor(settings);
+  private upgrade(raw: Socket, rest: Buffer, addr: string, settings: ServerPortTlsState, bootstrap: boolean): void {
+    if (bootstrap && !this.autoEncryptSigner) {
+      this.refuse(raw, addr, 'auto_encrypt connection but auto_encrypt.allow_tls is not enabled on this server');
+      return;
+    }
+    const server = this.tlsServerFor(settings, bootstrap);
     if (!server) {
       this.refuse(raw, addr, 'TLS connection but this server has no TLS certificate configured');
       return;
@@ -114,9 +127,10 @@ export class ServerPort {
    * One non-listening tls.Server per settings object, so a reload (new settings) takes
    * effect for the next connection and established ones keep theirs.
    */
-  private tlsServerFor(settings: ServerPortTlsState): TlsServer | undefined {
+  private tlsServerFor(settings: ServerPortTlsState, bootstrap: boolean): TlsServer | undefined {
     if (!settings.serverOptions) return undefined;
-    let server = this.tlsServers.get(settings);
+    const cache = bootstrap ? this.bootstrapServers : this.tlsServers;
+    let server = cache.get(settings);
     if (server) return server;
     // Client certificates are checked below instead, so a refusal is logged with its reason.
     server = createTlsServer({ ...settings.serverOptions, requestCert: true, rejectUnauthorized: false });
@@ -124,8 +138,8 @@ export class ServerPort {
       this.refusals.note(`${sock.remoteAddress}:${sock.remotePort}`, `TLS handshake failed: ${tlsReason(err)}`);
       sock.destroy();
     });
-    server.on('secureConnection', (sock: TLSSocket) => this.secured(sock, settings));
-    this.tlsServers.set(settings, server);
+    server.on('secureConnection', (sock: TLSSocket) => (bootstrap ? this.securedBootstrap(sock) : this.secured(sock, settings)));
+    cache.set(settings, server);
     return server;
   }
 
@@ -148,7 +162,20 @@ export class ServerPort {
         this.refuse(sock, addr, `raft refused: certificate is not valid for ${settings.serverName}`);
         return;
       }
-      this.serve(sock, proto, inner, { addr, isServer: isServer || !settings.serverName, tls: true });
+      this.serve(sock, proto, inner, { addr, isServer: isServer || !settings.serverName, tls: true, bootstrap: false });
+    });
+  }
+
+  /** PROTO_TLS_INSECURE: no client certificate needed, but only RPC and only AUTO_ENCRYPT_SIGN. */
+  private securedBootstrap(sock: TLSSocket): void {
+    const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+    sock.on('error', () => sock.destroy());
+    firstByte(sock, (proto, inner) => {
+      if (proto !== PROTO_RPC) {
+        this.refuse(sock, addr, 'auto_encrypt connection may only carry RPC');
+        return;
+      }
+      this.serve(sock, proto, inner, { addr, isServer: false, tls: true, bootstrap: true });
     });
   }
 
@@ -188,7 +215,13 @@ export class ServerPort {
   private serveRpc(socket: Socket, req: RpcRequest, peer: Peer): void {
     const handler = this.rpcHandler;
     let run: Promise<unknown>;
-    if (!peer.isServer && isServerOnly(req)) {
+    if (req.method === AUTO_ENCRYPT_SIGN) {
+      const signer = this.autoEncryptSigner;
+      run = signer ? signer(req.body) : Promise.reject(AutoEncryptDisabled());
+    } else if (peer.bootstrap) {
+      this.refusals.note(peer.addr, `${req.method} refused: an auto_encrypt connection may only call ${AUTO_ENCRYPT_SIGN}`);
+      run = Promise.reject(AutoEncryptOnly(req.method));
+    } else if (!peer.isServer && isServerOnly(req)) {
       this.refusals.note(peer.addr, `server-only RPC ${callName(req)} refused: peer has no server certificate`);
       run = Promise.reject(RpcServerOnly(callName(req)));
     } else run = handler ? handler(req.method, req.body) : Promise.reject(RpcNoHandler());

@@ -19,6 +19,11 @@ export interface ServerPortTlsState {
    * certificate for this name, and only peers holding one may speak raft or server-only RPC.
    */
   readonly serverName: string | undefined;
+  /**
+   * Dialling for auto_encrypt's certificate request: open with PROTO_TLS_INSECURE, present
+   * no certificate, and check the server's only when we already trust a CA (`verifyServer`).
+   */
+  readonly bootstrap?: { readonly verifyServer: boolean };
 }
 
 /** Where the server port reads its TLS settings; must not block (it runs per connection). */

@@ -1,5 +1,14 @@
-import type { Lifecycle, Logger, RuntimeConfig, TlsConfigurator } from '@proconsul/kernel';
+import type { Authorizer, Lifecycle, Logger, RuntimeConfig, TlsConfigurator } from '@proconsul/kernel';
 import { ConfiguratorTls } from './configurator-tls.js';
+import { AutoEncryptSigner } from './auto-encrypt-signer.js';
+import { AutoEncryptClient } from './auto-encrypt-client.js';
+
+/** What the lifecycle takes from the container at start (absent in bare test containers). */
+export interface RaftLifecycleServices {
+  readonly tls?: TlsConfigurator;
+  readonly authorizer?: Authorizer;
+  readonly logger: Logger;
+}
 import type { ServerPort } from '../net/server-port.js';
 import type { TcpServerRpc } from '../net/tcp-server-rpc.js';
 import type { RaftConsensus } from './raft-consensus.js';
@@ -17,31 +26,43 @@ export class RaftLifecycle implements Lifecycle {
     private readonly rpc: TcpServerRpc,
     private readonly port: ServerPort | undefined,
     private readonly consensus: RaftConsensus | undefined,
-    private readonly tlsConfigurator?: TlsConfigurator,
-    private readonly logger?: Logger,
+    private readonly services?: RaftLifecycleServices,
   ) {}
 
   private tls: ConfiguratorTls | undefined;
+  private autoEncrypt: AutoEncryptClient | undefined;
 
   async start(): Promise<void> {
-    if (this.tlsConfigurator && this.logger) {
-      this.tls = new ConfiguratorTls(this.tlsConfigurator, this.logger);
+    const configurator = this.services?.tls;
+    if (configurator && this.services) {
+      const logger = this.services.logger;
+      this.tls = new ConfiguratorTls(configurator, logger);
       this.rpc.tls = this.tls;
       if (this.port) this.port.tls = this.tls;
       const s = this.tls.current();
       if (s.verifyIncoming || s.verifyOutgoing || s.serverOptions)
-        this.logger.info('server port TLS', {
+        logger.info('server port TLS', {
           verifyIncoming: s.verifyIncoming,
           verifyOutgoing: s.verifyOutgoing,
           verifyServerHostname: !!s.serverName,
           certificate: !!s.serverOptions,
         });
+      const ae = this.runtime.autoEncrypt;
+      if (this.port && ae.allowTls && this.services.authorizer) {
+        const signer = new AutoEncryptSigner(this.runtime, this.services.authorizer, logger.named('auto_encrypt'));
+        this.port.autoEncryptSigner = (body) => signer.sign(body);
+      }
+      if (!this.port && ae.tls) {
+        this.autoEncrypt = new AutoEncryptClient(this.runtime, configurator, logger.named('auto_encrypt'));
+        await this.autoEncrypt.start();
+      }
     }
     if (this.port) await this.port.listen(this.runtime.bindAddr, this.runtime.ports.server);
     await this.consensus?.start();
   }
 
   async stop(): Promise<void> {
+    this.autoEncrypt?.stop();
     await this.consensus?.stop();
     this.rpc.close();
     await this.port?.close();

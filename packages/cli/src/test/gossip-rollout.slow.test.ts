@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { getJson, http, pollUntil, sleep } from './cluster-poll.js';
 
-// 127.0.7.1-9 belong to this file (127.0.7.0/24 is shared with tls-cluster, which uses .11 up).
+// 127.0.7.1-9 on ports 27xxx belong to this file (acl.slow uses .1-.2 on 30xxx; tls-cluster uses .11 up).
 const PORTS: PortSet = { http: 27500, dns: -1, serfLan: 27301, serfWan: 27302, server: 27300 };
 const STATUS_FAILED = 4;
 

@@ -244,3 +244,132 @@ describe('server port with mutual TLS (real processes)', function () {
     expect(servers.some((s) => s.log().includes('auto_encrypt: signed a client certificate'))).to.equal(true);
   });
 });
+
+describe('auto_encrypt under default-deny ACLs (real processes)', function () {
+  this.timeout(120_000);
+  const ports: PortSet = { http: 27800, dns: -1, serfLan: 27801, serfWan: 27802, server: 27803 };
+  const ROOT = '6a1d7e2c-0b3f-4c5d-9e8f-a1b2c3d4e5f6';
+  const GOOD = '0b7c6d5e-4f3a-4b2c-8d1e-0f9a8b7c6d5e';
+  const WRONG_NODE = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+  let cluster: TestCluster;
+  let ca: CertificateAndKey;
+
+  before(async () => {
+    cluster = new TestCluster({
+      label: 'tls-auto-encrypt-acl',
+      ports,
+      plugins: MEMORY_PLUGINS,
+      config: { acl: { enabled: true, default_policy: 'deny', tokens: { initial_management: ROOT, agent: ROOT } } },
+    });
+    ca = await createCa();
+  });
+  after(async function () {
+    await cluster?.cleanup(suiteFailed(this), 'tls-auto-encrypt-acl');
+  });
+
+  function configFor(name: string, cfg: Record<string, unknown>): string {
+    const dir = join(cluster.dir, name, 'tls');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ca.pem'), ca.cert);
+    const file = join(dir, 'tls.json');
+    writeFileSync(file, JSON.stringify(cfg));
+    return file;
+  }
+
+  it('signs only for a token with node:write on the requesting node', async () => {
+    const sdir = join(cluster.dir, 'ae-server', 'tls');
+    mkdirSync(sdir, { recursive: true });
+    const leaf = await createAgentCert({ ca, kind: 'server', datacenter: 'dc1' });
+    writeFileSync(join(sdir, 'agent.pem'), leaf.cert);
+    writeFileSync(join(sdir, 'agent-key.pem'), leaf.key, { mode: 0o600 });
+    writeFileSync(join(sdir, 'ca-key.pem'), ca.key, { mode: 0o600 });
+    const serverCfg = configFor('ae-server', {
+      tls: {
+        internal_rpc: {
+          ca_file: join(sdir, 'ca.pem'),
+          cert_file: join(sdir, 'agent.pem'),
+          key_file: join(sdir, 'agent-key.pem'),
+          verify_incoming: true,
+          verify_outgoing: true,
+          verify_server_hostname: true,
+        },
+      },
+      auto_encrypt: { allow_tls: true, ca_key_file: join(sdir, 'ca-key.pem') },
+    });
+    const server = cluster.add({
+      name: 'ae-server',
+      ip: '127.0.7.21',
+      args: ['-server', '-bootstrap', '-config-file', serverCfg],
+    });
+    server.start();
+    await cluster.waitForHttp([server], 60_000);
+    const asRoot = { 'X-Consul-Token': ROOT };
+    const put = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, { method: 'PUT', headers: asRoot, body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      }));
+    await pollUntil(
+      async () =>
+        (await put('/v1/acl/policy', { Name: 'ae-good', Rules: 'node "ae-good" { policy = "write" }' })).status === 200
+          ? true
+          : undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'creating the policy once the leader has made the management token',
+      },
+    );
+    expect((await put('/v1/acl/token', { SecretID: GOOD, Policies: [{ Name: 'ae-good' }] })).status).to.equal(200);
+    expect((await put('/v1/acl/token', { SecretID: WRONG_NODE, Policies: [{ Name: 'ae-good' }] })).status).to.equal(200);
+
+    const clientArgs = (name: string, token: string) => [
+      '-retry-join',
+      `127.0.7.21:${ports.serfLan}`,
+      '-retry-interval',
+      '1s',
+      '-config-file',
+      configFor(name, {
+        tls: {
+          internal_rpc: {
+            ca_file: join(cluster.dir, name, 'tls', 'ca.pem'),
+            verify_outgoing: true,
+            verify_server_hostname: true,
+          },
+        },
+        auto_encrypt: { tls: true },
+        acl: { tokens: { agent: token } },
+      }),
+    ];
+    const good = cluster.add({ name: 'ae-good', ip: '127.0.7.22', args: clientArgs('ae-good', GOOD) });
+    // The same token, but this agent's node name is not the one the policy grants.
+    const other = cluster.add({ name: 'ae-other', ip: '127.0.7.23', args: clientArgs('ae-other', WRONG_NODE) });
+    good.start();
+    other.start();
+    await cluster.waitForHttp([good, other], 60_000);
+    await pollUntil(async () => (good.log().includes('certificate received and installed') ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'ae-good receiving its certificate',
+    });
+    await pollUntil(
+      async () =>
+        other.log().includes('Permission denied: node:write on \\"ae-other\\"') ||
+        other.log().includes('Permission denied: node:write on "ae-other"')
+          ? true
+          : undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'ae-other being refused',
+      },
+    );
+    expect(other.log()).to.not.contain('certificate received and installed');
+    // With its certificate, ae-good's RPC reaches the server (a write with the management token).
+    const w = await pollUntil(
+      async () => {
+        const r = await fetch(`${good.url}/v1/kv/ae/x`, { method: 'PUT', headers: asRoot, body: 'v' });
+        return r.status === 200 ? r.status : undefined;
+      },
+      { timeoutMs: 30_000, what: 'a KV write through ae-good' },
+    );
+    expect(w).to.equal(200);
+  });
+});

@@ -79,7 +79,7 @@ export interface AutoEncryptConfig {
    * ca_file), used to sign client certificates. Proconsul's key: Consul signs with its
    * service-mesh CA instead.
    */
-  readonly caKeyFile: string;
+  readonly caKeyFile?: string;
 }
 
 export interface RuntimeConfig {

@@ -82,7 +82,7 @@ export function buildTlsConfig(input: TlsConfigInput): { tls: TlsConfig; autoEnc
     allowTls: (get('auto_encrypt.allow_tls') as boolean | undefined) ?? false,
     dnsSan: (get('auto_encrypt.dns_san') as string[] | undefined) ?? [],
     ipSan: (get('auto_encrypt.ip_san') as string[] | undefined) ?? [],
-    caKeyFile: (get('auto_encrypt.ca_key_file') as string | undefined) ?? '',
+    ...(given('auto_encrypt.ca_key_file') && { caKeyFile: get('auto_encrypt.ca_key_file') as string }),
   };
 
   const iface = (name: Iface): TlsInterfaceConfig & { keyOf: (f: Field) => string } => {

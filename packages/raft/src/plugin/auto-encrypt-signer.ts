@@ -38,7 +38,7 @@ export class AutoEncryptSigner {
     private readonly logger: Logger,
   ) {
     const caFile = runtime.tls.internalRpc.caFile;
-    const keyFile = runtime.autoEncrypt.caKeyFile;
+    const keyFile = runtime.autoEncrypt.caKeyFile ?? '';
     const read = (f: string) => {
       try {
         return readFileSync(f, 'utf8');

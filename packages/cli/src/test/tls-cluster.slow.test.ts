@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { createAgentCert, createCa, type CertificateAndKey } from '@proconsul/kernel';
 import { encodeFrameForTest, PROTO_RAFT, PROTO_RPC, PROTO_TLS } from './server-port-frames.js';
-import { MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
+import { MEMORY_PLUGINS, ROCKSDB_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { http, pollUntil, sleep } from './cluster-poll.js';
 
 // 127.0.7.11-29 belong to this file (127.0.7.1-9 are gossip-rollout's).
@@ -76,7 +76,8 @@ describe('server port with mutual TLS (real processes)', function () {
   }
 
   before(async () => {
-    cluster = new TestCluster({ label: 'tls-cluster', ports: PORTS, plugins: MEMORY_PLUGINS });
+    // Durable storage: the rotation test restarts a server, which must come back with its raft state.
+    cluster = new TestCluster({ label: 'tls-cluster', ports: PORTS, plugins: ROCKSDB_PLUGINS });
     ca = await createCa();
     const join = ['-retry-join', `127.0.7.11:${PORTS.serfLan}`, '-retry-interval', '1s'];
     for (const i of [1, 2, 3]) await writeCerts(`t${i}`, 'server');
@@ -205,13 +206,27 @@ describe('server port with mutual TLS (real processes)', function () {
     }
     expect(failures).to.deep.equal([]);
     expect(writes).to.be.at.least(50);
+    console.log(`      ${writes} writes during the rotation, none failed`);
     // New connections see the new certificates.
     const after = await Promise.all(servers.map((s) => presentedCert(s)));
     for (let i = 0; i < servers.length; i++) expect(after[i]!.fingerprint256).to.not.equal(before[i]!.fingerprint256);
-    // And the cluster still works over connections made with them.
-    const put = await http('PUT', `${client.url}/v1/kv/tls/after-rotation`, 'ok');
+    // Restarted agents dial everyone afresh, presenting and checking only the new certificates.
+    await client.restart();
+    await servers[2]!.restart();
+    await cluster.waitForHttp([client, servers[2]!], 60_000);
+    await cluster.waitForLeader(servers, 60_000);
+    const put = await pollUntil(
+      async () => {
+        const r = await http('PUT', `${client.url}/v1/kv/tls/after-rotation`, 'ok');
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 30_000, what: 'a write through the restarted client agent' },
+    );
     expect(put.status).to.equal(200);
-    await cluster.waitForLeader(servers, 10_000);
+    await pollUntil(
+      async () => ((await http('GET', `${servers[2]!.url}/v1/kv/tls/after-rotation?stale&raw`)).body === 'ok' ? true : undefined),
+      { timeoutMs: 30_000, what: 'the restarted server replicating the write' },
+    );
   });
 
   it('auto_encrypt: a client agent with only the CA file gets its certificate from the servers and writes through them', async () => {

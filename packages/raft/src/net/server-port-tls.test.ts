@@ -232,7 +232,7 @@ describe('server port with mutual TLS (127.0.0.1)', function () {
     expect(peer).to.deep.equal({ method: 'Call', body: { name: 'Operator.ServerStats', args: {} } });
   });
 
-  it('garbage after the TLS byte or inside TLS is refused without disturbing the listener', async () => {
+  it('garbage after the TLS byte, or a hang-up mid-handshake, is refused naming the peer without disturbing the listener', async () => {
     const log = new CaptureLogger();
     const s = await server(strict(p.ca, p.server), log);
     const [host, port] = [s.addr.split(':')[0]!, Number(s.addr.split(':')[1])];
@@ -242,6 +242,19 @@ describe('server port with mutual TLS (127.0.0.1)', function () {
       raw.on('close', () => resolve());
     });
     expect(await until(() => log.warnings.some((w) => w.includes('TLS handshake failed')))).to.equal(true);
+    expect(log.warnings[0]).to.match(
+      /^refused server-port connection from 127\.0\.0\.1:\d+: TLS handshake failed: wrong version number/,
+    );
+    // A peer hanging up mid-handshake is named too (its TLS socket no longer knows the address).
+    await new Promise<void>((resolve) => {
+      const raw = netConnect({ host, port }, () => raw.end(Buffer.of(PROTO_TLS)));
+      raw.on('error', () => {});
+      raw.on('close', () => resolve());
+    });
+    expect(await until(() => log.warnings.length === 2)).to.equal(true);
+    expect(log.warnings[1]).to.match(
+      /^refused server-port connection from 127\.0\.0\.1:\d+: TLS handshake failed: the peer closed/,
+    );
     expect(await client(strict(p.ca, p.client)).call(s.addr, 'echo', 3)).to.deep.equal({ method: 'echo', body: 3 });
   });
 

@@ -57,6 +57,8 @@ export class ServerPort {
   private readonly refusals: RefusalLog;
   private readonly tlsServers = new WeakMap<ServerPortTlsState, TlsServer>();
   private readonly bootstrapServers = new WeakMap<ServerPortTlsState, TlsServer>();
+  /** Connections in a TLS handshake, by peer address, with the handshake error once known. */
+  private readonly handshaking = new Map<string, string | undefined>();
   raftReceiver: ((m: RaftMessage) => void) | undefined;
   rpcHandler: RpcHandler | undefined;
   /** Set on servers with auto_encrypt.allow_tls; answers AUTO_ENCRYPT_SIGN. */
@@ -119,6 +121,15 @@ export class ServerPort {
     }
     // Bytes already read past the TLS byte (the start of the ClientHello) go back first.
     if (rest.length) raw.unshift(rest);
+    // The TLS socket may have lost its address by the time a handshake error is reported
+    // (a peer hanging up), so the refusal is logged here, where the address is known.
+    this.handshaking.set(addr, undefined);
+    raw.once('close', () => {
+      if (!this.handshaking.has(addr)) return;
+      const reason = this.handshaking.get(addr) ?? 'the peer closed the connection';
+      this.handshaking.delete(addr);
+      this.refusals.note(addr, `TLS handshake failed: ${reason}`);
+    });
     // A tls.Server that never listens: it does the handshake on the sockets we hand it.
     server.emit('connection', raw);
   }
@@ -135,7 +146,8 @@ export class ServerPort {
     // Client certificates are checked below instead, so a refusal is logged with its reason.
     server = createTlsServer({ ...settings.serverOptions, requestCert: true, rejectUnauthorized: false });
     server.on('tlsClientError', (err, sock) => {
-      this.refusals.note(`${sock.remoteAddress}:${sock.remotePort}`, `TLS handshake failed: ${tlsReason(err)}`);
+      const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+      if (this.handshaking.has(addr)) this.handshaking.set(addr, tlsReason(err));
       sock.destroy();
     });
     server.on('secureConnection', (sock: TLSSocket) => (bootstrap ? this.securedBootstrap(sock) : this.secured(sock, settings)));
@@ -145,6 +157,7 @@ export class ServerPort {
 
   private secured(sock: TLSSocket, settings: ServerPortTlsState): void {
     const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+    this.handshaking.delete(addr);
     sock.on('error', () => sock.destroy());
     const cert = sock.getPeerCertificate();
     const presented = !!cert && Object.keys(cert).length > 0;
@@ -169,6 +182,7 @@ export class ServerPort {
   /** PROTO_TLS_INSECURE: no client certificate needed, but only RPC and only AUTO_ENCRYPT_SIGN. */
   private securedBootstrap(sock: TLSSocket): void {
     const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+    this.handshaking.delete(addr);
     sock.on('error', () => sock.destroy());
     firstByte(sock, (proto, inner) => {
       if (proto !== PROTO_RPC) {

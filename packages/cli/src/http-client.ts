@@ -162,6 +162,8 @@ export class ConsulHttpClient {
       res = await this.transport.send(url, { method, headers, body, signal: opts.signal });
       buf = await readAll(res.body);
     } catch (e) {
+      // Like fetch: an aborted request rejects with the signal's reason (an AbortError), even mid-body.
+      if (opts.signal?.aborted) throw opts.signal.reason ?? e;
       if ((e as Error).name === 'AbortError') throw e;
       throw HttpConnectFailed(goMethod(method), url, describeRequestError(e, url));
     }
@@ -191,7 +193,7 @@ export class ConsulHttpClient {
     try {
       res = await this.transport.send(url, { method: 'GET', headers, signal });
     } catch (e) {
-      if ((e as Error).name === 'AbortError') return;
+      if (signal.aborted || (e as Error).name === 'AbortError') return;
       throw HttpConnectFailed('GET', url, describeRequestError(e, url));
     }
     if (res.status < 200 || res.status >= 300)
@@ -206,7 +208,8 @@ export class ConsulHttpClient {
         yield* parts;
       }
     } catch (e) {
-      if ((e as Error).name !== 'AbortError') throw e;
+      // Node ends an aborted response with "aborted" (ECONNRESET), not an AbortError.
+      if (!signal.aborted && (e as Error).name !== 'AbortError') throw e;
     }
     if (pending) yield pending;
   }

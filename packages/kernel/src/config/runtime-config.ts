@@ -52,6 +52,8 @@ export interface TlsInterfaceConfig {
   readonly tlsMinVersion: TlsMinVersion;
   /** Consul's (Go) cipher suite names, in preference order; empty = Node's defaults. */
   readonly tlsCipherSuites: readonly string[];
+  /** The config key each file came from (e.g. "tls.defaults.cert_file", "cert_file"), so errors name what the user wrote. */
+  readonly sourceKeys?: Readonly<Partial<Record<'caFile' | 'caPath' | 'certFile' | 'keyFile', string>>>;
 }
 
 export interface InternalRpcTlsConfig extends TlsInterfaceConfig {

@@ -116,6 +116,12 @@ export function buildTlsConfig(input: TlsConfigInput): { tls: TlsConfig; autoEnc
       verifyOutgoing: (value('verifyOutgoing') as boolean | undefined) ?? false,
       tlsMinVersion: tlsMinVersion!,
       tlsCipherSuites: suites,
+      sourceKeys: {
+        caFile: keyOf('caFile'),
+        caPath: keyOf('caPath'),
+        certFile: keyOf('certFile'),
+        keyFile: keyOf('keyFile'),
+      },
       keyOf,
     };
     if (out.certFile && !out.keyFile) fail(keyOf('certFile'), `is set for tls.${name} but key_file is not`);

@@ -130,6 +130,13 @@ describe('FileTlsConfigurator', () => {
       expect(tlsError(() => new FileTlsConfigurator(config({ https: { cert_file: fx.serverCert, key_file: fx.clientKey } }))))
         .to.contain(fx.clientKey)
         .and.contain('does not match');
+      // The error names the key as the user wrote it: here the legacy top-level one.
+      expect(tlsError(() => new FileTlsConfigurator(config({}, { cert_file: fx.serverCert, key_file: fx.clientKey })))).to.match(
+        new RegExp(`^key_file ${fx.clientKey}: does not match`),
+      );
+      expect(
+        tlsError(() => new FileTlsConfigurator(config({ defaults: { cert_file: fx.serverCert, key_file: fx.clientKey } }))),
+      ).to.match(/^tls\.defaults\.key_file /);
     });
 
     it('an expired certificate', async () => {

@@ -26,18 +26,19 @@ export class MaterialLoader {
 
   /** Load and check the files an interface's settings name; `prefix` is e.g. "tls.https". */
   load(prefix: string, s: TlsInterfaceConfig): LoadedMaterial {
+    const key = (f: 'caFile' | 'caPath' | 'certFile' | 'keyFile', name: string) => s.sourceKeys?.[f] ?? `${prefix}.${name}`;
     const ca: string[] = [];
-    if (s.caFile) ca.push(...this.certificates(`${prefix}.ca_file`, s.caFile));
-    if (s.caPath) ca.push(...this.caDirectory(`${prefix}.ca_path`, s.caPath));
+    if (s.caFile) ca.push(...this.certificates(key('caFile', 'ca_file'), s.caFile));
+    if (s.caPath) ca.push(...this.caDirectory(key('caPath', 'ca_path'), s.caPath));
     if (!s.certFile) return { ca };
-    const chain = this.certificates(`${prefix}.cert_file`, s.certFile);
-    const keyText = this.read(`${prefix}.key_file`, s.keyFile);
-    checkKey(`${prefix}.key_file`, s.keyFile, keyText, chain[0]!, s.certFile);
+    const chain = this.certificates(key('certFile', 'cert_file'), s.certFile);
+    const keyText = this.read(key('keyFile', 'key_file'), s.keyFile);
+    checkKey(key('keyFile', 'key_file'), s.keyFile, keyText, chain[0]!, s.certFile);
     const cert = chain.join('\n') + '\n';
     try {
       createSecureContext({ cert, key: keyText, ca: ca.length ? ca : undefined });
     } catch (e) {
-      throw TlsFileInvalid(`${prefix}.cert_file`, s.certFile, `cannot be used: ${(e as Error).message}`);
+      throw TlsFileInvalid(key('certFile', 'cert_file'), s.certFile, `cannot be used: ${(e as Error).message}`);
     }
     return { cert, key: keyText, ca };
   }
@@ -108,8 +109,9 @@ function checkKey(key: string, file: string, text: string, leafPem: string, cert
   let k: KeyObject;
   try {
     k = createPrivateKey(text);
-  } catch (e) {
-    throw TlsFileInvalid(key, file, `is not a PEM private key: ${(e as Error).message}`);
+  } catch {
+    // OpenSSL's decoder text ("DECODER routines::unsupported") tells an operator nothing more.
+    throw TlsFileInvalid(key, file, 'is not a PEM private key');
   }
   if (!new X509Certificate(leafPem).checkPrivateKey(k)) {
     throw TlsFileInvalid(key, file, `does not match the certificate in ${certFile}`);

@@ -20,6 +20,8 @@ import type { RaftConsensus } from './raft-consensus.js';
  */
 export class RaftLifecycle implements Lifecycle {
   readonly name = 'raft';
+  private readonly tls: ConfiguratorTls | undefined;
+  private autoEncrypt: AutoEncryptClient | undefined;
 
   constructor(
     private readonly runtime: RuntimeConfig,
@@ -27,18 +29,20 @@ export class RaftLifecycle implements Lifecycle {
     private readonly port: ServerPort | undefined,
     private readonly consensus: RaftConsensus | undefined,
     private readonly services?: RaftLifecycleServices,
-  ) {}
-
-  private tls: ConfiguratorTls | undefined;
-  private autoEncrypt: AutoEncryptClient | undefined;
+  ) {
+    // Wired when the kernel resolves the lifecycles, before any plugin starts: an agent's
+    // first RPC (anti-entropy starts early) must already dial with TLS.
+    if (services?.tls) {
+      this.tls = new ConfiguratorTls(services.tls, services.logger);
+      this.rpc.tls = this.tls;
+      if (this.port) this.port.tls = this.tls;
+    }
+  }
 
   async start(): Promise<void> {
     const configurator = this.services?.tls;
-    if (configurator && this.services) {
+    if (configurator && this.tls && this.services) {
       const logger = this.services.logger;
-      this.tls = new ConfiguratorTls(configurator, logger);
-      this.rpc.tls = this.tls;
-      if (this.port) this.port.tls = this.tls;
       const s = this.tls.current();
       if (s.verifyIncoming || s.verifyOutgoing || s.serverOptions)
         logger.info('server port TLS', {

@@ -105,7 +105,9 @@ export class ServerPort {
         this.refuse(socket, addr, 'plaintext connection but verify_incoming requires TLS', proto, RpcTlsRequired);
         return;
       }
-      this.serve(socket, proto, rest, { addr, isServer: false, tls: false, bootstrap: false });
+      // Plaintext gets this far only without verify_incoming (a TLS rollout), where raft from
+      // plaintext servers must keep working: it is trusted as before TLS existed.
+      this.serve(socket, proto, rest, { addr, isServer: true, tls: false, bootstrap: false });
     });
   }
 

@@ -26,6 +26,7 @@ export * from './extension-points/tls-configurator.js';
 export * from './tls/file-tls-configurator.js';
 export * from './config/tls-cipher-suites.js';
 export * from './tls/cert-authority.js';
+export * from './tls/agent-csr.js';
 export * from './plugin/plugins-file.js';
 export * from './plugin/plugin-order.js';
 export * from './plugin/plugin-config.js';

@@ -1,8 +1,16 @@
-import { ContainerModule } from 'inversify';
-import { Consensus, Lifecycle, ServerRpc, type ProconsulPlugin } from '@proconsul/kernel';
+import { ContainerModule, type ResolutionContext } from 'inversify';
+import {
+  Authorizer,
+  Consensus,
+  Lifecycle,
+  ServerRpc,
+  TlsConfigurator,
+  type Logger,
+  type ProconsulPlugin,
+} from '@proconsul/kernel';
 import { RaftConsensus } from './plugin/raft-consensus.js';
 import { RaftEnvironment } from './plugin/raft-environment.js';
-import { RaftLifecycle } from './plugin/raft-lifecycle.js';
+import { RaftLifecycle, type RaftLifecycleServices } from './plugin/raft-lifecycle.js';
 import { buildRaftConfig, raftConfigSchema, type RaftPluginConfig } from './plugin/plugin-config.js';
 import { ServerPort } from './net/server-port.js';
 import { TcpServerRpc } from './net/tcp-server-rpc.js';
@@ -18,6 +26,8 @@ export type * from './core/messages.js';
 export { ServerPort } from './net/server-port.js';
 export { TcpServerRpc } from './net/tcp-server-rpc.js';
 export { TcpRaftTransport } from './net/tcp-raft-transport.js';
+export { NO_TLS, serverNameFor, type ServerPortTls, type ServerPortTlsState } from './net/server-tls.js';
+export { PROTO_RAFT, PROTO_RPC, PROTO_TLS } from './net/framing.js';
 export { MemoryNetwork } from './sim/memory-transport.js';
 export { SimCluster, SIM_RAFT_CONFIG, type SimClusterOptions } from './sim/sim-cluster.js';
 export { SimNetwork, type NetworkFaults } from './sim/sim-network.js';
@@ -52,12 +62,23 @@ const plugin: ProconsulPlugin<RaftPluginConfig> = {
         bind(RaftConsensus).toSelf().inSingletonScope();
         bind<Consensus>(Consensus).toService(RaftConsensus);
         bind<Lifecycle>(Lifecycle)
-          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, port, ctx.get(RaftConsensus)))
+          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, port, ctx.get(RaftConsensus), servicesOf(ctx, log)))
           .inSingletonScope();
       } else {
-        bind<Lifecycle>(Lifecycle).toConstantValue(new RaftLifecycle(runtime, rpc, undefined, undefined));
+        bind<Lifecycle>(Lifecycle)
+          .toDynamicValue((ctx) => new RaftLifecycle(runtime, rpc, undefined, undefined, servicesOf(ctx, log)))
+          .inSingletonScope();
       }
     });
   },
 };
 export default plugin;
+
+/** The kernel binds these for every agent; a bare container (tests) may not. */
+function servicesOf(ctx: ResolutionContext, logger: Logger): RaftLifecycleServices {
+  return {
+    tls: ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true }),
+    authorizer: ctx.get<Authorizer>(Authorizer, { optional: true }),
+    logger,
+  };
+}

@@ -156,6 +156,22 @@ export class ClusterNode {
     }
   }
 
+  /** Send a signal the agent handles without exiting (SIGHUP: reload). */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.child) throw new Error(`${this.name} is not running`);
+    this.child.kill(signal);
+  }
+
+  /** Everything this node's latest run has logged so far. */
+  log(): string {
+    const f = this.logFiles[this.logFiles.length - 1];
+    try {
+      return f ? readFileSync(f, 'utf8') : '';
+    } catch {
+      return '';
+    }
+  }
+
   /** SIGSTOP: the process keeps its sockets but answers nothing (a hung machine). */
   pause(): void {
     if (!this.child) throw new Error(`${this.name} is not running`);

@@ -162,6 +162,8 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
     enableScriptChecks: bool('enable_script_checks'),
     enableLocalScriptChecks: bool('enable_local_script_checks') || bool('enable_script_checks'),
     encrypt: str('encrypt'),
+    encryptVerifyIncoming: (get('encrypt_verify_incoming') as boolean | undefined) ?? true, // Consul: both default true
+    encryptVerifyOutgoing: (get('encrypt_verify_outgoing') as boolean | undefined) ?? true,
     retryJoin: strs('retry_join'),
     retryJoinWan: strs('retry_join_wan'),
     startJoin: strs('start_join'),

@@ -129,7 +129,7 @@ export const CONFIG_KEYS: KeySpec = {
   tls_min_version: 'string',
   tls_cipher_suites: 'string',
   tls_prefer_server_cipher_suites: 'bool',
-  auto_encrypt: { tls: 'bool', allow_tls: 'bool', dns_san: 'strings', ip_san: 'strings' },
+  auto_encrypt: { tls: 'bool', allow_tls: 'bool', dns_san: 'strings', ip_san: 'strings', ca_key_file: 'string' },
 };
 
 /** Accepted so existing config files load, but without effect here; a warning says so. */

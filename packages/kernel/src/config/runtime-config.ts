@@ -76,6 +76,12 @@ export interface AutoEncryptConfig {
   readonly allowTls: boolean;
   readonly dnsSan: readonly string[];
   readonly ipSan: readonly string[];
+  /**
+   * Servers with allow_tls: the private key of the internal-RPC CA (tls.internal_rpc
+   * ca_file), used to sign client certificates. Proconsul's key: Consul signs with its
+   * service-mesh CA instead.
+   */
+  readonly caKeyFile?: string;
 }
 
 export interface RuntimeConfig {
@@ -108,6 +114,10 @@ export interface RuntimeConfig {
   readonly enableScriptChecks: boolean;
   readonly enableLocalScriptChecks: boolean;
   readonly encrypt: string;
+  /** With a gossip key: accept only sealed gossip. False while rolling encryption out. */
+  readonly encryptVerifyIncoming: boolean;
+  /** With a gossip key: seal outgoing gossip. False while rolling encryption out. */
+  readonly encryptVerifyOutgoing: boolean;
   readonly retryJoin: readonly string[];
   readonly retryJoinWan: readonly string[];
   readonly startJoin: readonly string[];

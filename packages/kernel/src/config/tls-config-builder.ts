@@ -82,6 +82,7 @@ export function buildTlsConfig(input: TlsConfigInput): { tls: TlsConfig; autoEnc
     allowTls: (get('auto_encrypt.allow_tls') as boolean | undefined) ?? false,
     dnsSan: (get('auto_encrypt.dns_san') as string[] | undefined) ?? [],
     ipSan: (get('auto_encrypt.ip_san') as string[] | undefined) ?? [],
+    ...(given('auto_encrypt.ca_key_file') && { caKeyFile: get('auto_encrypt.ca_key_file') as string }),
   };
 
   const iface = (name: Iface): TlsInterfaceConfig & { keyOf: (f: Field) => string } => {
@@ -148,6 +149,9 @@ export function buildTlsConfig(input: TlsConfigInput): { tls: TlsConfig; autoEnc
       rpc.verifyOutgoing ? rpc.keyOf('verifyOutgoing') : vshKey!,
       'is set for tls.internal_rpc but neither ca_file nor ca_path is (nor auto_encrypt.tls)',
     );
+  }
+  if (autoEncrypt.allowTls && (!autoEncrypt.caKeyFile || !rpc.caFile)) {
+    fail('auto_encrypt.allow_tls', 'needs auto_encrypt.ca_key_file and the CA it belongs to in tls.internal_rpc ca_file');
   }
   if (input.httpsPort > 0 && !https.certFile) {
     fail(

@@ -1,6 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import { FrameDecoder } from './framing.js';
+import { connect as tlsConnect } from 'node:tls';
+import { FrameDecoder, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
 import { corkedWrite } from './cork.js';
+import { certHasName, type ServerPortTlsState } from './server-tls.js';
 
 /** Split "host:port"; IPv6 hosts may be bracketed. */
 export function splitHostPort(address: string): { host: string; port: number } {
@@ -14,12 +16,16 @@ export function splitHostPort(address: string): { host: string; port: number } {
 
 /**
  * One outgoing connection to a server port, speaking the protocol named by its first
- * byte. Frames written while connecting or while the socket's buffer is full wait in a
+ * byte. With verify_outgoing it first sends the TLS byte, completes a TLS handshake
+ * (presenting our certificate, checking the server's against our CA and, with
+ * verify_server_hostname, that it names server.<dc>.<domain>), then names the protocol
+ * inside TLS. A failed handshake closes the connection with an error naming the server. Frames written while connecting or while the socket's buffer is full wait in a
  * bounded queue; `write` returns false when the queue is full (backpressure: raft drops
  * the message and retries on its next heartbeat, RPC callers get an error).
  */
 export class Connection {
   private socket: Socket | undefined;
+  private raw: Socket | undefined;
   private queue: Buffer[] = [];
   private queuedBytes = 0;
   private blocked = true;
@@ -32,6 +38,7 @@ export class Connection {
     private readonly onClose: (err: Error | undefined) => void,
     private readonly maxQueuedBytes = 16 * 1024 * 1024,
     connectTimeoutMs = 5000,
+    tls?: ServerPortTlsState,
   ) {
     let target: { host: string; port: number };
     try {
@@ -40,31 +47,72 @@ export class Connection {
       queueMicrotask(() => this.fail(err as Error));
       return;
     }
-    const socket = connect({ host: target.host, port: target.port });
-    this.socket = socket;
-    socket.setNoDelay(true);
-    socket.setTimeout(connectTimeoutMs, () => socket.destroy(new Error(`connect timeout after ${connectTimeoutMs}ms`)));
-    const decoder = new FrameDecoder(onFrame);
-    socket.on('connect', () => {
-      socket.setTimeout(0);
-      socket.write(Buffer.of(this.proto));
-      this.blocked = false;
-      this.flush();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        decoder.push(chunk);
-      } catch (err) {
-        socket.destroy(err as Error);
-      }
-    });
-    socket.on('drain', () => {
-      this.blocked = false;
-      this.flush();
-    });
+    if (tls?.verifyOutgoing && !tls.clientContext) {
+      queueMicrotask(() => this.fail(new Error(`cannot dial ${address}: verify_outgoing is set but no CA is configured`)));
+      return;
+    }
+    const raw = connect({ host: target.host, port: target.port });
+    raw.setNoDelay(true);
+    raw.setTimeout(connectTimeoutMs, () => raw.destroy(new Error(`connect timeout after ${connectTimeoutMs}ms`)));
     let lastError: Error | undefined;
-    socket.on('error', (err) => (lastError = err));
-    socket.on('close', () => this.fail(lastError ?? new Error('connection closed')));
+    let handshaking = false;
+    const noteError = (err: Error) =>
+      (lastError ??= handshaking ? new Error(`TLS handshake with ${address} failed: ${err.message}`) : err);
+    raw.on('error', noteError);
+    raw.on('close', () => this.fail(lastError ?? new Error('connection closed')));
+    const decoder = new FrameDecoder(onFrame);
+    const ready = (socket: Socket) => {
+      handshaking = false;
+      socket.setTimeout(0);
+      raw.setTimeout(0);
+      this.socket = socket;
+      socket.write(Buffer.of(this.proto));
+      socket.on('data', (chunk: Buffer) => {
+        try {
+          decoder.push(chunk);
+        } catch (err) {
+          socket.destroy(err as Error);
+        }
+      });
+      socket.on('drain', () => {
+        this.blocked = false;
+        this.flush();
+      });
+      this.blocked = false;
+      this.flush();
+    };
+    this.socket = this.raw = raw;
+    if (!tls?.verifyOutgoing || !tls.clientContext) {
+      raw.on('connect', () => ready(raw));
+      return;
+    }
+    const serverName = tls.serverName;
+    const verifyServer = tls.bootstrap?.verifyServer ?? true;
+    raw.on('connect', () => {
+      handshaking = true;
+      raw.write(Buffer.of(tls.bootstrap ? PROTO_TLS_INSECURE : PROTO_TLS));
+      const secure = tlsConnect({
+        socket: raw,
+        secureContext: tls.clientContext,
+        // SNI only for a DNS name; the certificate check below is what matters.
+        ...(serverName && { servername: serverName }),
+        // Only auto_encrypt's first call may go unverified, when the agent has no CA yet (as Consul).
+        rejectUnauthorized: verifyServer,
+        // Without verify_server_hostname Consul checks the CA chain only, not the name.
+        checkServerIdentity: (_host, cert) =>
+          !verifyServer || !serverName || certHasName(cert, serverName)
+            ? undefined
+            : new Error(`certificate is not valid for ${serverName} (has ${cert.subjectaltname ?? 'no names'})`),
+      });
+      this.socket = secure;
+      secure.setTimeout(connectTimeoutMs, () => secure.destroy(new Error(`TLS handshake timeout after ${connectTimeoutMs}ms`)));
+      secure.on('error', (err) => {
+        noteError(err);
+        raw.destroy();
+      });
+      secure.on('close', () => this.fail(lastError ?? new Error('connection closed')));
+      secure.on('secureConnect', () => ready(secure));
+    });
   }
 
   /** Queue or write one frame. False when it was refused (queue full or closed). */
@@ -82,6 +130,7 @@ export class Connection {
 
   close(): void {
     this.socket?.destroy();
+    this.raw?.destroy();
     this.fail(undefined);
   }
 

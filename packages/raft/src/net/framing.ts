@@ -3,6 +3,16 @@ import { decode, encode } from '../storage/codec.js';
 /** First byte of a connection to the server port: which protocol the rest of it speaks. */
 export const PROTO_RAFT = 0x52; // 'R'
 export const PROTO_RPC = 0x50; // 'P'
+/** Consul's RPCTLS: the connection is upgraded to TLS and the first byte inside it is PROTO_RAFT or PROTO_RPC. */
+export const PROTO_TLS = 0x03;
+/**
+ * Consul's RPCTLSInsecure: TLS without a client certificate, for auto_encrypt's first call
+ * (a client asking for its certificate). Inside it only RPC, and only AutoEncrypt.Sign.
+ */
+export const PROTO_TLS_INSECURE = 0x07;
+
+/** The one RPC an agent without a certificate may make (auto_encrypt). */
+export const AUTO_ENCRYPT_SIGN = 'AutoEncrypt.Sign';
 
 /** Frames larger than this are refused: a corrupt length must not make us allocate gigabytes. */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;

@@ -1,10 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger, RpcHandler } from '@proconsul/kernel';
-import { isCoded } from '@proconsul/kernel';
+import { isCoded, SERVER_STATS_RPC } from '@proconsul/kernel';
 import type { RaftMessage } from '../core/messages.js';
-import { encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC } from './framing.js';
-import { RpcNoHandler } from '../errors.js';
+import { AUTO_ENCRYPT_SIGN, encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
+import { AutoEncryptDisabled, AutoEncryptOnly, RpcNoHandler, RpcServerOnly, RpcTlsRequired } from '../errors.js';
 import { corkedWrite } from './cork.js';
+import { certHasName, NO_TLS, type ServerPortTls, type ServerPortTlsState } from './server-tls.js';
+import { RefusalLog } from './refusal-log.js';
 
 /** An RPC request frame and its reply. */
 export interface RpcRequest {
@@ -20,17 +23,53 @@ export interface RpcReply {
 }
 
 /**
+ * Reply id 0 is never a request's: it carries why the server is about to close the
+ * connection, so the caller reports that instead of "connection closed".
+ */
+export const CONNECTION_ERROR_ID = 0;
+
+/** Server-to-server RPCs: with verify_server_hostname only a server certificate may call them. */
+const SERVER_ONLY_CALLS: ReadonlySet<string> = new Set([SERVER_STATS_RPC]);
+
+/** Who is on the other end of one accepted connection. */
+interface Peer {
+  readonly addr: string;
+  /** Holds a verified certificate for server.<dc>.<domain> (only meaningful over TLS). */
+  readonly isServer: boolean;
+  readonly tls: boolean;
+  /** Came in over PROTO_TLS_INSECURE: may only ask for an auto_encrypt certificate. */
+  readonly bootstrap: boolean;
+}
+
+/** Signs a client agent's certificate request (auto_encrypt.allow_tls on this server). */
+export type AutoEncryptSigner = (body: unknown) => Promise<unknown>;
+
+/**
  * The server port (Consul's 8300): one TCP listener, the first byte of each connection
- * selects raft or RPC. Raft frames go to the raft receiver; RPC requests run the handler
- * concurrently and replies are written as they complete (matched by id).
+ * selects the protocol — raft, RPC, or TLS (Consul's RPCTLS), after which the connection is
+ * upgraded and the first byte inside TLS selects raft or RPC. Raft frames go to the raft
+ * receiver; RPC requests run the handler concurrently and replies are written as they
+ * complete (matched by id). Refused connections are logged once per peer and reason in a
+ * while, naming the peer, and closed; nothing a peer sends can throw out of here.
  */
 export class ServerPort {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly refusals: RefusalLog;
+  private readonly tlsServers = new WeakMap<ServerPortTlsState, TlsServer>();
+  private readonly bootstrapServers = new WeakMap<ServerPortTlsState, TlsServer>();
+  /** Connections in a TLS handshake, by peer address, with the handshake error once known. */
+  private readonly handshaking = new Map<string, string | undefined>();
   raftReceiver: ((m: RaftMessage) => void) | undefined;
   rpcHandler: RpcHandler | undefined;
+  /** Set on servers with auto_encrypt.allow_tls; answers AUTO_ENCRYPT_SIGN. */
+  autoEncryptSigner: AutoEncryptSigner | undefined;
+  /** Read per connection; replace it (or what it returns) to reload certificates. */
+  tls: ServerPortTls = NO_TLS;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(private readonly logger: Logger) {
+    this.refusals = new RefusalLog(logger);
+  }
 
   /** Listen on exactly host:port (port 0 picks a free one). Resolves with the bound port. */
   listen(host: string, port: number): Promise<number> {
@@ -58,27 +97,151 @@ export class ServerPort {
     socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    let decoder: FrameDecoder | undefined;
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        if (!decoder) {
-          const proto = chunk[0];
-          if (proto === PROTO_RAFT) decoder = new FrameDecoder((m) => this.raftReceiver?.(m as RaftMessage));
-          else if (proto === PROTO_RPC) decoder = new FrameDecoder((r) => this.serveRpc(socket, r as RpcRequest));
-          else throw new Error(`unknown protocol byte ${proto}`);
-          chunk = chunk.subarray(1);
-        }
-        if (chunk.length) decoder.push(chunk);
-      } catch (err) {
-        this.logger.warn('dropping server-port connection', { remote: socket.remoteAddress, error: err });
-        socket.destroy();
+    const addr = `${socket.remoteAddress}:${socket.remotePort}`;
+    const settings = this.tls.current();
+    firstByte(socket, (proto, rest) => {
+      if (proto === PROTO_TLS) return this.upgrade(socket, rest, addr, settings, false);
+      if (proto === PROTO_TLS_INSECURE) return this.upgrade(socket, rest, addr, settings, true);
+      if (settings.verifyIncoming && (proto === PROTO_RAFT || proto === PROTO_RPC)) {
+        this.refuse(socket, addr, 'plaintext connection but verify_incoming requires TLS', proto, RpcTlsRequired);
+        return;
       }
+      // Plaintext gets this far only without verify_incoming (a TLS rollout), where raft from
+      // plaintext servers must keep working: it is trusted as before TLS existed.
+      this.serve(socket, proto, rest, { addr, isServer: true, tls: false, bootstrap: false });
     });
   }
 
-  private serveRpc(socket: Socket, req: RpcRequest): void {
+  private upgrade(raw: Socket, rest: Buffer, addr: string, settings: ServerPortTlsState, bootstrap: boolean): void {
+    if (bootstrap && !this.autoEncryptSigner) {
+      this.refuse(raw, addr, 'auto_encrypt connection but auto_encrypt.allow_tls is not enabled on this server');
+      return;
+    }
+    const server = this.tlsServerFor(settings, bootstrap);
+    if (!server) {
+      this.refuse(raw, addr, 'TLS connection but this server has no TLS certificate configured');
+      return;
+    }
+    // Bytes already read past the TLS byte (the start of the ClientHello) go back first.
+    if (rest.length) raw.unshift(rest);
+    // The TLS socket may have lost its address by the time a handshake error is reported
+    // (a peer hanging up), so the refusal is logged here, where the address is known.
+    this.handshaking.set(addr, undefined);
+    raw.once('close', () => {
+      if (!this.handshaking.has(addr)) return;
+      const reason = this.handshaking.get(addr) ?? 'the peer closed the connection';
+      this.handshaking.delete(addr);
+      this.refusals.note(addr, `TLS handshake failed: ${reason}`);
+    });
+    // A tls.Server that never listens: it does the handshake on the sockets we hand it.
+    server.emit('connection', raw);
+  }
+
+  /**
+   * One non-listening tls.Server per settings object, so a reload (new settings) takes
+   * effect for the next connection and established ones keep theirs.
+   */
+  private tlsServerFor(settings: ServerPortTlsState, bootstrap: boolean): TlsServer | undefined {
+    if (!settings.serverOptions) return undefined;
+    const cache = bootstrap ? this.bootstrapServers : this.tlsServers;
+    let server = cache.get(settings);
+    if (server) return server;
+    // Client certificates are checked below instead, so a refusal is logged with its reason.
+    server = createTlsServer({ ...settings.serverOptions, requestCert: true, rejectUnauthorized: false });
+    server.on('tlsClientError', (err, sock) => {
+      const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+      if (this.handshaking.has(addr)) this.handshaking.set(addr, tlsReason(err));
+      sock.destroy();
+    });
+    server.on('secureConnection', (sock: TLSSocket) => (bootstrap ? this.securedBootstrap(sock) : this.secured(sock, settings)));
+    cache.set(settings, server);
+    return server;
+  }
+
+  private secured(sock: TLSSocket, settings: ServerPortTlsState): void {
+    const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+    this.handshaking.delete(addr);
+    sock.on('error', () => sock.destroy());
+    const cert = sock.getPeerCertificate();
+    const presented = !!cert && Object.keys(cert).length > 0;
+    if (presented && !sock.authorized) {
+      this.refuse(sock, addr, `client certificate rejected: ${String(sock.authorizationError)}`);
+      return;
+    }
+    if (settings.verifyIncoming && !presented) {
+      this.refuse(sock, addr, 'no client certificate but verify_incoming requires one');
+      return;
+    }
+    const isServer = presented && !!settings.serverName && certHasName(cert, settings.serverName);
+    firstByte(sock, (proto, inner) => {
+      if (proto === PROTO_RAFT && settings.serverName && !isServer) {
+        this.refuse(sock, addr, `raft refused: certificate is not valid for ${settings.serverName}`);
+        return;
+      }
+      this.serve(sock, proto, inner, { addr, isServer: isServer || !settings.serverName, tls: true, bootstrap: false });
+    });
+  }
+
+  /** PROTO_TLS_INSECURE: no client certificate needed, but only RPC and only AUTO_ENCRYPT_SIGN. */
+  private securedBootstrap(sock: TLSSocket): void {
+    const addr = `${sock.remoteAddress}:${sock.remotePort}`;
+    this.handshaking.delete(addr);
+    sock.on('error', () => sock.destroy());
+    firstByte(sock, (proto, inner) => {
+      if (proto !== PROTO_RPC) {
+        this.refuse(sock, addr, 'auto_encrypt connection may only carry RPC');
+        return;
+      }
+      this.serve(sock, proto, inner, { addr, isServer: false, tls: true, bootstrap: true });
+    });
+  }
+
+  private serve(socket: Socket, proto: number, rest: Buffer, peer: Peer): void {
+    let decoder: FrameDecoder;
+    if (proto === PROTO_RAFT) decoder = new FrameDecoder((m) => this.raftReceiver?.(m as RaftMessage));
+    else if (proto === PROTO_RPC) decoder = new FrameDecoder((r) => this.serveRpc(socket, r as RpcRequest, peer));
+    else return this.refuse(socket, peer.addr, `unknown protocol byte ${proto}`);
+    const push = (chunk: Buffer) => {
+      try {
+        if (chunk.length) decoder.push(chunk);
+      } catch (err) {
+        this.refuse(socket, peer.addr, `bad frame: ${(err as Error).message}`);
+      }
+    };
+    socket.on('data', push);
+    push(rest);
+    socket.resume();
+  }
+
+  private refuse(
+    socket: Socket,
+    addr: string,
+    reason: string,
+    proto?: number,
+    error?: (peer: string) => { code: string; message: string },
+  ): void {
+    this.refusals.note(addr, reason);
+    // An RPC caller gets the reason as a connection-level error before the close.
+    if (proto === PROTO_RPC && error) {
+      const e = error(addr);
+      socket.end(encodeFrame({ id: CONNECTION_ERROR_ID, error: { code: e.code, message: e.message } } satisfies RpcReply));
+      setTimeout(() => socket.destroy(), 1000).unref();
+    } else socket.destroy();
+  }
+
+  private serveRpc(socket: Socket, req: RpcRequest, peer: Peer): void {
     const handler = this.rpcHandler;
-    const run = handler ? handler(req.method, req.body) : Promise.reject(RpcNoHandler());
+    let run: Promise<unknown>;
+    if (req.method === AUTO_ENCRYPT_SIGN) {
+      const signer = this.autoEncryptSigner;
+      run = signer ? signer(req.body) : Promise.reject(AutoEncryptDisabled());
+    } else if (peer.bootstrap) {
+      this.refusals.note(peer.addr, `${req.method} refused: an auto_encrypt connection may only call ${AUTO_ENCRYPT_SIGN}`);
+      run = Promise.reject(AutoEncryptOnly(req.method));
+    } else if (!peer.isServer && isServerOnly(req)) {
+      this.refusals.note(peer.addr, `server-only RPC ${callName(req)} refused: peer has no server certificate`);
+      run = Promise.reject(RpcServerOnly(callName(req)));
+    } else run = handler ? handler(req.method, req.body) : Promise.reject(RpcNoHandler());
     run.then(
       (body) => this.reply(socket, { id: req.id, body }),
       (err: unknown) => {
@@ -98,4 +261,31 @@ export class ServerPort {
       socket.once('drain', () => socket.resume());
     }
   }
+}
+
+/** Calls `then` once with the first byte and whatever arrived after it in the same chunk. */
+function firstByte(socket: Socket, then: (proto: number, rest: Buffer) => void): void {
+  const onData = (chunk: Buffer) => {
+    if (!chunk.length) return;
+    socket.off('data', onData);
+    // Paused until a reader takes over: serve() resumes, a TLS upgrade reads the handle itself.
+    socket.pause();
+    then(chunk[0]!, chunk.subarray(1));
+  };
+  socket.on('data', onData);
+}
+
+/** OpenSSL's reason ("wrong version number") rather than its whole error string. */
+function tlsReason(err: Error): string {
+  const reason = (err as { reason?: unknown }).reason;
+  return typeof reason === 'string' && reason ? reason : err.message.split('\n')[0]!;
+}
+
+function callName(req: RpcRequest): string {
+  const name = (req.body as { name?: unknown } | null)?.name;
+  return req.method === 'Call' && typeof name === 'string' ? name : req.method;
+}
+
+function isServerOnly(req: RpcRequest): boolean {
+  return req.method === 'Call' && SERVER_ONLY_CALLS.has(callName(req));
 }

@@ -2,9 +2,10 @@ import type { Logger, RpcHandler, ServerRpc } from '@proconsul/kernel';
 import { ProconsulError } from '@proconsul/kernel';
 import { Connection } from './connection.js';
 import { encodeFrame, PROTO_RPC } from './framing.js';
-import type { RpcReply, RpcRequest } from './server-port.js';
+import { CONNECTION_ERROR_ID, type RpcReply, type RpcRequest } from './server-port.js';
 import type { ServerPort } from './server-port.js';
 import { RpcConnectFailed, RpcTimeout } from '../errors.js';
+import { NO_TLS, type ServerPortTls, type ServerPortTlsState } from './server-tls.js';
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -17,10 +18,13 @@ class RpcConnection {
   readonly conn: Connection;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Why the server said it is closing this connection (reply id 0), reported to every pending call. */
+  private refusal: ProconsulError | undefined;
 
   constructor(
     readonly address: string,
     onClose: () => void,
+    tls: ServerPortTlsState,
   ) {
     this.conn = new Connection(
       address,
@@ -28,13 +32,16 @@ class RpcConnection {
       (frame) => this.onReply(frame as RpcReply),
       (err) => {
         onClose();
-        const failure = RpcConnectFailed(address, err?.message ?? 'connection closed');
+        const failure = this.refusal ?? RpcConnectFailed(address, err?.message ?? 'connection closed');
         for (const p of this.pending.values()) {
           clearTimeout(p.timer);
           p.reject(failure);
         }
         this.pending.clear();
       },
+      16 * 1024 * 1024,
+      5000,
+      tls,
     );
   }
 
@@ -56,6 +63,10 @@ class RpcConnection {
   }
 
   private onReply(reply: RpcReply): void {
+    if (reply.id === CONNECTION_ERROR_ID && reply.error) {
+      this.refusal = new ProconsulError(reply.error.code, reply.error.message);
+      return;
+    }
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
@@ -70,9 +81,12 @@ class RpcConnection {
  * ServerPort); every agent can call. One pooled connection per address carries all
  * concurrent calls; it is re-dialled after it closes. Remote coded errors are rethrown
  * with the same code and message (status code is not carried: it is the caller's mapping).
+ * A server refusing the connection (TLS required, say) is reported with its reason.
  */
 export class TcpServerRpc implements ServerRpc {
   private readonly pool = new Map<string, RpcConnection>();
+  /** Read when a connection is dialled: a certificate reload applies to the next dial. */
+  tls: ServerPortTls = NO_TLS;
 
   constructor(
     private readonly port: ServerPort | undefined,
@@ -92,9 +106,13 @@ export class TcpServerRpc implements ServerRpc {
   call(address: string, method: string, body: unknown, timeoutMs?: number): Promise<unknown> {
     let c = this.pool.get(address);
     if (!c || c.conn.closed) {
-      const created: RpcConnection = new RpcConnection(address, () => {
-        if (this.pool.get(address) === created) this.pool.delete(address);
-      });
+      const created: RpcConnection = new RpcConnection(
+        address,
+        () => {
+          if (this.pool.get(address) === created) this.pool.delete(address);
+        },
+        this.tls.current(),
+      );
       c = created;
       this.pool.set(address, c);
     }

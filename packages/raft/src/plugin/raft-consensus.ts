@@ -61,7 +61,7 @@ export class RaftConsensus implements Consensus {
       config: this.env.raft,
       clock: this.clock,
       random: Math.random,
-      transport: new TcpRaftTransport(this.env.port, this.clock),
+      transport: new TcpRaftTransport(this.env.port, this.clock, 100, 8 * 1024 * 1024, this.env.logger),
       fsm: this.fsm,
       stores: { log, stable, snapshots },
       logger: this.env.logger,

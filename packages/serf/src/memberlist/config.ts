@@ -20,6 +20,13 @@ export interface MemberlistConfig {
   readonly gossipIntervalMs: number;
   readonly gossipToTheDeadTimeMs: number;
   readonly udpBufferSize: number;
+  /**
+   * With a gossip key: refuse packets that are not sealed with an installed key. False
+   * during an encryption rollout accepts plaintext too (Consul's encrypt_verify_incoming).
+   */
+  readonly gossipVerifyIncoming: boolean;
+  /** With a gossip key: seal what we send. False sends plaintext (encrypt_verify_outgoing). */
+  readonly gossipVerifyOutgoing: boolean;
   /** Protocol versions advertised with our alive messages (min, max, cur). */
   readonly protocolVersion: readonly [number, number, number];
   readonly delegateVersion: readonly [number, number, number];
@@ -45,6 +52,8 @@ export function DefaultLANConfig(id: Identity): MemberlistConfig {
     gossipIntervalMs: 200, // gossip more often than probing so updates outrun failure detection
     gossipToTheDeadTimeMs: 30_000, // same as push-pull: a dead member still hears the news to refute
     udpBufferSize: 1_400, // under the common 1500-byte Ethernet MTU minus IP/UDP headers
+    gossipVerifyIncoming: true, // with a key, only sealed traffic is accepted...
+    gossipVerifyOutgoing: true, // ...and everything sent is sealed; both relaxed only while rolling a key out
     protocolVersion: [1, 5, 2],
     delegateVersion: [2, 5, 4],
   };

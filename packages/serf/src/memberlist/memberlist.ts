@@ -63,7 +63,10 @@ export class Memberlist implements ProbeHost {
     this.awareness = new Awareness(config.awarenessMaxMultiplier);
     this.nodes = new NodeTable(o.scheduler, config.gossipToTheDeadTimeMs);
     this.broadcasts = new BroadcastQueue(config.retransmitMult, () => this.nodes.size);
-    this.wire = new Wire(o.transport, o.encryption, config.udpBufferSize);
+    this.wire = new Wire(o.transport, o.encryption, config.udpBufferSize, {
+      incoming: config.gossipVerifyIncoming,
+      outgoing: config.gossipVerifyOutgoing,
+    });
     this.stats = this.wire.stats;
     const parts = {
       config,

@@ -26,20 +26,27 @@ export class Wire {
     private readonly transport: Transport,
     private readonly encryption: GossipEncryption | undefined,
     udpBufferSize: number,
+    private readonly verify: { readonly incoming: boolean; readonly outgoing: boolean } = { incoming: true, outgoing: true },
   ) {
     this.packetLimit = udpBufferSize - (encryption ? ENCRYPTION_OVERHEAD : 0);
   }
 
   seal(b: Uint8Array): Uint8Array {
-    return this.encryption ? this.encryption.encrypt(b) : b;
+    return this.encryption && this.verify.outgoing ? this.encryption.encrypt(b) : b;
   }
 
-  /** The plaintext, or undefined (counted) when no installed key opens it. */
+  /**
+   * The plaintext, or undefined (counted) when no installed key opens it. Without
+   * verify-incoming, what no key opens is taken as plaintext from a member not yet
+   * sealing (memberlist does the same): garbage then fails to decode and is dropped.
+   */
   open(b: Uint8Array): Uint8Array | undefined {
     if (!this.encryption) return b;
     const p = this.encryption.decrypt(b);
-    if (!p) this.stats.decryptFailures++;
-    return p;
+    if (p) return p;
+    if (!this.verify.incoming) return b;
+    this.stats.decryptFailures++;
+    return undefined;
   }
 
   /** Fire and forget, as UDP: a lost packet is never reported. */

@@ -140,8 +140,14 @@ export class SerfMembership implements Membership, Lifecycle {
     const logger = this.log.named(pool);
     const transport = await UdpTcpTransport.listen(bind, port, logger);
     const id = { name, advertiseAddr: adv, advertisePort: transport.port };
-    const ml =
+    const profile =
       pool === 'wan' ? DefaultWANConfig(id) : this.ctx.profile === 'local' ? DefaultLocalConfig(id) : DefaultLANConfig(id);
+    // `!== false`: a config built without these keys keeps Consul's default (verify both ways).
+    const ml = {
+      ...profile,
+      gossipVerifyIncoming: c.encryptVerifyIncoming !== false,
+      gossipVerifyOutgoing: c.encryptVerifyOutgoing !== false,
+    };
     const snapshotPath = c.dataDir
       ? joinPath(c.dataDir, 'serf', pool === 'lan' ? 'local.snapshot' : 'remote.snapshot')
       : undefined;
@@ -156,7 +162,10 @@ export class SerfMembership implements Membership, Lifecycle {
       addr: `${bind}:${transport.port}`,
       advertise: `${adv}:${transport.port}`,
       encrypted: !!this.encryption,
+      ...(this.encryption && { verifyIncoming: ml.gossipVerifyIncoming, verifyOutgoing: ml.gossipVerifyOutgoing }),
     });
+    if (this.encryption && !(ml.gossipVerifyIncoming && ml.gossipVerifyOutgoing))
+      logger.warn('gossip encryption is not enforced (encrypt_verify_incoming/outgoing = false): finish the rollout');
     return serf;
   }
 

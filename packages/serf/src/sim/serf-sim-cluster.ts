@@ -17,6 +17,9 @@ export interface AddOptions {
   readonly name?: string;
   readonly tags?: Record<string, string>;
   readonly encryption?: GossipEncryption;
+  /** encrypt_verify_incoming / encrypt_verify_outgoing (default true), for encryption rollouts. */
+  readonly verifyIncoming?: boolean;
+  readonly verifyOutgoing?: boolean;
   readonly snapshotPath?: string;
   /** Reuse an address (a restarted member). */
   readonly addr?: string;
@@ -44,7 +47,11 @@ export class SerfSimCluster {
     const addr = o.addr ?? `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
     const name = o.name ?? `node-${i}`;
     const transport = this.net.createTransport(addr, 8301);
-    const ml = DefaultLANConfig({ name, advertiseAddr: addr, advertisePort: 8301 });
+    const ml = {
+      ...DefaultLANConfig({ name, advertiseAddr: addr, advertisePort: 8301 }),
+      gossipVerifyIncoming: o.verifyIncoming ?? true,
+      gossipVerifyOutgoing: o.verifyOutgoing ?? true,
+    };
     const config = this.tune({
       ...defaultSerfConfig(ml, o.tags ?? { id: `id-${name}`, role: 'node' }),
       snapshotPath: o.snapshotPath,

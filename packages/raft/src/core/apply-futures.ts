@@ -1,5 +1,6 @@
+import { ConsensusTimeout } from '@proconsul/kernel';
+import type { Clock } from './clock.js';
 import type { LogEntry } from './messages.js';
-import type { RaftNode } from './raft-node.js';
 import { LeadershipLost } from '../errors.js';
 
 interface Pending {
@@ -17,14 +18,14 @@ interface Pending {
 export class ApplyFutures {
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly node: RaftNode) {}
+  constructor(private readonly clock: Clock) {}
 
   add(entry: LogEntry, timeoutMs?: number): Promise<{ index: number; response: unknown }> {
     return new Promise((resolve, reject) => {
       const cancel =
         timeoutMs !== undefined
-          ? this.node.clock.setTimer(timeoutMs, () => {
-              if (this.pending.delete(entry.index)) reject(this.node.timeoutError('waiting for the command to commit'));
+          ? this.clock.setTimer(timeoutMs, () => {
+              if (this.pending.delete(entry.index)) reject(ConsensusTimeout('waiting for the command to commit'));
             })
           : undefined;
       this.pending.set(entry.index, { term: entry.term, resolve, reject, ...(cancel ? { cancel } : {}) });
@@ -47,9 +48,5 @@ export class ApplyFutures {
       p.cancel?.();
       p.reject(err);
     }
-  }
-
-  size(): number {
-    return this.pending.size;
   }
 }

@@ -1,6 +1,38 @@
-import type { RaftMessage, RequestVote, ServerId, TimeoutNow, VoteResponse } from './messages.js';
-import type { RaftNode } from './raft-node.js';
+import type { Logger } from '@proconsul/kernel';
+import type { Clock } from './clock.js';
+import type { ConfigurationData, RaftMessage, RequestVote, ServerId, TimeoutNow, VoteResponse } from './messages.js';
+import type { LogView, Role } from './node-context.js';
+import type { RaftConfig } from './raft-config.js';
 import { isVoter, quorumSize, voterIds } from './configuration.js';
+
+/**
+ * What elections need from their server (RaftNode). Reads are of the node's current
+ * state; the become... and grantVote methods are the only ways an election changes it.
+ */
+export interface ElectionHost {
+  readonly id: ServerId;
+  readonly role: Role;
+  readonly term: number;
+  readonly votedFor: ServerId | undefined;
+  readonly lastLeaderContact: number;
+  readonly stopped: boolean;
+  readonly config: ConfigurationData;
+  readonly log: LogView;
+  readonly cfg: Pick<RaftConfig, 'heartbeatTimeoutMs'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  send(to: ServerId, m: RaftMessage): void;
+  sendWhenDurable(to: ServerId, m: RaftMessage): void;
+  /** Resolves when every term/vote/log write issued so far is durable. */
+  durable(): Promise<unknown>;
+  /** Role precandidate, no known leader, election timer re-armed. */
+  becomePrecandidate(): void;
+  /** Role candidate in a new term voting for itself (persisted), election timer re-armed. */
+  becomeCandidate(): void;
+  becomeLeader(): void;
+  /** Record (durably) our vote for `candidate` in the current term and re-arm the election timer. */
+  grantVote(candidate: ServerId): void;
+}
 
 /**
  * Pre-vote, elections and leader stickiness (thesis §9.6, §4.2.3). A server campaigns
@@ -12,7 +44,7 @@ import { isVoter, quorumSize, voterIds } from './configuration.js';
 export class Election {
   private votes = new Set<ServerId>();
 
-  constructor(private readonly n: RaftNode) {}
+  constructor(private readonly n: ElectionHost) {}
 
   /** Within the stickiness window: a current leader is (or recently was) in contact. */
   heardFromLeaderRecently(): boolean {
@@ -28,21 +60,16 @@ export class Election {
 
   startPreVote(): void {
     const n = this.n;
-    n.role = 'precandidate';
-    n.leaderId = undefined;
+    n.becomePrecandidate();
     this.votes = new Set([n.id]);
-    n.armElectionTimer();
     if (this.hasQuorum()) return this.startElection(false);
     this.broadcast(n.term + 1, true, false);
   }
 
   startElection(transfer: boolean): void {
     const n = this.n;
-    n.role = 'candidate';
-    n.leaderId = undefined;
-    n.setTerm(n.term + 1, n.id);
+    n.becomeCandidate();
     this.votes = new Set([n.id]);
-    n.armElectionTimer();
     const term = n.term;
     n.logger.debug('starting election', { term, transfer });
     // Our own vote counts only once it is durable.
@@ -69,8 +96,7 @@ export class Election {
     let granted = false;
     if (m.term === n.term && !sticky && upToDate && (n.votedFor === undefined || n.votedFor === m.from)) {
       granted = true;
-      if (n.votedFor !== m.from) n.setTerm(n.term, m.from);
-      n.armElectionTimer();
+      n.grantVote(m.from);
     }
     n.sendWhenDurable(m.from, { type: 'voteResp', from: n.id, term: n.term, granted, preVote: false, requestTerm: m.term });
   }

@@ -1,6 +1,43 @@
-import type { AppendEntries, AppendResponse, InstallSnapshot, SnapshotResponse } from './messages.js';
-import type { RaftNode } from './raft-node.js';
-import type { SnapshotMeta, SnapshotSink } from '../storage/snapshot-store.js';
+import type { Logger } from '@proconsul/kernel';
+import type {
+  AppendEntries,
+  AppendResponse,
+  InstallSnapshot,
+  LogEntry,
+  RaftMessage,
+  ServerId,
+  SnapshotResponse,
+} from './messages.js';
+import type { LogView } from './node-context.js';
+import type { SnapshotMeta, SnapshotSink, SnapshotStore } from '../storage/snapshot-store.js';
+
+/** What the follower side needs from its server (RaftNode); every state change is a call. */
+export interface FollowerHost {
+  readonly id: ServerId;
+  readonly term: number;
+  readonly commitIndex: number;
+  /** An FSM restore is running: log changes wait. */
+  readonly restoring: boolean;
+  readonly log: LogView;
+  readonly snapshotStore: Pick<SnapshotStore, 'create'>;
+  readonly logger: Logger;
+  /**
+   * A message from a leader of `term`: false when the sender is stale; otherwise we follow
+   * it (stepping down if needed) and note the contact.
+   */
+  acceptLeader(from: ServerId, term: number): boolean;
+  send(to: ServerId, m: RaftMessage): void;
+  /** Send once everything written so far is durable (replies that promise durability). */
+  sendWhenDurable(to: ServerId, m: RaftMessage): void;
+  /** Append (after truncating the conflicting suffix from `truncateFrom`) and persist. */
+  appendToLog(entries: readonly LogEntry[], truncateFrom?: number): void;
+  /** Raise the commit index to `index` (never lowers it) and apply. */
+  advanceCommit(index: number): void;
+  /** Restore the FSM from a received snapshot and adopt it as the log's base; may block on the FSM. */
+  installSnapshot(meta: SnapshotMeta): Promise<void>;
+  /** Unrecoverable: stop the server. */
+  fatal(err: unknown): void;
+}
 
 interface Incoming {
   readonly lastIndex: number;
@@ -18,17 +55,7 @@ interface Incoming {
 export class FollowerHandler {
   private incoming: Incoming | undefined;
 
-  constructor(private readonly n: RaftNode) {}
-
-  /** Common handling of a message from a leader of term >= ours. False when the sender is stale. */
-  private acceptLeader(from: string, term: number): boolean {
-    const n = this.n;
-    if (term < n.term) return false;
-    if (n.role !== 'follower') n.becomeFollower(term, from);
-    n.leaderId = from;
-    n.lastLeaderContact = n.clock.now();
-    return true;
-  }
+  constructor(private readonly n: FollowerHost) {}
 
   handleAppend(m: AppendEntries): void {
     const n = this.n;
@@ -41,7 +68,7 @@ export class FollowerHandler {
       hintNextIndex,
       seq: m.seq,
     });
-    if (!this.acceptLeader(m.from, m.term)) return n.send(m.from, reply(false, 0, 0));
+    if (!n.acceptLeader(m.from, m.term)) return n.send(m.from, reply(false, 0, 0));
     if (n.restoring) return; // the leader retries on its next heartbeat
     const log = n.log;
     const last = log.lastIndex();
@@ -88,7 +115,7 @@ export class FollowerHandler {
       chunk,
       seq: m.seq,
     });
-    if (!this.acceptLeader(m.from, m.term)) return n.send(m.from, reply(false, m.chunk));
+    if (!n.acceptLeader(m.from, m.term)) return n.send(m.from, reply(false, m.chunk));
     if (n.restoring) return;
     if (m.lastIndex <= n.commitIndex) {
       // Already have everything the snapshot covers; -1 tells the leader to stop sending.
@@ -115,31 +142,12 @@ export class FollowerHandler {
         if (!m.done) return n.send(m.from, reply(true, m.chunk));
         if (this.incoming === inc) this.incoming = undefined;
         const meta = await inc.sink.commit();
-        if (meta) await this.install(meta);
+        if (meta) await n.installSnapshot(meta);
         n.send(m.from, reply(true, m.done ? -1 : m.chunk));
       })
       .catch((err: unknown) => {
         if (this.incoming === inc) this.incoming = undefined;
         n.logger.error('installing snapshot failed', { error: err });
       });
-  }
-
-  private async install(meta: SnapshotMeta): Promise<void> {
-    const n = this.n;
-    if (n.stopped || meta.index <= n.lastApplied) return;
-    n.restoring = true;
-    try {
-      await n.fsm.restore(n.snapshotStore.read(meta));
-    } catch (err) {
-      // The FSM may be half-replaced: continuing would serve wrong data.
-      n.fatal(err);
-      return;
-    } finally {
-      n.restoring = false;
-    }
-    if (n.stopped) return;
-    n.logger.info('installed snapshot', { index: meta.index, term: meta.term });
-    n.installSnapshotState(meta.index, meta.term, meta.config);
-    n.applyCommitted();
   }
 }

@@ -1,8 +1,30 @@
-import type { ServerId } from './messages.js';
-import type { RaftNode } from './raft-node.js';
-import type { Replicator } from './replicator.js';
+import { ConsensusTimeout, type Logger } from '@proconsul/kernel';
+import type { Clock } from './clock.js';
+import type { ConfigurationData, RaftMessage, ServerId } from './messages.js';
+import type { LogView, Role } from './node-context.js';
+import type { RaftConfig } from './raft-config.js';
 import { isVoter, voterIds } from './configuration.js';
 import { LeadershipTransferInProgress, UnknownServer } from '../errors.js';
+
+/** What a transfer needs from the server (RaftNode): reads and sending TimeoutNow. */
+export interface TransferHost {
+  readonly id: ServerId;
+  readonly role: Role;
+  readonly term: number;
+  readonly config: ConfigurationData;
+  readonly log: LogView;
+  readonly cfg: Pick<RaftConfig, 'electionTimeoutMs'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  send(to: ServerId, m: RaftMessage): void;
+}
+
+/** What a transfer needs from the leader's replication (Replicator). */
+export interface TransferReplication {
+  readonly peers: ReadonlyMap<ServerId, { readonly matchIndex: number }>;
+  /** Replicate to every follower soon (coalesced). */
+  scheduleReplicate(): void;
+}
 
 /**
  * Leadership transfer (thesis §3.10): stop taking proposals, bring the target fully up to
@@ -17,16 +39,12 @@ export class LeadershipTransfer {
   private cancel: (() => void) | undefined;
 
   constructor(
-    private readonly n: RaftNode,
-    private readonly r: Replicator,
+    private readonly n: TransferHost,
+    private readonly r: TransferReplication,
   ) {}
 
   inProgress(): boolean {
     return this.target !== undefined;
-  }
-
-  busyError(): Error {
-    return LeadershipTransferInProgress();
   }
 
   start(targetId?: ServerId): Promise<void> {
@@ -53,7 +71,7 @@ export class LeadershipTransfer {
       this.resolve = resolve;
       this.reject = reject;
       this.cancel = n.clock.setTimer(n.cfg.electionTimeoutMs, () =>
-        this.finish(n.timeoutError(`transferring leadership to ${target}`)),
+        this.finish(ConsensusTimeout(`transferring leadership to ${target}`)),
       );
       this.r.scheduleReplicate();
       this.check();

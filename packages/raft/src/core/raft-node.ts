@@ -1,22 +1,29 @@
 import type { Fsm, KeyValueStore, Logger } from '@proconsul/kernel';
-import { ConsensusTimeout, NotLeader } from '@proconsul/kernel';
+import { NotLeader } from '@proconsul/kernel';
 import type { Clock, Random } from './clock.js';
 import type { ConfigurationData, EntryKind, LogEntry, RaftMessage, ServerId } from './messages.js';
+import type { LogView, Role } from './node-context.js';
 import type { RaftConfig } from './raft-config.js';
 import type { RaftTransport } from './transport.js';
 import { EMPTY_CONFIGURATION, findServer, isVoter, voterIds } from './configuration.js';
 import { RaftLog } from './raft-log.js';
 import { LogStore } from '../storage/log-store.js';
 import { StableStore } from '../storage/stable-store.js';
-import { SnapshotStore } from '../storage/snapshot-store.js';
-import { Election } from './election.js';
-import { FollowerHandler } from './follower.js';
-import { Replicator } from './replicator.js';
-import { Snapshotter } from './snapshotter.js';
+import { SnapshotStore, type SnapshotMeta } from '../storage/snapshot-store.js';
+import { Election, type ElectionHost } from './election.js';
+import { FollowerHandler, type FollowerHost } from './follower.js';
+import { Replicator, type ReplicatorHost } from './replicator.js';
+import { Snapshotter, type SnapshotterHost } from './snapshotter.js';
 import { ApplyFutures } from './apply-futures.js';
-import { ConfigChangeInProgress, LeadershipLost, RaftAlreadyBootstrapped, RaftShutdown } from '../errors.js';
+import {
+  ConfigChangeInProgress,
+  LeadershipLost,
+  LeadershipTransferInProgress,
+  RaftAlreadyBootstrapped,
+  RaftShutdown,
+} from '../errors.js';
 
-export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
+export type { Role } from './node-context.js';
 
 /** Hooks for tests and the simulator's invariant checks; called synchronously. */
 export interface RaftObserver {
@@ -31,6 +38,26 @@ export interface RaftStores {
   readonly stable: KeyValueStore;
   /** StorageEngine.open('raft-snapshots') */
   readonly snapshots: KeyValueStore;
+}
+
+/** Everything about a server that changes; written only by RaftNode's methods. */
+interface NodeState {
+  role: Role;
+  term: number;
+  votedFor: ServerId | undefined;
+  leaderId: ServerId | undefined;
+  lastLeaderContact: number;
+  log: RaftLog;
+  commitIndex: number;
+  lastApplied: number;
+  config: ConfigurationData;
+  configIndex: number;
+  appliedConfig: ConfigurationData;
+  durableIndex: number;
+  restoring: boolean;
+  bootstrapFlag: boolean;
+  stopped: boolean;
+  fatalError: unknown;
 }
 
 export interface RaftNodeOptions {
@@ -54,51 +81,54 @@ export interface RaftNodeOptions {
  * synchronously; only disk writes and FSM restore are asynchronous, and replies that
  * depend on a write are sent after it is durable. All time comes from the injected
  * Clock and all randomness from `random`, so a simulation replays exactly.
- * The role-specific logic lives in election.ts, follower.ts, replicator.ts and
- * snapshotter.ts, which operate on this object's (internal, public) fields.
+ *
+ * Like hashicorp/raft's raft.go, this class owns the server's state and is the only code
+ * that changes it. The role-specific logic lives in election.ts, follower.ts,
+ * replicator.ts (with read-barriers.ts and leadership-transfer.ts) and snapshotter.ts;
+ * each sees the node through its own narrow interface (ElectionHost, FollowerHost,
+ * ReplicatorHost, SnapshotterHost) of reads and requests, and those requests are the
+ * methods below (becomeCandidate, grantVote, acceptLeader, advanceCommit, stepDown, ...).
+ * Outside code reads the state through getters and changes it only through methods.
  */
-export class RaftNode {
+export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, SnapshotterHost {
   readonly id: ServerId;
   readonly cfg: RaftConfig;
   readonly clock: Clock;
-  readonly random: Random;
   readonly transport: RaftTransport;
   readonly fsm: Fsm;
   readonly logger: Logger;
-  readonly observer: RaftObserver;
-  readonly logStore: LogStore;
-  readonly stableStore: StableStore;
-  snapshotStore!: SnapshotStore;
+  private readonly random: Random;
+  private readonly observer: RaftObserver;
+  private readonly logStore: LogStore;
+  private readonly stableStore: StableStore;
+  private snapshots!: SnapshotStore;
 
-  role: Role = 'follower';
-  term = 0;
-  votedFor: ServerId | undefined;
-  leaderId: ServerId | undefined;
-  /** When we last heard from a leader of our term (stickiness, follower timer). */
-  lastLeaderContact = -Infinity;
-  log = new RaftLog();
-  commitIndex = 0;
-  lastApplied = 0;
-  /** Latest configuration in the log (in force as soon as appended) and its index. */
-  config: ConfigurationData = EMPTY_CONFIGURATION;
-  configIndex = 0;
-  /** Configuration as of lastApplied (what a snapshot at lastApplied records). */
-  appliedConfig: ConfigurationData = EMPTY_CONFIGURATION;
-  /** Highest log index known durable on this server (the leader's own match index). */
-  durableIndex = 0;
+  private readonly state: NodeState = {
+    role: 'follower',
+    term: 0,
+    votedFor: undefined,
+    leaderId: undefined,
+    lastLeaderContact: -Infinity,
+    log: new RaftLog(),
+    commitIndex: 0,
+    lastApplied: 0,
+    config: EMPTY_CONFIGURATION,
+    configIndex: 0,
+    appliedConfig: EMPTY_CONFIGURATION,
+    durableIndex: 0,
+    restoring: false,
+    bootstrapFlag: false,
+    stopped: false,
+    fatalError: undefined,
+  };
   /** Bumped by every suffix truncation so stale write completions cannot raise durableIndex. */
   private logGeneration = 0;
-  /** An FSM restore is running: applies and log changes wait. */
-  restoring = false;
-  bootstrapFlag = false;
-  stopped = false;
-  fatalError: unknown;
 
-  readonly election: Election;
-  readonly follower: FollowerHandler;
-  readonly snapshotter: Snapshotter;
-  readonly futures: ApplyFutures;
-  replicator: Replicator | undefined;
+  private readonly election: Election;
+  private readonly follower: FollowerHandler;
+  private readonly snapshotter: Snapshotter;
+  private readonly futures: ApplyFutures;
+  private replicator: Replicator | undefined;
 
   private electionTimerCancel: (() => void) | undefined;
   private periodicCancel: (() => void) | undefined;
@@ -121,28 +151,94 @@ export class RaftNode {
     this.election = new Election(this);
     this.follower = new FollowerHandler(this);
     this.snapshotter = new Snapshotter(this);
-    this.futures = new ApplyFutures(this);
+    this.futures = new ApplyFutures(this.clock);
   }
 
   /** Open the stores and rebuild state: snapshot into the FSM, then the log. */
   static async open(o: RaftNodeOptions): Promise<RaftNode> {
     const node = new RaftNode(o);
-    node.snapshotStore = await SnapshotStore.open(o.stores.snapshots, o.config.snapshotChunkBytes);
-    const stable = await node.stableStore.load();
-    const meta = node.snapshotStore.latest();
-    if (meta) {
-      await node.fsm.restore(node.snapshotStore.read(meta));
-      node.commitIndex = node.lastApplied = meta.index;
-      node.appliedConfig = meta.config;
-    }
-    const entries = await node.logStore.loadAll();
-    node.log = RaftLog.restore(meta && { index: meta.index, term: meta.term, config: meta.config }, entries);
-    node.durableIndex = node.log.lastIndex();
-    node.term = Math.max(stable.term, node.log.lastTerm());
-    node.votedFor = stable.term === node.term ? stable.votedFor : undefined;
-    node.bootstrapFlag = stable.bootstrapped;
-    node.refreshConfig();
+    await node.load(o);
     return node;
+  }
+
+  private async load(o: RaftNodeOptions): Promise<void> {
+    const st = this.state;
+    this.snapshots = await SnapshotStore.open(o.stores.snapshots, o.config.snapshotChunkBytes);
+    const stable = await this.stableStore.load();
+    const meta = this.snapshots.latest();
+    if (meta) {
+      await this.fsm.restore(this.snapshots.read(meta));
+      st.commitIndex = st.lastApplied = meta.index;
+      st.appliedConfig = meta.config;
+    }
+    const entries = await this.logStore.loadAll();
+    st.log = RaftLog.restore(meta && { index: meta.index, term: meta.term, config: meta.config }, entries);
+    st.durableIndex = st.log.lastIndex();
+    st.term = Math.max(stable.term, st.log.lastTerm());
+    st.votedFor = stable.term === st.term ? stable.votedFor : undefined;
+    st.bootstrapFlag = stable.bootstrapped;
+    this.refreshConfig();
+  }
+
+  // ---- state, read-only outside this class -----------------------------------------
+
+  get role(): Role {
+    return this.state.role;
+  }
+  get term(): number {
+    return this.state.term;
+  }
+  get votedFor(): ServerId | undefined {
+    return this.state.votedFor;
+  }
+  get leaderId(): ServerId | undefined {
+    return this.state.leaderId;
+  }
+  /** When we last heard from a leader of our term (stickiness, follower timer). */
+  get lastLeaderContact(): number {
+    return this.state.lastLeaderContact;
+  }
+  get log(): LogView {
+    return this.state.log;
+  }
+  get commitIndex(): number {
+    return this.state.commitIndex;
+  }
+  get lastApplied(): number {
+    return this.state.lastApplied;
+  }
+  /** Latest configuration in the log (in force as soon as appended). */
+  get config(): ConfigurationData {
+    return this.state.config;
+  }
+  get configIndex(): number {
+    return this.state.configIndex;
+  }
+  /** Configuration as of lastApplied (what a snapshot at lastApplied records). */
+  get appliedConfig(): ConfigurationData {
+    return this.state.appliedConfig;
+  }
+  /** Highest log index known durable on this server (the leader's own match index). */
+  get durableIndex(): number {
+    return this.state.durableIndex;
+  }
+  /** An FSM restore is running: applies and log changes wait. */
+  get restoring(): boolean {
+    return this.state.restoring;
+  }
+  /** This server took part in a bootstrap_expect bootstrap (persisted; never bootstrap twice). */
+  get bootstrapFlag(): boolean {
+    return this.state.bootstrapFlag;
+  }
+  get stopped(): boolean {
+    return this.state.stopped;
+  }
+  /** The storage or FSM failure that stopped this server, if any. */
+  get fatalError(): unknown {
+    return this.state.fatalError;
+  }
+  get snapshotStore(): SnapshotStore {
+    return this.snapshots;
   }
 
   /** Begin participating: receive messages and run timers. */
@@ -150,7 +246,7 @@ export class RaftNode {
     this.transport.setReceiver((m) => this.receive(m));
     // Treat startup like hearing from a leader: a restarted server must not hand out a
     // vote that could cut short a lease it acknowledged just before crashing.
-    this.lastLeaderContact = this.clock.now();
+    this.state.lastLeaderContact = this.clock.now();
     const voters = voterIds(this.config);
     if (voters.length === 1 && voters[0] === this.id) this.armElectionTimer(0);
     else this.armElectionTimer();
@@ -159,7 +255,7 @@ export class RaftNode {
 
   stop(): void {
     if (this.stopped) return;
-    this.stopped = true;
+    this.state.stopped = true;
     this.electionTimerCancel?.();
     this.periodicCancel?.();
     this.replicator?.stop(RaftShutdown());
@@ -181,12 +277,21 @@ export class RaftNode {
   async bootstrap(config: ConfigurationData): Promise<void> {
     if (this.hasState()) throw RaftAlreadyBootstrapped();
     const entry: LogEntry = { index: 1, term: 1, kind: 'conf', config };
-    this.term = 1;
-    this.votedFor = undefined;
+    this.state.term = 1;
+    this.state.votedFor = undefined;
     this.appendToLog([entry]);
     await Promise.all([this.stableStore.setTermVote(1, undefined), this.logStore.flushed()]);
     const voters = voterIds(config);
     if (!this.stopped && voters.length === 1 && voters[0] === this.id) this.armElectionTimer(0);
+  }
+
+  /**
+   * Remember, durably, that this server is about to bootstrap for bootstrap_expect, so a
+   * restart never bootstraps a second time. Resolves once persisted.
+   */
+  async markBootstrapped(): Promise<void> {
+    this.state.bootstrapFlag = true;
+    await this.stableStore.markBootstrapped();
   }
 
   // ---- inbound ---------------------------------------------------------------------
@@ -241,17 +346,17 @@ export class RaftNode {
 
   // ---- roles -----------------------------------------------------------------------
 
-  setTerm(term: number, votedFor: ServerId | undefined): void {
-    this.term = term;
-    this.votedFor = votedFor;
+  private setTerm(term: number, votedFor: ServerId | undefined): void {
+    this.state.term = term;
+    this.state.votedFor = votedFor;
     void this.stableStore.setTermVote(term, votedFor).catch(() => {});
   }
 
-  becomeFollower(term: number, leaderId: ServerId | undefined): void {
+  private becomeFollower(term: number, leaderId: ServerId | undefined): void {
     const wasLeader = this.role === 'leader';
     if (term > this.term) this.setTerm(term, undefined);
-    this.role = 'follower';
-    this.leaderId = leaderId;
+    this.state.role = 'follower';
+    this.state.leaderId = leaderId;
     if (wasLeader) {
       this.replicator?.stop(LeadershipLost());
       this.replicator = undefined;
@@ -261,9 +366,41 @@ export class RaftNode {
     this.armElectionTimer();
   }
 
+  /** Leave leadership (or candidacy) without a known leader, in the current term. */
+  stepDown(): void {
+    this.becomeFollower(this.term, undefined);
+  }
+
+  becomePrecandidate(): void {
+    this.state.role = 'precandidate';
+    this.state.leaderId = undefined;
+    this.armElectionTimer();
+  }
+
+  becomeCandidate(): void {
+    this.state.role = 'candidate';
+    this.state.leaderId = undefined;
+    this.setTerm(this.term + 1, this.id);
+    this.armElectionTimer();
+  }
+
+  grantVote(candidate: ServerId): void {
+    if (this.votedFor !== candidate) this.setTerm(this.term, candidate);
+    this.armElectionTimer();
+  }
+
+  /** A message from a leader of `term`: false when stale; otherwise follow it and note the contact. */
+  acceptLeader(from: ServerId, term: number): boolean {
+    if (term < this.term) return false;
+    if (this.role !== 'follower') this.becomeFollower(term, from);
+    this.state.leaderId = from;
+    this.state.lastLeaderContact = this.clock.now();
+    return true;
+  }
+
   becomeLeader(): void {
-    this.role = 'leader';
-    this.leaderId = this.id;
+    this.state.role = 'leader';
+    this.state.leaderId = this.id;
     this.electionTimerCancel?.();
     this.replicator = new Replicator(this);
     this.logger.info('entering leader state', { term: this.term });
@@ -274,7 +411,7 @@ export class RaftNode {
   }
 
   /** (Re)arm the randomised election timer: heartbeat timeout for followers, election timeout otherwise. */
-  armElectionTimer(fixedMs?: number): void {
+  private armElectionTimer(fixedMs?: number): void {
     this.electionTimerCancel?.();
     if (this.stopped || this.role === 'leader') return;
     const base = this.role === 'follower' ? this.cfg.heartbeatTimeoutMs : this.cfg.electionTimeoutMs;
@@ -321,18 +458,18 @@ export class RaftNode {
     let deleteTo: number | undefined;
     if (truncateFrom !== undefined && truncateFrom <= this.log.lastIndex()) {
       deleteTo = this.log.lastIndex();
-      this.log.truncateFrom(truncateFrom);
+      this.state.log.truncateFrom(truncateFrom);
       this.logGeneration++;
-      this.durableIndex = Math.min(this.durableIndex, truncateFrom - 1);
+      this.state.durableIndex = Math.min(this.durableIndex, truncateFrom - 1);
     }
-    this.log.append(entries);
+    this.state.log.append(entries);
     const gen = this.logGeneration;
     const last = this.log.lastIndex();
     const write = this.logStore.write(entries, deleteTo !== undefined ? truncateFrom : undefined, deleteTo);
     write.then(
       () => {
         if (gen === this.logGeneration && last > this.durableIndex) {
-          this.durableIndex = last;
+          this.state.durableIndex = last;
           this.replicator?.onLocalDurable();
         }
       },
@@ -342,7 +479,7 @@ export class RaftNode {
   }
 
   /** Leader: append a new entry of the current term; replication is kicked once per tick. */
-  appendLocal(kind: EntryKind, data?: Uint8Array, config?: ConfigurationData): LogEntry {
+  private appendLocal(kind: EntryKind, data?: Uint8Array, config?: ConfigurationData): LogEntry {
     const entry: LogEntry = {
       index: this.log.lastIndex() + 1,
       term: this.term,
@@ -355,49 +492,68 @@ export class RaftNode {
     return entry;
   }
 
+  /** Follower: restore the FSM from a received snapshot, then make it the base of the log. */
+  async installSnapshot(meta: SnapshotMeta): Promise<void> {
+    if (this.stopped || meta.index <= this.lastApplied) return;
+    this.state.restoring = true;
+    try {
+      await this.fsm.restore(this.snapshots.read(meta));
+    } catch (err) {
+      // The FSM may be half-replaced: continuing would serve wrong data.
+      this.fatal(err);
+      return;
+    } finally {
+      this.state.restoring = false;
+    }
+    if (this.stopped) return;
+    this.logger.info('installed snapshot', { index: meta.index, term: meta.term });
+    this.installSnapshotState(meta.index, meta.term, meta.config);
+    this.applyCommitted();
+  }
+
   /**
-   * Follower: a snapshot replaced the state. Keep the log suffix when it continues the
-   * snapshot, otherwise drop the whole log (memory and disk).
+   * A snapshot replaced the state. Keep the log suffix when it continues the snapshot,
+   * otherwise drop the whole log (memory and disk).
    */
-  installSnapshotState(index: number, term: number, config: ConfigurationData): void {
+  private installSnapshotState(index: number, term: number, config: ConfigurationData): void {
     const oldFirst = this.log.firstIndex();
     const oldLast = this.log.lastIndex();
-    if (this.log.setSnapshot(index, term, config)) {
+    if (this.state.log.setSnapshot(index, term, config)) {
       this.logGeneration++;
-      this.durableIndex = index;
+      this.state.durableIndex = index;
       if (oldLast >= oldFirst) void this.logStore.write([], oldFirst, oldLast).catch(() => {});
     }
-    this.commitIndex = Math.max(this.commitIndex, index);
-    this.lastApplied = index;
-    this.appliedConfig = config;
+    this.state.commitIndex = Math.max(this.commitIndex, index);
+    this.state.lastApplied = index;
+    this.state.appliedConfig = config;
     this.refreshConfig();
   }
 
   /** Drop log entries no longer needed behind a snapshot at `index`, keeping trailingLogs. */
   compactLog(index: number, term: number, config: ConfigurationData): void {
-    this.log.setSnapshot(index, term, config);
+    this.state.log.setSnapshot(index, term, config);
     const upto = Math.min(index, this.log.snapshotIndex) - this.cfg.trailingLogs;
     const first = this.log.firstIndex();
     if (upto < first) return;
-    this.log.compactTo(upto);
+    this.state.log.compactTo(upto);
     void this.logStore.write([], first, upto).catch(() => {});
   }
 
-  refreshConfig(): void {
+  private refreshConfig(): void {
     const { config, index } = this.log.latestConfig();
-    this.config = config;
-    this.configIndex = index;
+    this.state.config = config;
+    this.state.configIndex = index;
     this.replicator?.syncPeers();
   }
 
   /** Raise the commit index (callers ensure the Raft commit rules) and apply. */
   advanceCommit(index: number): void {
     if (index <= this.commitIndex) return;
-    this.commitIndex = Math.min(index, this.log.lastIndex());
+    this.state.commitIndex = Math.min(index, this.log.lastIndex());
     this.applyCommitted();
   }
 
-  applyCommitted(): void {
+  private applyCommitted(): void {
     if (this.restoring || this.stopped) return;
     while (this.lastApplied < this.commitIndex) {
       const index = this.lastApplied + 1;
@@ -415,9 +571,9 @@ export class RaftNode {
           response = err;
         }
       } else if (entry.kind === 'conf' && entry.config) {
-        this.appliedConfig = entry.config;
+        this.state.appliedConfig = entry.config;
       }
-      this.lastApplied = index;
+      this.state.lastApplied = index;
       this.observer.onApply?.(this, entry);
       this.futures.resolve(entry, response);
       if (entry.kind === 'conf') this.replicator?.onConfigCommitted();
@@ -432,7 +588,7 @@ export class RaftNode {
   }
 
   /** Resolves when lastApplied >= index (or the node stops). */
-  waitApplied(index: number): Promise<void> {
+  private waitApplied(index: number): Promise<void> {
     if (this.lastApplied >= index || this.stopped) return Promise.resolve();
     return new Promise((resolve) => this.applyWaiters.push({ index, resolve }));
   }
@@ -442,7 +598,7 @@ export class RaftNode {
   apply(command: Uint8Array, timeoutMs?: number): Promise<{ index: number; response: unknown }> {
     const check = this.checkLeader();
     if (check) return Promise.reject(check);
-    if (this.replicator!.transferring()) return Promise.reject(this.replicator!.transferError());
+    if (this.replicator!.transferring()) return Promise.reject(LeadershipTransferInProgress());
     const entry = this.appendLocal('cmd', command);
     return this.futures.add(entry, timeoutMs);
   }
@@ -482,7 +638,7 @@ export class RaftNode {
   }
 
   /** Error to reject a leader-only call with, or undefined when this server leads. */
-  checkLeader(): Error | undefined {
+  private checkLeader(): Error | undefined {
     if (this.stopped) return RaftShutdown();
     if (this.role !== 'leader' || !this.replicator) {
       const leader = this.leaderId ? findServer(this.config, this.leaderId) : undefined;
@@ -491,13 +647,9 @@ export class RaftNode {
     return undefined;
   }
 
-  timeoutError(what: string): Error {
-    return ConsensusTimeout(what);
-  }
-
   fatal(err: unknown): void {
     if (this.fatalError !== undefined) return;
-    this.fatalError = err;
+    this.state.fatalError = err;
     this.logger.error('raft stopping after a storage failure', { error: err });
     this.stop();
   }

@@ -1,5 +1,24 @@
-import type { RaftNode } from './raft-node.js';
-import type { Replicator } from './replicator.js';
+import { ConsensusTimeout } from '@proconsul/kernel';
+import type { Clock } from './clock.js';
+
+/** What ReadIndex needs from the server (RaftNode): reads only. */
+export interface ReadBarrierHost {
+  readonly commitIndex: number;
+  readonly lastApplied: number;
+  readonly clock: Clock;
+}
+
+/** What ReadIndex needs from the leader's replication (Replicator). */
+export interface LeadershipConfirmation {
+  /** Index of this term's first entry; its commit tells the leader the cluster's commit index. */
+  readonly termStartIndex: number;
+  /** Seq the next message to followers will carry. */
+  nextSeq(): number;
+  /** Highest seq acknowledged by a quorum of voters. */
+  quorumAckedSeq(): number;
+  /** Heartbeat every follower soon (coalesced). */
+  scheduleHeartbeat(): void;
+}
 
 interface PendingRead {
   /** Commit index to wait for; assigned once this term's first entry is committed. */
@@ -21,8 +40,8 @@ export class ReadBarriers {
   private pending: PendingRead[] = [];
 
   constructor(
-    private readonly n: RaftNode,
-    private readonly r: Replicator,
+    private readonly n: ReadBarrierHost,
+    private readonly r: LeadershipConfirmation,
   ) {}
 
   add(timeoutMs: number | undefined): Promise<number> {
@@ -31,7 +50,7 @@ export class ReadBarriers {
       if (timeoutMs !== undefined) {
         read.cancel = this.n.clock.setTimer(timeoutMs, () => {
           this.pending = this.pending.filter((p) => p !== read);
-          reject(this.n.timeoutError('confirming leadership for a consistent read'));
+          reject(ConsensusTimeout('confirming leadership for a consistent read'));
         });
       }
       this.pending.push(read);

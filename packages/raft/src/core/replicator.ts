@@ -1,10 +1,36 @@
 import type { AppendResponse, ServerId, SnapshotResponse } from './messages.js';
-import type { RaftNode } from './raft-node.js';
+import type { RaftConfig } from './raft-config.js';
+import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { isVoter, quorumValue } from './configuration.js';
 import { PeerProgress } from './peer-progress.js';
 import { SeqTimes } from './seq-times.js';
-import { ReadBarriers } from './read-barriers.js';
-import { LeadershipTransfer } from './leadership-transfer.js';
+import { ReadBarriers, type ReadBarrierHost } from './read-barriers.js';
+import { LeadershipTransfer, type TransferHost } from './leadership-transfer.js';
+
+/**
+ * What the leader's replication needs from its server (RaftNode). Committing and stepping
+ * down are requests the node carries out; everything else is read.
+ */
+export interface ReplicatorHost extends ReadBarrierHost, TransferHost {
+  /** Highest log index durable on this server: the leader's own match index. */
+  readonly durableIndex: number;
+  /** Index of the latest configuration entry. */
+  readonly configIndex: number;
+  readonly cfg: Pick<
+    RaftConfig,
+    | 'heartbeatTimeoutMs'
+    | 'heartbeatIntervalMs'
+    | 'leaderLeaseTimeoutMs'
+    | 'maxAppendEntries'
+    | 'maxInflight'
+    | 'electionTimeoutMs'
+  >;
+  readonly snapshotStore: Pick<SnapshotStore, 'latest' | 'readChunk'>;
+  /** Raise the commit index to `index` (the caller has checked the Raft commit rule) and apply. */
+  advanceCommit(index: number): void;
+  /** Leave leadership (check-quorum failed, or we left the configuration). Stops this replicator. */
+  stepDown(): void;
+}
 
 /**
  * Leader-only state, created on election and discarded on step-down: per-follower
@@ -25,7 +51,7 @@ export class Replicator {
   private readonly cancelTimers: (() => void)[] = [];
   private active = true;
 
-  constructor(private readonly n: RaftNode) {
+  constructor(private readonly n: ReplicatorHost) {
     this.termStartIndex = n.log.lastIndex() + 1;
     this.sentTimes = new SeqTimes(n.cfg.heartbeatTimeoutMs * 2);
     this.reads = new ReadBarriers(n, this);
@@ -44,10 +70,6 @@ export class Replicator {
 
   transferring(): boolean {
     return this.transfer.inProgress();
-  }
-
-  transferError(): Error {
-    return this.transfer.busyError();
   }
 
   nextSeq(): number {
@@ -71,8 +93,9 @@ export class Replicator {
     }
     if (!isVoter(n.config, n.id)) {
       // Removed (or demoted): hand over by stepping down once the change is committed.
+      // `active` is false once the node stopped this replicator (step-down or shutdown).
       n.clock.setTimer(0, () => {
-        if (n.replicator === this) n.becomeFollower(n.term, undefined);
+        if (this.active) n.stepDown();
       });
     }
   }
@@ -172,7 +195,7 @@ export class Replicator {
       const n = this.n;
       if (n.clock.now() - this.quorumContact() > n.cfg.heartbeatTimeoutMs) {
         n.logger.warn('lost contact with a quorum; stepping down', { term: n.term });
-        n.becomeFollower(n.term, undefined);
+        n.stepDown();
         return;
       }
       this.checkQuorumLoop();

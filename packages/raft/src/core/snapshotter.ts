@@ -1,4 +1,24 @@
-import type { RaftNode } from './raft-node.js';
+import type { Fsm, Logger } from '@proconsul/kernel';
+import type { ConfigurationData } from './messages.js';
+import type { LogView } from './node-context.js';
+import type { RaftConfig } from './raft-config.js';
+import type { SnapshotStore } from '../storage/snapshot-store.js';
+
+/** What snapshotting needs from the server (RaftNode); compaction is the node's job. */
+export interface SnapshotterHost {
+  readonly lastApplied: number;
+  /** Configuration as of lastApplied. */
+  readonly appliedConfig: ConfigurationData;
+  readonly stopped: boolean;
+  readonly restoring: boolean;
+  readonly log: LogView;
+  readonly cfg: Pick<RaftConfig, 'snapshotThreshold'>;
+  readonly fsm: Pick<Fsm, 'snapshot'>;
+  readonly snapshotStore: Pick<SnapshotStore, 'create'>;
+  readonly logger: Logger;
+  /** A snapshot at `index` is durable: drop the log entries it makes unnecessary. */
+  compactLog(index: number, term: number, config: ConfigurationData): void;
+}
 
 /**
  * Takes snapshots of the FSM and compacts the log behind them. Triggered every
@@ -8,7 +28,7 @@ import type { RaftNode } from './raft-node.js';
 export class Snapshotter {
   private running: Promise<boolean> | undefined;
 
-  constructor(private readonly n: RaftNode) {}
+  constructor(private readonly n: SnapshotterHost) {}
 
   maybeSnapshot(): void {
     const n = this.n;

@@ -88,6 +88,11 @@ export class RaftConsensus implements Consensus {
     this.stores = [];
   }
 
+  /** Addresses of known servers (gossip), so raft can answer servers not yet in its configuration. */
+  learnAddresses(servers: readonly ServerAddress[]): void {
+    this.node?.learnAddresses(new Map(servers.map((s) => [s.id, s.address])));
+  }
+
   /**
    * bootstrap_expect: the agent calls this whenever its list of known servers (from LAN
    * gossip, or -retry-join addresses resolved to servers) changes. Bootstraps exactly
@@ -95,10 +100,6 @@ export class RaftConsensus implements Consensus {
    * has no state; the fact is remembered in the stable store so it never happens twice,
    * even after a restart. Resolves true when it bootstrapped now.
    */
-  learnAddresses(servers: readonly ServerAddress[]): void {
-    this.node?.learnAddresses(new Map(servers.map((s) => [s.id, s.address])));
-  }
-
   async bootstrapWith(servers: readonly ServerAddress[]): Promise<boolean> {
     const node = this.requireNode();
     const expect = this.env.runtime.bootstrapExpect;
@@ -111,8 +112,7 @@ export class RaftConsensus implements Consensus {
     const config: ConfigurationData = {
       servers: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => ({ ...s, suffrage: 'voter' as const })),
     };
-    node.bootstrapFlag = true;
-    await node.stableStore.markBootstrapped();
+    await node.markBootstrapped();
     await node.bootstrap(config);
     this.env.logger.info('bootstrapped cluster', { servers: config.servers.length });
     return true;
@@ -189,11 +189,6 @@ export class RaftConsensus implements Consensus {
       protocol_version_min: '0',
       protocol_version_max: '3',
     };
-  }
-
-  /** The underlying node, for tests and the autopilot. */
-  raftNode(): RaftNode | undefined {
-    return this.node;
   }
 
   private requireNode(): RaftNode {

@@ -91,7 +91,7 @@ describe('HTTP frontend skeleton', () => {
 });
 
 describe('HTTP frontend over a real socket', () => {
-  it("aborts req.signal when the client disconnects, and not when the response completes", async () => {
+  it('aborts req.signal when the client disconnects, and not when the response completes', async () => {
     const seen: { path: string; aborted: boolean }[] = [];
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));

@@ -47,7 +47,7 @@ export function serverModule(): ContainerModule {
         const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
         if (!serverRpc) return;
         const rpc = ctx.get(ClusterRpc);
-        serverRpc.setHandler((method, body) => rpc.handle(method, body));
+        serverRpc.setHandler((method, body, signal) => rpc.handle(method, body, signal));
       },
       start: () => ctx.get(ClusterRpc).start(),
       stop: () => ctx.get(ClusterRpc).stop(),

@@ -1,27 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger, RpcHandler } from '@proconsul/kernel';
-import { isCoded } from '@proconsul/kernel';
 import type { RaftMessage } from '../core/messages.js';
-import { encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC } from './framing.js';
-import { RpcNoHandler } from '../errors.js';
-import { corkedWrite } from './cork.js';
-
-/** An RPC request frame and its reply. */
-export interface RpcRequest {
-  readonly id: number;
-  readonly method: string;
-  readonly body: unknown;
-}
-export interface RpcReply {
-  readonly id: number;
-  readonly body?: unknown;
-  readonly error?: { readonly code: string; readonly message: string };
-}
+import { FrameDecoder, PROTO_RAFT, PROTO_RPC } from './framing.js';
+import type { RpcClientFrame } from './rpc-frames.js';
+import { RpcSession } from './rpc-session.js';
 
 /**
  * The server port (Consul's 8300): one TCP listener, the first byte of each connection
- * selects raft or RPC. Raft frames go to the raft receiver; RPC requests run the handler
- * concurrently and replies are written as they complete (matched by id).
+ * selects raft or RPC. Raft frames go to the raft receiver; RPC frames to an
+ * {@link RpcSession} (concurrent handlers, replies matched by id, cancellation).
  */
 export class ServerPort {
   private server: Server | undefined;
@@ -63,8 +50,10 @@ export class ServerPort {
         if (!decoder) {
           const proto = chunk[0];
           if (proto === PROTO_RAFT) decoder = new FrameDecoder((m) => this.raftReceiver?.(m as RaftMessage));
-          else if (proto === PROTO_RPC) decoder = new FrameDecoder((r) => this.serveRpc(socket, r as RpcRequest));
-          else throw new Error(`unknown protocol byte ${proto}`);
+          else if (proto === PROTO_RPC) {
+            const session = new RpcSession(socket, () => this.rpcHandler);
+            decoder = new FrameDecoder((f) => session.onFrame(f as RpcClientFrame));
+          } else throw new Error(`unknown protocol byte ${proto}`);
           chunk = chunk.subarray(1);
         }
         if (chunk.length) decoder.push(chunk);
@@ -73,28 +62,5 @@ export class ServerPort {
         socket.destroy();
       }
     });
-  }
-
-  private serveRpc(socket: Socket, req: RpcRequest): void {
-    const handler = this.rpcHandler;
-    const run = handler ? handler(req.method, req.body) : Promise.reject(RpcNoHandler());
-    run.then(
-      (body) => this.reply(socket, { id: req.id, body }),
-      (err: unknown) => {
-        const error = isCoded(err)
-          ? { code: err.code, message: err.message }
-          : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-        this.reply(socket, { id: req.id, error });
-      },
-    );
-  }
-
-  private reply(socket: Socket, reply: RpcReply): void {
-    if (socket.destroyed) return;
-    // Backpressure: a client not reading its replies stops us reading its requests.
-    if (!corkedWrite(socket, encodeFrame(reply)) && !socket.isPaused()) {
-      socket.pause();
-      socket.once('drain', () => socket.resume());
-    }
   }
 }

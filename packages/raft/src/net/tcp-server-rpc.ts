@@ -2,14 +2,15 @@ import type { Logger, RpcHandler, ServerRpc } from '@proconsul/kernel';
 import { ProconsulError } from '@proconsul/kernel';
 import { Connection } from './connection.js';
 import { encodeFrame, PROTO_RPC } from './framing.js';
-import type { RpcReply, RpcRequest } from './server-port.js';
+import type { RpcCancel, RpcReply, RpcRequest } from './rpc-frames.js';
 import type { ServerPort } from './server-port.js';
-import { RpcConnectFailed, RpcTimeout } from '../errors.js';
+import { RpcCancelled, RpcConnectFailed, RpcTimeout } from '../errors.js';
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
-  timer: NodeJS.Timeout;
+  /** Clears the timer and the abort listener. */
+  done: () => void;
 }
 
 /** One pooled, multiplexed RPC connection: many concurrent calls, replies matched by id. */
@@ -30,7 +31,7 @@ class RpcConnection {
         onClose();
         const failure = RpcConnectFailed(address, err?.message ?? 'connection closed');
         for (const p of this.pending.values()) {
-          clearTimeout(p.timer);
+          p.done();
           p.reject(failure);
         }
         this.pending.clear();
@@ -38,17 +39,35 @@ class RpcConnection {
     );
   }
 
-  call(method: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  /** Calls in flight on this connection. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  call(method: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(RpcCancelled(this.address, method));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(RpcTimeout(this.address, method, timeoutMs));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      // Giving up locally must also stop the work remotely: a blocking query would otherwise
+      // hold its watches on the server until its own wait ran out.
+      const giveUp = (err: ProconsulError) => {
+        if (!this.pending.delete(id)) return;
+        done();
+        const cancel: RpcCancel = { id, cancel: true };
+        this.conn.write(encodeFrame(cancel));
+        reject(err);
+      };
+      const onAbort = () => giveUp(RpcCancelled(this.address, method));
+      const timer = setTimeout(() => giveUp(RpcTimeout(this.address, method, timeoutMs)), timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, { resolve, reject, done });
       const req: RpcRequest = { id, method, body };
       if (!this.conn.write(encodeFrame(req))) {
-        clearTimeout(timer);
+        done();
         this.pending.delete(id);
         reject(RpcConnectFailed(this.address, 'connection backlog full'));
       }
@@ -59,7 +78,7 @@ class RpcConnection {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    clearTimeout(p.timer);
+    p.done();
     if (reply.error) p.reject(new ProconsulError(reply.error.code, reply.error.message));
     else p.resolve(reply.body);
   }
@@ -70,6 +89,8 @@ class RpcConnection {
  * ServerPort); every agent can call. One pooled connection per address carries all
  * concurrent calls; it is re-dialled after it closes. Remote coded errors are rethrown
  * with the same code and message (status code is not carried: it is the caller's mapping).
+ * A call that times out or whose signal aborts sends a cancel frame, so the server aborts
+ * the handler too.
  */
 export class TcpServerRpc implements ServerRpc {
   private readonly pool = new Map<string, RpcConnection>();
@@ -89,7 +110,7 @@ export class TcpServerRpc implements ServerRpc {
     this.port.rpcHandler = handler;
   }
 
-  call(address: string, method: string, body: unknown, timeoutMs?: number): Promise<unknown> {
+  call(address: string, method: string, body: unknown, timeoutMs?: number, signal?: AbortSignal): Promise<unknown> {
     let c = this.pool.get(address);
     if (!c || c.conn.closed) {
       const created: RpcConnection = new RpcConnection(address, () => {
@@ -98,7 +119,7 @@ export class TcpServerRpc implements ServerRpc {
       c = created;
       this.pool.set(address, c);
     }
-    return c.call(method, body, timeoutMs ?? this.defaultTimeoutMs);
+    return c.call(method, body, timeoutMs ?? this.defaultTimeoutMs, signal);
   }
 
   close(): void {

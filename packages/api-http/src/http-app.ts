@@ -12,6 +12,12 @@ const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their
  */
 export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): Koa {
   const app = new Koa();
+  // Errors after the handler returned (a streamed body cut short) land here instead of koa
+  // printing a stack trace: a monitor client hanging up, or shutdown closing it, is normal.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    log.warn('response failed', { error: err });
+  });
   const router = new Router();
   app.use(async (ctx, next) => {
     try {

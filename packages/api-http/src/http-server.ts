@@ -35,13 +35,19 @@ export class HttpServer implements ApiFrontend, Lifecycle {
       server.requestTimeout = 0;
       server.headersTimeout = 60_000;
       server.keepAliveTimeout = 30_000;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.port, host, () => {
-          server.off('error', reject);
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(this.port, host, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
-      });
+      } catch (e) {
+        // Addresses already bound must not outlive a failed start (the kernel stops only what started).
+        await this.stop();
+        throw e;
+      }
       this.servers.push(server);
     }
     this.log.info('HTTP API listening', { addresses: this.addresses().join(',') });

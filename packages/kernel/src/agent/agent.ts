@@ -7,6 +7,9 @@ import type { Logger } from '../log/logger.js';
 import { Membership } from '../extension-points/membership.js';
 import { CONSUL_COMPAT_VERSION, PROCONSUL_VERSION } from '../version.js';
 
+/** How long a graceful leave may take before the agent stops without finishing it. */
+export const DEFAULT_LEAVE_TIMEOUT_MS = 5_000;
+
 export interface AgentOptions {
   readonly config: RuntimeConfig;
   readonly logger: Logger;
@@ -56,16 +59,27 @@ export class Agent {
     return kernel;
   }
 
-  /** Stop every plugin, after leaving the gossip pools gracefully when `leave` is set. */
-  async stop(options: { leave?: boolean } = {}): Promise<void> {
+  /**
+   * Stop every plugin, after leaving the gossip pools gracefully when `leave` is set. The
+   * leave gets at most `leaveTimeoutMs` (a pool with no one left to tell would otherwise
+   * hold shutdown for serf's broadcast timeout per pool); the plugins are stopped anyway.
+   */
+  async stop(options: { leave?: boolean; leaveTimeoutMs?: number } = {}): Promise<void> {
     const k = this.kernel;
     this.kernel = undefined;
     if (!k) return;
     if (options.leave && k.container.isBound(Membership)) {
+      const limit = options.leaveTimeoutMs ?? DEFAULT_LEAVE_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit)));
       try {
-        await k.container.get<Membership>(Membership).leave();
+        const left = await Promise.race([k.container.get<Membership>(Membership).leave(), timedOut]);
+        if (left === 'timeout')
+          this.options.logger.warn('graceful leave did not finish in time; stopping anyway', { limitMs: limit });
       } catch (e) {
         this.options.logger.warn('graceful leave failed', { error: e });
+      } finally {
+        clearTimeout(timer);
       }
     }
     await k.stop();

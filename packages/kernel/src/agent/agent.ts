@@ -70,17 +70,20 @@ export class Agent {
     if (!k) return;
     if (options.leave && k.container.isBound(Membership)) {
       const limit = options.leaveTimeoutMs ?? DEFAULT_LEAVE_TIMEOUT_MS;
+      const log = this.options.logger;
+      // Handled here even when it settles after the deadline: a late rejection must not crash the process.
+      const leaving = k.container
+        .get<Membership>(Membership)
+        .leave()
+        .then(
+          () => 'left' as const,
+          (e: unknown) => log.warn('graceful leave failed', { error: e }),
+        );
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit)));
-      try {
-        const left = await Promise.race([k.container.get<Membership>(Membership).leave(), timedOut]);
-        if (left === 'timeout')
-          this.options.logger.warn('graceful leave did not finish in time; stopping anyway', { limitMs: limit });
-      } catch (e) {
-        this.options.logger.warn('graceful leave failed', { error: e });
-      } finally {
-        clearTimeout(timer);
-      }
+      const outcome = await Promise.race([leaving, timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') log.warn('graceful leave did not finish in time; stopping anyway', { limitMs: limit });
     }
     await k.stop();
   }

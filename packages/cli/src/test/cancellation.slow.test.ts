@@ -136,6 +136,18 @@ describe('cancellation and shutdown (1 server + 1 client on 127.0.5.x)', functio
     expect(Date.now() - t0).to.be.lessThan(3_000);
     // Cancelling did not mark the server failed: the client still reads through it.
     expect((await http('GET', `${client.url}/v1/kv/blocked`)).status).to.equal(404);
+    // The same on the server's own HTTP API, with no forwarding involved.
+    const direct = openBlockingQueries(server, '/v1/kv/blocked', index, 20);
+    await pollUntil(async () => ((await queriesBlocking(server)) === 20 ? true : undefined), {
+      timeoutMs: 15_000,
+      what: 'the server to hold 20 direct blocking queries',
+    });
+    direct.close();
+    await pollUntil(async () => ((await queriesBlocking(server)) === 0 ? true : undefined), {
+      timeoutMs: 3_000,
+      intervalMs: 50,
+      what: 'the server to drop the abandoned direct queries',
+    });
   });
 
   it('SIGTERM stops the client and then the server within 5 s, exit 0, with queries and a monitor open', async () => {

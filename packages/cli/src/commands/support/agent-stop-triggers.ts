@@ -15,10 +15,8 @@ export class AgentStopTriggers {
   private fire: (reason: StopReason) => void = () => {};
   private fired = false;
   private readonly poll: NodeJS.Timeout | undefined;
-  private readonly onSignal = (s: NodeJS.Signals) => {
-    if (this.fired) this.onForce(s);
-    else this.fire(s === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
-  };
+  private readonly onInt = () => this.signalled('SIGINT');
+  private readonly onTerm = () => this.signalled('SIGTERM');
 
   constructor(
     env: Readonly<Record<string, string | undefined>>,
@@ -32,8 +30,8 @@ export class AgentStopTriggers {
         resolve(reason);
       };
     });
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    process.on('SIGINT', this.onInt);
+    process.on('SIGTERM', this.onTerm);
     if (launchedByNpm(env)) {
       // Our parent (npm's shell) going away re-parents us; process.ppid is read live.
       const parent = process.ppid;
@@ -51,8 +49,13 @@ export class AgentStopTriggers {
 
   dispose(): void {
     if (this.poll) clearInterval(this.poll);
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    process.off('SIGINT', this.onInt);
+    process.off('SIGTERM', this.onTerm);
+  }
+
+  private signalled(signal: 'SIGINT' | 'SIGTERM'): void {
+    if (this.fired) this.onForce(signal);
+    else this.fire(signal);
   }
 }
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -99,10 +99,14 @@ describe('cancellation and shutdown (1 server + 1 client on 127.0.5.x)', functio
   before(async () => {
     cluster = new TestCluster({ label: 'cancellation', plugins: MEMORY_PLUGINS, ports: PORTS });
     server = cluster.add({ name: 's1', ip: '127.0.5.1', args: ['-server', '-bootstrap-expect', '1'] });
+    // The client runs a config watch: a blocking query it forwards to the server and must
+    // cancel when it stops.
+    const watches = join(cluster.dir, 'c1-watches.json');
+    writeFileSync(watches, JSON.stringify({ watches: [{ type: 'key', key: 'watched', args: ['/bin/true'] }] }));
     client = cluster.add({
       name: 'c1',
       ip: '127.0.5.2',
-      args: ['-retry-join', `127.0.5.1:${PORTS.serfLan}`, '-retry-interval', '1s'],
+      args: ['-retry-join', `127.0.5.1:${PORTS.serfLan}`, '-retry-interval', '1s', '-config-file', watches],
     });
     server.start();
     client.start();
@@ -113,7 +117,13 @@ describe('cancellation and shutdown (1 server + 1 client on 127.0.5.x)', functio
       timeoutMs: 30_000,
       what: 'the client agent to reach the server',
     });
+    await waitForBlocking(WATCH, 'the server to hold the client watch');
   });
+
+  /** The client's config watch, always blocked on the server. */
+  const WATCH = 1;
+  const waitForBlocking = (n: number, what: string, timeoutMs = 15_000) =>
+    pollUntil(async () => ((await queriesBlocking(server)) === n ? true : undefined), { timeoutMs, intervalMs: 50, what });
 
   after(async function () {
     await cluster?.cleanup(suiteFailed(this), 'cancellation');
@@ -122,35 +132,21 @@ describe('cancellation and shutdown (1 server + 1 client on 127.0.5.x)', functio
   it('drops the blocking queries of 50 HTTP clients that hung up, on the client agent and the server', async () => {
     const index = await kvIndex(client, 'blocked');
     const queries = openBlockingQueries(client, '/v1/kv/blocked', index, 50);
-    await pollUntil(async () => ((await queriesBlocking(server)) === 50 ? true : undefined), {
-      timeoutMs: 15_000,
-      what: 'the server to hold 50 forwarded blocking queries',
-    });
+    await waitForBlocking(WATCH + 50, 'the server to hold 50 forwarded blocking queries');
     const t0 = Date.now();
     queries.close();
-    await pollUntil(async () => ((await queriesBlocking(server)) === 0 ? true : undefined), {
-      timeoutMs: 5_000,
-      intervalMs: 50,
-      what: 'the server to drop the abandoned queries',
-    });
+    await waitForBlocking(WATCH, 'the server to drop the abandoned queries', 5_000);
     expect(Date.now() - t0).to.be.lessThan(3_000);
     // Cancelling did not mark the server failed: the client still reads through it.
     expect((await http('GET', `${client.url}/v1/kv/blocked`)).status).to.equal(404);
     // The same on the server's own HTTP API, with no forwarding involved.
     const direct = openBlockingQueries(server, '/v1/kv/blocked', index, 20);
-    await pollUntil(async () => ((await queriesBlocking(server)) === 20 ? true : undefined), {
-      timeoutMs: 15_000,
-      what: 'the server to hold 20 direct blocking queries',
-    });
+    await waitForBlocking(WATCH + 20, 'the server to hold 20 direct blocking queries');
     direct.close();
-    await pollUntil(async () => ((await queriesBlocking(server)) === 0 ? true : undefined), {
-      timeoutMs: 3_000,
-      intervalMs: 50,
-      what: 'the server to drop the abandoned direct queries',
-    });
+    await waitForBlocking(WATCH, 'the server to drop the abandoned direct queries', 3_000);
   });
 
-  it('SIGTERM stops the client and then the server within 5 s, exit 0, with queries and a monitor open', async () => {
+  it('SIGTERM stops the client and then the server within 5 s, exit 0, with queries, a watch and a monitor open', async () => {
     const index = await kvIndex(client, 'held');
     const onClient = openBlockingQueries(client, '/v1/kv/held', index, 10);
     const onServer = openBlockingQueries(server, '/v1/kv/held', index, 10);
@@ -158,10 +154,7 @@ describe('cancellation and shutdown (1 server + 1 client on 127.0.5.x)', functio
     monitor.on('error', () => {});
     monitor.on('response', (res) => res.resume());
     monitor.end();
-    await pollUntil(async () => ((await queriesBlocking(server)) === 20 ? true : undefined), {
-      timeoutMs: 15_000,
-      what: 'the server to hold 20 blocking queries',
-    });
+    await waitForBlocking(WATCH + 20, 'the server to hold 20 blocking queries');
     try {
       for (const node of [client, server]) {
         const t0 = Date.now();
@@ -171,6 +164,8 @@ describe('cancellation and shutdown (1 server + 1 client on 127.0.5.x)', functio
         const ms = Date.now() - t0;
         expect(code, `${node.name} exit code`).to.equal(0);
         expect(ms, `${node.name} stop time`).to.be.lessThan(5_000);
+        // The client's queries and watch left the server with it.
+        if (node === client) await waitForBlocking(10, 'the server to drop the stopped client queries', 3_000);
       }
     } finally {
       onClient.close();

@@ -202,6 +202,7 @@ describe('agent start failures and launchers (127.0.5.x)', function () {
 
   for (const [what, taken] of [
     ['HTTP', PORTS.http],
+    ['DNS', PORTS.dns],
     ['serf WAN', PORTS.serfWan],
   ] as const) {
     it(`exits non-zero with one error line and frees 8301/8300 when the ${what} port is taken`, async () => {

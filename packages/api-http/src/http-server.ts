@@ -44,7 +44,7 @@ export class HttpServer implements ApiFrontend, Lifecycle {
           });
         });
       } catch (e) {
-        // Addresses already bound must not outlive a failed start (the kernel stops only what started).
+        // Addresses already bound (an earlier -client address) must not outlive a failed start.
         await this.stop();
         throw e;
       }

@@ -71,8 +71,8 @@ export class SerfMembership implements Membership, Lifecycle {
         );
       if (c.startJoin.length > 0) await this.join(c.startJoin, 'lan');
     } catch (e) {
-      // The kernel stops only lifecycles that started: release the LAN port ourselves when
-      // the WAN port (or the start join) fails, or the agent lingers holding 8301.
+      // Release the LAN pool right here when the WAN port (or the start join) fails: a
+      // failed start must never leave 8301 held.
       await this.stop();
       throw e;
     }

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BadRequest, NullLogger, decodeJsonBody, type HttpEndpoint } from '@proconsul/kernel';
 import { createHttpApp } from './http-app.js';
 import { injectHttp } from './inject.js';
@@ -85,5 +87,46 @@ describe('HTTP frontend skeleton', () => {
     expect(mistake.text).to.equal('Missing node name');
     const bug = await injectHttp(app, { url: '/v1/our-bug' });
     expect(bug.status).to.equal(500);
+  });
+});
+
+describe('HTTP frontend over a real socket', () => {
+  it('aborts req.signal when the client disconnects, and not when the response completes', async () => {
+    const seen: { path: string; aborted: boolean }[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const held: HttpEndpoint = {
+      method: 'GET',
+      path: '/v1/held/:name',
+      handle: async (r) => {
+        const record = { path: r.path, aborted: false };
+        seen.push(record);
+        r.signal.addEventListener('abort', () => (record.aborted = true), { once: true });
+        if (r.params['name'] === 'quick') return { body: 'ok' };
+        await Promise.race([gate, new Promise((resolve) => r.signal.addEventListener('abort', resolve, { once: true }))]);
+        return { body: 'late' };
+      },
+    };
+    const server = createServer(createHttpApp([held], new NullLogger()).callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const quick = await fetch(`http://127.0.0.1:${port}/v1/held/quick`);
+      expect(await quick.text()).to.equal('ok');
+      // A client that hangs up while the handler waits (a blocking query) cancels it.
+      const req = request({ host: '127.0.0.1', port, path: '/v1/held/slow' });
+      req.on('error', () => {});
+      req.end();
+      while (seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+      req.destroy();
+      const deadline = Date.now() + 2000;
+      while (!seen[1]!.aborted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(seen[1]!.aborted, 'aborted after disconnect').to.equal(true);
+      expect(seen[0]!.aborted, 'a completed request is not aborted').to.equal(false);
+    } finally {
+      release();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

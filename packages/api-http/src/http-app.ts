@@ -13,6 +13,12 @@ const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their
  */
 export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): Koa {
   const app = new Koa();
+  // Errors after the handler returned (a streamed body cut short) land here instead of koa
+  // printing a stack trace: a monitor client hanging up, or shutdown closing it, is normal.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    log.warn('response failed', { error: err });
+  });
   const router = new Router();
   app.use(requestLog(log));
   app.use(async (ctx, next) => {
@@ -64,6 +70,13 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): 
 }
 
 async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequest> {
+  // The response's 'close' is the disconnect signal: the request's own 'close' fires as soon
+  // as its body has been read, long before a blocking query answers. Listening here, before
+  // the body is read, also catches a client that goes away mid-upload.
+  const abort = new AbortController();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableFinished) abort.abort();
+  });
   const body = await readBody(ctx);
   const query = new URLSearchParams(ctx.querystring);
   const headers: Record<string, string | undefined> = {};
@@ -71,10 +84,6 @@ async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequ
   const auth = headers['authorization'];
   const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : undefined;
   const token = headers['x-consul-token'] || bearer || query.get('token') || undefined;
-  const abort = new AbortController();
-  ctx.req.once('close', () => {
-    if (!ctx.res.writableFinished) abort.abort();
-  });
   return {
     method,
     path: ctx.path,

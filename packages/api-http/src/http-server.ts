@@ -61,13 +61,19 @@ export class HttpServer implements ApiFrontend, Lifecycle {
           plainClientError(err, socket, log),
         );
       }
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
-      });
+      } catch (e) {
+        // Addresses already bound (an earlier -client address) must not outlive a failed start.
+        await this.stop();
+        throw e;
+      }
       this.servers.push(server);
     }
     if (tls) {

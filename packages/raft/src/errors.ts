@@ -35,6 +35,12 @@ export const RpcTimeout = defineError(
   500,
   (address: string, method: string, ms: number) => `rpc ${method} to ${address} timed out after ${ms}ms`,
 );
+/** The caller aborted the call; 499 as the HTTP request behind it is usually gone (nginx's "client closed request"). */
+export const RpcCancelled = defineError(
+  'RPC_CANCELLED',
+  499,
+  (address: string, method: string) => `rpc ${method} to ${address} cancelled`,
+);
 export const RpcConnectFailed = defineError(
   'RPC_CONNECT_FAILED',
   500,

@@ -6,7 +6,8 @@ import { authorize, require, route } from './endpoint-support.js';
 /**
  * `GET /v1/agent/metrics` (JSON like Consul's in-memory sink; `?format=prometheus` for
  * scrapers). Gauges are read at request time: process memory, active handles (our
- * goroutines), local registrations, RPC counts and — on servers — catalog sizes.
+ * goroutines), local registrations, RPC counts and — on servers — catalog sizes and
+ * the blocking queries in flight.
  */
 export function agentMetricsEndpoint(deps: AgentEndpointDeps): HttpEndpoint {
   return route('GET', '/v1/agent/metrics', async (req) => {
@@ -63,6 +64,8 @@ function readGauges(deps: AgentEndpointDeps): Gauge[] {
       g('consul.state.nodes', nodes.length),
       g('consul.state.services', Object.keys(services).length),
       g('consul.state.service_instances', instances),
+      // Consul's gauge: blocking queries this server holds now (a leak shows as a rising floor).
+      g('consul.rpc.queries_blocking', deps.rpc.blocking.count),
     );
   }
   return out;

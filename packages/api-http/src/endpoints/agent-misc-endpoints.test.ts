@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ContainerModule } from 'inversify';
-import { ConfigInvalid, ConfigReloader, LocalAgent, type RuntimeConfig } from '@proconsul/kernel';
+import { AS_SERVER, ClusterRpc, ConfigInvalid, ConfigReloader, LocalAgent, type RuntimeConfig } from '@proconsul/kernel';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 
 describe('/v1/agent/reload and /v1/agent/metrics', () => {
@@ -77,4 +77,24 @@ describe('/v1/agent/reload and /v1/agent/metrics', () => {
     expect(prom.text).to.include('# TYPE consul_agent_services gauge\nconsul_agent_services 2\n');
     expect(prom.text).to.match(/^consul_rpc_read \d+$/m);
   });
+
+  it('reports blocking queries in flight as consul.rpc.queries_blocking, dropping when one is cancelled', async () => {
+    const blocking = async () =>
+      (await a.http('/v1/agent/metrics'))
+        .json<{ Gauges: { Name: string; Value: number }[] }>()
+        .Gauges.find((g) => g.Name === 'consul.rpc.queries_blocking')?.Value;
+    expect(await blocking()).to.equal(0);
+    const rpc = a.kernel.container.get(ClusterRpc);
+    const index = (await rpc.read('KVS.Get', { key: 'nothing' }, opts(0), AS_SERVER)).meta.index;
+    const abort = new AbortController();
+    const waiting = rpc.read('KVS.Get', { key: 'nothing' }, opts(index), AS_SERVER, abort.signal);
+    expect(await blocking()).to.equal(1);
+    abort.abort();
+    await waiting;
+    expect(await blocking()).to.equal(0);
+  });
 });
+
+function opts(minIndex: number) {
+  return { minIndex, maxWaitMs: 600_000, allowStale: false, requireConsistent: false, maxStaleMs: 0 };
+}

@@ -4,16 +4,22 @@ import {
   Agent,
   AgentReload,
   ConsoleLogger,
+  DEFAULT_LEAVE_TIMEOUT_MS,
   LogFanout,
   LogTap,
   agentFlagsHelp,
   isCoded,
   loadAgentConfig,
   type LogLevel,
+  type RuntimeConfig,
 } from '@proconsul/kernel';
 import type { Command } from '../command.js';
 import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
+import { AgentStopTriggers, type StopReason } from './support/agent-stop-triggers.js';
+
+/** How long the plugins get to stop (after any graceful leave) before the process exits regardless. */
+const STOP_TIMEOUT_MS = 5_000;
 
 export const agentCommand: Command = {
   name: 'agent',
@@ -35,8 +41,20 @@ export const agentCommand: Command = {
     const logger = new ConsoleLogger(config.logLevel as LogLevel, 'agent', undefined, tap);
     for (const w of warnings) logger.warn(w);
     let agent: Agent;
-    let requestShutdown: () => void = () => {};
-    const shutdownRequested = new Promise<'leave'>((resolve) => (requestShutdown = () => resolve('leave')));
+    // Installed before start: a signal while plugins start waits for them, then stops them.
+    const triggers = new AgentStopTriggers(io.env, (s) => {
+      io.err(`==> Caught second signal ${s}, exiting now`);
+      process.exit(1);
+    });
+    // Whatever is blocked (a plugin's start or stop, a leave nobody answers), the process
+    // ends a bounded time after it was told to.
+    void triggers.first.then((reason) => {
+      const budgetMs = STOP_TIMEOUT_MS + (willLeave(reason, config) ? DEFAULT_LEAVE_TIMEOUT_MS : 0);
+      setTimeout(() => {
+        io.err(`==> Agent did not stop within ${budgetMs / 1000}s of ${reason}, exiting`);
+        process.exit(1);
+      }, budgetMs).unref();
+    });
     try {
       agent = new Agent({
         config,
@@ -45,7 +63,7 @@ export const agentCommand: Command = {
         coreModules: coreModules(),
         agentModules: [
           ...agentModules(
-            () => requestShutdown(),
+            () => triggers.requestLeave(),
             // Reload re-reads the same flags and files the agent started with.
             () => ({ ...loadAgentConfig(args, (w) => logger.warn(w)), nodeId: agent.config.nodeId }),
           ),
@@ -63,27 +81,35 @@ export const agentCommand: Command = {
           .catch((e: unknown) => logger.error('reload failed', { error: isCoded(e) ? e.message : String(e) }));
       });
     } catch (e) {
-      io.err(`==> Error starting agent: ${isCoded(e) ? e.message : ((e as Error).stack ?? String(e))}`);
+      triggers.dispose();
+      // Everything that had started is stopped by now: one line naming the cause, no stack.
+      logger.debug('start failure detail', { error: e });
+      io.err(`==> Error starting agent: ${oneLine(isCoded(e) ? e.message : e instanceof Error ? e.message : String(e))}`);
       return 1;
     }
     if (config.pidFile) writeFileSync(config.pidFile, `${process.pid}`);
     io.out('==> Proconsul agent running!');
-    const signal = await Promise.race([
-      shutdownRequested,
-      new Promise<NodeJS.Signals>((resolve) => {
-        for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
-      }),
-    ]);
-    // A second signal forces the exit, as Consul does.
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => process.exit(1));
+    const reason = await triggers.first;
     // After /v1/agent/leave the agent has already left; otherwise the signal decides, as in Consul.
-    const leave = signal === 'leave' ? false : signal === 'SIGINT' ? !config.skipLeaveOnInterrupt : config.leaveOnTerminate;
-    logger.info('caught signal, shutting down', { signal, leave });
+    const leave = willLeave(reason, config);
+    if (reason === 'launcher-exited') logger.info('the npm process that launched the agent exited, shutting down', { leave });
+    else logger.info('caught signal, shutting down', { signal: reason, leave });
     try {
-      await agent.stop({ leave });
+      await agent.stop({ leave, leaveTimeoutMs: DEFAULT_LEAVE_TIMEOUT_MS });
     } finally {
       if (config.pidFile) rmSync(config.pidFile, { force: true });
+      triggers.dispose();
     }
     return 0;
   },
 };
+
+/** Consul: SIGINT leaves unless skip_leave_on_interrupt; SIGTERM (and a vanished launcher) leaves if leave_on_terminate. */
+function willLeave(reason: StopReason, config: RuntimeConfig): boolean {
+  if (reason === 'leave') return false; // already left
+  return reason === 'SIGINT' ? !config.skipLeaveOnInterrupt : config.leaveOnTerminate;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}

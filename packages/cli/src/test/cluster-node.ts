@@ -91,6 +91,10 @@ export class ClusterNode {
   get isPaused(): boolean {
     return this.paused;
   }
+  /** Resolves with the current run's exit code (null when it died by a signal) once it ends. */
+  get exited(): Promise<number | null> {
+    return this.exitedP;
+  }
 
   /** Spawn the agent. `override` replaces the spec's extra args for this run (e.g. a restart with -rejoin only). */
   start(override?: readonly string[]): void {

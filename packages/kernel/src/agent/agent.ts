@@ -7,6 +7,9 @@ import { Membership } from '../extension-points/membership.js';
 import { CONSUL_COMPAT_VERSION, PROCONSUL_VERSION } from '../version.js';
 import { secureAgentDataDir } from './data-dir-permissions.js';
 
+/** How long a graceful leave may take before the agent stops without finishing it. */
+export const DEFAULT_LEAVE_TIMEOUT_MS = 5_000;
+
 export interface AgentOptions {
   readonly config: RuntimeConfig;
   readonly logger: Logger;
@@ -56,17 +59,31 @@ export class Agent {
     return kernel;
   }
 
-  /** Stop every plugin, after leaving the gossip pools gracefully when `leave` is set. */
-  async stop(options: { leave?: boolean } = {}): Promise<void> {
+  /**
+   * Stop every plugin, after leaving the gossip pools gracefully when `leave` is set. The
+   * leave gets at most `leaveTimeoutMs` (a pool with no one left to tell would otherwise
+   * hold shutdown for serf's broadcast timeout per pool); the plugins are stopped anyway.
+   */
+  async stop(options: { leave?: boolean; leaveTimeoutMs?: number } = {}): Promise<void> {
     const k = this.kernel;
     this.kernel = undefined;
     if (!k) return;
     if (options.leave && k.container.isBound(Membership)) {
-      try {
-        await k.container.get<Membership>(Membership).leave();
-      } catch (e) {
-        this.options.logger.warn('graceful leave failed', { error: e });
-      }
+      const limit = options.leaveTimeoutMs ?? DEFAULT_LEAVE_TIMEOUT_MS;
+      const log = this.options.logger;
+      // Handled here even when it settles after the deadline: a late rejection must not crash the process.
+      const leaving = k.container
+        .get<Membership>(Membership)
+        .leave()
+        .then(
+          () => 'left' as const,
+          (e: unknown) => log.warn('graceful leave failed', { error: e }),
+        );
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit)));
+      const outcome = await Promise.race([leaving, timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') log.warn('graceful leave did not finish in time; stopping anyway', { limitMs: limit });
     }
     await k.stop();
   }

@@ -3,8 +3,9 @@ export type MaybePromise<T> = T | Promise<T>;
 /**
  * Anything with start/stop phases. The kernel runs `configure` on all, then `start` on
  * all in plugin order, and `stop` in reverse order. A failure in configure or start
- * stops what had started and aborts the boot. Phases of different lifecycles never
- * run concurrently.
+ * stops what had started and aborts the boot; `stop` is also called on the lifecycle
+ * whose `start` threw, so it must tolerate a partial (or no) start. Phases of different
+ * lifecycles never run concurrently.
  */
 export const Lifecycle = Symbol.for('proconsul.Lifecycle');
 
@@ -13,6 +14,9 @@ export interface Lifecycle {
   readonly name: string;
   configure?(): MaybePromise<void>;
   start?(): MaybePromise<void>;
-  /** Must resolve within a few seconds; release sockets, timers and files. */
+  /**
+   * Must resolve within a few seconds whatever is in flight (the agent process gives up
+   * on a stop that hangs); release sockets, timers and files.
+   */
   stop?(): MaybePromise<void>;
 }

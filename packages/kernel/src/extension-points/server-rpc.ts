@@ -6,8 +6,14 @@
  */
 export const ServerRpc = Symbol.for('proconsul.ServerRpc');
 
-/** Handles one RPC; may run concurrently with others. Throw a ProconsulError to return a coded error to the caller. */
-export type RpcHandler = (method: string, body: unknown) => Promise<unknown>;
+/**
+ * Handles one RPC; may run concurrently with others. Throw a ProconsulError to return a
+ * coded error to the caller. `signal` aborts when the caller cancelled the call (its own
+ * caller went away, it timed out) or its connection closed: a handler that waits — a
+ * blocking query — must stop waiting and release what it holds (watches, timers) promptly;
+ * whatever it returns afterwards is discarded.
+ */
+export type RpcHandler = (method: string, body: unknown, signal?: AbortSignal) => Promise<unknown>;
 
 export interface ServerRpc {
   /** Install the handler for non-raft requests arriving on the server port (servers only). */
@@ -16,6 +22,11 @@ export interface ServerRpc {
    * Call `method` on the server at host:port. Bodies are msgpack-encodable values.
    * Connections are pooled and reused; rejects with a coded error on timeout or when the
    * remote handler threw (code and message preserved).
+   *
+   * Blocks until the reply, `timeoutMs`, or `signal`. When `signal` aborts (or the timeout
+   * passes) the call rejects at once with `RPC_CANCELLED` (`RPC_TIMEOUT`) and the remote
+   * server is told to abort the handler's signal, so a cancelled blocking query does not
+   * keep running there. An already-aborted signal rejects without sending anything.
    */
-  call(address: string, method: string, body: unknown, timeoutMs?: number): Promise<unknown>;
+  call(address: string, method: string, body: unknown, timeoutMs?: number, signal?: AbortSignal): Promise<unknown>;
 }

@@ -39,7 +39,7 @@ describe('Kernel', () => {
     expect(journal).to.deep.equal(['a:configure', 'b:configure', 'a:start', 'b:start', 'b:stop', 'a:stop']);
   });
 
-  it('stops what started when a later plugin fails to start, and reports the plugin', async () => {
+  it('stops what started, and the plugin that failed (it may hold part of what it acquired), reporting the plugin', async () => {
     const k = Kernel.fromPlugins(
       [{ plugin: makePlugin('a') }, { plugin: makePlugin('b'), config: { failIn: 'start' } }, { plugin: makePlugin('c') }],
       options,
@@ -47,7 +47,7 @@ describe('Kernel', () => {
     const err = await codeOf(k.start());
     expect(err.code).to.equal('PLUGIN_START_FAILED');
     expect(err.message).to.contain('b');
-    expect(journal).to.deep.equal(['a:configure', 'b:configure', 'c:configure', 'a:start', 'b:start', 'a:stop']);
+    expect(journal).to.deep.equal(['a:configure', 'b:configure', 'c:configure', 'a:start', 'b:start', 'b:stop', 'a:stop']);
   });
 
   it('validates plugin config against the manifest schema with the JSON path, before loading anything', () => {

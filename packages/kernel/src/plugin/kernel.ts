@@ -99,13 +99,22 @@ export class Kernel {
     return kernel;
   }
 
-  /** Run configure on every lifecycle, then start, in load order. On failure, stops what started and rethrows. */
+  /**
+   * Run configure on every lifecycle, then start, in load order. On failure, stops what
+   * started — and the one whose start failed, which may hold part of what it acquired —
+   * and rethrows.
+   */
   async start(): Promise<void> {
     const lifecycles = this.container.getAll<Lifecycle>(Lifecycle);
     try {
       for (const l of lifecycles) await this.phase(l, 'configure');
       for (const l of lifecycles) {
-        await this.phase(l, 'start');
+        try {
+          await this.phase(l, 'start');
+        } catch (e) {
+          await this.stopAfterFailedStart(l);
+          throw e;
+        }
         this.started.push(l);
       }
     } catch (e) {
@@ -124,6 +133,15 @@ export class Kernel {
       } catch (e) {
         this.log.error('stop failed', { plugin: l.name, error: e });
       }
+    }
+  }
+
+  private async stopAfterFailedStart(l: Lifecycle): Promise<void> {
+    try {
+      await l.stop?.();
+    } catch (e) {
+      // Expected from a lifecycle that had acquired nothing: the start error is the one to report.
+      this.log.debug('stop after failed start', { plugin: l.name, error: e });
     }
   }
 

@@ -47,6 +47,8 @@ export class ClusterRpc {
   private unsubscribe: (() => void) | undefined;
   /** Reads and writes asked of this router since start, and how many went to another server (for /v1/agent/metrics). */
   readonly counts = { reads: 0, writes: 0, forwarded: 0 };
+  /** Blocking queries waiting on this server right now (`consul.rpc.queries_blocking`). */
+  readonly blocking = { count: 0 };
 
   constructor(
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
@@ -132,7 +134,7 @@ export class ClusterRpc {
     const c = this.consensus;
     const token = () => this.wireToken(caller);
     if (!c || !this.config.server)
-      return this.forward('Read', { query, args, opts, token: token() }, opts.maxWaitMs) as Promise<QueryReply<T>>;
+      return this.forward('Read', { query, args, opts, token: token() }, opts.maxWaitMs, signal) as Promise<QueryReply<T>>;
     const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
     if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', caller, signal);
     if (!c.isLeader())
@@ -140,6 +142,7 @@ export class ClusterRpc {
         'Read',
         { query, args, opts: { ...opts, allowStale: false }, token: token() },
         opts.maxWaitMs,
+        signal,
       ) as Promise<QueryReply<T>>;
     // Default mode trusts the leader lease; without one, or with ?consistent, confirm with a quorum.
     if (opts.requireConsistent || !c.hasLease()) await c.readBarrier();
@@ -171,12 +174,12 @@ export class ClusterRpc {
   /**
    * Entry point for RPCs arriving on the server port. Nothing that arrives here is
    * trusted: each call runs for the token it carries (none = anonymous), never as the
-   * server itself.
+   * server itself. `signal` aborts when the caller cancels (reads stop waiting).
    */
-  async handle(method: string, body: unknown): Promise<unknown> {
+  async handle(method: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const b = (body ?? {}) as { query: QueryName; args: unknown; opts: QueryOptions; command: Command; token?: unknown };
     const caller: RpcCaller = { token: typeof b.token === 'string' && b.token !== '' ? b.token : undefined, remote: true };
-    if (method === 'Read') return this.read(b.query, b.args, b.opts, caller);
+    if (method === 'Read') return this.read(b.query, b.args, b.opts, caller, signal);
     if (method === 'Write') return this.write(b.command, caller);
     if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
     if (method === 'Call') return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller);
@@ -216,7 +219,12 @@ export class ClusterRpc {
       this.memo.set(key, version, r);
       return r;
     };
-    const result = await blockingQuery(run, { minIndex: opts.minIndex, maxWaitMs: opts.maxWaitMs, signal });
+    const result = await blockingQuery(run, {
+      minIndex: opts.minIndex,
+      maxWaitMs: opts.maxWaitMs,
+      signal,
+      inFlight: this.blocking,
+    });
     const c = this.consensus!;
     return {
       value: this.guard.afterRead(query, args, result.value, caller, authz),
@@ -229,15 +237,15 @@ export class ClusterRpc {
     };
   }
 
-  private async toLeader(method: string, body: unknown, waitMs: number): Promise<unknown> {
+  private async toLeader(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
     this.counts.forwarded++;
     const leader = this.consensus!.leader();
     if (!leader || !this.rpc) throw NotLeader();
-    return this.rpc.call(leader.address, method, body, waitMs + FORWARD_SLACK_MS);
+    return this.rpc.call(leader.address, method, body, waitMs + FORWARD_SLACK_MS, signal);
   }
 
   /** Client agent: try known servers in turn until one answers (a dead server is skipped). */
-  private async forward(method: string, body: unknown, waitMs: number): Promise<unknown> {
+  private async forward(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
     this.counts.forwarded++;
     if (!this.rpc) throw NoServers();
     const candidates = this.servers.servers();
@@ -245,8 +253,9 @@ export class ClusterRpc {
     let lastErr: unknown;
     for (const addr of candidates) {
       try {
-        return await this.rpc.call(addr, method, body, waitMs + FORWARD_SLACK_MS);
+        return await this.rpc.call(addr, method, body, waitMs + FORWARD_SLACK_MS, signal);
       } catch (e) {
+        if (signal?.aborted) throw e; // cancelled by our caller: not this server's fault, try no other
         // Only transport failures move on to the next server; a coded answer is the answer.
         if (e instanceof ProconsulError && !e.code.startsWith('RPC_')) throw e;
         lastErr = e;

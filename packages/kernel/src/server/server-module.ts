@@ -49,7 +49,7 @@ export function serverModule(): ContainerModule {
         rpc.useAuthorizer(ctx.get<Authorizer>(Authorizer));
         const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
         if (!serverRpc) return;
-        serverRpc.setHandler((method, body) => rpc.handle(method, body));
+        serverRpc.setHandler((method, body, signal) => rpc.handle(method, body, signal));
       },
       start: () => ctx.get(ClusterRpc).start(),
       stop: () => ctx.get(ClusterRpc).stop(),

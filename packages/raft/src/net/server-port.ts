@@ -1,26 +1,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger, RpcHandler } from '@proconsul/kernel';
-import { isCoded, SERVER_STATS_RPC } from '@proconsul/kernel';
+import { SERVER_STATS_RPC } from '@proconsul/kernel';
 import type { RaftMessage } from '../core/messages.js';
 import { AUTO_ENCRYPT_SIGN, encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
 import { AutoEncryptDisabled, AutoEncryptOnly, RpcNoHandler, RpcServerOnly, RpcTlsRequired } from '../errors.js';
-import { corkedWrite } from './cork.js';
+import type { RpcClientFrame, RpcReply, RpcRequest } from './rpc-frames.js';
+import { RpcSession } from './rpc-session.js';
 import { certHasName, NO_TLS, type ServerPortTls, type ServerPortTlsState } from './server-tls.js';
 import { RefusalLog } from './refusal-log.js';
 
-/** An RPC request frame and its reply. */
-export interface RpcRequest {
-  readonly id: number;
-  readonly method: string;
-  readonly body: unknown;
-}
-export interface RpcReply {
-  readonly id: number;
-  readonly body?: unknown;
-  /** `status`: the HTTP status the error maps to, so a 403 or 404 decided on a server stays one on the agent. */
-  readonly error?: { readonly code: string; readonly message: string; readonly status?: number };
-}
+export type { RpcReply, RpcRequest } from './rpc-frames.js';
 
 /**
  * Reply id 0 is never a request's: it carries why the server is about to close the
@@ -199,8 +189,10 @@ export class ServerPort {
   private serve(socket: Socket, proto: number, rest: Buffer, peer: Peer): void {
     let decoder: FrameDecoder;
     if (proto === PROTO_RAFT) decoder = new FrameDecoder((m) => this.raftReceiver?.(m as RaftMessage));
-    else if (proto === PROTO_RPC) decoder = new FrameDecoder((r) => this.serveRpc(socket, r as RpcRequest, peer));
-    else return this.refuse(socket, peer.addr, `unknown protocol byte ${proto}`);
+    else if (proto === PROTO_RPC) {
+      const session = new RpcSession(socket, () => (method, body, signal) => this.gate(peer, method, body, signal));
+      decoder = new FrameDecoder((f) => session.onFrame(f as RpcClientFrame));
+    } else return this.refuse(socket, peer.addr, `unknown protocol byte ${proto}`);
     const push = (chunk: Buffer) => {
       try {
         if (chunk.length) decoder.push(chunk);
@@ -229,37 +221,27 @@ export class ServerPort {
     } else socket.destroy();
   }
 
-  private serveRpc(socket: Socket, req: RpcRequest, peer: Peer): void {
-    const handler = this.rpcHandler;
-    let run: Promise<unknown>;
-    if (req.method === AUTO_ENCRYPT_SIGN) {
+  /**
+   * What a peer may call before its request reaches the handler: an auto_encrypt
+   * connection only asks for a certificate, and server-only calls need a server
+   * certificate. The handler (ClusterRpc) then authorizes the call's token.
+   */
+  private gate(peer: Peer, method: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+    const req: RpcRequest = { id: 0, method, body };
+    if (method === AUTO_ENCRYPT_SIGN) {
       const signer = this.autoEncryptSigner;
-      run = signer ? signer(req.body) : Promise.reject(AutoEncryptDisabled());
-    } else if (peer.bootstrap) {
-      this.refusals.note(peer.addr, `${req.method} refused: an auto_encrypt connection may only call ${AUTO_ENCRYPT_SIGN}`);
-      run = Promise.reject(AutoEncryptOnly(req.method));
-    } else if (!peer.isServer && isServerOnly(req)) {
-      this.refusals.note(peer.addr, `server-only RPC ${callName(req)} refused: peer has no server certificate`);
-      run = Promise.reject(RpcServerOnly(callName(req)));
-    } else run = handler ? handler(req.method, req.body) : Promise.reject(RpcNoHandler());
-    run.then(
-      (body) => this.reply(socket, { id: req.id, body }),
-      (err: unknown) => {
-        const error = isCoded(err)
-          ? { code: err.code, message: err.message, status: err.statusCode }
-          : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-        this.reply(socket, { id: req.id, error });
-      },
-    );
-  }
-
-  private reply(socket: Socket, reply: RpcReply): void {
-    if (socket.destroyed) return;
-    // Backpressure: a client not reading its replies stops us reading its requests.
-    if (!corkedWrite(socket, encodeFrame(reply)) && !socket.isPaused()) {
-      socket.pause();
-      socket.once('drain', () => socket.resume());
+      return signer ? signer(body) : Promise.reject(AutoEncryptDisabled());
     }
+    if (peer.bootstrap) {
+      this.refusals.note(peer.addr, `${method} refused: an auto_encrypt connection may only call ${AUTO_ENCRYPT_SIGN}`);
+      return Promise.reject(AutoEncryptOnly(method));
+    }
+    if (!peer.isServer && isServerOnly(req)) {
+      this.refusals.note(peer.addr, `server-only RPC ${callName(req)} refused: peer has no server certificate`);
+      return Promise.reject(RpcServerOnly(callName(req)));
+    }
+    const handler: RpcHandler | undefined = this.rpcHandler;
+    return handler ? handler(method, body, signal) : Promise.reject(RpcNoHandler());
   }
 }
 

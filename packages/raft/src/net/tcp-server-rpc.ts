@@ -2,15 +2,17 @@ import type { Logger, RpcHandler, ServerRpc } from '@proconsul/kernel';
 import { ProconsulError } from '@proconsul/kernel';
 import { Connection } from './connection.js';
 import { encodeFrame, PROTO_RPC } from './framing.js';
-import { CONNECTION_ERROR_ID, type RpcReply, type RpcRequest } from './server-port.js';
+import { CONNECTION_ERROR_ID } from './server-port.js';
+import type { RpcCancel, RpcReply, RpcRequest } from './rpc-frames.js';
 import type { ServerPort } from './server-port.js';
-import { RpcConnectFailed, RpcTimeout } from '../errors.js';
+import { RpcCancelled, RpcConnectFailed, RpcTimeout } from '../errors.js';
 import { NO_TLS, type ServerPortTls, type ServerPortTlsState } from './server-tls.js';
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
-  timer: NodeJS.Timeout;
+  /** Clears the timer and the abort listener. */
+  done: () => void;
 }
 
 /** One pooled, multiplexed RPC connection: many concurrent calls, replies matched by id. */
@@ -34,7 +36,7 @@ class RpcConnection {
         onClose();
         const failure = this.refusal ?? RpcConnectFailed(address, err?.message ?? 'connection closed');
         for (const p of this.pending.values()) {
-          clearTimeout(p.timer);
+          p.done();
           p.reject(failure);
         }
         this.pending.clear();
@@ -45,17 +47,35 @@ class RpcConnection {
     );
   }
 
-  call(method: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  /** Calls in flight on this connection. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  call(method: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(RpcCancelled(this.address, method));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(RpcTimeout(this.address, method, timeoutMs));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      // Giving up locally must also stop the work remotely: a blocking query would otherwise
+      // hold its watches on the server until its own wait ran out.
+      const giveUp = (err: ProconsulError) => {
+        if (!this.pending.delete(id)) return;
+        done();
+        const cancel: RpcCancel = { id, cancel: true };
+        this.conn.write(encodeFrame(cancel));
+        reject(err);
+      };
+      const onAbort = () => giveUp(RpcCancelled(this.address, method));
+      const timer = setTimeout(() => giveUp(RpcTimeout(this.address, method, timeoutMs)), timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, { resolve, reject, done });
       const req: RpcRequest = { id, method, body };
       if (!this.conn.write(encodeFrame(req))) {
-        clearTimeout(timer);
+        done();
         this.pending.delete(id);
         reject(RpcConnectFailed(this.address, 'connection backlog full'));
       }
@@ -70,7 +90,7 @@ class RpcConnection {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    clearTimeout(p.timer);
+    p.done();
     if (reply.error) p.reject(new ProconsulError(reply.error.code, reply.error.message, wireStatus(reply.error.status)));
     else p.resolve(reply.body);
   }
@@ -80,8 +100,10 @@ class RpcConnection {
  * Kernel ServerRpc over the server port. Servers install a handler (served by the
  * ServerPort); every agent can call. One pooled connection per address carries all
  * concurrent calls; it is re-dialled after it closes. Remote coded errors are rethrown
- * with the same code and message (status code is not carried: it is the caller's mapping).
+ * with the same code, message and HTTP status.
  * A server refusing the connection (TLS required, say) is reported with its reason.
+ * A call that times out or whose signal aborts sends a cancel frame, so the server aborts
+ * the handler too.
  */
 export class TcpServerRpc implements ServerRpc {
   private readonly pool = new Map<string, RpcConnection>();
@@ -103,7 +125,7 @@ export class TcpServerRpc implements ServerRpc {
     this.port.rpcHandler = handler;
   }
 
-  call(address: string, method: string, body: unknown, timeoutMs?: number): Promise<unknown> {
+  call(address: string, method: string, body: unknown, timeoutMs?: number, signal?: AbortSignal): Promise<unknown> {
     let c = this.pool.get(address);
     if (!c || c.conn.closed) {
       const created: RpcConnection = new RpcConnection(
@@ -116,7 +138,7 @@ export class TcpServerRpc implements ServerRpc {
       c = created;
       this.pool.set(address, c);
     }
-    return c.call(method, body, timeoutMs ?? this.defaultTimeoutMs);
+    return c.call(method, body, timeoutMs ?? this.defaultTimeoutMs, signal);
   }
 
   close(): void {

@@ -44,6 +44,7 @@ export class SerfMembership implements Membership, Lifecycle {
   private wan: Serf | undefined;
   private readonly listeners = new Set<MembershipListener>();
   private readonly retryTimers: TimerHandle[] = [];
+  private stopped = false;
   private readonly scheduler = new RealScheduler();
   private readonly log: Logger;
 
@@ -58,15 +59,29 @@ export class SerfMembership implements Membership, Lifecycle {
     const c = this.ctx.config;
     const bind = c.bindAddr || '0.0.0.0';
     const adv = advertiseAddress(bind, c.advertiseAddr);
-    if (c.ports.serfLan >= 0) this.lan = await this.createPool('lan', c.nodeName, bind, adv, c.ports.serfLan);
-    if (c.server && c.ports.serfWan >= 0)
-      this.wan = await this.createPool('wan', `${c.nodeName}.${c.datacenter}`, bind, c.advertiseAddrWan || adv, c.ports.serfWan);
-    if (c.startJoin.length > 0) await this.join(c.startJoin, 'lan');
+    try {
+      if (c.ports.serfLan >= 0) this.lan = await this.createPool('lan', c.nodeName, bind, adv, c.ports.serfLan);
+      if (c.server && c.ports.serfWan >= 0)
+        this.wan = await this.createPool(
+          'wan',
+          `${c.nodeName}.${c.datacenter}`,
+          bind,
+          c.advertiseAddrWan || adv,
+          c.ports.serfWan,
+        );
+      if (c.startJoin.length > 0) await this.join(c.startJoin, 'lan');
+    } catch (e) {
+      // Release the LAN pool right here when the WAN port (or the start join) fails: a
+      // failed start must never leave 8301 held.
+      await this.stop();
+      throw e;
+    }
     this.retryJoin(c.retryJoin, 'lan');
     if (this.wan) this.retryJoin(c.retryJoinWan, 'wan');
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.retryTimers) t.cancel();
     await Promise.all([this.wan?.shutdown(), this.lan?.shutdown()]);
   }
@@ -179,6 +194,7 @@ export class SerfMembership implements Membership, Lifecycle {
       try {
         await this.join(addrs, pool);
       } catch (e) {
+        if (this.stopped) return; // an attempt in flight at stop must not schedule another
         if (c.retryMax > 0 && attempts >= c.retryMax) {
           this.log.error('retry join failed too many times; giving up', { pool, attempts, error: e });
           return;

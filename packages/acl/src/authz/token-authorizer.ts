@@ -16,6 +16,8 @@ import { ANONYMOUS_TOKEN_ACCESSOR, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POL
 import { parsePolicyRules, type PolicyRules } from '../rules/policy-rules.js';
 import { identityRules, RulesAuthorization } from './rules-authorization.js';
 
+const STALE = { ...DEFAULT_QUERY, allowStale: true };
+
 /** Consul's acl.token_ttl default: how long a client agent trusts a resolved token. */
 const CLIENT_TOKEN_TTL_MS = 30_000;
 
@@ -78,15 +80,7 @@ export class TokenAuthorizer implements Authorizer {
   }
 
   private async fetch(secret: string): Promise<Authorization> {
-    const reply = await this.rpc.read<ResolvedToken | null>(
-      'ACL.ResolveSecret',
-      { secret },
-      { ...DEFAULT_QUERY, allowStale: true },
-      // A server reads its own replica; a client agent asks as the token's holder, the only
-      // caller a server lets resolve a secret.
-      this.config.server ? AS_SERVER : { token: secret },
-    );
-    const r = reply.value;
+    const r = (await this.lookup(secret)) ?? (secret === ANONYMOUS_TOKEN_SECRET ? null : await this.lookupOnLeader(secret));
     const defaultAllow = this.config.acl.defaultPolicy === 'allow';
     if (!r) {
       // Before a leader has created the anonymous token, anonymous simply has no policies.
@@ -100,6 +94,23 @@ export class TokenAuthorizer implements Authorizer {
     if (r.serviceIdentities.length + r.nodeIdentities.length > 0)
       rules.push(identityRules(r.serviceIdentities, r.nodeIdentities));
     return new RulesAuthorization(r.token.AccessorID, rules, defaultAllow, management);
+  }
+
+  /**
+   * A stale read: a server reads its own replica; a client agent asks a server as the
+   * token's holder, the only caller a server lets resolve a secret.
+   */
+  private async lookup(secret: string): Promise<ResolvedToken | null> {
+    const caller = this.config.server ? AS_SERVER : { token: secret };
+    return (await this.rpc.read<ResolvedToken | null>('ACL.ResolveSecret', { secret }, STALE, caller)).value;
+  }
+
+  /**
+   * Not found on a replica may only mean it lags: a token created a moment ago through
+   * another server. Ask the leader before refusing it, as Consul does.
+   */
+  private async lookupOnLeader(secret: string): Promise<ResolvedToken | null> {
+    return (await this.rpc.read<ResolvedToken | null>('ACL.ResolveSecret', { secret }, DEFAULT_QUERY, { token: secret })).value;
   }
 
   private rulesOf(p: AclPolicy): PolicyRules {

@@ -88,10 +88,9 @@ export async function resolveLinks(
     const found = await deps.rpc.read<{ ID: string; Name: string } | null>(
       query,
       byId ? { id: key } : { name: key },
-      {
-        ...DEFAULT_QUERY,
-        allowStale: true,
-      },
+      // On the leader, as Consul resolves links inside the write RPC: a stale server may not
+      // yet have the policy or role created a moment ago.
+      DEFAULT_QUERY,
       { token: req.token },
     );
     if (!found.value) throw AclInvalid(what, `cannot find ${kind} ${key}`);

@@ -47,7 +47,7 @@ const internals = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.ci/**', '**/*.cjs', 'packages/cli/bin/**'] },
+  { ignores: ['**/dist/**', '**/dist-*/**', '**/node_modules/**', '.ci/**', '**/*.cjs', 'packages/cli/bin/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -110,6 +110,26 @@ export default tseslint.config(
         },
       ],
       'no-restricted-syntax': restrictedSyntax(['kernel'], 'Third-party plugins use only the kernel API.'),
+    },
+  },
+  {
+    // The kernel's tests, test kit and benchmarks are built after it, against its public entry
+    // points (like any plugin's), so there they import @proconsul/kernel itself.
+    files: ['packages/kernel/bench/**/*.ts', 'packages/kernel/test/**/*.ts', 'packages/kernel/test-support/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            internals,
+            {
+              group: ['@proconsul/*', '!@proconsul/kernel', '!@proconsul/kernel/testing'],
+              message: 'The kernel never imports a plugin; resolve it by token.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': restrictedSyntax(['kernel'], 'The kernel never imports a plugin; resolve it by token.'),
     },
   },
   {

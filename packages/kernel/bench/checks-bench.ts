@@ -17,12 +17,12 @@ import {
   type CheckDefinitionFields,
   type CheckResult,
   type CheckRunContext,
-} from '../../extension-points/check-type.js';
-import { importPlugin } from '../../plugin/plugin-resolver.js';
-import { repoRoot } from '../../testing/bench/agent-cluster.js';
-import type { RuntimeConfig } from '../../config/runtime-config.js';
-import { NullLogger } from '../../log/logger.js';
-import { CheckRunner } from '../check-runner.js';
+  importPlugin,
+  type RuntimeConfig,
+  NullLogger,
+  CheckRunner,
+} from '@proconsul/kernel';
+import { repoRoot } from '@proconsul/kernel/testing';
 
 const HTTP_CHECKS = Number(process.env['BENCH_HTTP'] ?? 1_000);
 const TCP_CHECKS = Number(process.env['BENCH_TCP'] ?? 1_000);

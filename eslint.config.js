@@ -18,13 +18,36 @@ const PLUGINS = [
   'ui',
 ];
 
+// Dynamic import() is invisible to no-restricted-imports, so the same boundaries are
+// restated for it: a literal `@proconsul/...` source that the scope may not import, and any
+// computed source (a plugin loaded by a name held in a variable), which only the kernel's
+// plugin loader may do so that plugins are always resolved the way plugins.json resolves them.
+const computedImport = {
+  selector: 'ImportExpression[source.type!="Literal"][source.type!="TemplateLiteral"]',
+  message: 'Load plugins by name through importPlugin (the kernel plugin loader), not a computed import().',
+};
+const computedTemplate = {
+  selector: 'ImportExpression > TemplateLiteral.source[expressions.length>0]',
+  message: computedImport.message,
+};
+/** import() of a literal @proconsul/... specifier outside `allowed` (package names, subpaths included). */
+function dynamicImportOf(allowed, message) {
+  const allow = allowed.map((a) => a.replace('/', '\\/')).join('|');
+  const pattern = allow ? `/^@proconsul\\/(?!(${allow})(\\/|$))/` : '/^@proconsul\\//';
+  return [
+    { selector: `ImportExpression > Literal.source[value=${pattern}]`, message },
+    { selector: `ImportExpression > TemplateLiteral.source > TemplateElement[value.cooked=${pattern}]`, message },
+  ];
+}
+const restrictedSyntax = (allowed, message) => ['error', computedImport, computedTemplate, ...dynamicImportOf(allowed, message)];
+
 const internals = {
   group: ['@proconsul/*/src/*', '@proconsul/*/dist/*', '../../*/src/*', '../../*/dist/*'],
   message: 'Reach other packages through their public entry point and the kernel tokens, not their files.',
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.ci/**', '**/*.cjs', 'packages/cli/bin/**'] },
+  { ignores: ['**/dist/**', '**/dist-*/**', '**/node_modules/**', '.ci/**', '**/*.cjs', 'packages/cli/bin/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -32,6 +55,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-this-alias': 'off', // async generators over a store need a stable receiver
       'no-restricted-imports': ['error', { patterns: [internals] }],
+      'no-restricted-syntax': restrictedSyntax(
+        ['kernel'],
+        'A plugin is reached only through the kernel tokens, never by importing it.',
+      ),
     },
   },
   {
@@ -43,6 +70,7 @@ export default tseslint.config(
           patterns: [internals, { group: ['@proconsul/*'], message: 'The kernel never imports a plugin; resolve it by token.' }],
         },
       ],
+      'no-restricted-syntax': restrictedSyntax([], 'The kernel never imports a plugin; resolve it by token.'),
     },
   },
   ...[...PLUGINS, 'cli'].map((name) => ({
@@ -60,6 +88,10 @@ export default tseslint.config(
           ],
         },
       ],
+      'no-restricted-syntax': restrictedSyntax(
+        ['kernel'],
+        'A plugin is reached only through the kernel tokens, never by importing it.',
+      ),
     },
   })),
   {
@@ -77,6 +109,42 @@ export default tseslint.config(
           ],
         },
       ],
+      'no-restricted-syntax': restrictedSyntax(['kernel'], 'Third-party plugins use only the kernel API.'),
     },
+  },
+  {
+    // The kernel's tests, test kit and benchmarks are built after it, against its public entry
+    // points (like any plugin's), so there they import @proconsul/kernel itself.
+    files: ['packages/kernel/bench/**/*.ts', 'packages/kernel/test/**/*.ts', 'packages/kernel/test-support/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            internals,
+            {
+              group: ['@proconsul/*', '!@proconsul/kernel', '!@proconsul/kernel/testing'],
+              message: 'The kernel never imports a plugin; resolve it by token.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': restrictedSyntax(['kernel'], 'The kernel never imports a plugin; resolve it by token.'),
+    },
+  },
+  {
+    // The one place a plugin is imported by a computed name: plugins.json resolution itself.
+    files: ['packages/kernel/src/plugin/plugin-resolver.ts'],
+    rules: {
+      'no-restricted-syntax': restrictedSyntax([], 'The kernel never imports a plugin; resolve it by token.').filter(
+        (r) => r !== computedImport,
+      ),
+    },
+  },
+  {
+    // Developer scripts outside every package (e.g. the raft trace digest) load built files
+    // by path; they are not plugins and ship nowhere.
+    files: ['scripts/**'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -4,7 +4,7 @@ import {
   DEFAULT_QUERY,
   type AclPolicy,
   type AclToken,
-  type ClusterRpc,
+  type ClusterRpcPort,
   type Logger,
   type ResolvedToken,
   type RuntimeConfig,
@@ -25,7 +25,7 @@ const stale = { ...DEFAULT_QUERY, allowStale: true };
  * is set, a management token with that secret. Idempotent: each is written only when
  * missing, so every new leader can run it. Writes go through consensus (leader only).
  */
-export async function ensureAclBuiltins(rpc: ClusterRpc, config: RuntimeConfig, log?: Logger): Promise<void> {
+export async function ensureAclBuiltins(rpc: ClusterRpcPort, config: RuntimeConfig, log?: Logger): Promise<void> {
   if (await ensureGlobalManagement(rpc)) log?.info('created the builtin global-management policy');
   const anon = await rpc.read<AclToken | null>('ACL.TokenRead', { id: ANONYMOUS_TOKEN_ACCESSOR }, stale, AS_SERVER);
   if (!anon.value) {
@@ -56,7 +56,7 @@ export async function ensureAclBuiltins(rpc: ClusterRpc, config: RuntimeConfig, 
 }
 
 /** The global-management policy, created when missing (bootstrap links to it). True when created now. */
-export async function ensureGlobalManagement(rpc: ClusterRpc): Promise<boolean> {
+export async function ensureGlobalManagement(rpc: ClusterRpcPort): Promise<boolean> {
   const gm = await rpc.read<AclPolicy | null>('ACL.PolicyRead', { id: GLOBAL_MANAGEMENT_POLICY_ID }, stale, AS_SERVER);
   if (!gm.value) {
     await rpc.write(

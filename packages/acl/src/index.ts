@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import {
   AgentTokens,
   Authorizer,
-  ClusterRpc,
+  ClusterRpcPort,
   Consensus,
   HttpEndpoint,
   Lifecycle,
@@ -67,11 +67,14 @@ const plugin: ProconsulPlugin = {
       const agentTokens = new PersistentAgentTokens(config);
       bind<AgentTokens>(AgentTokens).toConstantValue(agentTokens);
       bind<Authorizer>(Authorizer)
-        .toDynamicValue((ctx) => new TokenAuthorizer(ctx.get(ClusterRpc), config, agentTokens))
+        .toDynamicValue((ctx) => new TokenAuthorizer(ctx.get<ClusterRpcPort>(ClusterRpcPort), config, agentTokens))
         .inSingletonScope();
       bind<Endpoint[]>(AclEndpoints)
         .toDynamicValue((ctx) =>
-          aclEndpoints({ rpc: ctx.get(ClusterRpc), authorizer: ctx.get<Authorizer>(Authorizer) }, agentTokens),
+          aclEndpoints(
+            { rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort), authorizer: ctx.get<Authorizer>(Authorizer) },
+            agentTokens,
+          ),
         )
         .inSingletonScope();
       for (let i = 0; i < ENDPOINT_COUNT; i++)
@@ -86,14 +89,14 @@ const plugin: ProconsulPlugin = {
           const consensus = ctx.get<Consensus>(Consensus, { optional: true });
           if (!consensus) return;
           const init = () =>
-            void ensureAclBuiltins(ctx.get(ClusterRpc), config, log).catch((e: unknown) =>
+            void ensureAclBuiltins(ctx.get<ClusterRpcPort>(ClusterRpcPort), config, log).catch((e: unknown) =>
               log.warn('creating the builtin ACL objects failed; the next leader term retries', { error: e }),
             );
           off = consensus.onLeadershipChange((leader) => leader && init());
           if (consensus.isLeader()) init();
           reaper = setInterval(() => {
             if (!consensus.isLeader()) return;
-            reapExpiredTokens(ctx.get(ClusterRpc)).then(
+            reapExpiredTokens(ctx.get<ClusterRpcPort>(ClusterRpcPort)).then(
               (n) => n > 0 && log.info('deleted expired ACL tokens', { count: n }),
               (e: unknown) => log.warn('reaping expired ACL tokens failed', { error: e }),
             );

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ClusterRpc, Command } from '@proconsul/kernel';
+import type { ClusterRpcPort, Command } from '@proconsul/kernel';
 import { reapExpiredTokens } from './token-reaper.js';
 
 describe('reapExpiredTokens', () => {
@@ -19,7 +19,7 @@ describe('reapExpiredTokens', () => {
         writes.push(c);
         return { index: 2, value: true };
       },
-    } as unknown as ClusterRpc;
+    } as unknown as ClusterRpcPort;
     expect(await reapExpiredTokens(rpc, now)).to.equal(1);
     expect(writes).to.deep.equal([{ v: 1, type: 'acl-token-delete', AccessorID: 'old' }]);
   });

@@ -1,10 +1,10 @@
-import { AS_SERVER, DEFAULT_QUERY, type AclToken, type ClusterRpc } from '@proconsul/kernel';
+import { AS_SERVER, DEFAULT_QUERY, type AclToken, type ClusterRpcPort } from '@proconsul/kernel';
 
 /** How often the leader looks for expired tokens (they are refused from the moment they expire). */
 export const REAP_INTERVAL_MS = 60_000;
 
 /** Leader only: deletes tokens past their ExpirationTime; resolves with how many. */
-export async function reapExpiredTokens(rpc: ClusterRpc, now = Date.now()): Promise<number> {
+export async function reapExpiredTokens(rpc: ClusterRpcPort, now = Date.now()): Promise<number> {
   const tokens = await rpc.read<AclToken[]>('ACL.TokenList', {}, { ...DEFAULT_QUERY, allowStale: true }, AS_SERVER);
   let n = 0;
   for (const t of tokens.value) {

@@ -4,17 +4,17 @@ import {
   AgentShutdown,
   Authorizer,
   GossipEncryption,
-  ClusterRpc,
+  ClusterRpcPort,
   Membership,
   RuntimeConfig,
   type HttpEndpoint,
 } from '@proconsul/kernel';
 import { membershipEndpoints } from './endpoints/membership-endpoints.js';
-import { UserEvents } from '@proconsul/kernel';
+import { UserEventsPort } from '@proconsul/kernel';
 import { eventEndpoints } from './endpoints/event-endpoints.js';
 import { operatorEndpoints } from './endpoints/operator-endpoints.js';
 import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
-import { AgentMetrics, AgentReload, LocalAgent, LogTap, StateStore } from '@proconsul/kernel';
+import { AgentReloader, CatalogStats, LocalAgentPort, LogTap, MetricsReader } from '@proconsul/kernel';
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
@@ -29,15 +29,15 @@ import { txnEndpoint } from './endpoints/txn-endpoint.js';
 export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
   const deps: EndpointDeps = {
     config: ctx.get<RuntimeConfig>(RuntimeConfig),
-    rpc: ctx.get(ClusterRpc),
+    rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
     authorizer: ctx.get<Authorizer>(Authorizer),
   };
   const agent: AgentEndpointDeps = {
     ...deps,
-    local: ctx.get(LocalAgent),
-    reload: ctx.get(AgentReload),
-    metrics: ctx.get(AgentMetrics),
-    store: ctx.get(StateStore),
+    local: ctx.get<LocalAgentPort>(LocalAgentPort),
+    reload: ctx.get<AgentReloader>(AgentReloader),
+    metrics: ctx.get<MetricsReader>(MetricsReader),
+    catalogStats: ctx.get<CatalogStats>(CatalogStats),
   };
   return [
     ...catalogEndpoints(deps, localDeregisterWarning(agent)),
@@ -54,7 +54,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
       ctx.get<Membership>(Membership, { optional: true }),
     ),
     ...operatorEndpoints(deps),
-    ...eventEndpoints(deps, ctx.get(UserEvents)),
+    ...eventEndpoints(deps, ctx.get<UserEventsPort>(UserEventsPort)),
     ...membershipEndpoints(
       deps,
       ctx.get<Membership>(Membership, { optional: true }),

@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
 
-/** The repository's standard deployments; `-plugins` / plugins_file picks another. */
-export const DEFAULT_PLUGINS_FILE = fileURLToPath(new URL('../../../plugins.json', import.meta.url));
-export const DEV_PLUGINS_FILE = fileURLToPath(new URL('../../../plugins.memory.json', import.meta.url));
+/**
+ * The standard deployments ship inside this package (its `files`), so an installed CLI finds
+ * them without the repository; `-plugins` / plugins_file picks another. The repository root
+ * keeps identical copies as documented examples (default-plugins.test.ts keeps them equal).
+ */
+export const DEFAULT_PLUGINS_FILE = fileURLToPath(new URL('../plugins.json', import.meta.url));
+export const DEV_PLUGINS_FILE = fileURLToPath(new URL('../plugins.memory.json', import.meta.url));

@@ -13,6 +13,8 @@ interface UiModel {
 }
 
 // The browser module itself, not a copy: it is plain JavaScript without DOM access.
+// The browser asset is plain JS outside the TypeScript build, so it is loaded by URL.
+// eslint-disable-next-line no-restricted-syntax
 const model = (await import(new URL('../assets/ui-model.js', import.meta.url).href)) as UiModel;
 
 describe('UI model (the browser code, run under Node)', () => {

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { buildRuntimeConfig, ProconsulError, type ClusterRpc, type ResolvedToken, type RuntimeConfig } from '@proconsul/kernel';
+import {
+  buildRuntimeConfig,
+  ProconsulError,
+  type ClusterRpcPort,
+  type ResolvedToken,
+  type RuntimeConfig,
+} from '@proconsul/kernel';
 import { PersistentAgentTokens as AgentTokens } from './persistent-agent-tokens.js';
 import { TokenAuthorizer } from './token-authorizer.js';
 
@@ -18,14 +24,14 @@ const app: ResolvedToken = {
 };
 
 /** A server that knows one secret ("app") until `down` is set. */
-function fakeRpc(state: { down: boolean; calls: number }): ClusterRpc {
+function fakeRpc(state: { down: boolean; calls: number }): ClusterRpcPort {
   return {
     read: async (_q: string, args: { secret: string }) => {
       state.calls++;
       if (state.down) throw new ProconsulError('RPC_NO_SERVERS', 'No known Consul servers', 500);
       return { value: args.secret === 'app' ? app : null, meta: { index: 1 } };
     },
-  } as unknown as ClusterRpc;
+  } as unknown as ClusterRpcPort;
 }
 
 function clientConfig(downPolicy: string, tokens: Record<string, string> = {}): RuntimeConfig {
@@ -77,7 +83,7 @@ describe('TokenAuthorizer on a client agent', () => {
 
   it('refuses an expired token as not found, before the leader reaps it', async () => {
     const expired: ResolvedToken = { ...app, token: { ...app.token, ExpirationTime: new Date(Date.now() - 1000).toISOString() } };
-    const rpc = { read: async () => ({ value: expired, meta: { index: 1 } }) } as unknown as ClusterRpc;
+    const rpc = { read: async () => ({ value: expired, meta: { index: 1 } }) } as unknown as ClusterRpcPort;
     const cfg = { ...clientConfig('extend-cache'), server: true };
     let err: unknown;
     await new TokenAuthorizer(rpc, cfg, new AgentTokens(cfg)).resolve('app').catch((e: unknown) => (err = e));

@@ -7,7 +7,7 @@ import {
   type Authorizer,
   type ResolveOptions,
   AS_SERVER,
-  type ClusterRpc,
+  type ClusterRpcPort,
   type ResolvedToken,
   type RuntimeConfig,
 } from '@proconsul/kernel';
@@ -37,7 +37,7 @@ export class TokenAuthorizer implements Authorizer {
   private readonly inFlight = new Map<string, Promise<Authorization>>();
 
   constructor(
-    private readonly rpc: ClusterRpc,
+    private readonly rpc: ClusterRpcPort,
     private readonly config: RuntimeConfig,
     private readonly agentTokens: AgentTokens,
   ) {}

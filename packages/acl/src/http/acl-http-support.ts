@@ -1,16 +1,16 @@
 import {
   BadRequest,
-  PermissionDenied,
+  authorize,
   canonicalKeys,
   decodeJsonBody,
   DEFAULT_QUERY,
-  parseQueryOptions,
+  readForRequest,
+  replyWithMeta,
+  requireAccess,
   type AclLink,
   type Authorization,
   type Authorizer,
-  type ClusterRpc,
-  type HttpEndpoint,
-  type HttpMethod,
+  type ClusterRpcPort,
   type HttpRequest,
   type HttpResponse,
   type QueryName,
@@ -18,37 +18,29 @@ import {
 } from '@proconsul/kernel';
 import { AclInvalid, AclNotFound } from '../acl-errors.js';
 
+// route, authorization and meta replies are the kernel's shared HTTP endpoint helpers.
+export { route } from '@proconsul/kernel';
+
 /** What the ACL endpoints need: the cluster RPC for reads and writes, and the authorizer. */
 export interface AclHttpDeps {
-  readonly rpc: ClusterRpc;
+  readonly rpc: ClusterRpcPort;
   readonly authorizer: Authorizer;
-}
-
-export function route(method: HttpMethod, path: string, handle: (req: HttpRequest) => Promise<HttpResponse>): HttpEndpoint {
-  return { method, path, handle };
 }
 
 /** The request's authorization, refused unless it has `acl:<access>`. */
 export async function requireAcl(deps: AclHttpDeps, req: HttpRequest, access: 'read' | 'write'): Promise<Authorization> {
-  const authz = await deps.authorizer.resolve(req.token);
-  if (!authz.allowed('acl', '', access)) throw PermissionDenied(`token lacks 'acl:${access}'`);
+  const authz = await authorize(deps.authorizer, req);
+  requireAccess(authz, 'acl', '', access);
   return authz;
 }
 
 /** A state read with the request's consistency and blocking options; the reply carries Consul's meta headers. */
-export async function aclRead<T>(deps: AclHttpDeps, req: HttpRequest, query: QueryName, args: unknown): Promise<QueryReply<T>> {
-  return deps.rpc.read<T>(query, args, parseQueryOptions(req.query), { token: req.token }, req.signal);
+export function aclRead<T>(deps: AclHttpDeps, req: HttpRequest, query: QueryName, args: unknown): Promise<QueryReply<T>> {
+  return readForRequest<T>(deps.rpc, req, query, args);
 }
 
 export function withMeta(reply: QueryReply<unknown>, body: unknown): HttpResponse {
-  return {
-    body,
-    headers: {
-      'X-Consul-Index': String(Math.max(1, reply.meta.index)),
-      'X-Consul-KnownLeader': String(reply.meta.knownLeader),
-      'X-Consul-LastContact': String(reply.meta.lastContactMs),
-    },
-  };
+  return replyWithMeta(reply.meta, body);
 }
 
 /** A JSON object body with Consul's case-insensitive field names. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ClusterRpc, HttpRequest } from '@proconsul/kernel';
+import type { ClusterRpcPort, HttpRequest } from '@proconsul/kernel';
 import { aclTokenEndpoints } from './acl-token-endpoints.js';
 
 const meta = { index: 5, knownLeader: true, lastContactMs: 0 };
@@ -34,7 +34,7 @@ describe('PUT /v1/acl/token/:id with a redacted read', () => {
         writes.push(c);
         return { index: 6, value: c };
       },
-    } as unknown as ClusterRpc;
+    } as unknown as ClusterRpcPort;
     const authorizer = { resolve: async () => ({ accessorId: 'm', allowed: () => true }) };
     const update = aclTokenEndpoints({ rpc, authorizer }).find((e) => e.method === 'PUT' && e.path === '/v1/acl/token/:id')!;
     const req: HttpRequest = {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
-import { eventually } from './agent-test-support.js';
+import { eventually } from '../test-support/agent-test-support.js';
 
 describe('alias checks (follow another service through blocking queries)', () => {
   let a: InProcessAgent;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AntiEntropy } from '@proconsul/kernel';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
-import { ProbeControl, eventually, testCheckTypes } from './agent-test-support.js';
+import { ProbeControl, eventually, testCheckTypes } from '../test-support/agent-test-support.js';
 
 describe('anti-entropy: agent state → catalog', () => {
   let a: InProcessAgent;

@@ -1,12 +1,12 @@
-import type { AgentMetrics, AgentReload, LocalAgent, StateStore } from '@proconsul/kernel';
+import type { AgentReloader, CatalogStats, LocalAgentPort, MetricsReader } from '@proconsul/kernel';
 import type { EndpointDeps } from './endpoint-support.js';
 
 /** What the /v1/agent/* groups need beyond the catalog endpoints' deps. */
 export interface AgentEndpointDeps extends EndpointDeps {
-  readonly local: LocalAgent;
-  readonly reload: AgentReload;
-  readonly metrics: AgentMetrics;
-  readonly store: StateStore;
+  readonly local: LocalAgentPort;
+  readonly reload: AgentReloader;
+  readonly metrics: MetricsReader;
+  readonly catalogStats: CatalogStats;
 }
 
 /** `?enable=` as Consul parses it (Go's strconv.ParseBool). */

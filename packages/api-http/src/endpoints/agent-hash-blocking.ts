@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { applyFilter, parseQueryOptions, type HttpRequest, type HttpResponse, type LocalState } from '@proconsul/kernel';
+import { applyFilter, parseQueryOptions, type HttpRequest, type HttpResponse, type AgentStateView } from '@proconsul/kernel';
 
 /** Hex digest of a response body (Consul returns its own hash; clients only compare it). */
 export function contentHash(body: unknown): string {
@@ -17,7 +17,7 @@ export function contentHash(body: unknown): string {
  */
 export async function hashBlocking(
   req: HttpRequest,
-  state: LocalState,
+  state: AgentStateView,
   render: () => HttpResponse,
   opts: { filterable?: boolean } = {},
 ): Promise<HttpResponse> {

@@ -56,14 +56,11 @@ function readGauges(deps: AgentEndpointDeps): Gauge[] {
     g('consul.agent.checks.critical', checks.filter((c) => c.check.Status === 'critical').length),
   ];
   if (deps.rpc.isServer) {
-    const nodes = deps.store.catalog.nodes().value;
-    const services = deps.store.catalog.services().value;
-    let instances = 0;
-    for (const n of nodes) instances += deps.store.catalog.nodeServices(n.Node).value?.Services.length ?? 0;
+    const counts = deps.catalogStats.counts();
     out.push(
-      g('consul.state.nodes', nodes.length),
-      g('consul.state.services', Object.keys(services).length),
-      g('consul.state.service_instances', instances),
+      g('consul.state.nodes', counts.nodes),
+      g('consul.state.services', counts.services),
+      g('consul.state.service_instances', counts.serviceInstances),
       // Consul's gauge: blocking queries this server holds now (a leak shows as a rising floor).
       g('consul.rpc.queries_blocking', deps.rpc.blocking.count),
     );

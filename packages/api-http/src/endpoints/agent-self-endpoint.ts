@@ -3,7 +3,7 @@ import {
   Authorizer,
   CONSUL_COMPAT_VERSION,
   Consensus,
-  LocalAgent,
+  LocalAgentPort,
   Membership,
   PROCONSUL_VERSION,
   RuntimeConfig,
@@ -26,7 +26,7 @@ export class AgentSelfEndpoint implements HttpEndpoint {
     @inject(Authorizer) private readonly authorizer: Authorizer,
     @inject(Membership) @optional() private readonly membership?: Membership,
     @inject(Consensus) @optional() private readonly consensus?: Consensus,
-    @inject(LocalAgent) @optional() private readonly local?: LocalAgent,
+    @inject(LocalAgentPort) @optional() private readonly local?: LocalAgentPort,
   ) {}
 
   async handle(req: HttpRequest): Promise<HttpResponse> {

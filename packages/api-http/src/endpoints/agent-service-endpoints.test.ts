@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
-import { ProbeControl, testCheckTypes } from './agent-test-support.js';
+import { ProbeControl, testCheckTypes } from '../test-support/agent-test-support.js';
 
 describe('/v1/agent/service*', () => {
   let a: InProcessAgent;

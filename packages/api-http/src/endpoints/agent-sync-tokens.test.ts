@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { importPlugin } from '@proconsul/kernel';
 import { repoRoot } from '@proconsul/kernel/testing';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
-import { eventually } from './agent-test-support.js';
+import { eventually } from '../test-support/agent-test-support.js';
 
 const ROOT = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 const AGENT = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';

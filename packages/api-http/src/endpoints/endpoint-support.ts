@@ -1,16 +1,16 @@
 import {
   BadRequest,
   NoPathToDatacenter,
-  PermissionDenied,
   applyFilter,
-  parseQueryOptions,
+  authorize as authorizeRequest,
+  metaHeaders,
+  readForRequest,
+  requireAccess,
   type AclAccess,
   type AclResource,
   type Authorization,
   type Authorizer,
-  type ClusterRpc,
-  type HttpEndpoint,
-  type HttpMethod,
+  type ClusterRpcPort,
   type HttpRequest,
   type HttpResponse,
   type QueryMeta,
@@ -19,29 +19,15 @@ import {
   type RuntimeConfig,
 } from '@proconsul/kernel';
 
+// The generic endpoint helpers live in the kernel's http module, shared with the acl plugin
+// and third-party plugins; these wrappers keep this package's call sites short.
+export { route, metaHeaders } from '@proconsul/kernel';
+
 /** What endpoint groups need from the kernel, resolved once per agent. */
 export interface EndpointDeps {
   readonly config: RuntimeConfig;
-  readonly rpc: ClusterRpc;
+  readonly rpc: ClusterRpcPort;
   readonly authorizer: Authorizer;
-}
-
-export function route(
-  method: HttpMethod | HttpMethod[],
-  path: string,
-  handle: (req: HttpRequest) => Promise<HttpResponse>,
-): HttpEndpoint {
-  return { method, path, handle };
-}
-
-/** Consul's blocking-query headers. */
-export function metaHeaders(meta: QueryMeta): Record<string, string> {
-  return {
-    'X-Consul-Index': String(Math.max(1, meta.index)),
-    'X-Consul-KnownLeader': String(meta.knownLeader),
-    'X-Consul-LastContact': String(Math.round(meta.lastContactMs)),
-    'X-Consul-Effective-Consistency': meta.consistency,
-  };
 }
 
 /** `?dc=` naming another datacenter has no route until multi-datacenter exists; Consul's words. */
@@ -51,17 +37,17 @@ export function checkDatacenter(req: HttpRequest, config: RuntimeConfig): void {
 }
 
 export async function authorize(deps: EndpointDeps, req: HttpRequest): Promise<Authorization> {
-  return deps.authorizer.resolve(req.token);
+  return authorizeRequest(deps.authorizer, req);
 }
 
 export function require(authz: Authorization, resource: AclResource, segment: string, access: AclAccess): void {
-  if (!authz.allowed(resource, segment, access)) throw PermissionDenied(`token lacks '${resource}:${access}' on "${segment}"`);
+  requireAccess(authz, resource, segment, access);
 }
 
 /** Run a state read the way the request asks (consistency, blocking) and shape the reply. */
 export async function read<T>(deps: EndpointDeps, req: HttpRequest, query: QueryName, args: unknown): Promise<QueryReply<T>> {
   checkDatacenter(req, deps.config);
-  return deps.rpc.read<T>(query, args, parseQueryOptions(req.query), { token: req.token }, req.signal);
+  return readForRequest<T>(deps.rpc, req, query, args);
 }
 
 /** JSON reply with the meta headers; `?filter=` applied to list bodies. */

@@ -7,7 +7,7 @@ import {
   type HttpEndpoint,
   type HttpRequest,
   type UserEvent,
-  type UserEvents,
+  type UserEventsPort,
 } from '@proconsul/kernel';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 
@@ -15,7 +15,7 @@ import { authorize, checkDatacenter, require, route, type EndpointDeps } from '.
  * `/v1/event/fire/:name` and `/v1/event/list`. Both are answered by this agent: firing
  * gossips from here, and the list is this agent's own buffer of events it accepted.
  */
-export function eventEndpoints(deps: EndpointDeps, events: UserEvents): HttpEndpoint[] {
+export function eventEndpoints(deps: EndpointDeps, events: UserEventsPort): HttpEndpoint[] {
   return [
     route('PUT', '/v1/event/fire{/*name}', async (req) => {
       checkDatacenter(req, deps.config);

@@ -5,6 +5,7 @@ import { Lifecycle } from '../extension-points/lifecycle.js';
 import { Membership } from '../extension-points/membership.js';
 import { Logger } from '../log/logger.js';
 import { UserEvents } from './user-events.js';
+import { UserEventsPort } from '../extension-points/user-events-port.js';
 
 /** The agent's user events (fire, receive, buffer). Bound by serverModule on every agent. */
 export function bindUserEvents(bind: ContainerModuleLoadOptions['bind']): void {
@@ -23,6 +24,7 @@ export function bindUserEvents(bind: ContainerModuleLoadOptions['bind']): void {
         }),
     )
     .inSingletonScope();
+  bind<UserEventsPort>(UserEventsPort).toService(UserEvents);
   bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
     name: 'user-events',
     // Subscribing only registers a listener, so it may precede the membership plugin's start.

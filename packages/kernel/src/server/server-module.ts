@@ -18,6 +18,9 @@ import { RuntimeConfig } from '../config/runtime-config.js';
 import { bindAgentLocal } from '../agent/local/agent-local-module.js';
 import { bindOperator } from '../operator/operator-module.js';
 import { bindUserEvents } from '../events/events-module.js';
+import { CatalogStats } from '../extension-points/catalog-stats.js';
+import { ClusterRpcPort } from '../extension-points/cluster-rpc-port.js';
+import { StoreCatalogStats } from '../state/store-catalog-stats.js';
 
 /**
  * Kernel services every agent has, loaded before the plugins so they can inject them:
@@ -32,6 +35,11 @@ export function serverModule(): ContainerModule {
       .inSingletonScope();
     bind(ServerLocator).toSelf().inSingletonScope();
     bind(ClusterRpc).toSelf().inSingletonScope();
+    // Frontends see narrow ports, never the classes behind them.
+    bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
+    bind<CatalogStats>(CatalogStats)
+      .toDynamicValue((ctx) => new StoreCatalogStats(ctx.get(StateStore)))
+      .inSingletonScope();
     for (let i = 0; i < STATUS_HANDLER_COUNT; i++) {
       bind<ServerHandler>(ServerHandler).toDynamicValue(
         (ctx) => statusHandlers(() => ctx.get<Consensus>(Consensus, { optional: true }))[i]!,

@@ -13,6 +13,9 @@ import { AntiEntropy, type AntiEntropyOptions } from './anti-entropy.js';
 import { ConfigReloader } from './config-reloader.js';
 import { TlsConfigurator } from '../../extension-points/tls-configurator.js';
 import { LocalAgent } from './local-agent.js';
+import { AgentReloader } from '../../extension-points/agent-reloader.js';
+import { LocalAgentPort } from '../../extension-points/local-agent-port.js';
+import { MetricsReader } from '../../extension-points/metrics-reader.js';
 
 /** Optional tuning of the agent-local services; tests bind short intervals and a fixed random source. */
 export const AgentLocalOptions = Symbol.for('proconsul.AgentLocalOptions');
@@ -45,6 +48,10 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
       });
     })
     .inSingletonScope();
+  // Frontends see narrow ports, never the classes behind them.
+  bind<LocalAgentPort>(LocalAgentPort).toService(LocalAgent);
+  bind<MetricsReader>(MetricsReader).toService(AgentMetrics);
+  bind<AgentReloader>(AgentReloader).toService(AgentReload);
   bind(AntiEntropy)
     .toDynamicValue((ctx) => {
       const membership = ctx.get<Membership>(Membership, { optional: true });

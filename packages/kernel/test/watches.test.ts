@@ -5,17 +5,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
-import { buildRuntimeConfig } from '../../config/config-builder.js';
-import type { RuntimeConfig } from '../../config/runtime-config.js';
-import { NullLogger } from '../../log/logger.js';
-import { Kernel } from '../../plugin/kernel.js';
-import { ClusterRpc } from '../../server/cluster-rpc.js';
-import { AS_SERVER } from '../../server/access/rpc-caller.js';
-import { serverModule } from '../../server/server-module.js';
-import { directConsensusPlugin } from '../../testing/direct-consensus.js';
-import { WatchOptions, watchesModule } from './watches-module.js';
-import { UserEvents } from '../../events/user-events.js';
-import { encodeUserEvent } from '../../events/user-event.js';
+import {
+  buildRuntimeConfig,
+  type RuntimeConfig,
+  NullLogger,
+  Kernel,
+  ClusterRpc,
+  AS_SERVER,
+  serverModule,
+  WatchOptions,
+  watchesModule,
+  UserEvents,
+  encodeUserEvent,
+} from '@proconsul/kernel';
+import { directConsensusPlugin } from '@proconsul/kernel/testing';
 
 async function startAgent(watches: Record<string, unknown>[]): Promise<Kernel> {
   const base = buildRuntimeConfig({ dev: true, sources: [], warn: () => {} });

@@ -6,9 +6,10 @@ import {
   type LeadershipListener,
   type RaftServer,
   type ServerAddress,
-} from '../extension-points/consensus.js';
-import { Fsm as FsmToken, type Fsm } from '../extension-points/fsm.js';
-import type { ProconsulPlugin } from '../plugin/plugin-manifest.js';
+  Fsm as FsmToken,
+  type Fsm,
+  type ProconsulPlugin,
+} from '@proconsul/kernel';
 
 /**
  * A test double for {@link Consensus}: one always-leader server that applies each command

@@ -10,7 +10,7 @@ import {
   type Operation,
   type RegisterInput,
   type RegisterOutput,
-} from './linearizability.js';
+} from '@proconsul/kernel/testing';
 
 type RegOp = Operation<RegisterInput<number>, RegisterOutput<number>>;
 type KvOp = Operation<KvInput, KvOutput>;

@@ -3,11 +3,7 @@
  * Everything is in memory: the FSM applies pre-encoded log entries, as raft would.
  * Bounded: fixed operation counts, no network.
  */
-import type { Command } from '../commands/command.js';
-import { encodeCommand } from '../commands/command-codec.js';
-import { StateFsm } from '../state-fsm.js';
-import { StateStore } from '../state-store.js';
-import { WatchSet } from '../watch-set.js';
+import { type Command, encodeCommand, StateFsm, StateStore, WatchSet } from '@proconsul/kernel';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

@@ -23,7 +23,7 @@ import {
   waitForLeader,
   type RunningAgent,
 } from '@proconsul/kernel/testing';
-import { TcpServerRpc } from '../net/tcp-server-rpc.js';
+import { TcpServerRpc } from '../dist/net/tcp-server-rpc.js';
 
 const IPS = ['127.0.71.1', '127.0.71.2', '127.0.71.3'];
 const CONCURRENCY = [1, 16, 64];

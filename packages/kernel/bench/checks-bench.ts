@@ -9,6 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Container } from 'inversify';
 import {
@@ -16,11 +17,12 @@ import {
   type CheckDefinitionFields,
   type CheckResult,
   type CheckRunContext,
-} from '../../extension-points/check-type.js';
-import type { ProconsulPlugin } from '../../plugin/plugin-manifest.js';
-import type { RuntimeConfig } from '../../config/runtime-config.js';
-import { NullLogger } from '../../log/logger.js';
-import { CheckRunner } from '../check-runner.js';
+  importPlugin,
+  type RuntimeConfig,
+  NullLogger,
+  CheckRunner,
+} from '@proconsul/kernel';
+import { repoRoot } from '@proconsul/kernel/testing';
 
 const HTTP_CHECKS = Number(process.env['BENCH_HTTP'] ?? 1_000);
 const TCP_CHECKS = Number(process.env['BENCH_TCP'] ?? 1_000);
@@ -38,12 +40,12 @@ async function serve(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Load a bundled plugin by package name (resolved at run time: the kernel cannot depend on plugins). */
+/** Load bundled plugins by package name through the plugin loader, as plugins.json would (the kernel cannot depend on plugins). */
 async function loadTypes(names: string[]): Promise<CheckType[]> {
   const c = new Container();
   for (const name of names) {
-    const mod = (await import(name)) as { default: ProconsulPlugin };
-    c.load(mod.default.createModule({}, { config: {} as RuntimeConfig, logger: new NullLogger() }));
+    const plugin = await importPlugin(name, join(repoRoot(), 'plugins.json'));
+    c.load(plugin.createModule({}, { config: {} as RuntimeConfig, logger: new NullLogger() }));
   }
   return c.getAll<CheckType>(CheckType);
 }

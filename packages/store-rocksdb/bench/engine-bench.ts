@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
-import { NullLogger, StorageEngine, type KeyValueStore, type ProconsulPlugin, type RuntimeConfig } from '@proconsul/kernel';
+import { importPlugin, NullLogger, StorageEngine, type KeyValueStore, type RuntimeConfig } from '@proconsul/kernel';
+import { repoRoot } from '@proconsul/kernel/testing';
 
 /** Per measurement; long enough to smooth fsync jitter, short enough for a quick run. */
 const MAX_MS = 5_000;
@@ -74,8 +75,8 @@ async function rangeScan(store: KeyValueStore): Promise<Result> {
 }
 
 async function engineFrom(pkg: string, dataDir: string): Promise<StorageEngine> {
-  // Imported by name at run time: plugins are reached through the kernel token only.
-  const plugin = ((await import(pkg)) as { default: ProconsulPlugin }).default;
+  // Resolved by name through the kernel's plugin loader, as plugins.json entries are.
+  const plugin = await importPlugin(pkg, join(repoRoot(), 'plugins.json'));
   const c = new Container();
   c.load(plugin.createModule({}, { config: { dataDir } as RuntimeConfig, logger: new NullLogger() }));
   return c.get<StorageEngine>(StorageEngine);

@@ -3,13 +3,16 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createServer, type ConnectionOptions, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { buildRuntimeConfig } from '../config/config-builder.js';
-import { checkConfigData } from '../config/config-files.js';
-import type { RuntimeConfig } from '../config/runtime-config.js';
-import { isCoded } from '../errors/proconsul-error.js';
-import { writePem, writeTlsFixture, type TlsFixture } from '../testing/tls-fixture.js';
-import { createAgentCert, createCa } from './cert-authority.js';
-import { FileTlsConfigurator } from './file-tls-configurator.js';
+import {
+  buildRuntimeConfig,
+  checkConfigData,
+  type RuntimeConfig,
+  isCoded,
+  createAgentCert,
+  createCa,
+  FileTlsConfigurator,
+} from '@proconsul/kernel';
+import { writePem, writeTlsFixture, type TlsFixture } from '@proconsul/kernel/testing';
 
 function config(tls: Record<string, unknown>, extra: Record<string, unknown> = {}): RuntimeConfig {
   return buildRuntimeConfig({ dev: true, sources: [checkConfigData('test', { tls, ...extra })], warn: () => {} });

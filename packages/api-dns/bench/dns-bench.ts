@@ -1,9 +1,9 @@
 import dgram from 'node:dgram';
 import { NullLogger } from '@proconsul/kernel';
-import { DnsServer } from '../dns-server.js';
-import { FakeDataSource } from '../test-support/fake-data-source.js';
-import { queryPacket } from '../test-support/dns-test-client.js';
-import { testRuntimeConfig } from '../test-support/test-config.js';
+import { DnsServer } from '../dist/dns-server.js';
+import { FakeDataSource } from '../dist/test-support/fake-data-source.js';
+import { queryPacket } from '../dist/test-support/dns-test-client.js';
+import { testRuntimeConfig } from '../dist/test-support/test-config.js';
 
 /**
  * UDP query throughput and latency of the in-process DNS server against a fake catalog.

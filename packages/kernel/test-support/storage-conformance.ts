@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
-import { isCoded } from '../errors/proconsul-error.js';
-import type { Entry, KeyValueReader, KeyValueStore, RangeOptions, StorageEngine } from '../extension-points/storage-engine.js';
+import {
+  isCoded,
+  type Entry,
+  type KeyValueReader,
+  type KeyValueStore,
+  type RangeOptions,
+  type StorageEngine,
+} from '@proconsul/kernel';
 import { rangeModel, seeded, strictlyIncreasing } from './storage-conformance-model.js';
 
 export interface EngineUnderTest {

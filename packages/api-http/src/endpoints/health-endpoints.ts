@@ -1,5 +1,5 @@
 import { BadRequest, type CheckServiceNode, type HealthCheck, type HttpEndpoint } from '@proconsul/kernel';
-import { authorize, keepAll, nodeMetaFilter, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
+import { authorize, keepAll, nodeMetaFilter, nodeMetaPairs, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
 
 const STATES = new Set(['any', 'passing', 'warning', 'critical']);
 
@@ -20,14 +20,16 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
     route('GET', '/v1/health/checks/:service', async (req) => {
       const service = param(req, 'service', 'service name');
       const ok = await visible(req);
-      const r = await read<HealthCheck[]>(deps, req, 'Health.ServiceChecks', { service });
+      const nodeMeta = nodeMetaPairs(req);
+      const r = await read<HealthCheck[]>(deps, req, 'Health.ServiceChecks', { service, ...(nodeMeta ? { nodeMeta } : {}) });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/state/:state', async (req) => {
       const state = param(req, 'state', 'check state');
       if (!STATES.has(state)) throw BadRequest(`Invalid check state "${state}": must be one of any, passing, warning, critical`);
       const ok = await visible(req);
-      const r = await read<HealthCheck[]>(deps, req, 'Health.ChecksInState', { state });
+      const nodeMeta = nodeMetaPairs(req);
+      const r = await read<HealthCheck[]>(deps, req, 'Health.ChecksInState', { state, ...(nodeMeta ? { nodeMeta } : {}) });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/service/:service', async (req) => {

@@ -1,14 +1,7 @@
 import { Readable } from 'node:stream';
 import Koa from 'koa';
 import Router from '@koa/router';
-import {
-  isCoded,
-  type HttpEndpoint,
-  type HttpMethod,
-  type HttpRequest,
-  type HttpResponse,
-  type Logger,
-} from '@proconsul/kernel';
+import { isCoded, type HttpEndpoint, type HttpMethod, type HttpRequest, type HttpResponse, type Logger } from '@proconsul/kernel';
 import { requestLog } from './request-log.js';
 
 const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)

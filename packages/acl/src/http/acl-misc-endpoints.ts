@@ -10,7 +10,10 @@ const NEVER = '0001-01-01T00:00:00Z';
  * `GET /v1/acl/replication`. There is one datacenter, which is therefore the primary:
  * ACL replication is not enabled there, and the status says so in Consul's shape.
  */
-export function aclMiscEndpoints(deps: AclHttpDeps, config: Pick<RuntimeConfig, 'datacenter' | 'primaryDatacenter'>): HttpEndpoint[] {
+export function aclMiscEndpoints(
+  deps: AclHttpDeps,
+  config: Pick<RuntimeConfig, 'datacenter' | 'primaryDatacenter'>,
+): HttpEndpoint[] {
   const checkDc = (req: HttpRequest) => {
     const dc = req.query.get('dc');
     if (dc && dc.toLowerCase() !== config.datacenter.toLowerCase()) throw NoPathToDatacenter();

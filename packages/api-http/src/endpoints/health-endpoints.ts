@@ -1,5 +1,15 @@
 import { BadRequest, type CheckServiceNode, type HealthCheck, type HttpEndpoint } from '@proconsul/kernel';
-import { authorize, keepAll, nodeMetaFilter, nodeMetaPairs, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
+import {
+  authorize,
+  keepAll,
+  nodeMetaFilter,
+  nodeMetaPairs,
+  param,
+  read,
+  reply,
+  route,
+  type EndpointDeps,
+} from './endpoint-support.js';
 
 const STATES = new Set(['any', 'passing', 'warning', 'critical']);
 

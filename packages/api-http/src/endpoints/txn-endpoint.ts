@@ -1,4 +1,12 @@
-import { BadRequest, canonicalKeys, defineError, parseJsonBody, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
+import {
+  BadRequest,
+  canonicalKeys,
+  defineError,
+  parseJsonBody,
+  type HttpEndpoint,
+  type TxnOp,
+  type TxnResponse,
+} from '@proconsul/kernel';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 import { kvJson, uint } from './kv-endpoint.js';

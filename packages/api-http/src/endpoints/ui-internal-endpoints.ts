@@ -52,7 +52,10 @@ export function uiInternalEndpoints(deps: EndpointDeps): HttpEndpoint[] {
 
 /** Group instances by service name, counting each check once (node checks are shared by a node's instances). */
 export function summarise(instances: readonly CheckServiceNode[], datacenter: string): ServiceSummary[] {
-  const byName = new Map<string, { row: ServiceSummary; tags: Set<string>; nodes: Set<string>; sources: Set<string>; checks: Map<string, string> }>();
+  const byName = new Map<
+    string,
+    { row: ServiceSummary; tags: Set<string>; nodes: Set<string>; sources: Set<string>; checks: Map<string, string> }
+  >();
   for (const { Node, Service, Checks } of instances) {
     let acc = byName.get(Service.Service);
     if (!acc) {

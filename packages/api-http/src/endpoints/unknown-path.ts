@@ -12,7 +12,13 @@ export function unknownApiPath(deps: EndpointDeps): (req: HttpRequest) => Promis
   return async (req) => {
     let headers: Record<string, string> = { 'X-Consul-Index': '1' };
     try {
-      const r = await deps.rpc.read('Catalog.NodeServices', { node: '' }, { ...DEFAULT_QUERY, allowStale: true }, { token: req.token }, req.signal);
+      const r = await deps.rpc.read(
+        'Catalog.NodeServices',
+        { node: '' },
+        { ...DEFAULT_QUERY, allowStale: true },
+        { token: req.token },
+        req.signal,
+      );
       headers = metaHeaders(r.meta);
     } catch {
       // no server reachable (or the read refused): the 404 itself is still the answer

@@ -87,6 +87,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
 function unmatched(router: Router, options: HttpAppOptions): Koa.Middleware {
   return async (ctx, next) => {
     await next();
+    if (ctx.body !== undefined && ctx.body !== null) return; // answered: every endpoint sets a body
     const match = router.match(ctx.path, ctx.method);
     if (match.route) return; // an endpoint answered (its own 404s included)
     // Consul's Allow: OPTIONS, then the endpoint's methods (koa-router's implicit HEAD left out).

@@ -87,9 +87,8 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
 function unmatched(router: Router, options: HttpAppOptions): Koa.Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.body !== undefined && ctx.body !== null) return; // answered: every endpoint sets a body
     const match = router.match(ctx.path, ctx.method);
-    if (match.route) return; // an endpoint answered (its own 404s included)
+    if (match.route) return; // an endpoint answered (the router only calls on when none matched)
     // Consul's Allow: OPTIONS, then the endpoint's methods (koa-router's implicit HEAD left out).
     const allowed = new Set<string>(['OPTIONS']);
     for (const layer of match.path) for (const m of layer.methods) if (m !== 'HEAD') allowed.add(m);
@@ -106,7 +105,7 @@ function unmatched(router: Router, options: HttpAppOptions): Koa.Middleware {
       return;
     }
     if (options.unknownApiPath && (ctx.path === '/v1' || ctx.path.startsWith('/v1/'))) {
-      const res = await options.unknownApiPath(await toRequest(ctx, 'GET'));
+      const res = await options.unknownApiPath(await toRequest(ctx, 'GET', false));
       ctx.status = res.status ?? 404;
       for (const [k, v] of Object.entries(res.headers ?? {})) ctx.set(k, v);
       ctx.type = 'text/plain';
@@ -117,7 +116,7 @@ function unmatched(router: Router, options: HttpAppOptions): Koa.Middleware {
   };
 }
 
-async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequest> {
+async function toRequest(ctx: Koa.Context, method: HttpMethod, withBody = true): Promise<HttpRequest> {
   // The response's 'close' is the disconnect signal: the request's own 'close' fires as soon
   // as its body has been read, long before a blocking query answers. Listening here, before
   // the body is read, also catches a client that goes away mid-upload.
@@ -125,7 +124,7 @@ async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequ
   ctx.res.once('close', () => {
     if (!ctx.res.writableFinished) abort.abort();
   });
-  const body = await readBody(ctx);
+  const body = withBody ? await readBody(ctx) : Buffer.alloc(0);
   const query = new URLSearchParams(ctx.querystring);
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;

@@ -116,6 +116,7 @@ export function catalogEndpoints(
     }),
     route('GET', '/v1/catalog/datacenters', async () => ({ body: [deps.config.datacenter] })),
     route('GET', '/v1/catalog/nodes', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const authz = await authorize(deps, req);
       const r = await read<Node[]>(deps, req, 'Catalog.ListNodes', {});
       const meta = nodeMetaFilter(req);
@@ -138,6 +139,7 @@ export function catalogEndpoints(
       return reply(r.meta, out);
     }),
     route('GET', '/v1/catalog/service/:service', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const authz = await authorize(deps, req);
       const r = await read<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', { service, tags: req.query.getAll('tag') });
@@ -149,6 +151,7 @@ export function catalogEndpoints(
     }),
     route('GET', '/v1/catalog/node/:node', async (req) => {
       const node = param(req, 'node', 'node name');
+      const filter = filterExpression(req); // before a blocking wait, not after
       const authz = await authorize(deps, req);
       const r = await read<{ Node: Node; Services: Record<string, { Service: string }> } | null>(
         deps,
@@ -156,7 +159,6 @@ export function catalogEndpoints(
         'Catalog.NodeServices',
         { node },
       );
-      const filter = filterExpression(req);
       if (!r.value || !authz.allowed('node', node, 'read')) return reply(r.meta, null);
       const services = Object.fromEntries(
         Object.entries(r.value.Services).filter(([, s]) => authz.allowed('service', s.Service, 'read')),
@@ -165,6 +167,7 @@ export function catalogEndpoints(
       return reply(r.meta, { ...r.value, Services: filter ? applyFilter(services, filter) : services });
     }),
     route('GET', '/v1/catalog/node-services/:node', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const node = param(req, 'node', 'node name');
       const authz = await authorize(deps, req);
       const r = await read<{ Node: Node; Services: { Service: string }[] } | null>(deps, req, 'Catalog.NodeServiceList', {

@@ -62,6 +62,15 @@ describe('catalog and health filters (?filter=, ?node-meta=) and body Datacenter
     }
   });
 
+  it('a malformed filter on a blocking read is refused at once, not after the wait', async () => {
+    const started = Date.now();
+    for (const url of ['/v1/health/service/web', '/v1/catalog/nodes', '/v1/catalog/node/n1', '/v1/catalog/services']) {
+      const r = await a.http(`${url}?index=999999&wait=5s&filter=${q('((')}`);
+      expect(r.status, url).to.equal(400);
+    }
+    expect(Date.now() - started).to.be.lessThan(2_000);
+  });
+
   it('/v1/catalog/node/:n applies ?filter= to its services', async () => {
     const keep = await a.http(`/v1/catalog/node/n1?filter=${q('Service == "web"')}`);
     expect(Object.keys(keep.json<{ Services: object }>().Services)).to.deep.equal(['web']);

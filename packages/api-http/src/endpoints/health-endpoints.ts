@@ -1,6 +1,7 @@
 import { BadRequest, type CheckServiceNode, type HealthCheck, type HttpEndpoint } from '@proconsul/kernel';
 import {
   authorize,
+  filterExpression,
   keepAll,
   nodeMetaFilter,
   nodeMetaPairs,
@@ -22,12 +23,14 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   };
   return [
     route('GET', '/v1/health/node/:node', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const node = param(req, 'node', 'node name');
       const ok = await visible(req);
       const r = await read<HealthCheck[]>(deps, req, 'Health.NodeChecks', { node });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/checks/:service', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const ok = await visible(req);
       const nodeMeta = nodeMetaPairs(req);
@@ -35,6 +38,7 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/state/:state', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const state = param(req, 'state', 'check state');
       if (!STATES.has(state)) throw BadRequest(`Invalid check state "${state}": must be one of any, passing, warning, critical`);
       const ok = await visible(req);
@@ -43,6 +47,7 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/service/:service', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const authz = await authorize(deps, req);
       const passing = req.query.has('passing') && req.query.get('passing') !== 'false';

@@ -8,6 +8,7 @@ import {
   Lifecycle,
   type HttpEndpoint as Endpoint,
   type ProconsulPlugin,
+  type RuntimeConfig,
 } from '@proconsul/kernel';
 import { AclDisabled } from './acl-errors.js';
 import { ensureAclBuiltins } from './acl-builtins.js';
@@ -19,6 +20,7 @@ import type { AclHttpDeps } from './http/acl-http-support.js';
 import { aclPolicyEndpoints } from './http/acl-policy-endpoints.js';
 import { aclRoleEndpoints } from './http/acl-role-endpoints.js';
 import { aclTokenEndpoints } from './http/acl-token-endpoints.js';
+import { aclMiscEndpoints } from './http/acl-misc-endpoints.js';
 
 export { parsePolicyRules } from './rules/policy-rules.js';
 export { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID } from './builtin.js';
@@ -26,17 +28,18 @@ export { canSeeSecrets, redactToken } from './token-redaction.js';
 
 const AclEndpoints = Symbol.for('proconsul.acl.Endpoints');
 
-export function aclEndpoints(deps: AclHttpDeps, agentTokens: AgentTokens): Endpoint[] {
+export function aclEndpoints(deps: AclHttpDeps, agentTokens: AgentTokens, config: RuntimeConfig): Endpoint[] {
   return [
     ...aclTokenEndpoints(deps),
     ...aclPolicyEndpoints(deps),
     ...aclRoleEndpoints(deps),
+    ...aclMiscEndpoints(deps, config),
     agentTokenEndpoint(deps, agentTokens),
   ];
 }
 // Endpoints touch their deps only when handling a request, so placeholders are enough to
 // count them: one HttpEndpoint binding per endpoint, each resolved lazily from the list.
-const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps, {} as AgentTokens).length;
+const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps, {} as AgentTokens, {} as RuntimeConfig).length;
 
 /**
  * ACLs as Consul has them: tokens, policies and roles in the replicated state, rules in
@@ -74,6 +77,7 @@ const plugin: ProconsulPlugin = {
           aclEndpoints(
             { rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort), authorizer: ctx.get<Authorizer>(Authorizer) },
             agentTokens,
+            config,
           ),
         )
         .inSingletonScope();

@@ -24,14 +24,28 @@ import { kvEndpoints } from './endpoints/kv-endpoint.js';
 import { sessionEndpoints } from './endpoints/session-endpoints.js';
 import { statusEndpoints } from './endpoints/status-endpoints.js';
 import { txnEndpoint } from './endpoints/txn-endpoint.js';
+import { unknownApiPath } from './endpoints/unknown-path.js';
+import { agentHostEndpoints } from './endpoints/agent-host-endpoints.js';
+import { connectEndpoints } from './endpoints/connect-endpoints.js';
+import { uiInternalEndpoints } from './endpoints/ui-internal-endpoints.js';
+import type { HttpAppOptions } from './http-app.js';
 
-/** The Consul API groups served over the kernel's state and RPC services. */
-export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
-  const deps: EndpointDeps = {
+function endpointDeps(ctx: ResolutionContext): EndpointDeps {
+  return {
     config: ctx.get<RuntimeConfig>(RuntimeConfig),
     rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
     authorizer: ctx.get<Authorizer>(Authorizer),
   };
+}
+
+/** How the app answers what no endpoint serves (a `/v1/` 404 with Consul's index header). */
+export function builtinAppOptions(ctx: ResolutionContext): HttpAppOptions {
+  return { unknownApiPath: unknownApiPath(endpointDeps(ctx)) };
+}
+
+/** The Consul API groups served over the kernel's state and RPC services. */
+export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
+  const deps = endpointDeps(ctx);
   const agent: AgentEndpointDeps = {
     ...deps,
     local: ctx.get<LocalAgentPort>(LocalAgentPort),
@@ -42,6 +56,9 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
   return [
     ...catalogEndpoints(deps, localDeregisterWarning(agent)),
     ...agentEndpoints(agent),
+    ...agentHostEndpoints(deps),
+    ...connectEndpoints(deps),
+    ...uiInternalEndpoints(deps),
     agentMonitorEndpoint(deps, ctx.get<LogTap>(LogTap, { optional: true })),
     ...healthEndpoints(deps),
     ...kvEndpoints(deps),

@@ -1,17 +1,27 @@
 import { Readable } from 'node:stream';
 import Koa from 'koa';
 import Router from '@koa/router';
-import { isCoded, type HttpEndpoint, type HttpMethod, type HttpRequest, type Logger } from '@proconsul/kernel';
+import { isCoded, type HttpEndpoint, type HttpMethod, type HttpRequest, type HttpResponse, type Logger } from '@proconsul/kernel';
 import { requestLog } from './request-log.js';
 
 const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)
 
+export interface HttpAppOptions {
+  /**
+   * Answers a `/v1/` path no endpoint serves (any method). Consul's clients read
+   * `X-Consul-Index` from every answer, so api-http replies 404 with the header.
+   * Without it such paths get a bare 404.
+   */
+  readonly unknownApiPath?: (req: HttpRequest) => Promise<HttpResponse>;
+}
+
 /**
  * Build the koa app serving `endpoints`. Error policy: a coded client error becomes its
  * status with a plain-text reason; an unknown path is 404, a known path with the wrong
- * method 405; only our own faults are 500 (and are logged).
+ * method — any method, `TRACE` and `PROPFIND` too — 405 with `Allow`, as in Consul; only
+ * our own faults are 500 (and are logged).
  */
-export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): Koa {
+export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, options: HttpAppOptions = {}): Koa {
   const app = new Koa();
   // Errors after the handler returned (a streamed body cut short) land here instead of koa
   // printing a stack trace: a monitor client hanging up, or shutdown closing it, is normal.
@@ -65,11 +75,48 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger): 
     }
   }
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(unmatched(router, options));
   return app;
 }
 
-async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequest> {
+/**
+ * What the router did not answer: 405 with `Allow` for a path it serves under other
+ * methods (Consul's body `method X not allowed`), 200 with `Allow` for OPTIONS, else a 404.
+ * Unknown methods land here too instead of koa-router's 501.
+ */
+function unmatched(router: Router, options: HttpAppOptions): Koa.Middleware {
+  return async (ctx, next) => {
+    await next();
+    const match = router.match(ctx.path, ctx.method);
+    if (match.route) return; // an endpoint answered (the router only calls on when none matched)
+    // Consul's Allow: OPTIONS, then the endpoint's methods (koa-router's implicit HEAD left out).
+    const allowed = new Set<string>(['OPTIONS']);
+    for (const layer of match.path) for (const m of layer.methods) if (m !== 'HEAD') allowed.add(m);
+    if (allowed.size > 1) {
+      ctx.set('Allow', [...allowed].join(','));
+      if (ctx.method === 'OPTIONS') {
+        ctx.status = 200;
+        ctx.body = '';
+        return;
+      }
+      ctx.status = 405;
+      ctx.type = 'text/plain';
+      ctx.body = `method ${ctx.method} not allowed`;
+      return;
+    }
+    if (options.unknownApiPath && (ctx.path === '/v1' || ctx.path.startsWith('/v1/'))) {
+      const res = await options.unknownApiPath(await toRequest(ctx, 'GET', false));
+      ctx.status = res.status ?? 404;
+      for (const [k, v] of Object.entries(res.headers ?? {})) ctx.set(k, v);
+      ctx.type = 'text/plain';
+      ctx.body = typeof res.body === 'string' ? res.body : '';
+      return;
+    }
+    ctx.status = 404;
+  };
+}
+
+async function toRequest(ctx: Koa.Context, method: HttpMethod, withBody = true): Promise<HttpRequest> {
   // The response's 'close' is the disconnect signal: the request's own 'close' fires as soon
   // as its body has been read, long before a blocking query answers. Listening here, before
   // the body is read, also catches a client that goes away mid-upload.
@@ -77,7 +124,7 @@ async function toRequest(ctx: Koa.Context, method: HttpMethod): Promise<HttpRequ
   ctx.res.once('close', () => {
     if (!ctx.res.writableFinished) abort.abort();
   });
-  const body = await readBody(ctx);
+  const body = withBody ? await readBody(ctx) : Buffer.alloc(0);
   const query = new URLSearchParams(ctx.querystring);
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;

@@ -4,3 +4,13 @@ import { defineError } from '@proconsul/kernel';
 
 /** A cluster-wide keyring change that some members refused or did not answer. */
 export const KeyringIncomplete = defineError('KEYRING_INCOMPLETE', 500, (details: string) => details);
+
+/**
+ * Consul's answer, word for word, to Connect endpoints on an agent without Connect
+ * (a 500 in Consul too; its web UI hides the mesh views on exactly this text).
+ */
+export const ConnectNotEnabled = defineError(
+  'CONNECT_NOT_ENABLED',
+  500,
+  () => 'Connect must be enabled in order to use this endpoint',
+);

@@ -22,6 +22,18 @@ const PATHS = [
   '/v1/agent/maintenance',
   '/v1/agent/service/maintenance/x',
   '/v1/operator/autopilot/configuration',
+  '/v1/catalog/services',
+  '/v1/catalog/node/n',
+  '/v1/health/checks/web',
+  '/v1/health/connect/web',
+  '/v1/catalog/gateway-services/gw',
+  '/v1/internal/ui/services',
+  '/v1/internal/ui/nodes',
+  '/v1/internal/ui/node/n',
+  '/v1/agent/host',
+  '/v1/agent/version',
+  '/v1/query/x',
+  '/v1/coordinate/nodes',
 ];
 const PARAMS = [
   'index',
@@ -68,7 +80,18 @@ const BODIES: (string | object)[] = [
   { LockDelay: 'x' },
   { Service: { Service: 'a', Tags: 'notalist' }, Node: 'n', Address: '1.2.3.4' },
   { CleanupDeadServers: 'yes' },
+  // Nesting that overflowed the stack (a 500) before bodies were depth-checked.
+  '['.repeat(20_000) + ']'.repeat(20_000),
+  '{"Node":"n","Address":"1.2.3.4","NodeMeta":' + '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000) + '}',
+  { Node: 'n', Address: '1.2.3.4', Service: nested(3_000) },
 ];
+
+/** `{"a":{"a":…}}`, `depth` levels deep. */
+function nested(depth: number): object {
+  let o: object = {};
+  for (let i = 0; i < depth; i++) o = { a: o };
+  return o;
+}
 
 describe('HTTP API fuzz: a client mistake is never a 500', () => {
   let a: InProcessAgent;
@@ -87,11 +110,37 @@ describe('HTTP API fuzz: a client mistake is never a 500', () => {
         () => `${pick(PARAMS)}=${encodeURIComponent(pick(VALUES))}`,
       ).join('&');
       const url = `${pick(PATHS)}${query ? `?${query}&wait=20ms` : '?wait=20ms'}`;
-      const method = pick(['GET', 'PUT', 'PUT', 'POST', 'DELETE']);
+      const method = pick(['GET', 'PUT', 'PUT', 'POST', 'DELETE', 'TRACE', 'PROPFIND', 'OPTIONS', 'PATCH']);
       const body = pick(BODIES);
       const res = await a.http({ method, url, ...(method === 'GET' ? {} : { body }) });
       if (res.status >= 500) failures.push(`${method} ${url} ${JSON.stringify(body)} -> ${res.status} ${res.text.slice(0, 120)}`);
     }
     expect(failures, `seed ${seed}`).to.deep.equal([]);
+  });
+
+  it('a deeply nested body is a 400 naming the problem on every JSON endpoint (was a stack overflow 500)', async () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const deepObject = JSON.stringify({ Node: 'n', Address: '1.2.3.4', Service: nested(100) });
+    for (const url of [
+      '/v1/catalog/register',
+      '/v1/catalog/deregister',
+      '/v1/agent/check/update/x',
+      '/v1/agent/service/register',
+      '/v1/txn',
+    ]) {
+      for (const body of [deep, deepObject]) {
+        const res = await a.http({ method: 'PUT', url, body });
+        expect(res.status, `${url}: ${res.text}`).to.equal(400);
+        expect(res.text).to.contain('nested deeper than 64 levels');
+      }
+    }
+  });
+
+  it('unknown HTTP methods are 405 with Allow on served paths, never 501', async () => {
+    for (const method of ['TRACE', 'PROPFIND', 'MKCOL', 'PATCH']) {
+      const res = await a.http({ method, url: '/v1/catalog/register' });
+      expect(res.status, method).to.equal(405);
+      expect(res.headers['allow']).to.equal('OPTIONS,PUT');
+    }
   });
 });

@@ -13,7 +13,7 @@ import type { ResolutionContext } from 'inversify';
 import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';
-import { builtinEndpoints } from './builtin-endpoints.js';
+import { builtinAppOptions, builtinEndpoints } from './builtin-endpoints.js';
 
 export { createHttpApp } from './http-app.js';
 export { HttpServer } from './http-server.js';
@@ -40,7 +40,11 @@ const plugin: ProconsulPlugin = {
       // One koa app for both listeners, built lazily at start so plugins loaded later contribute endpoints.
       let app: Koa | undefined;
       const appOnce = (ctx: ResolutionContext, log: Logger) => () =>
-        (app ??= createHttpApp([...builtinEndpoints(ctx), ...ctx.getAll<HttpEndpoint>(HttpEndpoint)], log));
+        (app ??= createHttpApp(
+          [...builtinEndpoints(ctx), ...ctx.getAll<HttpEndpoint>(HttpEndpoint)],
+          log,
+          builtinAppOptions(ctx),
+        ));
       bind(HttpServer)
         .toDynamicValue((ctx) => {
           const config = ctx.get<RuntimeConfig>(RuntimeConfig);

@@ -88,6 +88,8 @@ export * from './state/state-fsm.js';
 export * from './server/query-options.js';
 export * from './server/blocking-query.js';
 export * from './server/state-queries.js';
+export type { NodeInfo } from './server/internal-queries.js';
+export { nodeMetaMatches, type NodeMetaFilter } from './server/filtered-queries.js';
 export * from './server/cluster-rpc.js';
 export * from './server/server-locator.js';
 export * from './server/server-errors.js';

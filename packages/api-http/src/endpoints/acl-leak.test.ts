@@ -104,6 +104,20 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     '/v1/operator/raft/configuration',
     '/v1/agent/metrics',
     '/v1/agent/self',
+    '/v1/agent/host',
+    '/v1/agent/version',
+    '/v1/catalog/services?node-meta=rack:x',
+    '/v1/health/state/any?node-meta=rack:x',
+    '/v1/health/checks/hidden-svc?node-meta=rack:x',
+    '/v1/internal/ui/services',
+    '/v1/internal/ui/nodes',
+    '/v1/internal/ui/node/hidden-node',
+    '/v1/health/connect/hidden-svc',
+    '/v1/health/ingress/hidden-svc',
+    '/v1/catalog/connect/hidden-svc',
+    '/v1/catalog/gateway-services/hidden-svc',
+    '/v1/acl/replication',
+    '/v1/query/hidden-svc',
   ];
 
   function expectNoLeak(url: string, who: string, status: number, text: string): void {
@@ -136,6 +150,11 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     expect((await get('/v1/kv/app/config?raw')).text).to.equal('visible');
     expect(Object.keys((await get('/v1/catalog/services')).json<object>())).to.deep.equal(['web']);
     expect((await get('/v1/catalog/nodes')).json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['web-node']);
+    const ui = (await get('/v1/internal/ui/services')).json<{ Name: string }[]>();
+    expect(ui.map((x) => x.Name)).to.deep.equal(['web']);
+    expect((await get('/v1/internal/ui/nodes')).json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['web-node']);
+    expect((await a.http({ url: '/v1/internal/ui/services', headers: as(ROOT) })).text).to.contain('hidden-svc');
+    expect((await a.http({ url: '/v1/internal/ui/node/hidden-node', headers: as(ROOT) })).text).to.contain('10.9.9.9');
     // And the management token sees the markers, so their absence above means filtering, not absence.
     expect((await a.http({ url: '/v1/catalog/services', headers: as(ROOT) })).text).to.contain('hidden-svc');
     expect((await a.http({ url: '/v1/agent/services', headers: as(ROOT) })).text).to.contain('hidden-agent-svc');

@@ -1,5 +1,7 @@
 import {
   BadRequest,
+  NoPathToDatacenter,
+  applyFilter,
   canonicalKeys,
   decodeJsonBody,
   type DeregisterCommand,
@@ -11,7 +13,9 @@ import {
 import {
   authorize,
   checkDatacenter,
+  filterExpression,
   nodeMetaFilter,
+  nodeMetaPairs,
   param,
   read,
   reply,
@@ -61,6 +65,7 @@ export function catalogEndpoints(
       checkDatacenter(req, deps.config);
       const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }), REGISTER_KEYS);
       const body = decodeJsonBody<Record<string, unknown>>(Buffer.from(JSON.stringify(raw)), registerSchema);
+      checkBodyDatacenter(body['Datacenter'] as string | undefined, deps);
       const authz = await authorize(deps, req);
       require(authz, 'node', body['Node'] as string, 'write');
       const service = body['Service'] ? normaliseServiceInput(body['Service'] as Record<string, unknown>) : undefined;
@@ -90,10 +95,11 @@ export function catalogEndpoints(
         decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }),
         Object.keys(deregisterSchema.properties),
       );
-      const body = decodeJsonBody<{ Node: string; ServiceID?: string; CheckID?: string }>(
+      const body = decodeJsonBody<{ Node: string; Datacenter?: string; ServiceID?: string; CheckID?: string }>(
         Buffer.from(JSON.stringify(raw)),
         deregisterSchema,
       );
+      checkBodyDatacenter(body.Datacenter, deps);
       require(await authorize(deps, req), 'node', body.Node, 'write');
       const cmd: DeregisterCommand = {
         v: 1,
@@ -110,6 +116,7 @@ export function catalogEndpoints(
     }),
     route('GET', '/v1/catalog/datacenters', async () => ({ body: [deps.config.datacenter] })),
     route('GET', '/v1/catalog/nodes', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const authz = await authorize(deps, req);
       const r = await read<Node[]>(deps, req, 'Catalog.ListNodes', {});
       const meta = nodeMetaFilter(req);
@@ -122,12 +129,17 @@ export function catalogEndpoints(
     }),
     route('GET', '/v1/catalog/services', async (req) => {
       const authz = await authorize(deps, req);
-      const r = await read<Record<string, string[]>>(deps, req, 'Catalog.ListServices', {});
+      // Both apply to each instance (node meta, ServiceNode fields), which only the server has.
+      const nodeMeta = nodeMetaPairs(req);
+      const filter = filterExpression(req);
+      const args = { ...(nodeMeta ? { nodeMeta } : {}), ...(filter ? { filter } : {}) };
+      const r = await read<Record<string, string[]>>(deps, req, 'Catalog.ListServices', args);
       const out: Record<string, string[]> = {};
       for (const [name, tags] of Object.entries(r.value)) if (authz.allowed('service', name, 'read')) out[name] = tags;
       return reply(r.meta, out);
     }),
     route('GET', '/v1/catalog/service/:service', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const authz = await authorize(deps, req);
       const r = await read<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', { service, tags: req.query.getAll('tag') });
@@ -139,6 +151,7 @@ export function catalogEndpoints(
     }),
     route('GET', '/v1/catalog/node/:node', async (req) => {
       const node = param(req, 'node', 'node name');
+      const filter = filterExpression(req); // before a blocking wait, not after
       const authz = await authorize(deps, req);
       const r = await read<{ Node: Node; Services: Record<string, { Service: string }> } | null>(
         deps,
@@ -150,9 +163,11 @@ export function catalogEndpoints(
       const services = Object.fromEntries(
         Object.entries(r.value.Services).filter(([, s]) => authz.allowed('service', s.Service, 'read')),
       );
-      return reply(r.meta, { ...r.value, Services: services });
+      // Consul applies ?filter= to the node's services (a map keyed by service ID).
+      return reply(r.meta, { ...r.value, Services: filter ? applyFilter(services, filter) : services });
     }),
     route('GET', '/v1/catalog/node-services/:node', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const node = param(req, 'node', 'node name');
       const authz = await authorize(deps, req);
       const r = await read<{ Node: Node; Services: { Service: string }[] } | null>(deps, req, 'Catalog.NodeServiceList', {
@@ -164,6 +179,14 @@ export function catalogEndpoints(
       return reply(r.meta, { ...r.value, Services: filter ? reply(r.meta, services, req).body : services });
     }),
   ];
+}
+
+/**
+ * Consul routes a catalog write by the body's `Datacenter` as it routes reads by `?dc=`:
+ * empty means the agent's own. Another one has no path until multi-datacenter exists.
+ */
+function checkBodyDatacenter(dc: string | undefined, deps: EndpointDeps): void {
+  if (dc && dc.toLowerCase() !== deps.config.datacenter.toLowerCase()) throw NoPathToDatacenter();
 }
 
 function sortBy<T>(items: T[], key: (t: T) => string): T[] {

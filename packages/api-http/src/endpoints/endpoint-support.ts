@@ -2,6 +2,7 @@ import {
   BadRequest,
   NoPathToDatacenter,
   applyFilter,
+  compileFilter,
   authorize as authorizeRequest,
   metaHeaders,
   readForRequest,
@@ -60,14 +61,33 @@ export function reply(meta: QueryMeta, body: unknown, req?: HttpRequest, status 
 
 /** `?node-meta=key:value` (repeatable): every pair must match. */
 export function nodeMetaFilter(req: HttpRequest): ((meta: Record<string, string> | undefined) => boolean) | undefined {
+  const want = nodeMetaPairs(req);
+  if (!want) return undefined;
+  return (meta) => Object.entries(want).every(([k, v]) => meta?.[k] === v);
+}
+
+/** `?node-meta=key:value` pairs as a map, for reads the server filters; undefined when none. */
+export function nodeMetaPairs(req: HttpRequest): Record<string, string> | undefined {
   const pairs = req.query.getAll('node-meta');
   if (pairs.length === 0) return undefined;
-  const want = pairs.map((p) => {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
     const i = p.indexOf(':');
     if (i <= 0) throw BadRequest(`Invalid node-meta "${p}": expected key:value`);
-    return [p.slice(0, i), p.slice(i + 1)] as const;
-  });
-  return (meta) => want.every(([k, v]) => meta?.[k] === v);
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+/**
+ * `?filter=` checked before any read: a malformed expression is a 400 naming the problem,
+ * also when the list it would filter is empty. Undefined when absent or empty.
+ */
+export function filterExpression(req: HttpRequest): string | undefined {
+  const expr = req.query.get('filter');
+  if (!expr) return undefined;
+  compileFilter(expr);
+  return expr;
 }
 
 export function param(req: HttpRequest, name: string, what: string): string {

@@ -1,5 +1,16 @@
 import { BadRequest, type CheckServiceNode, type HealthCheck, type HttpEndpoint } from '@proconsul/kernel';
-import { authorize, keepAll, nodeMetaFilter, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
+import {
+  authorize,
+  filterExpression,
+  keepAll,
+  nodeMetaFilter,
+  nodeMetaPairs,
+  param,
+  read,
+  reply,
+  route,
+  type EndpointDeps,
+} from './endpoint-support.js';
 
 const STATES = new Set(['any', 'passing', 'warning', 'critical']);
 
@@ -12,25 +23,31 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   };
   return [
     route('GET', '/v1/health/node/:node', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const node = param(req, 'node', 'node name');
       const ok = await visible(req);
       const r = await read<HealthCheck[]>(deps, req, 'Health.NodeChecks', { node });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/checks/:service', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const ok = await visible(req);
-      const r = await read<HealthCheck[]>(deps, req, 'Health.ServiceChecks', { service });
+      const nodeMeta = nodeMetaPairs(req);
+      const r = await read<HealthCheck[]>(deps, req, 'Health.ServiceChecks', { service, ...(nodeMeta ? { nodeMeta } : {}) });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/state/:state', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const state = param(req, 'state', 'check state');
       if (!STATES.has(state)) throw BadRequest(`Invalid check state "${state}": must be one of any, passing, warning, critical`);
       const ok = await visible(req);
-      const r = await read<HealthCheck[]>(deps, req, 'Health.ChecksInState', { state });
+      const nodeMeta = nodeMetaPairs(req);
+      const r = await read<HealthCheck[]>(deps, req, 'Health.ChecksInState', { state, ...(nodeMeta ? { nodeMeta } : {}) });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/service/:service', async (req) => {
+      filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const authz = await authorize(deps, req);
       const passing = req.query.has('passing') && req.query.get('passing') !== 'false';

@@ -1,5 +1,5 @@
-import { BadRequest, Membership, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
-import { authorize, param, require, route, type EndpointDeps } from './endpoint-support.js';
+import { BadRequest, Membership, applyFilter, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { authorize, filterExpression, param, require, route, type EndpointDeps } from './endpoint-support.js';
 import { memberJson } from './member-json.js';
 
 /** Called after a successful `PUT /v1/agent/leave`: the agent shuts down, as Consul's does. */
@@ -18,9 +18,12 @@ export function membershipEndpoints(
   const pool = (req: HttpRequest) => (isTrue(req.query.get('wan')) ? 'wan' : 'lan');
   return [
     route('GET', '/v1/agent/members', async (req) => {
+      const filter = filterExpression(req);
       const authz = await authorize(deps, req);
       const members = membership ? membership.members(pool(req)) : [];
-      return { body: members.filter((m) => authz.allowed('node', m.name, 'read')).map(memberJson) };
+      const body = members.filter((m) => authz.allowed('node', m.name, 'read')).map(memberJson);
+      // Consul documents ?filter= here (`consul members -filter`), over the member JSON.
+      return { body: filter ? applyFilter(body, filter) : body };
     }),
     route('PUT', '/v1/agent/join/:address', async (req) => {
       const address = param(req, 'address', 'address');

@@ -1,4 +1,12 @@
-import { BadRequest, canonicalKeys, defineError, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
+import {
+  BadRequest,
+  canonicalKeys,
+  defineError,
+  parseJsonBody,
+  type HttpEndpoint,
+  type TxnOp,
+  type TxnResponse,
+} from '@proconsul/kernel';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 import { kvJson, uint } from './kv-endpoint.js';
@@ -17,9 +25,9 @@ export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
     if (req.body.length > deps.config.txnMaxReqLen) throw defineError('TXN_TOO_LARGE', 413, () => 'Request body too large')();
     let raw: unknown;
     try {
-      raw = JSON.parse(req.body.toString('utf8') || 'null');
+      raw = req.body.toString('utf8').trim() === '' ? null : parseJsonBody(req.body);
     } catch (e) {
-      throw BadRequest(`Failed to parse body: ${(e as Error).message}`);
+      throw BadRequest(`Failed to parse body: ${(e as Error).message.replace(/^Request decode failed: /, '')}`);
     }
     if (!Array.isArray(raw)) throw BadRequest('Failed to parse body: expected a JSON array of operations');
     if (raw.length > MAX_OPS) throw TooManyOps(raw.length);

@@ -13,7 +13,7 @@ import {
 } from '@proconsul/kernel';
 import { directConsensusPlugin as directConsensus } from '@proconsul/kernel/testing';
 import plugin from '../index.js';
-import { builtinEndpoints } from '../builtin-endpoints.js';
+import { builtinAppOptions, builtinEndpoints } from '../builtin-endpoints.js';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp, type InjectRequest, type InjectResponse } from '../inject.js';
 
@@ -64,6 +64,7 @@ export async function startInProcessAgent(
   const app = createHttpApp(
     [...builtinEndpoints(c as never), ...c.getAll<HttpEndpoint>(HttpEndpoint)],
     (options.logger ?? new NullLogger()).named('http'),
+    builtinAppOptions(c as never),
   );
   return {
     kernel,

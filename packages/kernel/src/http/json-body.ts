@@ -14,12 +14,7 @@ export function decodeJsonBody<T>(body: Buffer, schema: object, emptyAs?: T): T 
     if (emptyAs !== undefined) return emptyAs;
     throw BadRequest('Request decode failed: empty body');
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(body.toString('utf8'));
-  } catch (e) {
-    throw BadRequest(`Request decode failed: ${(e as Error).message}`);
-  }
+  const data = parseJsonBody(body);
   let validate = cache.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
@@ -31,6 +26,45 @@ export function decodeJsonBody<T>(body: Buffer, schema: object, emptyAs?: T): T 
     throw BadRequest(`Request decode failed: ${where} ${err?.message ?? 'is invalid'}`);
   }
   return data as T;
+}
+
+/**
+ * No Consul request body nests more than a handful of levels; past this a body is an
+ * attack or a mistake. Checked before parsing, because code downstream (re-encoding,
+ * validation, the command codec) recurses per level and would overflow the stack: a
+ * client mistake must be a 400, not a 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** `JSON.parse` of a request body; bad syntax or nesting deeper than MAX_JSON_DEPTH is a 400. */
+export function parseJsonBody(body: Buffer | string): unknown {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw BadRequest(`Request decode failed: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw BadRequest(`Request decode failed: ${(e as Error).message}`);
+  }
+}
+
+/** Deepest `[`/`{` nesting of JSON text, skipping string contents; one linear pass. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
 }
 
 /**

@@ -102,6 +102,17 @@ describe('Kernel', () => {
       expect(err.message).to.contain(shape).and.to.contain('/plugins/0');
     });
 
+    it('names an unknown entry field and the accepted forms (not "must be string")', async () => {
+      const file = pluginsFile({ plugins: [{ package: '@proconsul/raft', configg: {} }] });
+      const err = await codeOf(Kernel.load(file, options));
+      expect(err.code).to.equal('PLUGINS_FILE_INVALID');
+      expect(err.message).to.contain('/plugins/0 has unknown field "configg"');
+      expect(err.message).to.contain('a package name').and.to.contain('{"package": "<name>", "config": {…}}');
+      expect(err.message).to.not.contain('must be string');
+      const num = await codeOf(Kernel.load(pluginsFile({ plugins: ['@proconsul/raft', 5] }), options));
+      expect(num.message).to.contain('/plugins/1 must be a string or an object, not number');
+    });
+
     it('refuses a file that does not exist', async () => {
       const err = await codeOf(Kernel.load('/nonexistent/plugins.json', options));
       expect(err.code).to.equal('PLUGINS_FILE_INVALID');

@@ -23,25 +23,29 @@ const schema = {
   properties: {
     $schema: { type: 'string' },
     description: { type: 'string' },
-    plugins: {
-      type: 'array',
-      items: {
-        anyOf: [
-          { type: 'string', minLength: 1 },
-          {
-            type: 'object',
-            required: ['package'],
-            additionalProperties: false,
-            properties: {
-              package: { type: 'string', minLength: 1 },
-              config: { type: 'object' },
-            },
-          },
-        ],
-      },
-    },
+    // Entries are checked by checkEntry, whose messages name the field and the accepted forms
+    // (ajv's anyOf reports only its first branch: "must be string").
+    plugins: { type: 'array' },
   },
 } as const;
+
+const ENTRY_FORMS = 'an entry is a package name ("@proconsul/raft") or {"package": "<name>", "config": {…}}';
+const ENTRY_FIELDS = new Set(['package', 'config']);
+
+/** The problem with plugins.json entry `e` at `where`, or undefined when it is well formed. */
+function checkEntry(e: unknown, where: string): string | undefined {
+  if (typeof e === 'string') return e.length > 0 ? undefined : `${where} is an empty package name; ${ENTRY_FORMS}`;
+  if (typeof e !== 'object' || e === null || Array.isArray(e))
+    return `${where} must be a string or an object, not ${e === null ? 'null' : Array.isArray(e) ? 'an array' : typeof e}; ${ENTRY_FORMS}`;
+  const unknown = Object.keys(e).filter((k) => !ENTRY_FIELDS.has(k));
+  if (unknown.length > 0)
+    return `${where} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ${ENTRY_FORMS}`;
+  const { package: pkg, config } = e as { package?: unknown; config?: unknown };
+  if (typeof pkg !== 'string' || pkg.length === 0) return `${where}/package must be a non-empty package name; ${ENTRY_FORMS}`;
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config)))
+    return `${where}/config must be an object`;
+  return undefined;
+}
 
 const validate = new Ajv({ allErrors: false }).compile(schema);
 
@@ -58,6 +62,10 @@ export function parsePluginsFile(text: string, path: string): PluginsFile {
     const where = err?.instancePath || '/';
     throw PluginsFileInvalid(path, `${where} ${err?.message ?? 'is invalid'}`);
   }
+  (data as { plugins: unknown[] }).plugins.forEach((e, i) => {
+    const problem = checkEntry(e, `/plugins/${i}`);
+    if (problem) throw PluginsFileInvalid(path, problem);
+  });
   const raw = (data as { plugins: (string | { package: string; config?: Record<string, unknown> })[] }).plugins;
   return {
     path,

@@ -2,6 +2,8 @@ import type { CheckStatus } from '../model/health.js';
 import type { QueryResult } from '../state/query-result.js';
 import type { StateReaders } from '../state/state-view.js';
 import type { WatchSet } from '../state/watch-set.js';
+import { nodeDump, serviceDump } from './internal-queries.js';
+import { checksOnMatchingNodes, listServices, type NodeMetaFilter } from './filtered-queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- args arrive as decoded RPC bodies and are shaped by the HTTP layer */
 type Query = (r: StateReaders, a: any, ws?: WatchSet) => QueryResult<unknown>;
@@ -16,14 +18,18 @@ export const STATE_QUERIES = {
   'Catalog.ListNodes': (r, _a, ws) => r.catalog.nodes(ws),
   'Catalog.NodeServices': (r, a: { node: string }, ws) => r.catalog.node(a.node, ws),
   'Catalog.NodeServiceList': (r, a: { node: string }, ws) => r.catalog.nodeServices(a.node, ws),
-  'Catalog.ListServices': (r, _a, ws) => r.catalog.services(ws),
+  'Catalog.ListServices': (r, a: { nodeMeta?: NodeMetaFilter; filter?: string } | undefined, ws) => listServices(r, a, ws),
   'Catalog.ServiceNodes': (r, a: { service: string; tags?: string[] }, ws) =>
     r.catalog.serviceNodes(a.service, { tag: a.tags }, ws),
   'Health.NodeChecks': (r, a: { node: string }, ws) => r.health.nodeChecks(a.node, ws),
-  'Health.ServiceChecks': (r, a: { service: string }, ws) => r.health.serviceChecks(a.service, ws),
-  'Health.ChecksInState': (r, a: { state: CheckStatus | 'any' }, ws) => r.health.checksInState(a.state, ws),
+  'Health.ServiceChecks': (r, a: { service: string; nodeMeta?: NodeMetaFilter }, ws) =>
+    checksOnMatchingNodes(r, r.health.serviceChecks(a.service, ws), a.nodeMeta, ws),
+  'Health.ChecksInState': (r, a: { state: CheckStatus | 'any'; nodeMeta?: NodeMetaFilter }, ws) =>
+    checksOnMatchingNodes(r, r.health.checksInState(a.state, ws), a.nodeMeta, ws),
   'Health.ServiceNodes': (r, a: { service: string; tags?: string[]; passingOnly?: boolean }, ws) =>
     r.health.serviceNodes(a.service, { tags: a.tags, passingOnly: a.passingOnly }, ws),
+  'Internal.NodeDump': (r, a: { node?: string } | undefined, ws) => nodeDump(r, a, ws),
+  'Internal.ServiceDump': (r, a: unknown, ws) => serviceDump(r, a, ws),
   'KVS.Get': (r, a: { key: string }, ws) => r.kv.get(a.key, ws),
   'KVS.List': (r, a: { prefix: string }, ws) => r.kv.list(a.prefix, ws),
   'KVS.ListKeys': (r, a: { prefix: string; separator?: string }, ws) => r.kv.keys(a.prefix, a.separator ?? '', ws),

@@ -22,6 +22,8 @@ const ARGS: Record<QueryName, unknown> = {
   'Health.ServiceChecks': { service: 'db' },
   'Health.ChecksInState': { state: 'any' },
   'Health.ServiceNodes': { service: 'db' },
+  'Internal.NodeDump': {},
+  'Internal.ServiceDump': {},
   'KVS.Get': { key: 'secret' },
   'KVS.List': { prefix: '' },
   'KVS.ListKeys': { prefix: '' },
@@ -127,6 +129,17 @@ describe('QUERY_ACCESS: every read a server answers is checked or filtered for t
       expect(full).to.deep.equal(value);
     });
   }
+
+  it('the UI dumps show a node without the services and checks the caller may not read', () => {
+    const nodeOnly: Authorization = { accessorId: 'n', allowed: (res) => res === 'node' };
+    const nodes = QUERY_ACCESS['Internal.NodeDump'](nodeOnly, {}, run('Internal.NodeDump'), 'x') as {
+      Node: string;
+      Services: unknown[];
+      Checks: unknown[];
+    }[];
+    expect(nodes.map((n) => [n.Node, n.Services.length, n.Checks.length])).to.deep.equal([['n1', 0, 0]]);
+    expect(QUERY_ACCESS['Internal.ServiceDump'](nodeOnly, {}, run('Internal.ServiceDump'), 'x')).to.deep.equal([]);
+  });
 
   it('acl:read without acl:write sees tokens with their secrets hidden', () => {
     const readOnly: Authorization = { accessorId: 'r', allowed: (res, _s, access) => res === 'acl' && access === 'read' };

@@ -8,6 +8,7 @@ import type { NodeService, ServiceNode } from '../../model/service.js';
 import type { Session } from '../../model/session.js';
 import type { DirEntry } from '../../model/kv.js';
 import type { QueryName } from '../state-queries.js';
+import type { NodeInfo } from '../internal-queries.js';
 import { redactSecret } from '../../acl/secret-redaction.js';
 
 /**
@@ -65,6 +66,18 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
       return checks === e.Checks ? e : { ...e, Checks: checks };
     });
   },
+  // The UI's dumps: what the catalog and health listings would show, node by node.
+  'Internal.NodeDump': (a, _x, v: NodeInfo[]) =>
+    keep(v, (n) => nodeOk(a, n.Node)).map((n) => {
+      const services = keep(n.Services, (s) => serviceOk(a, s.Service));
+      const checks = keep(n.Checks, (c) => checkOk(a, c));
+      return services === n.Services && checks === n.Checks ? n : { ...n, Services: services, Checks: checks };
+    }),
+  'Internal.ServiceDump': (a, _x, v: CheckServiceNode[]) =>
+    keep(v, (e) => serviceOk(a, e.Service.Service) && nodeOk(a, e.Node.Node)).map((e) => {
+      const checks = keep(e.Checks, (c) => checkOk(a, c));
+      return checks === e.Checks ? e : { ...e, Checks: checks };
+    }),
   'KVS.Get': (a, x: { key: string }, v: DirEntry | null) => {
     if (!a.allowed('key', x.key, 'read')) throw PermissionDenied(`token lacks 'key:read' on "${x.key}"`);
     return v;

@@ -4,7 +4,7 @@ import { TestEncryption } from '../sim/test-encryption.js';
 import { agent, alive, runtimeConfig, until } from './test-agents.js';
 
 describe('cluster-wide keyring over serf queries (real sockets, 127.0.0.0/8)', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
 
   it('install, use and remove reach every member; the old key is locked out', async () => {
     const k1 = TestEncryption.newKey();
@@ -16,7 +16,7 @@ describe('cluster-wide keyring over serf queries (real sockets, 127.0.0.0/8)', f
     const late: Awaited<ReturnType<typeof agent>>[] = [];
     try {
       for (const a of agents.slice(1)) await a.m.join([`127.0.0.1:${lanPort}`], 'lan');
-      expect(await until(() => agents.every((a) => alive(a.m).length === 3), 8_000)).to.equal(true);
+      expect(await until(() => agents.every((a) => alive(a.m).length === 3), 20_000)).to.equal(true);
       const op = agents[1]!.m.keyring!.bind(agents[1]!.m);
 
       const [installed] = await op('install', k2);
@@ -44,7 +44,10 @@ describe('cluster-wide keyring over serf queries (real sockets, 127.0.0.0/8)', f
       const current = await agent(runtimeConfig('r5', '127.0.0.5', 0), new TestEncryption(k2));
       late.push(current);
       await current.m.join([`127.0.0.1:${lanPort}`], 'lan');
-      expect(await until(() => agents.every((a) => alive(a.m).join() === 'r1,r2,r3,r5'), 8_000)).to.equal(true);
+      // Generous: on a loaded 2-core machine the join's push-pull and the gossip that follows
+      // can take seconds; the assertion names what each member saw when it fails.
+      const converged = await until(() => agents.every((a) => alive(a.m).join() === 'r1,r2,r3,r5'), 20_000);
+      expect(converged, agents.map((a) => alive(a.m).join()).join(' | ')).to.equal(true);
     } finally {
       for (const a of [...agents, ...late]) await a.life.stop!();
     }

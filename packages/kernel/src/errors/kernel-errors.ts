@@ -27,6 +27,13 @@ export const PluginRequirementMissing = defineError(
   (plugin: string, capability: string) =>
     `plugin "${plugin}" requires capability "${capability}" but no loaded plugin provides it`,
 );
+export const PluginServerCapabilityMissing = defineError(
+  'PLUGIN_SERVER_CAPABILITY_MISSING',
+  400,
+  (capability: string, file: string) =>
+    `this agent is a server, which needs capability "${capability}", but no plugin in ${file} provides it ` +
+    `(a client agent's list such as plugins.client.json has no consensus or storage engine; start servers with plugins.json)`,
+);
 export const PluginCapabilityConflict = defineError(
   'PLUGIN_CAPABILITY_CONFLICT',
   400,

@@ -6,6 +6,8 @@
 export const SINGLE_CAPABILITIES: ReadonlySet<string> = new Set([
   'storage',
   'consensus',
+  'server-rpc',
+  'raft-streams',
   'membership',
   'authorizer',
   'gossip-encryption',
@@ -14,3 +16,10 @@ export const SINGLE_CAPABILITIES: ReadonlySet<string> = new Set([
 export function isSingleValued(capability: string): boolean {
   return SINGLE_CAPABILITIES.has(capability) || capability.includes(':');
 }
+
+/**
+ * What a server agent cannot run without: it holds the replicated state, so something must
+ * provide consensus (and that plugin its storage). A client agent needs neither — it
+ * forwards every request to a server — so a client's list (plugins.client.json) has none.
+ */
+export const SERVER_CAPABILITIES: readonly string[] = ['consensus'];

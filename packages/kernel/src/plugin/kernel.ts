@@ -13,6 +13,7 @@ import { Logger } from '../log/logger.js';
 import { validatePluginConfig } from './plugin-config.js';
 import type { PluginManifest, ProconsulPlugin } from './plugin-manifest.js';
 import { orderPlugins } from './plugin-order.js';
+import { checkRoleCapabilities } from './role-capabilities.js';
 import { importPlugin } from './plugin-resolver.js';
 import { readPluginsFile } from './plugins-file.js';
 
@@ -23,6 +24,11 @@ export interface KernelOptions {
   readonly coreModules?: readonly ContainerModule[];
   /** Agent services that consume plugins (endpoints wiring, anti-entropy, …); loaded last. */
   readonly agentModules?: readonly ContainerModule[];
+  /**
+   * Capabilities this agent's role needs from its plugins (SERVER_CAPABILITIES on a
+   * server); one nobody provides fails the load with PLUGIN_SERVER_CAPABILITY_MISSING.
+   */
+  readonly roleCapabilities?: readonly string[];
 }
 
 export interface LoadedPlugin {
@@ -52,6 +58,11 @@ export class Kernel {
     for (const entry of file.plugins) imported.push(await importPlugin(entry.package, file.path));
     const configs = imported.map((p, i) => validatePluginConfig(p.manifest, file.plugins[i]!.config));
     const order = orderPlugins(imported.map((p) => p.manifest));
+    checkRoleCapabilities(
+      imported.map((p) => p.manifest),
+      options.roleCapabilities ?? [],
+      file.path,
+    );
     return Kernel.assemble(
       order.map((i) => ({ plugin: imported[i]!, config: configs[i]!, source: file.plugins[i]!.package })),
       options,
@@ -65,6 +76,11 @@ export class Kernel {
   ): Kernel {
     const configs = entries.map((e) => validatePluginConfig(e.plugin.manifest, e.config ?? {}));
     const order = orderPlugins(entries.map((e) => e.plugin.manifest));
+    checkRoleCapabilities(
+      entries.map((e) => e.plugin.manifest),
+      options.roleCapabilities ?? [],
+      'the plugin list',
+    );
     return Kernel.assemble(
       order.map((i) => ({ plugin: entries[i]!.plugin, config: configs[i]!, source: entries[i]!.plugin.manifest.name })),
       options,

@@ -12,13 +12,14 @@ import { Agent } from './agent.js';
 import { isCoded } from '../errors/proconsul-error.js';
 
 const fixture = fileURLToPath(new URL('../plugin/fixtures/lifecycle-plugin.js', import.meta.url));
+const serverPort = fileURLToPath(new URL('../plugin/fixtures/server-rpc-plugin.js', import.meta.url));
 
 function agentWith(leave: () => Promise<void>, server = false): Agent {
   const file = join(mkdtempSync(join(tmpdir(), 'pc-agent-test-')), 'plugins.json');
-  writeFileSync(file, JSON.stringify({ plugins: [{ package: fixture }] }));
+  writeFileSync(file, JSON.stringify({ plugins: [{ package: fixture }, { package: serverPort }] }));
   const membership = { leave } as unknown as Membership;
   return new Agent({
-    // The fixture provides no consensus, which only a server needs.
+    // The fixtures provide the server port every agent needs but no consensus, which a server needs.
     config: { ...buildRuntimeConfig({ dev: true, sources: [], warn: () => {} }), server },
     logger: new NullLogger(),
     defaultPluginsFile: file,
@@ -65,7 +66,7 @@ describe('Agent.start', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(isCoded(err, 'PLUGIN_SERVER_CAPABILITY_MISSING')).to.equal(true);
+    expect(isCoded(err, 'PLUGIN_ROLE_CAPABILITY_MISSING')).to.equal(true);
     expect((err as Error).message).to.contain('"consensus"');
     expect(journal).to.deep.equal([]);
   });

@@ -2,7 +2,6 @@ import type { ContainerModule } from 'inversify';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { resolveNodeId } from '../config/node-id.js';
 import { Kernel } from '../plugin/kernel.js';
-import { SERVER_CAPABILITIES } from '../plugin/capabilities.js';
 import type { Logger } from '../log/logger.js';
 import { Membership } from '../extension-points/membership.js';
 import { CONSUL_COMPAT_VERSION, PROCONSUL_VERSION } from '../version.js';
@@ -53,7 +52,7 @@ export class Agent {
       logger: log,
       coreModules: this.options.coreModules ?? [],
       agentModules: this.options.agentModules ?? [],
-      roleCapabilities: c.server ? SERVER_CAPABILITIES : [],
+      role: c.server ? 'server' : 'client',
     });
     await kernel.start();
     this.kernel = kernel;

@@ -27,12 +27,11 @@ export const PluginRequirementMissing = defineError(
   (plugin: string, capability: string) =>
     `plugin "${plugin}" requires capability "${capability}" but no loaded plugin provides it`,
 );
-export const PluginServerCapabilityMissing = defineError(
-  'PLUGIN_SERVER_CAPABILITY_MISSING',
+export const PluginRoleCapabilityMissing = defineError(
+  'PLUGIN_ROLE_CAPABILITY_MISSING',
   400,
-  (capability: string, file: string) =>
-    `this agent is a server, which needs capability "${capability}", but no plugin in ${file} provides it ` +
-    `(a client agent's list such as plugins.client.json has no consensus or storage engine; start servers with plugins.json)`,
+  (role: string, capability: string, file: string, hint: string) =>
+    `this agent is a ${role}, which needs capability "${capability}", but no plugin in ${file} provides it${hint ? ` (${hint})` : ''}`,
 );
 export const PluginCapabilityConflict = defineError(
   'PLUGIN_CAPABILITY_CONFLICT',

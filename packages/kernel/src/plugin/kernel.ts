@@ -12,6 +12,7 @@ import { RuntimeConfig } from '../config/runtime-config.js';
 import { Logger } from '../log/logger.js';
 import { validatePluginConfig } from './plugin-config.js';
 import type { PluginManifest, ProconsulPlugin } from './plugin-manifest.js';
+import type { AgentRole } from './capabilities.js';
 import { orderPlugins } from './plugin-order.js';
 import { checkRoleCapabilities } from './role-capabilities.js';
 import { importPlugin } from './plugin-resolver.js';
@@ -25,10 +26,10 @@ export interface KernelOptions {
   /** Agent services that consume plugins (endpoints wiring, anti-entropy, …); loaded last. */
   readonly agentModules?: readonly ContainerModule[];
   /**
-   * Capabilities this agent's role needs from its plugins (SERVER_CAPABILITIES on a
-   * server); one nobody provides fails the load with PLUGIN_SERVER_CAPABILITY_MISSING.
+   * The agent's role: the capabilities it needs (ROLE_CAPABILITIES) must be provided, or
+   * the load fails with PLUGIN_ROLE_CAPABILITY_MISSING. Unset (tests, embedding): unchecked.
    */
-  readonly roleCapabilities?: readonly string[];
+  readonly role?: AgentRole;
 }
 
 export interface LoadedPlugin {
@@ -60,7 +61,7 @@ export class Kernel {
     const order = orderPlugins(imported.map((p) => p.manifest));
     checkRoleCapabilities(
       imported.map((p) => p.manifest),
-      options.roleCapabilities ?? [],
+      options.role,
       file.path,
     );
     return Kernel.assemble(
@@ -78,7 +79,7 @@ export class Kernel {
     const order = orderPlugins(entries.map((e) => e.plugin.manifest));
     checkRoleCapabilities(
       entries.map((e) => e.plugin.manifest),
-      options.roleCapabilities ?? [],
+      options.role,
       'the plugin list',
     );
     return Kernel.assemble(

@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 const PLUGINS = [
   'store-memory',
   'store-rocksdb',
+  'server-rpc',
   'raft',
   'serf',
   'gossip-keyring',

@@ -7,3 +7,5 @@ import { fileURLToPath } from 'node:url';
  */
 export const DEFAULT_PLUGINS_FILE = fileURLToPath(new URL('../plugins.json', import.meta.url));
 export const DEV_PLUGINS_FILE = fileURLToPath(new URL('../plugins.memory.json', import.meta.url));
+/** A client agent's list (`-plugins`): no consensus, no storage engine; every request is forwarded to a server. */
+export const CLIENT_PLUGINS_FILE = fileURLToPath(new URL('../plugins.client.json', import.meta.url));

@@ -22,6 +22,7 @@ export * from './extension-points/consensus.js';
 export * from './extension-points/fsm.js';
 export * from './extension-points/membership.js';
 export * from './extension-points/server-rpc.js';
+export * from './extension-points/raft-stream-port.js';
 export * from './extension-points/tls-configurator.js';
 export * from './extension-points/local-agent-port.js';
 export * from './extension-points/catalog-stats.js';

@@ -8,7 +8,8 @@
  * (batching lets many commits share them).
  * Bounded: each phase runs for PHASE_MS or MAX_OPS proposals, whichever ends first.
  */
-import { NullLogger } from '@proconsul/kernel';
+import { Container } from 'inversify';
+import { importPlugin, Lifecycle, NullLogger, ServerRpc, type RuntimeConfig } from '@proconsul/kernel';
 import {
   benchCleanup,
   benchEnvironment,
@@ -23,7 +24,6 @@ import {
   waitForLeader,
   type RunningAgent,
 } from '@proconsul/kernel/testing';
-import { TcpServerRpc } from '../dist/net/tcp-server-rpc.js';
 
 const IPS = ['127.0.71.1', '127.0.71.2', '127.0.71.3'];
 const CONCURRENCY = [1, 16, 64];
@@ -35,11 +35,24 @@ const VALUE = Buffer.alloc(64, 'v');
 // Keys cycle so the store stays small however fast the cluster is.
 const KEY_SPACE = 10_000;
 
-function write(rpc: TcpServerRpc, leader: RunningAgent, seq: number): Promise<unknown> {
+function write(rpc: ServerRpc, leader: RunningAgent, seq: number): Promise<unknown> {
   const command = { v: 1, type: 'kv-set', Key: `bench/raft/${seq % KEY_SPACE}`, Value: VALUE, now: 0 };
   return rpc.call(leader.serverAddr, 'Write', { command }, 10_000).then((reply) => {
     if ((reply as { value?: unknown }).value !== true) throw new Error(`unexpected Write reply ${JSON.stringify(reply)}`);
   });
+}
+
+/**
+ * The client side of the server port, as a client agent has it: the server-rpc plugin
+ * loaded by name (raft does not import it) and resolved by token.
+ */
+async function serverRpcClient(): Promise<{ rpc: ServerRpc; close: () => Promise<void> }> {
+  const plugin = await importPlugin('@proconsul/server-rpc', import.meta.filename);
+  const c = new Container();
+  const runtime = { server: false } as unknown as RuntimeConfig;
+  c.load(plugin.createModule({}, { config: runtime, logger: new NullLogger() }));
+  const lifecycle = c.get<Lifecycle>(Lifecycle);
+  return { rpc: c.get<ServerRpc>(ServerRpc), close: async () => lifecycle.stop?.() };
 }
 
 async function main(): Promise<void> {
@@ -47,7 +60,8 @@ async function main(): Promise<void> {
   const probeDir = await benchTempDir('fsync');
   const fsync = summarize(fsyncLatencies(probeDir, FSYNC_PROBES));
   const { agents } = await startServerCluster('raft', IPS, { engine: 'rocksdb', raftMultiplier: 1 });
-  const rpc = new TcpServerRpc(undefined, new NullLogger());
+  const client = await serverRpcClient();
+  const rpc = client.rpc;
   try {
     const leader = await waitForLeader(agents);
     console.log(`leader: ${leader.name} (${leader.serverAddr}); warming up`);
@@ -70,7 +84,7 @@ async function main(): Promise<void> {
       [['write+fsync', String(fsync.count), fmt(fsync.p50, 3), fmt(fsync.p99, 3), fmt(fsync.max, 3), fmt(1000 / fsync.p50)]],
     );
   } finally {
-    rpc.close();
+    await client.close();
     await stopAgents(agents);
     benchCleanup();
   }

@@ -9,15 +9,18 @@ import { Membership } from '../extension-points/membership.js';
 import { NullLogger } from '../log/logger.js';
 import { journal } from '../plugin/fixtures/lifecycle-plugin.js';
 import { Agent } from './agent.js';
+import { isCoded } from '../errors/proconsul-error.js';
 
 const fixture = fileURLToPath(new URL('../plugin/fixtures/lifecycle-plugin.js', import.meta.url));
+const serverPort = fileURLToPath(new URL('../plugin/fixtures/server-rpc-plugin.js', import.meta.url));
 
-function agentWith(leave: () => Promise<void>): Agent {
+function agentWith(leave: () => Promise<void>, server = false): Agent {
   const file = join(mkdtempSync(join(tmpdir(), 'pc-agent-test-')), 'plugins.json');
-  writeFileSync(file, JSON.stringify({ plugins: [{ package: fixture }] }));
+  writeFileSync(file, JSON.stringify({ plugins: [{ package: fixture }, { package: serverPort }] }));
   const membership = { leave } as unknown as Membership;
   return new Agent({
-    config: buildRuntimeConfig({ dev: true, sources: [], warn: () => {} }),
+    // The fixtures provide the server port every agent needs but no consensus, which a server needs.
+    config: { ...buildRuntimeConfig({ dev: true, sources: [], warn: () => {} }), server },
     logger: new NullLogger(),
     defaultPluginsFile: file,
     agentModules: [new ContainerModule(({ bind }) => void bind<Membership>(Membership).toConstantValue(membership))],
@@ -51,5 +54,20 @@ describe('Agent.stop', () => {
       process.off('unhandledRejection', onUnhandled);
     }
     expect(unhandled).to.deep.equal([]);
+  });
+});
+
+describe('Agent.start', () => {
+  beforeEach(() => journal.splice(0));
+
+  it('refuses to start a server whose plugins provide no consensus, before any plugin starts', async () => {
+    const agent = agentWith(async () => {}, true);
+    const err = await agent.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isCoded(err, 'PLUGIN_ROLE_CAPABILITY_MISSING')).to.equal(true);
+    expect((err as Error).message).to.contain('"consensus"');
+    expect(journal).to.deep.equal([]);
   });
 });

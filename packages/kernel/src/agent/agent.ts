@@ -52,6 +52,7 @@ export class Agent {
       logger: log,
       coreModules: this.options.coreModules ?? [],
       agentModules: this.options.agentModules ?? [],
+      role: c.server ? 'server' : 'client',
     });
     await kernel.start();
     this.kernel = kernel;

@@ -27,6 +27,12 @@ export const PluginRequirementMissing = defineError(
   (plugin: string, capability: string) =>
     `plugin "${plugin}" requires capability "${capability}" but no loaded plugin provides it`,
 );
+export const PluginRoleCapabilityMissing = defineError(
+  'PLUGIN_ROLE_CAPABILITY_MISSING',
+  400,
+  (role: string, capability: string, file: string, hint: string) =>
+    `this agent is a ${role}, which needs capability "${capability}", but no plugin in ${file} provides it${hint ? ` (${hint})` : ''}`,
+);
 export const PluginCapabilityConflict = defineError(
   'PLUGIN_CAPABILITY_CONFLICT',
   400,

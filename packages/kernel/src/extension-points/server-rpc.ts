@@ -1,8 +1,9 @@
 /**
  * The server port (8300) carries both Raft and the RPC that agents use to reach servers
  * (client -> server forwarding, follower -> leader forwarding). One TCP port, the first
- * byte of a connection picks the protocol. The raft plugin binds this on every agent:
- * servers listen, clients only call.
+ * byte of a connection picks the protocol. The server-rpc plugin binds this on every agent:
+ * servers listen, clients only call; raft's traffic reaches the same port through
+ * `RaftStreamPort`.
  */
 export const ServerRpc = Symbol.for('proconsul.ServerRpc');
 

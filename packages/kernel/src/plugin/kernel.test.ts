@@ -129,5 +129,37 @@ describe('Kernel', () => {
         expect(k.plugins.length).to.be.greaterThan(0);
       }
     });
+
+    it('plugins.client.json loads on a client agent with no consensus or storage; a server refuses it, naming what is missing', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'pc-plugins-data-'));
+      const file = fileURLToPath(new URL('../../../../plugins.client.json', import.meta.url));
+      const client = await Kernel.load(file, {
+        ...options,
+        config: { ...config, dev: false, server: false, dataDir },
+        role: 'client',
+      });
+      const provided = client.plugins.flatMap((p) => p.manifest.provides);
+      expect(provided).to.include('server-rpc');
+      expect(provided).to.not.include('consensus');
+      expect(provided).to.not.include('storage');
+
+      const err = await codeOf(Kernel.load(file, { ...options, config: { ...config, dataDir }, role: 'server' }));
+      expect(err.code).to.equal('PLUGIN_ROLE_CAPABILITY_MISSING');
+      expect(err.message).to.contain('"consensus"').and.to.contain(file);
+    });
+
+    it('a server list without a storage engine names the capability raft requires', async () => {
+      const file = pluginsFile({ plugins: ['@proconsul/server-rpc', '@proconsul/raft'] });
+      const err = await codeOf(Kernel.load(file, { ...options, role: 'server' }));
+      expect(err.code).to.equal('PLUGIN_REQUIREMENT_MISSING');
+      expect(err.message).to.contain('"raft"').and.to.contain('"storage"');
+    });
+
+    it('a client list without the server port is refused: the agent could reach no server', async () => {
+      const file = pluginsFile({ plugins: ['@proconsul/serf', '@proconsul/api-http'] });
+      const err = await codeOf(Kernel.load(file, { ...options, role: 'client' }));
+      expect(err.code).to.equal('PLUGIN_ROLE_CAPABILITY_MISSING');
+      expect(err.message).to.contain('client').and.to.contain('"server-rpc"').and.to.contain('@proconsul/server-rpc');
+    });
   });
 });

@@ -12,7 +12,9 @@ import { RuntimeConfig } from '../config/runtime-config.js';
 import { Logger } from '../log/logger.js';
 import { validatePluginConfig } from './plugin-config.js';
 import type { PluginManifest, ProconsulPlugin } from './plugin-manifest.js';
+import type { AgentRole } from './capabilities.js';
 import { orderPlugins } from './plugin-order.js';
+import { checkRoleCapabilities } from './role-capabilities.js';
 import { importPlugin } from './plugin-resolver.js';
 import { readPluginsFile } from './plugins-file.js';
 
@@ -23,6 +25,11 @@ export interface KernelOptions {
   readonly coreModules?: readonly ContainerModule[];
   /** Agent services that consume plugins (endpoints wiring, anti-entropy, …); loaded last. */
   readonly agentModules?: readonly ContainerModule[];
+  /**
+   * The agent's role: the capabilities it needs (ROLE_CAPABILITIES) must be provided, or
+   * the load fails with PLUGIN_ROLE_CAPABILITY_MISSING. Unset (tests, embedding): unchecked.
+   */
+  readonly role?: AgentRole;
 }
 
 export interface LoadedPlugin {
@@ -52,6 +59,11 @@ export class Kernel {
     for (const entry of file.plugins) imported.push(await importPlugin(entry.package, file.path));
     const configs = imported.map((p, i) => validatePluginConfig(p.manifest, file.plugins[i]!.config));
     const order = orderPlugins(imported.map((p) => p.manifest));
+    checkRoleCapabilities(
+      imported.map((p) => p.manifest),
+      options.role,
+      file.path,
+    );
     return Kernel.assemble(
       order.map((i) => ({ plugin: imported[i]!, config: configs[i]!, source: file.plugins[i]!.package })),
       options,
@@ -65,6 +77,11 @@ export class Kernel {
   ): Kernel {
     const configs = entries.map((e) => validatePluginConfig(e.plugin.manifest, e.config ?? {}));
     const order = orderPlugins(entries.map((e) => e.plugin.manifest));
+    checkRoleCapabilities(
+      entries.map((e) => e.plugin.manifest),
+      options.role,
+      'the plugin list',
+    );
     return Kernel.assemble(
       order.map((i) => ({ plugin: entries[i]!.plugin, config: configs[i]!, source: entries[i]!.plugin.manifest.name })),
       options,

@@ -1,19 +1,12 @@
 import { expect } from 'chai';
-import { createServer } from 'node:net';
 import { Container } from 'inversify';
-import { Consensus, Fsm, Lifecycle, NullLogger, ServerRpc, StorageEngine, isCoded, type RuntimeConfig } from '@proconsul/kernel';
+import { Consensus, Fsm, Lifecycle, NullLogger, StorageEngine, isCoded, type RuntimeConfig } from '@proconsul/kernel';
 import plugin, { RaftConsensus } from '../index.js';
 import { SimDisk, realTimeScheduler } from '../sim/sim-store.js';
 import { SimFsm } from '../sim/sim-fsm.js';
 import { Prng } from '../sim/prng.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../test-support/free-port.js';
+import { loadServerPort } from '../test-support/server-port.js';
 
 function runtime(over: Partial<RuntimeConfig> & { serverPort: number }): RuntimeConfig {
   // Only the fields the raft plugin reads; the kernel's full defaults are not needed here.
@@ -33,13 +26,26 @@ function runtime(over: Partial<RuntimeConfig> & { serverPort: number }): Runtime
   } as unknown as RuntimeConfig;
 }
 
-function agent(rc: RuntimeConfig, seed: number) {
+/** A server as the kernel would assemble it: the server port (server-rpc, loaded first, as its requirement orders it), then raft. */
+async function agent(rc: RuntimeConfig, seed: number) {
   const c = new Container();
   const fsm = new SimFsm();
   c.bind(Fsm).toConstantValue(fsm);
   c.bind(StorageEngine).toConstantValue(new SimDisk(realTimeScheduler, new Prng(seed), [0, 1]).engine());
+  const port = await loadServerPort(c, rc, new NullLogger());
   c.load(plugin.createModule({}, { config: rc, logger: new NullLogger() }));
-  return { c, fsm, lifecycle: c.get<Lifecycle>(Lifecycle), consensus: c.get<Consensus>(Consensus) as RaftConsensus };
+  const raft = c.getAll<Lifecycle>(Lifecycle).find((l) => l.name === 'raft')!;
+  const lifecycle = {
+    start: async () => {
+      await port.start();
+      await raft.start!();
+    },
+    stop: async () => {
+      await raft.stop!();
+      await port.stop();
+    },
+  };
+  return { c, fsm, rpc: port.rpc, lifecycle, consensus: c.get<Consensus>(Consensus) as RaftConsensus };
 }
 
 async function until(pred: () => boolean, ms: number): Promise<boolean> {
@@ -52,12 +58,13 @@ describe('raft plugin', function () {
   this.timeout(15_000);
 
   it('declares its manifest', () => {
-    expect(plugin.manifest).to.deep.include({ name: 'raft', provides: ['consensus', 'server-rpc'], requires: ['storage'] });
+    // The server port is server-rpc's: raft only needs its streams (and a storage engine).
+    expect(plugin.manifest).to.deep.include({ name: 'raft', provides: ['consensus'], requires: ['storage', 'raft-streams'] });
   });
 
   it('dev mode bootstraps a single server that leads, applies and serves RPC on the server port', async () => {
     const port = await freePort();
-    const a = agent(runtime({ dev: true, nodeId: 'dev1', nodeName: 'dev1', serverPort: port }), 1);
+    const a = await agent(runtime({ dev: true, nodeId: 'dev1', nodeName: 'dev1', serverPort: port }), 1);
     await a.lifecycle.start!();
     try {
       expect(await until(() => a.consensus.isLeader(), 3000)).to.equal(true);
@@ -67,7 +74,7 @@ describe('raft plugin', function () {
       expect(a.consensus.appliedIndex()).to.be.at.least(r.index);
       expect(await a.consensus.readBarrier(1000)).to.be.at.least(r.index);
       expect(a.consensus.stats()).to.deep.include({ state: 'Leader', num_peers: '0', last_contact: '0' });
-      const rpc = a.c.get<ServerRpc>(ServerRpc);
+      const rpc = a.rpc;
       rpc.setHandler(async (method, body) => ({ method, body }));
       expect(await rpc.call(`127.0.0.1:${port}`, 'Status.Ping', 1)).to.deep.equal({ method: 'Status.Ping', body: 1 });
       // bootstrap_expect is off: bootstrapWith does nothing.
@@ -80,8 +87,8 @@ describe('raft plugin', function () {
   it('bootstrap_expect=3 bootstraps once three servers are known, exactly once', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const ids = ['b1', 'b2', 'b3'];
-    const agents = ids.map((id, i) =>
-      agent(runtime({ bootstrapExpect: 3, nodeId: id, nodeName: id, serverPort: ports[i]! }), i + 10),
+    const agents = await Promise.all(
+      ids.map((id, i) => agent(runtime({ bootstrapExpect: 3, nodeId: id, nodeName: id, serverPort: ports[i]! }), i + 10)),
     );
     for (const a of agents) await a.lifecycle.start!();
     try {
@@ -108,15 +115,12 @@ describe('raft plugin', function () {
     }
   });
 
-  it('binds only ServerRpc (no Consensus, no listener) on a client agent', async () => {
+  it('binds nothing on a client agent (no Consensus, no lifecycle), so a client need not load it', async () => {
     const rc = runtime({ server: false, serverPort: await freePort() });
     const c = new Container();
     c.bind(Fsm).toConstantValue(new SimFsm());
     c.load(plugin.createModule({}, { config: rc, logger: new NullLogger() }));
-    expect(c.isBound(ServerRpc)).to.equal(true);
     expect(c.isBound(Consensus)).to.equal(false);
-    const lc = c.get<Lifecycle>(Lifecycle);
-    await lc.start!();
-    await lc.stop!();
+    expect(c.isBound(Lifecycle)).to.equal(false);
   });
 });

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import {
   Fsm,
+  RaftStreamPort,
   StorageEngine,
   type ApplyResult,
   type Consensus,
@@ -20,7 +21,7 @@ import { RaftShutdown, UnknownServer } from '../errors.js';
 const STATE_NAMES = { leader: 'Leader', follower: 'Follower', candidate: 'Candidate', precandidate: 'Candidate' } as const;
 
 /**
- * Kernel Consensus backed by a RaftNode over the server port. Created on servers only.
+ * Kernel Consensus backed by a RaftNode over the server port (RaftStreamPort). Created on servers only.
  * `start()` (called by the plugin's Lifecycle) opens the raft stores, restores the FSM
  * and joins the cluster; `bootstrapWith()` is what the agent calls for bootstrap_expect.
  */
@@ -35,6 +36,7 @@ export class RaftConsensus implements Consensus {
     @inject(Fsm) private readonly fsm: Fsm,
     @inject(StorageEngine) private readonly engine: StorageEngine,
     @inject(RaftEnvironment) private readonly env: RaftEnvironment,
+    @inject(RaftStreamPort) private readonly streams: RaftStreamPort,
   ) {}
 
   /** This server as raft knows it: id = node ID, address = advertise address + server port. */
@@ -49,7 +51,6 @@ export class RaftConsensus implements Consensus {
   }
 
   async start(): Promise<void> {
-    if (!this.env.port) throw new Error('raft consensus needs the server port');
     const [log, stable, snapshots] = [
       await this.engine.open('raft-log'),
       await this.engine.open('raft-stable'),
@@ -61,7 +62,7 @@ export class RaftConsensus implements Consensus {
       config: this.env.raft,
       clock: this.clock,
       random: Math.random,
-      transport: new TcpRaftTransport(this.env.port, this.clock, 100, 8 * 1024 * 1024, this.env.logger),
+      transport: new TcpRaftTransport(this.streams, this.clock, 100, 8 * 1024 * 1024, this.env.logger),
       fsm: this.fsm,
       stores: { log, stable, snapshots },
       logger: this.env.logger,

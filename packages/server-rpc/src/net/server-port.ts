@@ -2,7 +2,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger, RpcHandler } from '@proconsul/kernel';
 import { SERVER_STATS_RPC } from '@proconsul/kernel';
-import type { RaftMessage } from '../core/messages.js';
 import { AUTO_ENCRYPT_SIGN, encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
 import { AutoEncryptDisabled, AutoEncryptOnly, RpcNoHandler, RpcServerOnly, RpcTlsRequired } from '../errors.js';
 import type { RpcClientFrame, RpcReply, RpcRequest } from './rpc-frames.js';
@@ -50,7 +49,8 @@ export class ServerPort {
   private readonly bootstrapServers = new WeakMap<ServerPortTlsState, TlsServer>();
   /** Connections in a TLS handshake, by peer address, with the handshake error once known. */
   private readonly handshaking = new Map<string, string | undefined>();
-  raftReceiver: ((m: RaftMessage) => void) | undefined;
+  /** Where raft messages go (servers running consensus); without one they are dropped. */
+  raftReceiver: ((m: unknown) => void) | undefined;
   rpcHandler: RpcHandler | undefined;
   /** Set on servers with auto_encrypt.allow_tls; answers AUTO_ENCRYPT_SIGN. */
   autoEncryptSigner: AutoEncryptSigner | undefined;
@@ -188,7 +188,7 @@ export class ServerPort {
 
   private serve(socket: Socket, proto: number, rest: Buffer, peer: Peer): void {
     let decoder: FrameDecoder;
-    if (proto === PROTO_RAFT) decoder = new FrameDecoder((m) => this.raftReceiver?.(m as RaftMessage));
+    if (proto === PROTO_RAFT) decoder = new FrameDecoder((m) => this.raftReceiver?.(m));
     else if (proto === PROTO_RPC) {
       const session = new RpcSession(socket, () => (method, body, signal) => this.gate(peer, method, body, signal));
       decoder = new FrameDecoder((f) => session.onFrame(f as RpcClientFrame));

@@ -1,4 +1,4 @@
-import { decode, encode } from '../storage/codec.js';
+import { decode, encode } from './wire-codec.js';
 
 /** First byte of a connection to the server port: which protocol the rest of it speaks. */
 export const PROTO_RAFT = 0x52; // 'R'

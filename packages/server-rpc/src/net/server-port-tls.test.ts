@@ -4,11 +4,9 @@ import { expect } from 'chai';
 import { createAgentCert, createCa, isCoded, NullLogger, type CertificateAndKey, type Logger } from '@proconsul/kernel';
 import { ServerPort } from './server-port.js';
 import { TcpServerRpc } from './tcp-server-rpc.js';
-import { TcpRaftTransport } from './tcp-raft-transport.js';
+import { PortRaftStreams } from './port-raft-streams.js';
 import { encodeFrame, PROTO_RAFT, PROTO_TLS } from './framing.js';
 import { NO_TLS, type ServerPortTls, type ServerPortTlsState } from './server-tls.js';
-import { RealClock } from '../core/clock.js';
-import type { RaftMessage } from '../core/messages.js';
 
 /** Keeps warn lines so a test can check that a refusal was logged once, naming the peer. */
 class CaptureLogger implements Logger {
@@ -104,16 +102,18 @@ describe('server port with mutual TLS (127.0.0.1)', function () {
     const s = await server(strict(p.ca, p.server));
     expect(await client(strict(p.ca, p.client)).call(s.addr, 'echo', 1)).to.deep.equal({ method: 'echo', body: 1 });
 
-    const got: RaftMessage[] = [];
-    s.port.raftReceiver = (m) => got.push(m);
+    const got: unknown[] = [];
+    new PortRaftStreams(s.port).setRaftReceiver((m) => got.push(m));
     const dialer = new ServerPort(new NullLogger());
     dialer.tls = strict(p.ca, p.server);
-    const transport = new TcpRaftTransport(dialer, new RealClock());
-    cleanups.push(() => transport.close());
-    const msg = { type: 'append', term: 7 } as unknown as RaftMessage;
-    transport.send({ id: 'x', address: s.addr }, msg);
+    const closes: unknown[] = [];
+    const stream = new PortRaftStreams(dialer).dialRaft(s.addr, (why) => closes.push(why), 1 << 20);
+    cleanups.push(() => stream.close());
+    const msg = { type: 'append', term: 7, entries: [{ index: 1, data: Buffer.from('x') }] };
+    expect(stream.write(msg)).to.equal(true);
     expect(await until(() => got.length === 1)).to.equal(true);
     expect(got[0]).to.deep.equal(msg);
+    expect(closes).to.deep.equal([]);
   });
 
   it('refuses plain TCP when verify_incoming is on, telling an RPC caller why, with one log line naming the peer', async () => {
@@ -181,6 +181,20 @@ describe('server port with mutual TLS (127.0.0.1)', function () {
     expect((err2 as Error).message).to.match(/self-signed certificate in certificate chain|unable to verify/);
   });
 
+  it('a raft stream to a server of another CA closes once, flagged as a TLS failure, and accepts no more messages', async () => {
+    const foreign = await server(strict(other.ca, other.server));
+    const dialer = new ServerPort(new NullLogger());
+    dialer.tls = strict(p.ca, p.server);
+    const closes: { error: Error; tls: boolean }[] = [];
+    const stream = new PortRaftStreams(dialer).dialRaft(foreign.addr, (why) => closes.push(why!), 1 << 20);
+    expect(stream.write({ type: 'vote', term: 1 })).to.equal(true); // queued while connecting
+    expect(await until(() => stream.closed)).to.equal(true);
+    expect(closes).to.have.length(1);
+    expect(closes[0]!.tls).to.equal(true);
+    expect(closes[0]!.error.message).to.contain(`TLS handshake with ${foreign.addr} failed`);
+    expect(stream.write({ type: 'vote', term: 2 })).to.equal(false);
+  });
+
   it('with verify_server_hostname the dialer refuses a server holding only a client certificate', async () => {
     const s = await server(strict(p.ca, p.client));
     const err = await client(strict(p.ca, p.client))
@@ -195,7 +209,7 @@ describe('server port with mutual TLS (127.0.0.1)', function () {
   it('a client certificate signed by the same CA cannot speak raft or call server-only RPC', async () => {
     const log = new CaptureLogger();
     const s = await server(strict(p.ca, p.server), log);
-    const got: RaftMessage[] = [];
+    const got: unknown[] = [];
     s.port.raftReceiver = (m) => got.push(m);
 
     // Raw TLS with a client certificate, then the raft byte and a frame.

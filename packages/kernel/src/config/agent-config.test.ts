@@ -130,6 +130,16 @@ describe('agent configuration', () => {
       expect(c.enableScriptChecks).to.equal(false);
     });
 
+    it('-dev -bootstrap-expect 1 is bootstrap mode, with a warning (as Consul)', () => {
+      const warnings: string[] = [];
+      const c = loadAgentConfig(['-dev', '-bootstrap-expect', '1'], (w) => warnings.push(w));
+      expect(c).to.deep.include({ dev: true, server: true, bootstrap: true, bootstrapExpect: 0 });
+      expect(warnings.join('\n')).to.contain('bootstrap_expect = 1');
+      const dir = tmp();
+      const s = loadAgentConfig(['-server', '-data-dir', dir, '-bootstrap-expect', '1'], () => {});
+      expect(s).to.deep.include({ bootstrap: true, bootstrapExpect: 0 });
+    });
+
     it('requires data_dir outside -dev', () => {
       expect(fails([]).message).to.contain('data_dir');
     });

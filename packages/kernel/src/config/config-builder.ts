@@ -81,9 +81,16 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
   };
 
   const server = bool('server');
-  const bootstrap = bool('bootstrap');
-  const bootstrapExpect = int('bootstrap_expect');
+  let bootstrap = bool('bootstrap');
+  let bootstrapExpect = int('bootstrap_expect');
   if (bootstrapExpect < 0) fail('bootstrap_expect', 'must not be negative');
+  // Consul: an expected cluster of one is bootstrap mode, so `-dev -bootstrap-expect 1` (as
+  // client libraries' test fixtures launch agents) is accepted.
+  if (bootstrapExpect === 1) {
+    opts.warn('bootstrap_expect = 1 is the same as bootstrap mode');
+    bootstrap = true;
+    bootstrapExpect = 0;
+  }
   if (bootstrap && bootstrapExpect > 0) fail('bootstrap_expect', 'cannot be combined with bootstrap');
   if ((bootstrap || bootstrapExpect > 0) && !server) fail(bootstrap ? 'bootstrap' : 'bootstrap_expect', 'requires server mode');
   const raftMultiplier = int('performance.raft_multiplier', 5);

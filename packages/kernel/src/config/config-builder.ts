@@ -170,6 +170,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
       server: port('server'),
     },
     raftMultiplier,
+    rpcHoldTimeoutMs: dur('performance.rpc_hold_timeout', '7s'),
     autopilot,
     enableScriptChecks: bool('enable_script_checks'),
     enableLocalScriptChecks: bool('enable_local_script_checks') || bool('enable_script_checks'),

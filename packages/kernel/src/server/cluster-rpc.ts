@@ -271,7 +271,7 @@ export class ClusterRpc {
         try {
           return await this.rpc.call(leader.address, method, body, waitMs + FORWARD_SLACK_MS, signal);
         } catch (e) {
-          if (signal?.aborted || !retryableForward(e, idempotent(method))) throw e;
+          if (signal?.aborted || !retryableForward(e, idempotent(method, body))) throw e;
           lastErr = e;
         }
       }
@@ -299,7 +299,7 @@ export class ClusterRpc {
       try {
         return await this.tryServers(method, body, waitMs, signal);
       } catch (e) {
-        if (signal?.aborted || !retryableForward(e, idempotent(method))) throw e;
+        if (signal?.aborted || !retryableForward(e, idempotent(method, body))) throw e;
         lastErr = e;
       }
       const left = deadline - Date.now();
@@ -320,7 +320,7 @@ export class ClusterRpc {
         // Only transport failures move on to the next server; a coded answer is the answer.
         if (e instanceof ProconsulError && !e.code.startsWith('RPC_')) throw e;
         // A write that may have reached a server must not be sent again to another one.
-        if (!idempotent(method) && !failedBeforeSending(e)) throw e;
+        if (!idempotent(method, body) && !failedBeforeSending(e)) throw e;
         lastErr = e;
         this.servers.markFailed(addr);
         this.log.warn('server unreachable, trying another', { server: addr, error: e });
@@ -330,9 +330,15 @@ export class ClusterRpc {
   }
 }
 
-/** Calls that change nothing when run twice: safe to resend after a connection broke mid-call. */
-function idempotent(method: string): boolean {
-  return method === 'Read' || method === 'SessionRenew';
+/**
+ * Calls that change nothing when run twice: safe to resend after a connection broke
+ * mid-call. A blocking read is not resent: its caller loops on the index anyway, and a
+ * connection that dropped may mean that caller itself is gone.
+ */
+function idempotent(method: string, body: unknown): boolean {
+  if (method === 'SessionRenew') return true;
+  if (method !== 'Read') return false;
+  return !((body as { opts?: QueryOptions }).opts?.minIndex ?? 0);
 }
 
 /** The leader fills in what must not come from a client's clock or randomness. */

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { CONSUL_COMPAT_VERSION, Kernel, NullLogger, PROCONSUL_VERSION, buildRuntimeConfig, HttpEndpoint } from '@proconsul/kernel';
+import {
+  CONSUL_COMPAT_VERSION,
+  Kernel,
+  NullLogger,
+  PROCONSUL_VERSION,
+  buildRuntimeConfig,
+  HttpEndpoint,
+} from '@proconsul/kernel';
 import plugin from '../index.js';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp } from '../inject.js';
@@ -27,7 +34,14 @@ describe('GET /v1/agent/self', () => {
       Version: CONSUL_COMPAT_VERSION,
       Revision: `proconsul-${PROCONSUL_VERSION}`,
     });
-    expect(body['Config']!['Ports']).to.deep.equal({ DNS: 8600, HTTP: 8500, HTTPS: -1, SerfLan: 8301, SerfWan: 8302, Server: 8300 });
+    expect(body['Config']!['Ports']).to.deep.equal({
+      DNS: 8600,
+      HTTP: 8500,
+      HTTPS: -1,
+      SerfLan: 8301,
+      SerfWan: 8302,
+      Server: 8300,
+    });
     expect(body['DebugConfig']).to.deep.include({ ServerPort: 8300, DNSPort: 8600, SerfPortLAN: 8301, HTTPPort: 8500 });
     expect(body['Stats']!['proconsul']).to.deep.equal({ version: PROCONSUL_VERSION });
     expect(body['Member']).to.deep.include({ Name: 'node-a', Status: 1 });

@@ -21,7 +21,9 @@ describe('agent → catalog sync with default anti-entropy timing', () => {
       const catalog = (await a.http('/v1/catalog/service/web')).json<{ ServiceID: string; ServicePort: number }[]>();
       expect(catalog.map((r) => r.ServiceID)).to.deep.equal([`web-${i}`]);
       expect(catalog[0]!.ServicePort).to.equal(8080 + i);
-      const health = (await a.http('/v1/health/service/web')).json<{ Service: { ID: string }; Checks: { CheckID: string }[] }[]>();
+      const health = (await a.http('/v1/health/service/web')).json<
+        { Service: { ID: string }; Checks: { CheckID: string }[] }[]
+      >();
       expect(health.map((h) => h.Service.ID)).to.deep.equal([`web-${i}`]);
       expect(health[0]!.Checks.map((c) => c.CheckID)).to.include(`service:web-${i}`);
       expect((await put(`/v1/agent/service/deregister/web-${i}`)).status).to.equal(200);

@@ -25,12 +25,12 @@ const brokeMidCall = () => new ProconsulError('RPC_CONNECT_FAILED', `cannot reac
 
 /** A ServerRpc whose answer to each call the test decides. */
 class ScriptedRpc implements ServerRpc {
-  calls: { at: number; method: string }[] = [];
-  constructor(public answer: (n: number, method: string) => Promise<unknown>) {}
+  calls: { at: number; method: string; address: string }[] = [];
+  constructor(public answer: (n: number, method: string, address: string) => Promise<unknown>) {}
   setHandler(_h: RpcHandler): void {}
-  call(_address: string, method: string): Promise<unknown> {
-    this.calls.push({ at: Date.now(), method });
-    return this.answer(this.calls.length, method);
+  call(address: string, method: string): Promise<unknown> {
+    this.calls.push({ at: Date.now(), method, address });
+    return this.answer(this.calls.length, method, address);
   }
 }
 
@@ -130,5 +130,34 @@ describe('forwarding to the leader holds through an election (rpc_hold_timeout)'
       .catch((e: unknown) => e)) as ProconsulError;
     expect(err.code).to.equal('RPC_CANCELLED');
     expect(Date.now() - t0).to.be.lessThan(1000);
+  });
+
+  it('a client agent moves a write to the next server only when the first never received it', async () => {
+    const config = { ...buildRuntimeConfig({ dev: true, sources: [], warn: () => {} }), server: false, rpcHoldTimeoutMs: 1000 };
+    let first: () => Error = refused;
+    const rpc = new ScriptedRpc(async (_n, _m, address) => {
+      if (address === '127.0.15.1:8300') throw first();
+      return { index: 4, value: true };
+    });
+    /** Write through a fresh client until the shuffled server order tried 127.0.15.1 first. */
+    const writeTryingFirstServerFirst = async () => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const locator = new ServerLocator(config);
+        locator.add('127.0.15.1:8300');
+        locator.add('127.0.15.2:8300');
+        const client = new ClusterRpc(config, new StateStore(), locator, new NullLogger(), undefined, rpc);
+        rpc.calls = [];
+        const out = await client.write(KV_SET, { token: undefined }).catch((e: unknown) => e);
+        if (rpc.calls[0]!.address === '127.0.15.1:8300') return { out, to: rpc.calls.map((c) => c.address) };
+      }
+      throw new Error('the shuffle never put 127.0.15.1 first');
+    };
+    const dialRefused = await writeTryingFirstServerFirst();
+    expect(dialRefused.out).to.deep.equal({ index: 4, value: true });
+    expect(dialRefused.to).to.deep.equal(['127.0.15.1:8300', '127.0.15.2:8300']);
+    first = brokeMidCall;
+    const inFlight = await writeTryingFirstServerFirst();
+    expect((inFlight.out as ProconsulError).code).to.equal('RPC_CONNECT_FAILED');
+    expect(inFlight.to).to.deep.equal(['127.0.15.1:8300']);
   });
 });

@@ -15,7 +15,7 @@ import type { QueryOptions, QueryReply } from './query-options.js';
 import { ServerLocator } from './server-locator.js';
 import { STATE_QUERIES, type QueryName } from './state-queries.js';
 import { NoServers, UnknownRpc } from './server-errors.js';
-import { DEFAULT_RPC_HOLD_MS, failedBeforeSending, holdJitterMs, holdSleep, retryableForward } from './forward-hold.js';
+import { DEFAULT_RPC_HOLD_MS, holdJitterMs, holdSleep, mayHaveRun, retryableForward } from './forward-hold.js';
 import { SessionTimers } from './session-timers.js';
 import { QueryMemo } from './query-memo.js';
 import type { WatchSet } from '../state/watch-set.js';
@@ -320,7 +320,7 @@ export class ClusterRpc {
         // Only transport failures move on to the next server; a coded answer is the answer.
         if (e instanceof ProconsulError && !e.code.startsWith('RPC_')) throw e;
         // A write that may have reached a server must not be sent again to another one.
-        if (!idempotent(method, body) && !failedBeforeSending(e)) throw e;
+        if (!idempotent(method, body) && mayHaveRun(e)) throw e;
         lastErr = e;
         this.servers.markFailed(addr);
         this.log.warn('server unreachable, trying another', { server: addr, error: e });

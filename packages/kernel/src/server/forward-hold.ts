@@ -48,3 +48,14 @@ export function holdSleep(ms: number, method: string, signal?: AbortSignal): Pro
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * A transport failure after which the call may have run on the server: it timed out, or
+ * its connection broke once sent. Refusals (not a server, TLS required, …) and failed dials
+ * are not: nothing ran.
+ */
+export function mayHaveRun(e: unknown): boolean {
+  if (!(e instanceof ProconsulError)) return true;
+  if (e.code === 'RPC_TIMEOUT') return true;
+  return e.code === 'RPC_CONNECT_FAILED' && !failedBeforeSending(e);
+}

@@ -160,4 +160,14 @@ describe('forwarding to the leader holds through an election (rpc_hold_timeout)'
     expect((inFlight.out as ProconsulError).code).to.equal('RPC_CONNECT_FAILED');
     expect(inFlight.to).to.deep.equal(['127.0.15.1:8300']);
   });
+
+  it('gives up at once when the agent begins to shut down', async () => {
+    const view = { leader: undefined as ServerAddress | undefined, self: false };
+    const { cluster } = follower(view, new ScriptedRpc(async () => ({})), 5000);
+    setTimeout(() => cluster.beginShutdown(), 150);
+    const t0 = Date.now();
+    const err = (await cluster.write(KV_SET, { token: undefined }).catch((e: unknown) => e)) as ProconsulError;
+    expect(err.message).to.equal('No cluster leader');
+    expect(Date.now() - t0).to.be.lessThan(1000);
+  });
 });

@@ -50,6 +50,7 @@ export class ClusterRpc {
   readonly counts = { reads: 0, writes: 0, forwarded: 0 };
   /** Blocking queries waiting on this server right now (`consul.rpc.queries_blocking`). */
   readonly blocking = { count: 0 };
+  private readonly shutdown = new AbortController();
 
   constructor(
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
@@ -86,7 +87,13 @@ export class ClusterRpc {
     });
   }
 
+  /** Shutdown has begun: calls held for a leader or a server fail now instead of waiting out the hold. */
+  beginShutdown(): void {
+    this.shutdown.abort();
+  }
+
   stop(): void {
+    this.shutdown.abort();
     this.unsubscribe?.();
     this.sessionTimers.clearAll();
   }
@@ -276,11 +283,10 @@ export class ClusterRpc {
         }
       }
       const left = deadline - Date.now();
-      if (left <= 0 || !this.rpc) {
+      if (left <= 0 || !this.rpc || !(await this.pause(holdMs, left, method, signal))) {
         if (lastErr) this.log.warn('no reachable leader within rpc_hold_timeout', { method, error: lastErr });
         throw NotLeader();
       }
-      await holdSleep(holdJitterMs(holdMs, left), method, signal);
     }
   }
 
@@ -303,9 +309,24 @@ export class ClusterRpc {
         lastErr = e;
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw lastErr;
-      await holdSleep(holdJitterMs(holdMs, left), method, signal);
+      if (left <= 0 || !(await this.pause(holdMs, left, method, signal))) throw lastErr;
     }
+  }
+
+  /**
+   * The jittered wait between attempts of a held call. False when shutdown has begun (give
+   * up now); rejects with RPC_CANCELLED when the caller's signal aborts.
+   */
+  private async pause(holdMs: number, leftMs: number, method: string, signal?: AbortSignal): Promise<boolean> {
+    const stop = this.shutdown.signal;
+    if (stop.aborted) return false;
+    try {
+      await holdSleep(holdJitterMs(holdMs, leftMs), method, signal ? AbortSignal.any([signal, stop]) : stop);
+    } catch (e) {
+      if (stop.aborted && !signal?.aborted) return false;
+      throw e;
+    }
+    return true;
   }
 
   private async tryServers(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {

@@ -7,3 +7,8 @@ export const AclNotFound = defineError('ACL_NOT_FOUND', 403, () => 'ACL not foun
 export const AclDisabled = defineError('ACL_DISABLED', 401, () => 'ACL support disabled');
 export const AclInvalid = defineError('ACL_INVALID', 400, (what: string, reason: string) => `Invalid ${what}: ${reason}`);
 export const AclBootstrapDone = defineError('ACL_BOOTSTRAP_DONE', 403, (reason: string) => `Permission denied: ${reason}`);
+export const AclBootstrapResetInvalid = defineError(
+  'ACL_BOOTSTRAP_RESET_INVALID',
+  400,
+  (specified: number, actual: string) => `Invalid bootstrap reset index (specified ${specified}, reset index: ${actual})`,
+);

@@ -75,7 +75,11 @@ const plugin: ProconsulPlugin = {
       bind<Endpoint[]>(AclEndpoints)
         .toDynamicValue((ctx) =>
           aclEndpoints(
-            { rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort), authorizer: ctx.get<Authorizer>(Authorizer) },
+            {
+              rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
+              authorizer: ctx.get<Authorizer>(Authorizer),
+              dataDir: config.dataDir,
+            },
             agentTokens,
             config,
           ),

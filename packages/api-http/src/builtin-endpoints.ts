@@ -18,6 +18,7 @@ import { AgentReloader, CatalogStats, LocalAgentPort, LogTap, MetricsReader } fr
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
+import { remoteDeregisterWarning } from './endpoints/remote-deregister-warning.js';
 import type { EndpointDeps } from './endpoints/endpoint-support.js';
 import { healthEndpoints } from './endpoints/health-endpoints.js';
 import { kvEndpoints } from './endpoints/kv-endpoint.js';
@@ -53,8 +54,10 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     metrics: ctx.get<MetricsReader>(MetricsReader),
     catalogStats: ctx.get<CatalogStats>(CatalogStats),
   };
+  const localWarning = localDeregisterWarning(agent);
+  const remoteWarning = remoteDeregisterWarning(deps.config.nodeName, () => ctx.get<Membership>(Membership, { optional: true }));
   return [
-    ...catalogEndpoints(deps, localDeregisterWarning(agent)),
+    ...catalogEndpoints(deps, (cmd) => localWarning(cmd) ?? remoteWarning(cmd)),
     ...agentEndpoints(agent),
     ...agentHostEndpoints(deps),
     ...connectEndpoints(deps),

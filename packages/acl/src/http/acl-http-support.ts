@@ -25,6 +25,8 @@ export { route } from '@proconsul/kernel';
 export interface AclHttpDeps {
   readonly rpc: ClusterRpcPort;
   readonly authorizer: Authorizer;
+  /** This agent's data_dir, where an operator may put Consul's `acl-bootstrap-reset` file. */
+  readonly dataDir?: string;
 }
 
 /** The request's authorization, refused unless it has `acl:<access>`. */

@@ -10,7 +10,8 @@ import {
   type HttpRequest,
   type ResolvedToken,
 } from '@proconsul/kernel';
-import { AclBootstrapDone, AclInvalid, AclNotFound } from '../acl-errors.js';
+import { AclBootstrapDone, AclBootstrapResetInvalid, AclInvalid, AclNotFound } from '../acl-errors.js';
+import { readBootstrapResetIndex, removeBootstrapResetFile } from '../bootstrap-reset-file.js';
 import { ensureGlobalManagement } from '../acl-builtins.js';
 import { tokenHash } from '../token-hash.js';
 import { redactToken } from '../token-redaction.js';
@@ -68,11 +69,19 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
         },
         undefined,
       );
+      // Consul's reset procedure: the index from the refusal, written into data_dir, allows one more bootstrap.
+      const resetIndex = readBootstrapResetIndex(deps.dataDir);
       try {
-        const r = await deps.rpc.write({ v: 1, type: 'acl-bootstrap', Token: token }, { token: req.token });
+        const r = await deps.rpc.write(
+          { v: 1, type: 'acl-bootstrap', Token: token, ...(resetIndex !== undefined && { ResetIndex: resetIndex }) },
+          { token: req.token },
+        );
+        if (resetIndex !== undefined) removeBootstrapResetFile(deps.dataDir);
         return { body: r.value };
       } catch (e) {
         const msg = (e as Error).message;
+        const actual = /reset index: (\d+)/.exec(msg)?.[1];
+        if (resetIndex !== undefined && actual !== undefined) throw AclBootstrapResetInvalid(resetIndex, actual);
         if (msg.includes('bootstrap no longer allowed')) throw AclBootstrapDone(msg);
         throw e;
       }

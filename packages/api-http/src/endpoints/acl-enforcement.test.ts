@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importPlugin, type ProconsulPlugin, type RuntimeConfig } from '@proconsul/kernel';
 import { repoRoot } from '@proconsul/kernel/testing';
@@ -193,6 +195,38 @@ describe('ACL bootstrap and disabled ACLs (in-process)', () => {
       expect(again.text).to.match(/^Permission denied: ACL bootstrap no longer allowed \(reset index: \d+\)$/);
     } finally {
       await a.stop();
+    }
+  });
+
+  it("redoes the bootstrap once with the reset index in data_dir's acl-bootstrap-reset file (Consul's reset procedure)", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pc-acl-reset-'));
+    const a = await startInProcessAgent(
+      { dataDir, acl: { enabled: true, defaultPolicy: 'deny', downPolicy: 'extend-cache', tokens: {} } },
+      { plugins: [await aclPlugin()] },
+    );
+    const bootstrap = () => a.http({ method: 'PUT', url: '/v1/acl/bootstrap' });
+    const resetFile = join(dataDir, 'acl-bootstrap-reset');
+    try {
+      expect((await bootstrap()).status).to.equal(200);
+      const refused = await bootstrap();
+      expect(refused.status).to.equal(403);
+      const index = Number(/reset index: (\d+)/.exec(refused.text)![1]);
+      writeFileSync(resetFile, `${index + 7}\n`);
+      const wrong = await bootstrap();
+      expect(wrong.status).to.equal(400);
+      expect(wrong.text).to.equal(`Invalid bootstrap reset index (specified ${index + 7}, reset index: ${index})`);
+      writeFileSync(resetFile, `${index}\n`);
+      const redone = await bootstrap();
+      expect(redone.status, redone.text).to.equal(200);
+      const secret = redone.json<{ SecretID: string }>().SecretID;
+      expect((await a.http({ url: '/v1/acl/token/self', headers: { 'X-Consul-Token': secret } })).status).to.equal(200);
+      expect(existsSync(resetFile)).to.equal(false);
+      const third = await bootstrap();
+      expect(third.status).to.equal(403);
+      expect(Number(/reset index: (\d+)/.exec(third.text)![1])).to.be.greaterThan(index);
+    } finally {
+      await a.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

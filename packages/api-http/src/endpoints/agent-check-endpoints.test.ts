@@ -69,7 +69,11 @@ describe('/v1/agent/check*', () => {
   it('node maintenance adds _node_maintenance and removes it', async () => {
     expect((await put('/v1/agent/maintenance')).status).to.equal(400);
     expect((await put('/v1/agent/maintenance?enable=true')).status).to.equal(200);
-    expect(await check('_node_maintenance')).to.include({ Status: 'maintenance', Name: 'Node Maintenance Mode' });
+    expect(await check('_node_maintenance')).to.include({
+      Status: 'critical',
+      Type: 'maintenance',
+      Name: 'Node Maintenance Mode',
+    });
     expect(String((await check('_node_maintenance'))!['Notes'])).to.match(/no reason was provided/);
     await put('/v1/agent/maintenance?enable=false');
     expect(await check('_node_maintenance')).to.equal(undefined);

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { Kernel, NullLogger, buildRuntimeConfig, HttpEndpoint } from '@proconsul/kernel';
+import {
+  CONSUL_COMPAT_VERSION,
+  Kernel,
+  NullLogger,
+  PROCONSUL_VERSION,
+  buildRuntimeConfig,
+  HttpEndpoint,
+} from '@proconsul/kernel';
 import plugin from '../index.js';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp } from '../inject.js';
@@ -17,8 +24,26 @@ describe('GET /v1/agent/self', () => {
     const res = await injectHttp(app, { url: '/v1/agent/self' });
     expect(res.status).to.equal(200);
     const body = res.json<Record<string, Record<string, unknown>>>();
-    expect(body).to.have.all.keys('Config', 'DebugConfig', 'Coord', 'Member', 'Stats', 'Meta', 'Proconsul');
-    expect(body['Config']).to.deep.include({ Datacenter: 'dc1', NodeName: 'node-a', NodeID: config.nodeId, Server: true });
+    expect(body).to.have.all.keys('Config', 'DebugConfig', 'Coord', 'Member', 'Stats', 'Meta');
+    expect(body['Config']).to.deep.include({
+      Datacenter: 'dc1',
+      PrimaryDatacenter: 'dc1',
+      NodeName: 'node-a',
+      NodeID: config.nodeId,
+      Server: true,
+      Version: CONSUL_COMPAT_VERSION,
+      Revision: `proconsul-${PROCONSUL_VERSION}`,
+    });
+    expect(body['Config']!['Ports']).to.deep.equal({
+      DNS: 8600,
+      HTTP: 8500,
+      HTTPS: -1,
+      SerfLan: 8301,
+      SerfWan: 8302,
+      Server: 8300,
+    });
+    expect(body['DebugConfig']).to.deep.include({ ServerPort: 8300, DNSPort: 8600, SerfPortLAN: 8301, HTTPPort: 8500 });
+    expect(body['Stats']!['proconsul']).to.deep.equal({ version: PROCONSUL_VERSION });
     expect(body['Member']).to.deep.include({ Name: 'node-a', Status: 1 });
     expect(res.text).to.not.contain(config.encrypt);
   });

@@ -15,7 +15,7 @@ import { debugConfig } from './debug-config.js';
 import { require } from './endpoint-support.js';
 import { memberJson } from './member-json.js';
 
-/** GET /v1/agent/self — Consul's shape: Config, DebugConfig, Coord, Member, Stats, Meta. */
+/** GET /v1/agent/self — exactly Consul's six keys: Config, DebugConfig, Coord, Member, Stats, Meta. */
 @injectable()
 export class AgentSelfEndpoint implements HttpEndpoint {
   readonly method = 'GET' as const;
@@ -59,6 +59,15 @@ export class AgentSelfEndpoint implements HttpEndpoint {
           Revision: `proconsul-${PROCONSUL_VERSION}`,
           Version: CONSUL_COMPAT_VERSION,
           BuildDate: '',
+          // Consul before 1.0 returned its whole config here, and clients still read the ports from it.
+          Ports: {
+            DNS: c.ports.dns,
+            HTTP: c.ports.http,
+            HTTPS: c.ports.https,
+            SerfLan: c.ports.serfLan,
+            SerfWan: c.ports.serfWan,
+            Server: c.ports.server,
+          },
         },
         DebugConfig: debugConfig(c),
         Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 1e-5 },
@@ -74,6 +83,8 @@ export class AgentSelfEndpoint implements HttpEndpoint {
             leader_addr: this.consensus?.leader()?.address ?? '',
           },
           raft: this.consensus?.stats() ?? {},
+          // Our own version: Stats is Consul's free-form map, so clients comparing top-level keys are unaffected.
+          proconsul: { version: PROCONSUL_VERSION },
           runtime: {
             arch: process.arch,
             os: process.platform,
@@ -82,7 +93,6 @@ export class AgentSelfEndpoint implements HttpEndpoint {
           },
         },
         Meta: { 'consul-network-segment': '' },
-        Proconsul: { Version: PROCONSUL_VERSION },
       },
     };
   }

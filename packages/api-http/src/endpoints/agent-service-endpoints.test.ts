@@ -113,7 +113,7 @@ describe('/v1/agent/service*', () => {
     expect((await put('/v1/agent/service/maintenance/web?enable=true&reason=deploy')).status).to.equal(200);
     const checks = (await a.http('/v1/agent/checks')).json<Record<string, Record<string, unknown>>>();
     expect(checks['_service_maintenance:web']).to.include({
-      Status: 'maintenance',
+      Status: 'critical',
       Notes: 'deploy',
       ServiceID: 'web',
       Name: 'Service Maintenance Mode',

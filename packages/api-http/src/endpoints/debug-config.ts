@@ -19,7 +19,11 @@ export function debugConfig(c: RuntimeConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c)) out[k.charAt(0).toUpperCase() + k.slice(1)] = sanitize(v);
   out['Encrypt'] = c.encrypt ? HIDDEN : '';
-  // Consul's DebugConfig names for the API listeners.
+  // Consul's DebugConfig names for the listeners.
+  out['ServerPort'] = c.ports.server;
+  out['DNSPort'] = c.ports.dns;
+  out['SerfPortLAN'] = c.ports.serfLan;
+  out['SerfPortWAN'] = c.ports.serfWan;
   out['HTTPPort'] = c.ports.http;
   out['HTTPSPort'] = c.ports.https;
   out['HTTPAddrs'] = c.ports.http < 0 ? [] : c.clientAddrs.map((a) => `tcp://${a}:${c.ports.http}`);

@@ -130,6 +130,16 @@ describe('agent configuration', () => {
       expect(c.enableScriptChecks).to.equal(false);
     });
 
+    it('-dev -bootstrap-expect 1 is bootstrap mode, with a warning (as Consul)', () => {
+      const warnings: string[] = [];
+      const c = loadAgentConfig(['-dev', '-bootstrap-expect', '1'], (w) => warnings.push(w));
+      expect(c).to.deep.include({ dev: true, server: true, bootstrap: true, bootstrapExpect: 0 });
+      expect(warnings.join('\n')).to.contain('bootstrap_expect = 1');
+      const dir = tmp();
+      const s = loadAgentConfig(['-server', '-data-dir', dir, '-bootstrap-expect', '1'], () => {});
+      expect(s).to.deep.include({ bootstrap: true, bootstrapExpect: 0 });
+    });
+
     it('requires data_dir outside -dev', () => {
       expect(fails([]).message).to.contain('data_dir');
     });
@@ -168,6 +178,45 @@ describe('agent configuration', () => {
       expect(fails(['-dev', '-config-file', file]).message).to.contain('autopilot.max_trailing_logs');
       writeFileSync(file, JSON.stringify({ autopilot: { last_contact_threshold: 'soon' } }));
       expect(fails(['-dev', '-config-file', file]).message).to.contain('autopilot.last_contact_threshold');
+    });
+
+    it("maps Consul's legacy ACL keys to the modern ones with a deprecation warning; a modern key wins", () => {
+      const dir = tmp();
+      const file = join(dir, 'legacy.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          acl_datacenter: 'dc1',
+          acl_master_token: 'm-secret',
+          acl_default_policy: 'deny',
+          acl_down_policy: 'deny',
+          acl_agent_token: 'a-secret',
+          acl_token: 'd-secret',
+        }),
+      );
+      const warnings: string[] = [];
+      const c = loadAgentConfig(['-dev', '-config-file', file], (w) => warnings.push(w));
+      expect(c.primaryDatacenter).to.equal('dc1');
+      expect(c.acl).to.deep.include({ enabled: true, defaultPolicy: 'deny', downPolicy: 'deny' });
+      expect(c.acl.tokens).to.deep.include({ initial_management: 'm-secret', agent: 'a-secret', default: 'd-secret' });
+      const text = warnings.join('\n');
+      for (const [k, modern] of [
+        ['acl_datacenter', 'primary_datacenter'],
+        ['acl_master_token', 'acl.tokens.initial_management'],
+        ['acl_default_policy', 'acl.default_policy'],
+        ['acl_agent_token', 'acl.tokens.agent'],
+        ['acl_token', 'acl.tokens.default'],
+      ])
+        expect(text).to.contain(`"${k}" is deprecated; use "${modern}" instead`);
+      expect(text).to.not.contain('unknown config key');
+      expect(text).to.not.contain('secret');
+      writeFileSync(file, JSON.stringify({ acl_default_policy: 'deny', acl: { default_policy: 'allow', enabled: false } }));
+      expect(loadAgentConfig(['-dev', '-config-file', file], () => {}).acl).to.deep.include({
+        enabled: false,
+        defaultPolicy: 'allow',
+      });
+      writeFileSync(file, JSON.stringify({ acl_default_policy: 'sometimes' }));
+      expect(fails(['-dev', '-config-file', file]).message).to.contain('default_policy');
     });
 
     it('splits a space-separated client address list', () => {

@@ -7,6 +7,7 @@ import type { ConfigSource } from './config-files.js';
 import { unknownKeys } from './config-files.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { buildTlsConfig } from './tls-config-builder.js';
+import { mapLegacyAclKeys } from './legacy-acl-keys.js';
 
 /**
  * Merge sources in order: later scalars win, objects merge, arrays append (as Consul
@@ -47,12 +48,16 @@ export interface BuildOptions {
 }
 
 /** Defaults + (-dev) + sources → RuntimeConfig, with semantic checks naming the key. */
-export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
-  for (const s of opts.sources) {
+export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
+  for (const s of input.sources) {
     const { unknown, ignored } = unknownKeys(s.data);
-    for (const k of unknown) opts.warn(`${s.name}: unknown config key "${k}" ignored`);
-    for (const k of ignored) opts.warn(`${s.name}: config key "${k}" is accepted for compatibility but has no effect`);
+    for (const k of unknown) input.warn(`${s.name}: unknown config key "${k}" ignored`);
+    for (const k of ignored) input.warn(`${s.name}: config key "${k}" is accepted for compatibility but has no effect`);
   }
+  const opts: BuildOptions = {
+    ...input,
+    sources: input.sources.map((s) => ({ name: s.name, data: mapLegacyAclKeys(s.name, s.data, input.warn) })),
+  };
   const m = mergeConfig([DEFAULT_CONFIG, ...(opts.dev ? [DEV_CONFIG] : []), ...opts.sources.map((s) => singularAsList(s.data))]);
   const source = (key: string) => {
     for (let i = opts.sources.length - 1; i >= 0; i--) if (hasPath(opts.sources[i]!.data, key)) return opts.sources[i]!.name;
@@ -81,9 +86,16 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
   };
 
   const server = bool('server');
-  const bootstrap = bool('bootstrap');
-  const bootstrapExpect = int('bootstrap_expect');
+  let bootstrap = bool('bootstrap');
+  let bootstrapExpect = int('bootstrap_expect');
   if (bootstrapExpect < 0) fail('bootstrap_expect', 'must not be negative');
+  // Consul: an expected cluster of one is bootstrap mode, so `-dev -bootstrap-expect 1` (as
+  // client libraries' test fixtures launch agents) is accepted.
+  if (bootstrapExpect === 1) {
+    opts.warn('bootstrap_expect = 1 is the same as bootstrap mode');
+    bootstrap = true;
+    bootstrapExpect = 0;
+  }
   if (bootstrap && bootstrapExpect > 0) fail('bootstrap_expect', 'cannot be combined with bootstrap');
   if ((bootstrap || bootstrapExpect > 0) && !server) fail(bootstrap ? 'bootstrap' : 'bootstrap_expect', 'requires server mode');
   const raftMultiplier = int('performance.raft_multiplier', 5);
@@ -158,6 +170,7 @@ export function buildRuntimeConfig(opts: BuildOptions): RuntimeConfig {
       server: port('server'),
     },
     raftMultiplier,
+    rpcHoldTimeoutMs: dur('performance.rpc_hold_timeout', '7s'),
     autopilot,
     enableScriptChecks: bool('enable_script_checks'),
     enableLocalScriptChecks: bool('enable_local_script_checks') || bool('enable_script_checks'),

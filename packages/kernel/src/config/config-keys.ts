@@ -129,6 +129,15 @@ export const CONFIG_KEYS: KeySpec = {
   tls_min_version: 'string',
   tls_cipher_suites: 'string',
   tls_prefer_server_cipher_suites: 'bool',
+  // Consul's pre-1.4 ACL keys (deprecated, still honoured; see legacy-acl-keys.ts).
+  acl_datacenter: 'string',
+  acl_master_token: 'string',
+  acl_agent_master_token: 'string',
+  acl_agent_token: 'string',
+  acl_token: 'string',
+  acl_replication_token: 'string',
+  acl_default_policy: 'string',
+  acl_down_policy: 'string',
   auto_encrypt: { tls: 'bool', allow_tls: 'bool', dns_san: 'strings', ip_san: 'strings', ca_key_file: 'string' },
 };
 

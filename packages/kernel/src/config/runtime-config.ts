@@ -107,6 +107,12 @@ export interface RuntimeConfig {
   readonly ports: Ports;
   readonly raftMultiplier: number;
   /**
+   * `performance.rpc_hold_timeout`: how long a forwarded request waits, retrying with jitter,
+   * for a leader to be elected or become reachable before failing with "No cluster leader".
+   * Consul's default is 7s (used when absent).
+   */
+  readonly rpcHoldTimeoutMs?: number;
+  /**
    * The agent config's `autopilot {}` block: only the keys given. Seeds the replicated
    * autopilot configuration when a leader first creates it; the operator API owns it after.
    */

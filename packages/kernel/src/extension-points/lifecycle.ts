@@ -19,4 +19,10 @@ export interface Lifecycle {
    * on a stop that hangs); release sockets, timers and files.
    */
   stop?(): MaybePromise<void>;
+  /**
+   * Shutdown has begun: called on every started lifecycle, in stop order, before any
+   * `stop`. End waits that would hold other stops up (a request held for a leader, a
+   * retry pause). Must not block or throw.
+   */
+  stopping?(): void;
 }

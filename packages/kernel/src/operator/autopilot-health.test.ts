@@ -63,4 +63,16 @@ describe('autopilot server health', () => {
     h = t.update([leader, obs('b')], c, 9000);
     expect(h.Servers[1]).to.include({ Healthy: true, StableSince: 9000 });
   });
+
+  it('never takes the last-contact limit below two heartbeat intervals (idle followers at raft_multiplier 5)', () => {
+    const c = DEFAULT_AUTOPILOT_CONFIG;
+    const idle = obs('a', { stats: { lastContactMs: 480, lastTerm: 3, lastIndex: 1000 } });
+    expect(isServerHealthy(idle, leaderStats, c)).to.equal(false);
+    expect(isServerHealthy(idle, leaderStats, c, 500)).to.equal(true);
+    const late = obs('a', { stats: { lastContactMs: 1001, lastTerm: 3, lastIndex: 1000 } });
+    expect(isServerHealthy(late, leaderStats, c, 500)).to.equal(false);
+    expect(
+      isServerHealthy(obs('a', { stats: { lastContactMs: 201, lastTerm: 3, lastIndex: 1000 } }), leaderStats, c, 100),
+    ).to.equal(false);
+  });
 });

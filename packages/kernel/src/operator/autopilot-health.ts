@@ -49,11 +49,23 @@ export interface ClusterHealth {
  * Consul's server health rule: alive in gossip, heard from the leader within
  * LastContactThreshold, on the leader's last log term, and at most MaxTrailingLogs behind
  * the leader's last index.
+ *
+ * `heartbeatIntervalMs` is how often an idle leader contacts a follower. A follower's last
+ * contact grows to that interval between heartbeats, so the threshold is never taken below
+ * two intervals: at the default raft_multiplier 5 (500 ms heartbeats) a 200 ms threshold
+ * would call an idle, perfectly current follower unhealthy most of the time, and a
+ * restarted server would wait as a non-voter for a stable window it rarely gets.
  */
-export function isServerHealthy(o: ServerObservation, leader: ServerStatsSample | undefined, config: AutopilotConfig): boolean {
+export function isServerHealthy(
+  o: ServerObservation,
+  leader: ServerStatsSample | undefined,
+  config: AutopilotConfig,
+  heartbeatIntervalMs = 0,
+): boolean {
   if (o.serfStatus !== 'alive' || !o.stats || !leader) return false;
   const s = o.stats;
-  if (s.lastContactMs < 0 || s.lastContactMs > config.LastContactThresholdMs) return false;
+  const contactLimit = Math.max(config.LastContactThresholdMs, 2 * heartbeatIntervalMs);
+  if (s.lastContactMs < 0 || s.lastContactMs > contactLimit) return false;
   if (s.lastTerm !== leader.lastTerm) return false;
   if (leader.lastIndex > config.MaxTrailingLogs && s.lastIndex < leader.lastIndex - config.MaxTrailingLogs) return false;
   return true;
@@ -75,12 +87,14 @@ export function failureTolerance(servers: readonly Pick<ServerHealth, 'Voter' | 
 export class HealthTracker {
   private readonly last = new Map<string, { healthy: boolean; since: number }>();
 
+  constructor(private readonly heartbeatIntervalMs = 0) {}
+
   update(observations: readonly ServerObservation[], config: AutopilotConfig, now: number): ClusterHealth {
     const leaderStats = observations.find((o) => o.leader)?.stats;
     const seen = new Set<string>();
     const servers = observations.map((o): ServerHealth => {
       seen.add(o.id);
-      const healthy = isServerHealthy(o, leaderStats, config);
+      const healthy = isServerHealthy(o, leaderStats, config, this.heartbeatIntervalMs);
       const prev = this.last.get(o.id);
       const since = prev && prev.healthy === healthy ? prev.since : now;
       this.last.set(o.id, { healthy, since });

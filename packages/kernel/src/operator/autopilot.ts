@@ -21,6 +21,8 @@ export interface AutopilotOptions {
   readonly reconcileIntervalMs?: number;
   /** A server slower than this to report its stats counts as unhealthy for the round. */
   readonly statsTimeoutMs?: number;
+  /** How often an idle leader contacts followers; the last-contact check allows two of these. */
+  readonly heartbeatIntervalMs?: number;
 }
 
 export interface AutopilotDeps {
@@ -41,7 +43,7 @@ export interface AutopilotDeps {
  */
 export class Autopilot {
   private readonly clock: Clock;
-  private readonly tracker = new HealthTracker();
+  private readonly tracker: HealthTracker;
   private timer: Timer | undefined;
   private offLeader: (() => void) | undefined;
   private lastHealth: ClusterHealth | undefined;
@@ -54,6 +56,7 @@ export class Autopilot {
     private readonly options: AutopilotOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.tracker = new HealthTracker(options.heartbeatIntervalMs ?? 0);
   }
 
   start(): void {

@@ -48,7 +48,11 @@ export function bindOperator(bind: ContainerModuleLoadOptions['bind']): void {
           datacenter: ctx.get<RuntimeConfig>(RuntimeConfig).datacenter,
           log: ctx.get<Logger>(Logger).named('autopilot'),
         },
-        ctx.get<AutopilotOptions>(AutopilotOptionsToken, { optional: true }) ?? {},
+        {
+          // The raft plugin's heartbeat: 100 ms × raft_multiplier (hashicorp/raft's HeartbeatTimeout / 10).
+          heartbeatIntervalMs: 100 * ctx.get<RuntimeConfig>(RuntimeConfig).raftMultiplier,
+          ...(ctx.get<AutopilotOptions>(AutopilotOptionsToken, { optional: true }) ?? {}),
+        },
       );
     })
     .inSingletonScope();

@@ -146,6 +146,13 @@ export class Kernel {
     this.started = [];
     for (const l of started) {
       try {
+        l.stopping?.();
+      } catch (e) {
+        this.log.error('stopping failed', { plugin: l.name, error: e });
+      }
+    }
+    for (const l of started) {
+      try {
         await this.phase(l, 'stop');
       } catch (e) {
         this.log.error('stop failed', { plugin: l.name, error: e });

@@ -15,6 +15,7 @@ import type { QueryOptions, QueryReply } from './query-options.js';
 import { ServerLocator } from './server-locator.js';
 import { STATE_QUERIES, type QueryName } from './state-queries.js';
 import { NoServers, UnknownRpc } from './server-errors.js';
+import { DEFAULT_RPC_HOLD_MS, holdJitterMs, holdSleep, mayHaveRun, retryableForward } from './forward-hold.js';
 import { SessionTimers } from './session-timers.js';
 import { QueryMemo } from './query-memo.js';
 import type { WatchSet } from '../state/watch-set.js';
@@ -49,6 +50,7 @@ export class ClusterRpc {
   readonly counts = { reads: 0, writes: 0, forwarded: 0 };
   /** Blocking queries waiting on this server right now (`consul.rpc.queries_blocking`). */
   readonly blocking = { count: 0 };
+  private readonly shutdown = new AbortController();
 
   constructor(
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
@@ -85,7 +87,13 @@ export class ClusterRpc {
     });
   }
 
+  /** Shutdown has begun: calls held for a leader or a server fail now instead of waiting out the hold. */
+  beginShutdown(): void {
+    this.shutdown.abort();
+  }
+
   stop(): void {
+    this.shutdown.abort();
     this.unsubscribe?.();
     this.sessionTimers.clearAll();
   }
@@ -96,7 +104,10 @@ export class ClusterRpc {
     if (!c || !this.config.server) return this.forward('Call', { name, args, token: this.wireToken(caller) }, 0);
     const h = this.handlers.get(name);
     if (!h) throw UnknownRpc(name);
-    if (h.leaderOnly && !c.isLeader()) return this.toLeader('Call', { name, args, token: this.wireToken(caller) }, 0);
+    if (h.leaderOnly && !c.isLeader())
+      return this.toLeader('Call', { name, args, token: this.wireToken(caller) }, 0, undefined, () =>
+        this.serverCall(name, args, caller),
+      );
     await this.guard.call(name, h.access, caller);
     return h.handle(args);
   }
@@ -106,7 +117,8 @@ export class ClusterRpc {
     const c = this.consensus;
     const body = () => ({ id, token: this.wireToken(caller) });
     if (!c || !this.config.server) return this.forward('SessionRenew', body(), 0) as Promise<Session>;
-    if (!c.isLeader()) return this.toLeader('SessionRenew', body(), 0) as Promise<Session>;
+    if (!c.isLeader())
+      return this.toLeader('SessionRenew', body(), 0, undefined, () => this.renewSession(id, caller)) as Promise<Session>;
     const session = this.store.sessions.get(id).value;
     if (!session) throw NotFound(`Session id '${id}' not found`);
     await this.guard.renewSession(session.Node, caller);
@@ -143,6 +155,7 @@ export class ClusterRpc {
         { query, args, opts: { ...opts, allowStale: false }, token: token() },
         opts.maxWaitMs,
         signal,
+        () => this.read(query, args, opts, caller, signal),
       ) as Promise<QueryReply<T>>;
     // Default mode trusts the leader lease; without one, or with ?consistent, confirm with a quorum.
     if (opts.requireConsistent || !c.hasLease()) await c.readBarrier();
@@ -158,7 +171,10 @@ export class ClusterRpc {
     const c = this.consensus;
     if (!c || !this.config.server)
       return this.forward('Write', { command, token: this.wireToken(caller) }, 0) as Promise<WriteReply>;
-    if (!c.isLeader()) return this.toLeader('Write', { command, token: this.wireToken(caller) }, 0) as Promise<WriteReply>;
+    if (!c.isLeader())
+      return this.toLeader('Write', { command, token: this.wireToken(caller) }, 0, undefined, () =>
+        this.write(command, caller),
+      ) as Promise<WriteReply>;
     await this.guard.write(command, caller, this.store);
     const stamped = stamp(command);
     const { index, response } = await c.apply(encodeCommand(stamped));
@@ -237,27 +253,95 @@ export class ClusterRpc {
     };
   }
 
-  private async toLeader(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * Send a call to the leader (Consul's forward with rpc_hold_timeout): while no leader is
+   * known, or the known one cannot be reached, the call is held and retried after a jittered
+   * pause (never a busy loop) until the hold runs out, then fails with "No cluster leader".
+   * Should this server win the election meanwhile, `runHere` serves the call locally.
+   */
+  private async toLeader(
+    method: string,
+    body: unknown,
+    waitMs: number,
+    signal: AbortSignal | undefined,
+    runHere: () => Promise<unknown>,
+  ): Promise<unknown> {
     this.counts.forwarded++;
-    const leader = this.consensus!.leader();
-    if (!leader || !this.rpc) throw NotLeader();
-    return this.rpc.call(leader.address, method, body, waitMs + FORWARD_SLACK_MS, signal);
+    const c = this.consensus!;
+    const holdMs = this.config.rpcHoldTimeoutMs ?? DEFAULT_RPC_HOLD_MS;
+    const deadline = Date.now() + holdMs;
+    let lastErr: unknown;
+    for (;;) {
+      if (c.isLeader()) return runHere();
+      const leader = c.leader();
+      if (leader && this.rpc) {
+        try {
+          return await this.rpc.call(leader.address, method, body, waitMs + FORWARD_SLACK_MS, signal);
+        } catch (e) {
+          if (signal?.aborted || !retryableForward(e, idempotent(method, body))) throw e;
+          lastErr = e;
+        }
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || !this.rpc || !(await this.pause(holdMs, left, method, signal))) {
+        if (lastErr) this.log.warn('no reachable leader within rpc_hold_timeout', { method, error: lastErr });
+        throw NotLeader();
+      }
+    }
   }
 
-  /** Client agent: try known servers in turn until one answers (a dead server is skipped). */
+  /**
+   * Client agent: try known servers in turn until one answers (a dead server is skipped).
+   * When none can take the call yet (no servers known, none reachable, no leader), hold
+   * and retry with jitter as {@link toLeader} does.
+   */
   private async forward(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
     this.counts.forwarded++;
     if (!this.rpc) throw NoServers();
+    const holdMs = this.config.rpcHoldTimeoutMs ?? DEFAULT_RPC_HOLD_MS;
+    const deadline = Date.now() + holdMs;
+    for (;;) {
+      let lastErr: unknown;
+      try {
+        return await this.tryServers(method, body, waitMs, signal);
+      } catch (e) {
+        if (signal?.aborted || !retryableForward(e, idempotent(method, body))) throw e;
+        lastErr = e;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await this.pause(holdMs, left, method, signal))) throw lastErr;
+    }
+  }
+
+  /**
+   * The jittered wait between attempts of a held call. False when shutdown has begun (give
+   * up now); rejects with RPC_CANCELLED when the caller's signal aborts.
+   */
+  private async pause(holdMs: number, leftMs: number, method: string, signal?: AbortSignal): Promise<boolean> {
+    const stop = this.shutdown.signal;
+    if (stop.aborted) return false;
+    try {
+      await holdSleep(holdJitterMs(holdMs, leftMs), method, signal ? AbortSignal.any([signal, stop]) : stop);
+    } catch (e) {
+      if (stop.aborted && !signal?.aborted) return false;
+      throw e;
+    }
+    return true;
+  }
+
+  private async tryServers(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
     const candidates = this.servers.servers();
     if (candidates.length === 0) throw NoServers();
     let lastErr: unknown;
     for (const addr of candidates) {
       try {
-        return await this.rpc.call(addr, method, body, waitMs + FORWARD_SLACK_MS, signal);
+        return await this.rpc!.call(addr, method, body, waitMs + FORWARD_SLACK_MS, signal);
       } catch (e) {
         if (signal?.aborted) throw e; // cancelled by our caller: not this server's fault, try no other
         // Only transport failures move on to the next server; a coded answer is the answer.
         if (e instanceof ProconsulError && !e.code.startsWith('RPC_')) throw e;
+        // A write that may have reached a server must not be sent again to another one.
+        if (!idempotent(method, body) && mayHaveRun(e)) throw e;
         lastErr = e;
         this.servers.markFailed(addr);
         this.log.warn('server unreachable, trying another', { server: addr, error: e });
@@ -265,6 +349,17 @@ export class ClusterRpc {
     }
     throw lastErr;
   }
+}
+
+/**
+ * Calls that change nothing when run twice: safe to resend after a connection broke
+ * mid-call. A blocking read is not resent: its caller loops on the index anyway, and a
+ * connection that dropped may mean that caller itself is gone.
+ */
+function idempotent(method: string, body: unknown): boolean {
+  if (method === 'SessionRenew') return true;
+  if (method !== 'Read') return false;
+  return !((body as { opts?: QueryOptions }).opts?.minIndex ?? 0);
 }
 
 /** The leader fills in what must not come from a client's clock or randomness. */

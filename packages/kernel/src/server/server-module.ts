@@ -61,6 +61,8 @@ export function serverModule(): ContainerModule {
       },
       start: () => ctx.get(ClusterRpc).start(),
       stop: () => ctx.get(ClusterRpc).stop(),
+      // Before anti-entropy's stop waits for its round: a write held for a leader must end now.
+      stopping: () => ctx.get(ClusterRpc).beginShutdown(),
     }));
     // The agent's own services and checks and their anti-entropy sync (after server-rpc, so it stops first).
     bindAgentLocal(bind);

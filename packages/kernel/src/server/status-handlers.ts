@@ -16,7 +16,8 @@ export function statusHandlers(consensus: () => Consensus | undefined): ServerHa
       name: 'Status.Peers',
       leaderOnly: false,
       access: null,
-      handle: async () => (consensus()?.configuration() ?? []).filter((s) => s.suffrage === 'voter').map((s) => s.address),
+      // Consul lists every server in the raft configuration, non-voters included.
+      handle: async () => (consensus()?.configuration() ?? []).map((s) => s.address),
     },
   ];
 }

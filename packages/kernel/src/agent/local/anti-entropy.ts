@@ -23,7 +23,12 @@ export interface SyncRpc {
 export interface AntiEntropyOptions {
   /** Full-sync interval before scaling and stagger; Consul's is one minute. */
   readonly intervalMs?: number;
-  /** Quiet time after a change before pushing: a service and its checks, or a reload, go out as one round. */
+  /**
+   * Quiet time after a change before pushing. Default 0: the round starts on the next turn of
+   * the event loop, so what one API call changes in the same tick (a service and its checks)
+   * goes out as one round, and clients that read the catalog ~40 ms after registering (as
+   * Consul's clients and tests do) see it.
+   */
   readonly debounceMs?: number;
   /** Longest wait before retrying a failed round (Consul's retryFailIntv). Retries start at 1s and double. */
   readonly retryMaxMs?: number;
@@ -38,7 +43,7 @@ export interface AntiEntropyOptions {
 }
 
 const DEFAULT_INTERVAL_MS = 60_000; // Consul: full sync every minute (before scaling)
-const DEFAULT_DEBOUNCE_MS = 50; // long enough to coalesce one API call's writes, short enough to feel immediate
+const DEFAULT_DEBOUNCE_MS = 0;
 const DEFAULT_RETRY_MAX_MS = 15_000; // Consul's retryFailIntv
 const STALE: QueryOptions = { minIndex: 0, maxWaitMs: 0, allowStale: true, requireConsistent: false, maxStaleMs: 0 };
 
@@ -57,7 +62,7 @@ export class AntiEntropy {
   private readonly token: () => string | undefined;
   private readonly configToken: () => string | undefined;
   private fullTimer: NodeJS.Timeout | undefined;
-  private debounceTimer: NodeJS.Timeout | undefined;
+  private debounceTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private pendingKind: 'full' | 'changes' | undefined;
   private waiters: (() => void)[] = [];
   private busy = false;
@@ -98,18 +103,33 @@ export class AntiEntropy {
     this.stopped = true;
     this.unsubscribe?.();
     clearTimeout(this.fullTimer);
-    clearTimeout(this.debounceTimer);
+    this.clearDebounce();
     while (this.busy) await new Promise((r) => setTimeout(r, 5));
   }
 
-  /** Push local changes soon (debounced). */
+  /**
+   * Push local changes at once, coalescing what changes in the same tick; while a round is
+   * in flight, later changes are gathered into the one round that follows it.
+   */
   triggerChanges(): void {
     if (this.stopped || this.debounceTimer) return;
-    this.debounceTimer = setTimeout(() => {
+    const fire = () => {
       this.debounceTimer = undefined;
       void this.request('changes');
-    }, this.debounceMs);
-    this.debounceTimer.unref();
+    };
+    if (this.debounceMs > 0) {
+      const t = setTimeout(fire, this.debounceMs);
+      t.unref();
+      this.debounceTimer = t;
+    } else this.debounceTimer = setImmediate(fire);
+  }
+
+  private clearDebounce(): void {
+    const t = this.debounceTimer;
+    this.debounceTimer = undefined;
+    if (t === undefined) return;
+    if (this.debounceMs === 0) clearImmediate(t as NodeJS.Immediate);
+    else clearTimeout(t as NodeJS.Timeout);
   }
 
   /** Run a full round now; resolves when a round that began after this call has finished (errors are logged, not thrown). */

@@ -244,7 +244,8 @@ export class LocalAgent {
       if ('Static' in p) {
         const c = p.Static;
         if (c.ServiceID && !this.state.service(c.ServiceID)) continue;
-        if (isMaintenanceCheck(c.CheckID)) this.state.setCheck({ check: c, source: 'api' });
+        // Saved by an older version with status "maintenance": Consul's is critical.
+        if (isMaintenanceCheck(c.CheckID)) this.state.setCheck({ check: { ...c, Status: 'critical' }, source: 'api' });
         continue;
       }
       const id = checkIdOf(p.Check);

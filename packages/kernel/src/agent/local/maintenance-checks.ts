@@ -15,14 +15,14 @@ export function serviceMaintenanceCheckId(serviceId: string): string {
 }
 
 /**
- * The check Consul adds while a node is in maintenance: status "maintenance" (which every
- * health view counts as critical), so the node's services drop out of passing results.
+ * The check Consul adds while a node is in maintenance: status "critical" with the reason in
+ * Notes and Type "maintenance" (as Consul's), so the node's services drop out of passing results.
  */
 export function nodeMaintenanceCheck(reason: string): LocalHealthCheck {
   return {
     CheckID: NODE_MAINTENANCE_CHECK_ID,
     Name: 'Node Maintenance Mode',
-    Status: 'maintenance',
+    Status: 'critical',
     Notes: reason || DEFAULT_NODE_REASON,
     Output: '',
     ServiceID: '',
@@ -37,7 +37,7 @@ export function serviceMaintenanceCheck(service: AgentServiceFields, reason: str
   return {
     CheckID: serviceMaintenanceCheckId(service.ID),
     Name: 'Service Maintenance Mode',
-    Status: 'maintenance',
+    Status: 'critical',
     Notes: reason || DEFAULT_SERVICE_REASON,
     Output: '',
     ServiceID: service.ID,

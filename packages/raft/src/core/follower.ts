@@ -72,7 +72,7 @@ export class FollowerHandler {
     if (n.restoring) return; // the leader retries on its next heartbeat
     const log = n.log;
     const last = log.lastIndex();
-    if (m.prevLogIndex > last) return n.send(m.from, reply(false, 0, last + 1));
+    if (m.prevLogIndex > last) return n.send(m.from, { ...reply(false, 0, last + 1), lastLogIndex: last });
     let entries = m.entries;
     if (m.prevLogIndex < log.snapshotIndex) {
       // Everything up to the snapshot is committed, hence identical to the leader's.

@@ -71,6 +71,12 @@ export interface AppendResponse extends Base {
   readonly matchIndex: number;
   /** On failure: where the leader should retry from. */
   readonly hintNextIndex: number;
+  /**
+   * On failure because the follower's log ends before prevLogIndex: its last index. Lets the
+   * leader tell a follower that lost entries it acknowledged (its storage was wiped) from one
+   * that is merely behind. Absent from older followers.
+   */
+  readonly lastLogIndex?: number;
   readonly seq: number;
 }
 

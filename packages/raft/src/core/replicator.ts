@@ -235,6 +235,18 @@ export class Replicator {
       this.transfer.check();
     } else {
       if (m.seq < p.resetSeq) return;
+      if (m.lastLogIndex !== undefined && m.lastLogIndex < p.matchIndex) {
+        // The follower no longer holds entries it acknowledged: its storage was lost (a wiped
+        // data dir, an in-memory store) and it came back under the same ID. Raft assumes that
+        // never happens; probing from past its end would repeat forever, so replicate again
+        // from what it has. Lowering matchIndex only delays commits, never un-commits.
+        this.n.logger.warn('follower lost log entries it had acknowledged; replicating them again', {
+          peer: m.from,
+          acknowledged: p.matchIndex,
+          has: m.lastLogIndex,
+        });
+        p.matchIndex = m.lastLogIndex;
+      }
       p.resetToProbe(Math.min(m.hintNextIndex, this.n.log.lastIndex() + 1), this.nextSeq());
     }
     this.reads.check();

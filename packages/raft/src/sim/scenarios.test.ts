@@ -27,6 +27,23 @@ describe('raft simulation scenarios', () => {
     noViolations(c);
   });
 
+  it('a follower restarted with its storage wiped (same ID) is brought back up to date by the leader', async () => {
+    const c = await SimCluster.create({ seed: 21, servers: ['a', 'b', 'c'] });
+    const leader = await c.waitLeader();
+    await commitN(c, 20, 'w');
+    const victim = c.all.find((id) => id !== leader.id)!;
+    c.crash(victim);
+    c.disks.get(victim)!.wipe();
+    c.restart(victim);
+    await commitN(c, 5, 'z');
+    expect(
+      await c.runUntil(() => c.nodes.get(victim)?.lastApplied === leader.lastApplied, 5000),
+      `victim applied ${c.nodes.get(victim)?.lastApplied} of ${leader.lastApplied}`,
+    ).to.equal(true);
+    expect(c.fsms.get(victim)!.state.get('w0')).to.equal('v0');
+    expect(c.fsms.get(victim)!.state.get('z4')).to.equal('v4');
+  });
+
   it('a leader cut off in a minority steps down; the majority elects and commits; healing converges', async () => {
     const c = await SimCluster.create({ seed: 12, servers: ['a', 'b', 'c', 'd', 'e'] });
     const old = await c.waitLeader();

@@ -62,6 +62,13 @@ export class SimDisk {
     for (const [name, data] of this.disk) this.cache.set(name, new Map(data));
   }
 
+  /** Lose everything, synced or not: a server whose data dir is gone (or an in-memory store). */
+  wipe(): void {
+    this.crash();
+    this.disk.clear();
+    this.cache.clear();
+  }
+
   /** @internal */
   alive(epoch: number): boolean {
     return epoch === this.epoch;

@@ -12,6 +12,7 @@ const PLUGINS = [
   'acl',
   'checks-http',
   'checks-tcp',
+  'checks-udp',
   'checks-script',
   'checks-grpc',
   'api-http',

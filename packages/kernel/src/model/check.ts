@@ -11,6 +11,9 @@ export interface HealthCheckDefinition {
   Method?: string;
   Body?: string;
   TCP?: string;
+  UDP?: string;
+  H2PING?: string;
+  H2PingUseTLS?: boolean;
   GRPC?: string;
   GRPCUseTLS?: boolean;
   Interval?: string;

@@ -4,7 +4,20 @@ import { formatDuration } from '../../util/duration.js';
 import type { AgentServiceFields, LocalHealthCheck } from './local-records.js';
 
 /** Definition fields Consul echoes back in a HealthCheck's `Definition`, copied as registered. */
-const ECHOED = ['HTTP', 'TLSServerName', 'TLSSkipVerify', 'Header', 'Method', 'Body', 'TCP', 'GRPC', 'GRPCUseTLS'] as const;
+const ECHOED = [
+  'HTTP',
+  'TLSServerName',
+  'TLSSkipVerify',
+  'Header',
+  'Method',
+  'Body',
+  'TCP',
+  'UDP',
+  'H2PING',
+  'H2PingUseTLS',
+  'GRPC',
+  'GRPCUseTLS',
+] as const;
 
 /** The HealthCheck this agent reports (and syncs) for a check the runner holds. */
 export function healthCheckOf(r: RegisteredCheck, service: AgentServiceFields | undefined): LocalHealthCheck {

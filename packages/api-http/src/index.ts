@@ -13,6 +13,7 @@ import type { ResolutionContext } from 'inversify';
 import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';
+import { DuplicateServices } from './endpoints/duplicate-services.js';
 import { builtinAppOptions, builtinEndpoints } from './builtin-endpoints.js';
 
 export { createHttpApp } from './http-app.js';
@@ -36,6 +37,7 @@ const plugin: ProconsulPlugin = {
   },
   createModule: () =>
     new ContainerModule(({ bind }) => {
+      bind(DuplicateServices).toConstantValue(new DuplicateServices());
       for (const E of BUILTIN_ENDPOINTS) bind<HttpEndpoint>(HttpEndpoint).to(E);
       // One koa app for both listeners, built lazily at start so plugins loaded later contribute endpoints.
       let app: Koa | undefined;

@@ -24,6 +24,7 @@ import {
   route,
   type EndpointDeps,
 } from './endpoint-support.js';
+import { warningHeader } from './duplicate-services.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 
 const registerSchema = {
@@ -87,7 +88,17 @@ export function catalogEndpoints(
         now: 0,
       };
       await deps.rpc.write(cmd, { token: req.token });
-      return { body: true };
+      const warning =
+        service && deps.duplicates
+          ? await deps.duplicates({
+              node: cmd.Node,
+              service: service.Service,
+              serviceId: service.ID || service.Service,
+              ...(req.token ? { token: req.token } : {}),
+              canSeeNode: (n) => authz.allowed('node', n, 'read'),
+            })
+          : undefined;
+      return { body: true, headers: warningHeader(warning) };
     }),
     route('PUT', '/v1/catalog/deregister', async (req) => {
       checkDatacenter(req, deps.config);
@@ -110,9 +121,7 @@ export function catalogEndpoints(
         now: 0,
       };
       await deps.rpc.write(cmd, { token: req.token });
-      const warning = onCatalogDeregister?.(cmd);
-      const headers: Record<string, string> = warning ? { Warning: `299 - "${warning}"` } : {};
-      return { body: true, headers };
+      return { body: true, headers: warningHeader(onCatalogDeregister?.(cmd)) };
     }),
     route('GET', '/v1/catalog/datacenters', async () => ({ body: [deps.config.datacenter] })),
     route('GET', '/v1/catalog/nodes', async (req) => {

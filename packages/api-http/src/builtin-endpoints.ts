@@ -30,17 +30,20 @@ import { unknownApiPath } from './endpoints/unknown-path.js';
 import { agentHostEndpoints } from './endpoints/agent-host-endpoints.js';
 import { connectEndpoints } from './endpoints/connect-endpoints.js';
 import { uiInternalEndpoints } from './endpoints/ui-internal-endpoints.js';
+import { AgentCache } from './endpoints/agent-cache.js';
 import { DuplicateServices, checkDuplicate } from './endpoints/duplicate-services.js';
 import type { HttpAppOptions } from './http-app.js';
 
 function endpointDeps(ctx: ResolutionContext): EndpointDeps {
   const rpc = ctx.get<ClusterRpcPort>(ClusterRpcPort);
   const registry = ctx.get<DuplicateServices>(DuplicateServices, { optional: true });
+  const cache = ctx.get<AgentCache>(AgentCache, { optional: true });
   const log = ctx.get<Logger>(Logger).named('catalog');
   return {
     config: ctx.get<RuntimeConfig>(RuntimeConfig),
     rpc,
     authorizer: ctx.get<Authorizer>(Authorizer),
+    ...(cache ? { cache } : {}),
     ...(registry ? { duplicates: (reg) => checkDuplicate(rpc, registry, log, reg) } : {}),
   };
 }

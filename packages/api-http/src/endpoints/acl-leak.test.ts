@@ -145,6 +145,35 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     });
   }
 
+  it('cached reads (?cached): filled by the management token first, still reveal nothing to the others', async () => {
+    const cached = [
+      '/v1/catalog/services?cached',
+      '/v1/catalog/service/hidden-svc?cached',
+      '/v1/health/service/hidden-svc?cached',
+      '/v1/catalog/service/web?cached',
+      '/v1/health/service/web?cached',
+      '/v1/catalog/services?cached&index=1&wait=20ms',
+      '/v1/health/service/hidden-svc?cached&index=1&wait=20ms',
+    ];
+    for (const url of cached) {
+      const r = await a.http({ url, headers: as(ROOT) });
+      expect(r.status, r.text).to.equal(200);
+    }
+    expect((await a.http({ url: '/v1/catalog/services?cached', headers: as(ROOT) })).text).to.contain('hidden-svc');
+    for (const who of ['anonymous', 'narrow'] as const) {
+      for (const url of cached) {
+        // Twice: the first fills this token's own entry, the second is a hit on it.
+        for (let i = 0; i < 2; i++) {
+          const r = await a.http({ url, headers: as(who === 'narrow' ? narrow : undefined) });
+          expectNoLeak(url, who, r.status, r.text);
+        }
+      }
+    }
+    const web = await a.http({ url: '/v1/catalog/service/web?cached', headers: as(narrow) });
+    expect(web.headers['x-cache']).to.equal('HIT');
+    expect(web.json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['web-node']);
+  });
+
   it('the narrow token still sees exactly what it was granted (the walk is not vacuous)', async () => {
     const get = (url: string) => a.http({ url, headers: as(narrow) });
     expect((await get('/v1/kv/app/config?raw')).text).to.equal('visible');

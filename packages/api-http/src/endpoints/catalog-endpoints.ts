@@ -24,6 +24,7 @@ import {
   route,
   type EndpointDeps,
 } from './endpoint-support.js';
+import { readMaybeCached, withHeaders } from './cached-read.js';
 import { warningHeader } from './duplicate-services.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 
@@ -142,21 +143,24 @@ export function catalogEndpoints(
       const nodeMeta = nodeMetaPairs(req);
       const filter = filterExpression(req);
       const args = { ...(nodeMeta ? { nodeMeta } : {}), ...(filter ? { filter } : {}) };
-      const r = await read<Record<string, string[]>>(deps, req, 'Catalog.ListServices', args);
+      const { reply: r, cacheHeaders } = await readMaybeCached<Record<string, string[]>>(deps, req, 'Catalog.ListServices', args);
       const out: Record<string, string[]> = {};
       for (const [name, tags] of Object.entries(r.value)) if (authz.allowed('service', name, 'read')) out[name] = tags;
-      return reply(r.meta, out);
+      return withHeaders(reply(r.meta, out), cacheHeaders);
     }),
     route('GET', '/v1/catalog/service/:service', async (req) => {
       filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const authz = await authorize(deps, req);
-      const r = await read<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', { service, tags: req.query.getAll('tag') });
+      const { reply: r, cacheHeaders } = await readMaybeCached<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', {
+        service,
+        tags: req.query.getAll('tag'),
+      });
       const meta = nodeMetaFilter(req);
       const list = authz.allowed('service', service, 'read')
         ? keepAll(r.value, (s) => authz.allowed('node', s.Node, 'read') && (!meta || meta(s.NodeMeta)))
         : [];
-      return reply(r.meta, list, req);
+      return withHeaders(reply(r.meta, list, req), cacheHeaders);
     }),
     route('GET', '/v1/catalog/node/:node', async (req) => {
       const node = param(req, 'node', 'node name');

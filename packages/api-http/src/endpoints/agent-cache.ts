@@ -145,9 +145,11 @@ export class AgentCache {
 
   private waitForChange(entry: Entry, minIndex: number, maxWaitMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
+      // Listeners are removed again: an entry lives for days and serves many blocking reads.
       const done = () => {
         clearTimeout(timer);
         entry.waiters.delete(onUpdate);
+        entry.abort.signal.removeEventListener('abort', done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
@@ -179,14 +181,12 @@ export class AgentCache {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

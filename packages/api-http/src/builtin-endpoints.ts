@@ -30,6 +30,7 @@ import { unknownApiPath } from './endpoints/unknown-path.js';
 import { agentHostEndpoints } from './endpoints/agent-host-endpoints.js';
 import { connectEndpoints } from './endpoints/connect-endpoints.js';
 import { uiInternalEndpoints } from './endpoints/ui-internal-endpoints.js';
+import { duplicateServicesEndpoint } from './endpoints/duplicate-services-endpoint.js';
 import { AgentCache } from './endpoints/agent-cache.js';
 import { DuplicateServices, checkDuplicate } from './endpoints/duplicate-services.js';
 import type { HttpAppOptions } from './http-app.js';
@@ -65,7 +66,9 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
   };
   const localWarning = localDeregisterWarning(agent);
   const remoteWarning = remoteDeregisterWarning(deps.config.nodeName, () => ctx.get<Membership>(Membership, { optional: true }));
+  const duplicates = ctx.get<DuplicateServices>(DuplicateServices, { optional: true });
   return [
+    ...(duplicates ? [duplicateServicesEndpoint(deps, duplicates)] : []),
     ...catalogEndpoints(deps, (cmd) => localWarning(cmd) ?? remoteWarning(cmd)),
     ...agentEndpoints(agent),
     ...agentHostEndpoints(deps),

@@ -50,6 +50,9 @@ describe('duplicate service IDs across nodes (issue 20 item 13)', () => {
     );
     expect(warnings.some((w) => w.includes('duplicate service ID') && w.includes('host-a,host-b'))).to.equal(true);
     expect(await duplicateStats()).to.deep.equal({ 'web-1': 'host-a,host-b' });
+    const listed = await a.http('/v1/proconsul/duplicate-services');
+    expect(listed.status).to.equal(200);
+    expect(listed.json()).to.deep.equal([{ ServiceID: 'web-1', Service: 'web', Nodes: ['host-a', 'host-b'] }]);
 
     // Consul's data model is unchanged: both instances are listed.
     const list = await a.http('/v1/catalog/service/web');
@@ -59,6 +62,7 @@ describe('duplicate service IDs across nodes (issue 20 item 13)', () => {
     await a.http({ method: 'PUT', url: '/v1/catalog/deregister', body: { Node: 'host-a', ServiceID: 'web-1' } });
     expect((await catalogRegister('host-b')).headers['warning']).to.equal(undefined);
     expect(await duplicateStats()).to.deep.equal({});
+    expect((await a.http('/v1/proconsul/duplicate-services')).json()).to.deep.equal([]);
   });
 
   it('agent service register: a Warning when another node already holds the ID', async () => {

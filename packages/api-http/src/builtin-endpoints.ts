@@ -5,6 +5,7 @@ import {
   Authorizer,
   GossipEncryption,
   ClusterRpcPort,
+  Logger,
   Membership,
   RuntimeConfig,
   type HttpEndpoint,
@@ -29,13 +30,22 @@ import { unknownApiPath } from './endpoints/unknown-path.js';
 import { agentHostEndpoints } from './endpoints/agent-host-endpoints.js';
 import { connectEndpoints } from './endpoints/connect-endpoints.js';
 import { uiInternalEndpoints } from './endpoints/ui-internal-endpoints.js';
+import { duplicateServicesEndpoint } from './endpoints/duplicate-services-endpoint.js';
+import { AgentCache } from './endpoints/agent-cache.js';
+import { DuplicateServices, checkDuplicate } from './endpoints/duplicate-services.js';
 import type { HttpAppOptions } from './http-app.js';
 
 function endpointDeps(ctx: ResolutionContext): EndpointDeps {
+  const rpc = ctx.get<ClusterRpcPort>(ClusterRpcPort);
+  const registry = ctx.get<DuplicateServices>(DuplicateServices, { optional: true });
+  const cache = ctx.get<AgentCache>(AgentCache, { optional: true });
+  const log = ctx.get<Logger>(Logger).named('catalog');
   return {
     config: ctx.get<RuntimeConfig>(RuntimeConfig),
-    rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
+    rpc,
     authorizer: ctx.get<Authorizer>(Authorizer),
+    ...(cache ? { cache } : {}),
+    ...(registry ? { duplicates: (reg) => checkDuplicate(rpc, registry, log, reg) } : {}),
   };
 }
 
@@ -56,7 +66,9 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
   };
   const localWarning = localDeregisterWarning(agent);
   const remoteWarning = remoteDeregisterWarning(deps.config.nodeName, () => ctx.get<Membership>(Membership, { optional: true }));
+  const duplicates = ctx.get<DuplicateServices>(DuplicateServices, { optional: true });
   return [
+    ...(duplicates ? [duplicateServicesEndpoint(deps, duplicates)] : []),
     ...catalogEndpoints(deps, (cmd) => localWarning(cmd) ?? remoteWarning(cmd)),
     ...agentEndpoints(agent),
     ...agentHostEndpoints(deps),

@@ -13,6 +13,8 @@ import type { ResolutionContext } from 'inversify';
 import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';
+import { AgentCache } from './endpoints/agent-cache.js';
+import { DuplicateServices } from './endpoints/duplicate-services.js';
 import { builtinAppOptions, builtinEndpoints } from './builtin-endpoints.js';
 
 export { createHttpApp } from './http-app.js';
@@ -36,6 +38,15 @@ const plugin: ProconsulPlugin = {
   },
   createModule: () =>
     new ContainerModule(({ bind }) => {
+      bind(DuplicateServices).toConstantValue(new DuplicateServices());
+      // One cache per agent; its background watches end when the agent stops.
+      const cache = new AgentCache();
+      bind(AgentCache).toConstantValue(cache);
+      bind<Lifecycle>(Lifecycle).toConstantValue({
+        name: 'agent-cache',
+        stopping: () => cache.close(),
+        stop: () => cache.close(),
+      });
       for (const E of BUILTIN_ENDPOINTS) bind<HttpEndpoint>(HttpEndpoint).to(E);
       // One koa app for both listeners, built lazily at start so plugins loaded later contribute endpoints.
       let app: Koa | undefined;

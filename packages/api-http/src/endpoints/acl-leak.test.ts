@@ -59,6 +59,17 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     await ok(
       put('/v1/catalog/register', ROOT, { Node: 'web-node', Address: '10.0.0.80', Service: { Service: 'web', Port: 80 } }),
     );
+    // Duplicate service IDs: one wholly hidden, one whose other holder is a hidden node.
+    await ok(
+      put('/v1/catalog/register', ROOT, {
+        Node: 'hidden-node-2',
+        Address: '10.9.9.9',
+        Service: { Service: 'hidden-svc', Port: 1 },
+      }),
+    );
+    await ok(
+      put('/v1/catalog/register', ROOT, { Node: 'hidden-node', Address: '10.9.9.9', Service: { Service: 'web', Port: 80 } }),
+    );
     sessionId = (await ok(put('/v1/session/create', ROOT, { Node: 'hidden-node', NodeChecks: [] }))).json<{ ID: string }>().ID;
     await ok(put('/v1/agent/service/register', ROOT, { Name: 'hidden-agent-svc', Port: 2 }));
     await ok(
@@ -118,6 +129,7 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     '/v1/catalog/gateway-services/hidden-svc',
     '/v1/acl/replication',
     '/v1/query/hidden-svc',
+    '/v1/proconsul/duplicate-services',
   ];
 
   function expectNoLeak(url: string, who: string, status: number, text: string): void {
@@ -145,6 +157,35 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     });
   }
 
+  it('cached reads (?cached): filled by the management token first, still reveal nothing to the others', async () => {
+    const cached = [
+      '/v1/catalog/services?cached',
+      '/v1/catalog/service/hidden-svc?cached',
+      '/v1/health/service/hidden-svc?cached',
+      '/v1/catalog/service/web?cached',
+      '/v1/health/service/web?cached',
+      '/v1/catalog/services?cached&index=1&wait=20ms',
+      '/v1/health/service/hidden-svc?cached&index=1&wait=20ms',
+    ];
+    for (const url of cached) {
+      const r = await a.http({ url, headers: as(ROOT) });
+      expect(r.status, r.text).to.equal(200);
+    }
+    expect((await a.http({ url: '/v1/catalog/services?cached', headers: as(ROOT) })).text).to.contain('hidden-svc');
+    for (const who of ['anonymous', 'narrow'] as const) {
+      for (const url of cached) {
+        // Twice: the first fills this token's own entry, the second is a hit on it.
+        for (let i = 0; i < 2; i++) {
+          const r = await a.http({ url, headers: as(who === 'narrow' ? narrow : undefined) });
+          expectNoLeak(url, who, r.status, r.text);
+        }
+      }
+    }
+    const web = await a.http({ url: '/v1/catalog/service/web?cached', headers: as(narrow) });
+    expect(web.headers['x-cache']).to.equal('HIT');
+    expect(web.json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['web-node']);
+  });
+
   it('the narrow token still sees exactly what it was granted (the walk is not vacuous)', async () => {
     const get = (url: string) => a.http({ url, headers: as(narrow) });
     expect((await get('/v1/kv/app/config?raw')).text).to.equal('visible');
@@ -155,6 +196,10 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     expect((await get('/v1/internal/ui/nodes')).json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['web-node']);
     expect((await a.http({ url: '/v1/internal/ui/services', headers: as(ROOT) })).text).to.contain('hidden-svc');
     expect((await a.http({ url: '/v1/internal/ui/node/hidden-node', headers: as(ROOT) })).text).to.contain('10.9.9.9');
+    expect((await get('/v1/proconsul/duplicate-services')).json()).to.deep.equal([
+      { ServiceID: 'web', Service: 'web', Nodes: ['web-node'] },
+    ]);
+    expect((await a.http({ url: '/v1/proconsul/duplicate-services', headers: as(ROOT) })).text).to.contain('hidden-node-2');
     // And the management token sees the markers, so their absence above means filtering, not absence.
     expect((await a.http({ url: '/v1/catalog/services', headers: as(ROOT) })).text).to.contain('hidden-svc');
     expect((await a.http({ url: '/v1/agent/services', headers: as(ROOT) })).text).to.contain('hidden-agent-svc');

@@ -7,10 +7,12 @@ import {
   Membership,
   PROCONSUL_VERSION,
   RuntimeConfig,
+  type Authorization,
   type HttpEndpoint,
   type HttpRequest,
   type HttpResponse,
 } from '@proconsul/kernel';
+import { DuplicateServices } from './duplicate-services.js';
 import { debugConfig } from './debug-config.js';
 import { require } from './endpoint-support.js';
 import { memberJson } from './member-json.js';
@@ -27,12 +29,14 @@ export class AgentSelfEndpoint implements HttpEndpoint {
     @inject(Membership) @optional() private readonly membership?: Membership,
     @inject(Consensus) @optional() private readonly consensus?: Consensus,
     @inject(LocalAgentPort) @optional() private readonly local?: LocalAgentPort,
+    @inject(DuplicateServices) @optional() private readonly duplicates?: DuplicateServices,
   ) {}
 
   async handle(req: HttpRequest): Promise<HttpResponse> {
     const c = this.config;
     // Consul: agent:read on this agent's node name.
-    require(await this.authorizer.resolve(req.token), 'agent', c.nodeName, 'read');
+    const authz = await this.authorizer.resolve(req.token);
+    require(authz, 'agent', c.nodeName, 'read');
     const member = this.membership
       ? memberJson(this.membership.localMember('lan'))
       : {
@@ -85,6 +89,9 @@ export class AgentSelfEndpoint implements HttpEndpoint {
           raft: this.consensus?.stats() ?? {},
           // Our own version: Stats is Consul's free-form map, so clients comparing top-level keys are unaffected.
           proconsul: { version: PROCONSUL_VERSION },
+          // Service IDs seen on several nodes at a registration: ID → comma-joined nodes
+          // (only what this token may read). Free-form Stats again, so Consul's shape holds.
+          proconsul_duplicate_services: this.duplicateStats(authz),
           runtime: {
             arch: process.arch,
             os: process.platform,
@@ -95,6 +102,15 @@ export class AgentSelfEndpoint implements HttpEndpoint {
         Meta: { 'consul-network-segment': '' },
       },
     };
+  }
+
+  private duplicateStats(authz: Authorization): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of this.duplicates?.list() ?? []) {
+      if (!authz.allowed('service', d.service, 'read')) continue;
+      out[d.serviceId] = d.nodes.filter((n) => authz.allowed('node', n, 'read')).join(',');
+    }
+    return out;
   }
 
   /** Consul's Stats.agent: local registrations by kind (monitors = active checks, ttls = TTL checks). */

@@ -3,6 +3,7 @@ import type { AgentEndpointDeps } from './agent-endpoint-deps.js';
 import { parseEnable } from './agent-endpoint-deps.js';
 import { contentHash, hashBlocking } from './agent-hash-blocking.js';
 import { agentServiceJson } from './agent-json.js';
+import { warningHeader } from './duplicate-services.js';
 import { authorize, param, require, route } from './endpoint-support.js';
 
 /** `/v1/agent/services`, `/v1/agent/service/*`: the services registered on this agent. */
@@ -39,10 +40,18 @@ export function agentServiceEndpoints(deps: AgentEndpointDeps): HttpEndpoint[] {
     route('PUT', '/v1/agent/service/register', async (req) => {
       const body = decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' });
       const name = serviceName(body);
-      require(await authorize(deps, req), 'service', name, 'write');
+      const authz = await authorize(deps, req);
+      require(authz, 'service', name, 'write');
       const replace = req.query.has('replace-existing-checks') && req.query.get('replace-existing-checks') !== 'false';
       await local.addService(body, 'api', { replaceExistingChecks: replace, ...(req.token ? { token: req.token } : {}) });
-      return {};
+      const warning = await deps.duplicates?.({
+        node: config.nodeName,
+        service: name,
+        serviceId: serviceId(body) ?? name,
+        ...(req.token ? { token: req.token } : {}),
+        canSeeNode: (n) => authz.allowed('node', n, 'read'),
+      });
+      return { headers: warningHeader(warning) };
     }),
     route('PUT', '/v1/agent/service/deregister/:id', async (req) => {
       const id = param(req, 'id', 'service ID');
@@ -68,6 +77,11 @@ export function enableParam(raw: string | null): boolean {
   const v = parseEnable(raw);
   if (v === undefined) throw BadRequest(`Invalid value for enable: "${raw}"`);
   return v;
+}
+
+function serviceId(body: Record<string, unknown>): string | undefined {
+  for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === 'id' && typeof v === 'string' && v) return v;
+  return undefined;
 }
 
 function serviceName(body: Record<string, unknown>): string {

@@ -24,6 +24,8 @@ import {
   route,
   type EndpointDeps,
 } from './endpoint-support.js';
+import { readMaybeCached, withHeaders } from './cached-read.js';
+import { warningHeader } from './duplicate-services.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 
 const registerSchema = {
@@ -87,7 +89,17 @@ export function catalogEndpoints(
         now: 0,
       };
       await deps.rpc.write(cmd, { token: req.token });
-      return { body: true };
+      const warning =
+        service && deps.duplicates
+          ? await deps.duplicates({
+              node: cmd.Node,
+              service: service.Service,
+              serviceId: service.ID || service.Service,
+              ...(req.token ? { token: req.token } : {}),
+              canSeeNode: (n) => authz.allowed('node', n, 'read'),
+            })
+          : undefined;
+      return { body: true, headers: warningHeader(warning) };
     }),
     route('PUT', '/v1/catalog/deregister', async (req) => {
       checkDatacenter(req, deps.config);
@@ -110,9 +122,7 @@ export function catalogEndpoints(
         now: 0,
       };
       await deps.rpc.write(cmd, { token: req.token });
-      const warning = onCatalogDeregister?.(cmd);
-      const headers: Record<string, string> = warning ? { Warning: `299 - "${warning}"` } : {};
-      return { body: true, headers };
+      return { body: true, headers: warningHeader(onCatalogDeregister?.(cmd)) };
     }),
     route('GET', '/v1/catalog/datacenters', async () => ({ body: [deps.config.datacenter] })),
     route('GET', '/v1/catalog/nodes', async (req) => {
@@ -133,21 +143,24 @@ export function catalogEndpoints(
       const nodeMeta = nodeMetaPairs(req);
       const filter = filterExpression(req);
       const args = { ...(nodeMeta ? { nodeMeta } : {}), ...(filter ? { filter } : {}) };
-      const r = await read<Record<string, string[]>>(deps, req, 'Catalog.ListServices', args);
+      const { reply: r, cacheHeaders } = await readMaybeCached<Record<string, string[]>>(deps, req, 'Catalog.ListServices', args);
       const out: Record<string, string[]> = {};
       for (const [name, tags] of Object.entries(r.value)) if (authz.allowed('service', name, 'read')) out[name] = tags;
-      return reply(r.meta, out);
+      return withHeaders(reply(r.meta, out), cacheHeaders);
     }),
     route('GET', '/v1/catalog/service/:service', async (req) => {
       filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const service = param(req, 'service', 'service name');
       const authz = await authorize(deps, req);
-      const r = await read<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', { service, tags: req.query.getAll('tag') });
+      const { reply: r, cacheHeaders } = await readMaybeCached<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', {
+        service,
+        tags: req.query.getAll('tag'),
+      });
       const meta = nodeMetaFilter(req);
       const list = authz.allowed('service', service, 'read')
         ? keepAll(r.value, (s) => authz.allowed('node', s.Node, 'read') && (!meta || meta(s.NodeMeta)))
         : [];
-      return reply(r.meta, list, req);
+      return withHeaders(reply(r.meta, list, req), cacheHeaders);
     }),
     route('GET', '/v1/catalog/node/:node', async (req) => {
       const node = param(req, 'node', 'node name');

@@ -22,6 +22,8 @@ import {
 
 // The generic endpoint helpers live in the kernel's http module, shared with the acl plugin
 // and third-party plugins; these wrappers keep this package's call sites short.
+import type { AgentCache } from './agent-cache.js';
+import type { DuplicateCheck } from './duplicate-services.js';
 export { route, metaHeaders } from '@proconsul/kernel';
 
 /** What endpoint groups need from the kernel, resolved once per agent. */
@@ -29,6 +31,10 @@ export interface EndpointDeps {
   readonly config: RuntimeConfig;
   readonly rpc: ClusterRpcPort;
   readonly authorizer: Authorizer;
+  /** Reports a service ID that another node registered too (absent: no report). */
+  readonly duplicates?: DuplicateCheck;
+  /** The agent cache behind `?cached` (absent: `?cached` is ignored). */
+  readonly cache?: AgentCache;
 }
 
 /** `?dc=` naming another datacenter has no route until multi-datacenter exists; Consul's words. */

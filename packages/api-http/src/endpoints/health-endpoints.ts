@@ -11,6 +11,7 @@ import {
   route,
   type EndpointDeps,
 } from './endpoint-support.js';
+import { readMaybeCached, withHeaders } from './cached-read.js';
 
 const STATES = new Set(['any', 'passing', 'warning', 'critical']);
 
@@ -51,7 +52,7 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       const service = param(req, 'service', 'service name');
       const authz = await authorize(deps, req);
       const passing = req.query.has('passing') && req.query.get('passing') !== 'false';
-      const r = await read<CheckServiceNode[]>(deps, req, 'Health.ServiceNodes', {
+      const { reply: r, cacheHeaders } = await readMaybeCached<CheckServiceNode[]>(deps, req, 'Health.ServiceNodes', {
         service,
         tags: req.query.getAll('tag'),
         passingOnly: passing,
@@ -60,7 +61,7 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       const list = authz.allowed('service', service, 'read')
         ? keepAll(r.value, (e) => authz.allowed('node', e.Node.Node, 'read') && (!meta || meta(e.Node.Meta)))
         : [];
-      return reply(r.meta, list, req);
+      return withHeaders(reply(r.meta, list, req), cacheHeaders);
     }),
   ];
 }

@@ -8,7 +8,7 @@ import {
   type CheckType,
 } from '@proconsul/kernel';
 import { H2PingAddressInvalid } from './errors.js';
-import { splitHostPort } from './host-port.js';
+import { splitHostPort } from '@proconsul/kernel';
 
 const SUCCESS: CheckResult = { status: 'passing', output: 'HTTP2 ping was successful' };
 

@@ -3,7 +3,7 @@ import { CheckType, type ProconsulPlugin } from '@proconsul/kernel';
 import { TcpCheckType } from './tcp-check-type.js';
 
 export { TcpCheckType } from './tcp-check-type.js';
-export { splitHostPort } from './tcp-address.js';
+export { splitHostPort } from './tcp-check-type.js';
 
 const plugin: ProconsulPlugin = {
   manifest: {

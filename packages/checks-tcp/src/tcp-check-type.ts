@@ -1,7 +1,15 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { isTimeoutAbort, type CheckDefinitionFields, type CheckResult, type CheckType } from '@proconsul/kernel';
-import { splitHostPort } from './tcp-address.js';
+import {
+  isTimeoutAbort,
+  splitHostPort as splitAddress,
+  type CheckDefinitionFields,
+  type CheckResult,
+  type CheckType,
+} from '@proconsul/kernel';
+
+/** Consul's "host:port"; a tcp check has always accepted port 0 (the dial then fails), so it still does. */
+export const splitHostPort = (addr: string) => splitAddress(addr, 0);
 
 /**
  * Consul's tcp check: passing when a connection (or, with TCPUseTLS, a TLS handshake)

@@ -3,7 +3,7 @@ import { CheckType, type ProconsulPlugin } from '@proconsul/kernel';
 import { UdpCheckType } from './udp-check-type.js';
 
 export { UdpCheckType } from './udp-check-type.js';
-export { splitHostPort } from './host-port.js';
+export { splitHostPort } from '@proconsul/kernel';
 export { UdpAddressInvalid } from './errors.js';
 
 const plugin: ProconsulPlugin = {

@@ -9,7 +9,7 @@ import {
   type CheckType,
 } from '@proconsul/kernel';
 import { UdpAddressInvalid } from './errors.js';
-import { splitHostPort } from './host-port.js';
+import { splitHostPort } from '@proconsul/kernel';
 
 /** What goes out; UDP services that answer anything (or nothing) are healthy, so the content is arbitrary. */
 const PROBE = Buffer.from('ping');

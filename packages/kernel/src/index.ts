@@ -40,6 +40,8 @@ export * from './plugin/plugin-config.js';
 export * from './plugin/plugin-resolver.js';
 export * from './plugin/kernel.js';
 export * from './util/duration.js';
+export * from './util/host-port.js';
+export * from './util/keep-all.js';
 export * from './config/config-keys.js';
 export * from './config/config-files.js';
 export * from './config/config-builder.js';

@@ -1,6 +1,5 @@
 import { RulesInvalid } from '../acl-errors.js';
-import { parseHclLite } from './hcl-lite.js';
-import { GLOBAL_RESOURCES, NAMED_RESOURCES, parsePolicyRules } from './policy-rules.js';
+import { GLOBAL_RESOURCES, NAMED_RESOURCES, parsePolicyRules, parseRulesDocument } from './policy-rules.js';
 
 /**
  * Consul's `/v1/acl/rules/translate`: rules in the pre-1.4 ("legacy") syntax, where
@@ -10,16 +9,8 @@ import { GLOBAL_RESOURCES, NAMED_RESOURCES, parsePolicyRules } from './policy-ru
  * parses as a policy; a rule the parser refuses is a 400, as for a policy.
  */
 export function translateLegacyRules(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '';
-  let doc: unknown;
-  if (trimmed.startsWith('{')) {
-    try {
-      doc = JSON.parse(trimmed);
-    } catch (e) {
-      throw RulesInvalid(`invalid JSON: ${(e as Error).message}`);
-    }
-  } else doc = parseHclLite(text);
+  const doc = parseRulesDocument(text);
+  if (doc === undefined) return '';
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw RulesInvalid('rules must be an object');
   const blocks: string[] = [];
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {

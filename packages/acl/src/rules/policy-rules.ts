@@ -26,18 +26,22 @@ export function stronger(a: Level, b: Level | undefined): Level {
   return b === undefined || RANK[a] > RANK[b] ? a : b;
 }
 
+/** Rules text (HCL or JSON, as Consul accepts) as a document; undefined for empty text. */
+export function parseRulesDocument(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  if (!trimmed.startsWith('{')) return parseHclLite(text);
+  try {
+    return JSON.parse(trimmed);
+  } catch (e) {
+    throw RulesInvalid(`invalid JSON: ${(e as Error).message}`);
+  }
+}
+
 /** Parses rules text (HCL or JSON, as Consul accepts) into rules; a bad rule is a 400 naming it. */
 export function parsePolicyRules(text: string): PolicyRules {
-  const trimmed = text.trim();
-  if (trimmed === '') return { exact: new Map(), prefix: new Map(), global: new Map() };
-  let doc: unknown;
-  if (trimmed.startsWith('{')) {
-    try {
-      doc = JSON.parse(trimmed);
-    } catch (e) {
-      throw RulesInvalid(`invalid JSON: ${(e as Error).message}`);
-    }
-  } else doc = parseHclLite(text);
+  const doc = parseRulesDocument(text);
+  if (doc === undefined) return { exact: new Map(), prefix: new Map(), global: new Map() };
   return compile(doc);
 }
 

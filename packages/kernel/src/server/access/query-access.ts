@@ -8,6 +8,7 @@ import type { NodeService, ServiceNode } from '../../model/service.js';
 import type { Session } from '../../model/session.js';
 import type { DirEntry } from '../../model/kv.js';
 import type { QueryName } from '../state-queries.js';
+import { keepAll } from '../../util/keep-all.js';
 import type { NodeInfo } from '../internal-queries.js';
 import { redactSecret } from '../../acl/secret-redaction.js';
 
@@ -27,17 +28,12 @@ const nodeOk = (a: Authorization, node: string) => a.allowed('node', node, 'read
 const serviceOk = (a: Authorization, name: string) => a.allowed('service', name, 'read');
 const checkOk = (a: Authorization, c: HealthCheck) => nodeOk(a, c.Node) && (!c.ServiceName || serviceOk(a, c.ServiceName));
 
-/** `items.filter(keep)`, but the same array when nothing is dropped (shared results stay shared). */
-function keep<T>(items: readonly T[], ok: (t: T) => boolean): T[] {
-  return items.every(ok) ? (items as T[]) : items.filter(ok);
-}
-
 function requireAcl(a: Authorization, access: 'read' | 'write'): void {
   if (!a.allowed('acl', '', access)) throw PermissionDenied(`token lacks 'acl:${access}'`);
 }
 
 export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
-  'Catalog.ListNodes': (a, _x, v: Node[]) => keep(v, (n) => nodeOk(a, n.Node)),
+  'Catalog.ListNodes': (a, _x, v: Node[]) => keepAll(v, (n) => nodeOk(a, n.Node)),
   'Catalog.NodeServices': (a, x: { node: string }, v: { Node: Node; Services: Record<string, NodeService> } | null) => {
     if (!v || !nodeOk(a, x.node)) return null;
     const entries = Object.entries(v.Services);
@@ -46,7 +42,7 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   },
   'Catalog.NodeServiceList': (a, x: { node: string }, v: { Node: Node; Services: NodeService[] } | null) => {
     if (!v || !nodeOk(a, x.node)) return null;
-    const services = keep(v.Services, (s) => serviceOk(a, s.Service));
+    const services = keepAll(v.Services, (s) => serviceOk(a, s.Service));
     return services === v.Services ? v : { ...v, Services: services };
   },
   'Catalog.ListServices': (a, _x, v: Record<string, string[]>) => {
@@ -55,40 +51,40 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
     return Object.fromEntries(names.filter((n) => serviceOk(a, n)).map((n) => [n, v[n]]));
   },
   'Catalog.ServiceNodes': (a, x: { service: string }, v: ServiceNode[]) =>
-    serviceOk(a, x.service) ? keep(v, (s) => nodeOk(a, s.Node)) : [],
-  'Health.NodeChecks': (a, _x, v: HealthCheck[]) => keep(v, (c) => checkOk(a, c)),
-  'Health.ServiceChecks': (a, _x, v: HealthCheck[]) => keep(v, (c) => checkOk(a, c)),
-  'Health.ChecksInState': (a, _x, v: HealthCheck[]) => keep(v, (c) => checkOk(a, c)),
+    serviceOk(a, x.service) ? keepAll(v, (s) => nodeOk(a, s.Node)) : [],
+  'Health.NodeChecks': (a, _x, v: HealthCheck[]) => keepAll(v, (c) => checkOk(a, c)),
+  'Health.ServiceChecks': (a, _x, v: HealthCheck[]) => keepAll(v, (c) => checkOk(a, c)),
+  'Health.ChecksInState': (a, _x, v: HealthCheck[]) => keepAll(v, (c) => checkOk(a, c)),
   'Health.ServiceNodes': (a, x: { service: string }, v: CheckServiceNode[]) => {
     if (!serviceOk(a, x.service)) return [];
-    return keep(v, (e) => nodeOk(a, e.Node.Node)).map((e) => {
-      const checks = keep(e.Checks, (c) => checkOk(a, c));
+    return keepAll(v, (e) => nodeOk(a, e.Node.Node)).map((e) => {
+      const checks = keepAll(e.Checks, (c) => checkOk(a, c));
       return checks === e.Checks ? e : { ...e, Checks: checks };
     });
   },
   // The UI's dumps: what the catalog and health listings would show, node by node.
   'Internal.NodeDump': (a, _x, v: NodeInfo[]) =>
-    keep(v, (n) => nodeOk(a, n.Node)).map((n) => {
-      const services = keep(n.Services, (s) => serviceOk(a, s.Service));
-      const checks = keep(n.Checks, (c) => checkOk(a, c));
+    keepAll(v, (n) => nodeOk(a, n.Node)).map((n) => {
+      const services = keepAll(n.Services, (s) => serviceOk(a, s.Service));
+      const checks = keepAll(n.Checks, (c) => checkOk(a, c));
       return services === n.Services && checks === n.Checks ? n : { ...n, Services: services, Checks: checks };
     }),
   'Internal.ServiceDump': (a, _x, v: CheckServiceNode[]) =>
-    keep(v, (e) => serviceOk(a, e.Service.Service) && nodeOk(a, e.Node.Node)).map((e) => {
-      const checks = keep(e.Checks, (c) => checkOk(a, c));
+    keepAll(v, (e) => serviceOk(a, e.Service.Service) && nodeOk(a, e.Node.Node)).map((e) => {
+      const checks = keepAll(e.Checks, (c) => checkOk(a, c));
       return checks === e.Checks ? e : { ...e, Checks: checks };
     }),
   'KVS.Get': (a, x: { key: string }, v: DirEntry | null) => {
     if (!a.allowed('key', x.key, 'read')) throw PermissionDenied(`token lacks 'key:read' on "${x.key}"`);
     return v;
   },
-  'KVS.List': (a, _x, v: DirEntry[]) => keep(v, (e) => a.allowed('key', e.Key, 'read')),
-  'KVS.ListKeys': (a, _x, v: string[]) => keep(v, (k) => a.allowed('key', k, 'list') || a.allowed('key', k, 'read')),
+  'KVS.List': (a, _x, v: DirEntry[]) => keepAll(v, (e) => a.allowed('key', e.Key, 'read')),
+  'KVS.ListKeys': (a, _x, v: string[]) => keepAll(v, (k) => a.allowed('key', k, 'list') || a.allowed('key', k, 'read')),
   'Session.Get': (a, _x, v: Session | null) => (v && a.allowed('session', v.Node, 'read') ? v : null),
-  'Session.List': (a, _x, v: Session[]) => keep(v, (s) => a.allowed('session', s.Node, 'read')),
-  'Session.NodeSessions': (a, _x, v: Session[]) => keep(v, (s) => a.allowed('session', s.Node, 'read')),
-  'Coordinate.ListNodes': (a, _x, v: Coordinate[]) => keep(v, (c) => nodeOk(a, c.Node)),
-  'Coordinate.Node': (a, _x, v: Coordinate[]) => keep(v, (c) => nodeOk(a, c.Node)),
+  'Session.List': (a, _x, v: Session[]) => keepAll(v, (s) => a.allowed('session', s.Node, 'read')),
+  'Session.NodeSessions': (a, _x, v: Session[]) => keepAll(v, (s) => a.allowed('session', s.Node, 'read')),
+  'Coordinate.ListNodes': (a, _x, v: Coordinate[]) => keepAll(v, (c) => nodeOk(a, c.Node)),
+  'Coordinate.Node': (a, _x, v: Coordinate[]) => keepAll(v, (c) => nodeOk(a, c.Node)),
   // System metadata (autopilot configuration, …) is operator state.
   'System.Get': (a, _x, v: unknown) => {
     if (!a.allowed('operator', '', 'read')) throw PermissionDenied(`token lacks 'operator:read'`);

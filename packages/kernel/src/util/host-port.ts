@@ -1,5 +1,9 @@
-/** Split Consul's "host:port" / "[v6]:port" into parts; throws Go-like messages when malformed. */
-export function splitHostPort(addr: string): { host: string; port: number } {
+/**
+ * Split Consul's "host:port" / "[v6]:port" into parts; throws Go-like messages when
+ * malformed. An empty host means the local host, as Go's dialer treats it. `minPort` is
+ * the lowest port accepted (a tcp check has always taken 0; udp and h2ping refuse it).
+ */
+export function splitHostPort(addr: string, minPort = 1): { host: string; port: number } {
   let host: string;
   let portText: string;
   if (addr.startsWith('[')) {
@@ -15,6 +19,6 @@ export function splitHostPort(addr: string): { host: string; port: number } {
     if (host.includes(':')) throw new Error(`address ${addr}: too many colons in address`);
   }
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`address ${addr}: invalid port`);
+  if (!/^\d+$/.test(portText) || port < minPort || port > 65535) throw new Error(`address ${addr}: invalid port`);
   return { host: host === '' ? '127.0.0.1' : host, port };
 }

@@ -59,7 +59,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
     const methods = (Array.isArray(ep.method) ? ep.method : [ep.method]) as HttpMethod[];
     for (const m of methods) {
       router.register(ep.path, [m], async (ctx) => {
-        const req = await toRequest(ctx, m);
+        const req = await toRequest(ctx, m, true, ep.streamBody === true);
         const res = await ep.handle(req);
         ctx.status = res.status ?? 200;
         for (const [k, v] of Object.entries(res.headers ?? {})) ctx.set(k, v);
@@ -116,7 +116,7 @@ function unmatched(router: Router, options: HttpAppOptions): Koa.Middleware {
   };
 }
 
-async function toRequest(ctx: Koa.Context, method: HttpMethod, withBody = true): Promise<HttpRequest> {
+async function toRequest(ctx: Koa.Context, method: HttpMethod, withBody = true, stream = false): Promise<HttpRequest> {
   // The response's 'close' is the disconnect signal: the request's own 'close' fires as soon
   // as its body has been read, long before a blocking query answers. Listening here, before
   // the body is read, also catches a client that goes away mid-upload.
@@ -124,7 +124,7 @@ async function toRequest(ctx: Koa.Context, method: HttpMethod, withBody = true):
   ctx.res.once('close', () => {
     if (!ctx.res.writableFinished) abort.abort();
   });
-  const body = withBody ? await readBody(ctx) : Buffer.alloc(0);
+  const body = withBody && !stream ? await readBody(ctx) : Buffer.alloc(0);
   const query = new URLSearchParams(ctx.querystring);
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -138,6 +138,7 @@ async function toRequest(ctx: Koa.Context, method: HttpMethod, withBody = true):
     query,
     headers,
     body,
+    ...(stream && { bodyStream: ctx.req as AsyncIterable<Buffer> }),
     token,
     signal: abort.signal,
   };

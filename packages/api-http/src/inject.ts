@@ -12,6 +12,8 @@ export interface InjectResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | number | undefined>;
   readonly text: string;
+  /** The body's bytes (binary answers such as a snapshot archive). */
+  readonly raw: Buffer;
   json<T = unknown>(): T;
 }
 
@@ -29,6 +31,7 @@ export async function injectHttp(app: Koa, req: InjectRequest): Promise<InjectRe
     status: res.statusCode,
     headers: res.headers,
     text: res.payload,
+    raw: res.rawPayload,
     json: <T>() => JSON.parse(res.payload) as T,
   };
 }

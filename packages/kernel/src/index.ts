@@ -30,6 +30,8 @@ export * from './extension-points/metrics-reader.js';
 export * from './extension-points/agent-reloader.js';
 export * from './extension-points/user-events-port.js';
 export * from './extension-points/cluster-rpc-port.js';
+export * from './extension-points/state-image-port.js';
+export * from './snapshot/index.js';
 export * from './tls/file-tls-configurator.js';
 export * from './config/tls-cipher-suites.js';
 export * from './tls/cert-authority.js';

@@ -54,6 +54,12 @@ export class DirectConsensus implements Consensus {
     queueMicrotask(() => listener(true));
     return () => {};
   }
+  /** No followers: install at once, past the image's own indexes. */
+  async restoreState(minIndex: number, install: (index: number) => void): Promise<number> {
+    this.index = Math.max(this.index, minIndex) + 1;
+    install(this.index);
+    return this.index;
+  }
   stats(): Record<string, string> {
     return { state: 'Leader', applied_index: String(this.index) };
   }

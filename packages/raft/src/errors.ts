@@ -30,3 +30,13 @@ export const RaftAlreadyBootstrapped = defineError(
   () => 'raft already has state; refusing to bootstrap again',
 );
 export const UnknownServer = defineError('RAFT_UNKNOWN_SERVER', 404, (id: string) => `server ${id} is not in the configuration`);
+export const RestoreInProgress = defineError(
+  'RAFT_RESTORE_IN_PROGRESS',
+  503,
+  () => 'a snapshot restore is in progress; retry when it completes',
+);
+export const RestoreInterrupted = defineError(
+  'RAFT_RESTORE_INTERRUPTED',
+  500,
+  (reason: string) => `snapshot restore interrupted (${reason}); this server stopped, restart it to rejoin from the log`,
+);

@@ -65,6 +65,17 @@ export interface Consensus {
    * servers that list it, and learns where they are from here. Replaces earlier hints.
    */
   learnAddresses?(servers: readonly ServerAddress[]): void;
+  /**
+   * Snapshot restore (hashicorp/raft's Restore): replace the whole replicated state on
+   * every server. Leader only (RAFT_NOT_LEADER otherwise). Waits until the log is applied
+   * and refuses new proposals meanwhile; calls `install(index)` once, synchronously, with an
+   * index past both the log and `minIndex`, for the caller to swap the new state into the
+   * FSM; then snapshots the FSM at that index as the log's new base, so followers install it
+   * the way a lagging follower does. The configuration stays this cluster's. Resolves with
+   * the index once an entry after it is committed (a quorum has the restored state). May take
+   * as long as writing the snapshot. Optional: consensus without it cannot restore.
+   */
+  restoreState?(minIndex: number, install: (index: number) => void): Promise<number>;
   /** For `info` and `agent/self` (Consul's raft stat names). */
   stats(): Record<string, string>;
 }

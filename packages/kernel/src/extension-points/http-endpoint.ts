@@ -16,8 +16,13 @@ export interface HttpRequest {
   readonly query: URLSearchParams;
   /** Header names lower-cased. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** Raw body bytes (empty when none). Owned by the handler. */
+  /** Raw body bytes (empty when none, and always empty for a `streamBody` endpoint). Owned by the handler. */
   readonly body: Buffer;
+  /**
+   * For an endpoint with `streamBody`: the body as it arrives, read at most once (no size
+   * cap; the handler bounds what it keeps). Absent otherwise.
+   */
+  readonly bodyStream?: AsyncIterable<Buffer>;
   /** The ACL token from X-Consul-Token, Authorization: Bearer or ?token=, if any. Never log it. */
   readonly token: string | undefined;
   /** Aborted when the client goes away; blocking handlers must stop waiting. */
@@ -27,7 +32,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   /** Default 200. */
   readonly status?: number;
-  /** JSON-serialised unless a string or Buffer (sent as is). */
+  /** JSON-serialised unless a string, a Buffer or a node Readable (sent as is; a Readable is streamed). */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -36,6 +41,8 @@ export interface HttpEndpoint {
   readonly method: HttpMethod | readonly HttpMethod[];
   /** koa-router style path, e.g. "/v1/agent/service/:id" or "/v1/kv/:key*". */
   readonly path: string;
+  /** Hand the body over unread as `bodyStream` (uploads larger than memory should hold, like snapshots). */
+  readonly streamBody?: boolean;
   /**
    * Runs concurrently with other requests. Throw a ProconsulError for client errors
    * (its statusCode and message become a plain-text response); anything else is a 500.

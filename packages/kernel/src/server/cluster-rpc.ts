@@ -231,7 +231,9 @@ export class ClusterRpc {
       const version = this.store.index;
       const cached = this.memo.get<T>(key, version);
       if (cached && cached.index > opts.minIndex) return cached;
-      const r = fn(this.store, args, ws);
+      let r = fn(this.store, args, ws);
+      const floor = this.store.indexFloor;
+      if (r.index < floor) r = { ...r, index: floor };
       this.memo.set(key, version, r);
       return r;
     };

@@ -21,6 +21,8 @@ import { bindUserEvents } from '../events/events-module.js';
 import { CatalogStats } from '../extension-points/catalog-stats.js';
 import { ClusterRpcPort } from '../extension-points/cluster-rpc-port.js';
 import { StoreCatalogStats } from '../state/store-catalog-stats.js';
+import { StateImagePort } from '../extension-points/state-image-port.js';
+import { StateImageService } from '../state/state-image-service.js';
 
 /**
  * Kernel services every agent has, loaded before the plugins so they can inject them:
@@ -37,6 +39,9 @@ export function serverModule(): ContainerModule {
     bind(ClusterRpc).toSelf().inSingletonScope();
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
+    bind<StateImagePort>(StateImagePort)
+      .toDynamicValue((ctx) => new StateImageService(ctx.get(StateStore)))
+      .inSingletonScope();
     bind<CatalogStats>(CatalogStats)
       .toDynamicValue((ctx) => new StoreCatalogStats(ctx.get(StateStore)))
       .inSingletonScope();

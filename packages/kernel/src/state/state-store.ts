@@ -7,6 +7,7 @@ import { StateTables } from './state-tables.js';
 import { StateReaders, StateView } from './state-view.js';
 import { WatchRegistry } from './watch-registry.js';
 import { WriteContext } from './write-context.js';
+import { RESTORE_INDEX_FLOOR } from './restore-floor.js';
 
 function isFailedTxn(result: unknown): boolean {
   return typeof result === 'object' && result !== null && 'Errors' in result && (result as TxnResponse).Errors !== null;
@@ -68,6 +69,11 @@ export class StateStore extends StateReaders {
     if (atomic) this.tables = ctx.t;
     if (!ctx.changes.empty) this.watches.notify(ctx.changes);
     return result;
+  }
+
+  /** No read answers with a lower index: the raft index of the last user snapshot restore (0 if none). */
+  get indexFloor(): number {
+    return this.tables.indexes.get(RESTORE_INDEX_FLOOR);
   }
 
   /** O(1) consistent view of the current version (clones every table). */

@@ -21,6 +21,8 @@ import {
   LeadershipTransferInProgress,
   RaftAlreadyBootstrapped,
   RaftShutdown,
+  RestoreInProgress,
+  RestoreInterrupted,
 } from '../errors.js';
 
 export type { Role } from './node-context.js';
@@ -55,6 +57,8 @@ interface NodeState {
   appliedConfig: ConfigurationData;
   durableIndex: number;
   restoring: boolean;
+  /** A user snapshot restore holds the log still: new proposals are refused. */
+  userRestoring: boolean;
   bootstrapFlag: boolean;
   stopped: boolean;
   fatalError: unknown;
@@ -117,6 +121,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     appliedConfig: EMPTY_CONFIGURATION,
     durableIndex: 0,
     restoring: false,
+    userRestoring: false,
     bootstrapFlag: false,
     stopped: false,
     fatalError: undefined,
@@ -599,6 +604,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     const check = this.checkLeader();
     if (check) return Promise.reject(check);
     if (this.replicator!.transferring()) return Promise.reject(LeadershipTransferInProgress());
+    if (this.state.userRestoring) return Promise.reject(RestoreInProgress());
     const entry = this.appendLocal('cmd', command);
     return this.futures.add(entry, timeoutMs);
   }
@@ -633,8 +639,78 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     check = this.checkLeader();
     if (check || this.term !== term) throw check ?? LeadershipLost();
     if (this.configIndex > this.commitIndex) throw ConfigChangeInProgress();
+    if (this.state.userRestoring) throw RestoreInProgress();
     const entry = this.appendLocal('conf', undefined, mutate(this.config));
     await this.futures.add(entry, timeoutMs);
+  }
+
+  /**
+   * Replace the state with a user's snapshot (hashicorp/raft's restoreUserSnapshot). New
+   * proposals are refused while it runs; once the log is applied, `install(index)` swaps the
+   * new state into the FSM at an index past the log and `minIndex`, leaving a hole in the log
+   * there. The FSM is then snapshotted at that index with the current configuration (the
+   * image's membership never replaces ours) and made the log's base: every follower's next
+   * append falls into the hole, so the replicator sends it that snapshot. A no-op appended
+   * after the hole commits only once a quorum installed it, and that is when this resolves.
+   * If leadership is lost after install, the leader's FSM holds state nobody agreed to:
+   * it stops (fatal) without publishing the snapshot, so a restart rebuilds the old state.
+   */
+  async restoreUserState(minIndex: number, install: (index: number) => void, timeoutMs?: number): Promise<number> {
+    let check = this.checkLeader();
+    if (check) throw check;
+    if (this.state.userRestoring) throw RestoreInProgress();
+    if (this.replicator!.transferring()) throw LeadershipTransferInProgress();
+    const term = this.term;
+    this.state.userRestoring = true;
+    let index: number;
+    try {
+      await this.waitApplied(this.log.lastIndex());
+      check = this.checkLeader();
+      if (check || this.term !== term) throw check ?? LeadershipLost();
+      if (this.configIndex > this.commitIndex) throw ConfigChangeInProgress();
+      index = Math.max(this.log.lastIndex(), minIndex) + 1;
+      const config = this.config;
+      this.state.restoring = true;
+      try {
+        install(index);
+        await this.writeRestoredSnapshot(index, term, config);
+      } finally {
+        this.state.restoring = false;
+      }
+      this.installSnapshotState(index, term, config);
+      this.logger.info('restored user snapshot', { index, term });
+    } finally {
+      this.state.userRestoring = false;
+    }
+    await this.futures.add(this.appendLocal('noop'), timeoutMs);
+    return index;
+  }
+
+  /** Snapshot the just-restored FSM at `index`; stops the server (fatal) when that cannot complete safely. */
+  private async writeRestoredSnapshot(index: number, term: number, config: ConfigurationData): Promise<void> {
+    const snap = this.fsm.snapshot();
+    const sink = this.snapshots.create(index, term, config);
+    try {
+      for await (const chunk of snap.chunks()) await sink.write(chunk);
+    } catch (err) {
+      await sink.abort().catch(() => {});
+      const e = RestoreInterrupted(`writing the snapshot failed: ${(err as Error).message}`);
+      this.fatal(e);
+      throw e;
+    } finally {
+      snap.release();
+    }
+    if (this.stopped || this.role !== 'leader' || this.term !== term) {
+      await sink.abort().catch(() => {});
+      const e = RestoreInterrupted('leadership lost');
+      this.fatal(e);
+      throw e;
+    }
+    if (!(await sink.commit())) {
+      const e = RestoreInterrupted('a newer snapshot was published meanwhile');
+      this.fatal(e);
+      throw e;
+    }
   }
 
   /** Error to reject a leader-only call with, or undefined when this server leads. */

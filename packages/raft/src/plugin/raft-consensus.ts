@@ -20,6 +20,7 @@ import { RaftShutdown, UnknownServer } from '../errors.js';
 
 const STATE_NAMES = { leader: 'Leader', follower: 'Follower', candidate: 'Candidate', precandidate: 'Candidate' } as const;
 
+const RESTORE_CONFIRM_TIMEOUT_MS = 300_000;
 /**
  * Kernel Consensus backed by a RaftNode over the server port (RaftStreamPort). Created on servers only.
  * `start()` (called by the plugin's Lifecycle) opens the raft stores, restores the FSM
@@ -121,6 +122,10 @@ export class RaftConsensus implements Consensus {
 
   apply(command: Uint8Array, timeoutMs?: number): Promise<ApplyResult> {
     return this.requireNode().apply(command, timeoutMs);
+  }
+  /** Followers may need a while to install a large snapshot before the confirming no-op commits. */
+  restoreState(minIndex: number, install: (index: number) => void): Promise<number> {
+    return this.requireNode().restoreUserState(minIndex, install, RESTORE_CONFIRM_TIMEOUT_MS);
   }
   readBarrier(timeoutMs?: number): Promise<number> {
     return this.requireNode().readBarrier(timeoutMs);

@@ -18,6 +18,7 @@ import { monitorCommand } from './commands/monitor-command.js';
 import { operatorCommand } from './commands/operator-command.js';
 import { reloadCommand } from './commands/reload-command.js';
 import { servicesCommand } from './commands/services-command.js';
+import { snapshotCommand } from './commands/snapshot-command.js';
 import { tlsCommand } from './commands/tls-command.js';
 import { watchCommand } from './commands/watch-command.js';
 import { resolveCommand } from './commands/support/command-group.js';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   operatorCommand,
   reloadCommand,
   servicesCommand,
+  snapshotCommand,
   tlsCommand,
   versionCommand,
   watchCommand,

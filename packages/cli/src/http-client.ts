@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { isCoded } from '@proconsul/kernel';
 import { HttpAddressInvalid, HttpConnectFailed, HttpUnexpectedStatus } from './errors.js';
 import type { FlagSpec, ParsedFlags } from './commands/support/flag-set.js';
@@ -212,6 +213,36 @@ export class ConsulHttpClient {
       if (!signal.aborted && (e as Error).name !== 'AbortError') throw e;
     }
     if (pending) yield pending;
+  }
+
+  /**
+   * A streamed exchange for bodies too big to hold (snapshots): `upload`, if given, is sent
+   * as it is read, and the answer's body goes to `sink` chunk by chunk. Resolves with the
+   * status and X-Consul-Index; errors as `request` (a non-2xx answer is read whole: it is text).
+   */
+  async stream(
+    method: string,
+    path: string,
+    opts: { query?: Readonly<Record<string, QueryValue>>; upload?: Readable; sink?: (chunk: Buffer) => Promise<void> | void },
+  ): Promise<{ status: number; index: number }> {
+    const url = this.url(path, opts.query);
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers['X-Consul-Token'] = this.options.token;
+    let res: Awaited<ReturnType<HttpTransport['send']>>;
+    try {
+      res = await this.transport.send(url, { method, headers, body: opts.upload });
+    } catch (e) {
+      throw HttpConnectFailed(goMethod(method), url, describeRequestError(e, url));
+    }
+    if (!(res.status >= 200 && res.status < 300))
+      throw HttpUnexpectedStatus(res.status, (await readAll(res.body)).toString('utf8').trim());
+    try {
+      for await (const chunk of res.body) await opts.sink?.(chunk as Buffer);
+    } catch (e) {
+      res.body.destroy();
+      throw isCoded(e) ? e : HttpConnectFailed(goMethod(method), url, describeRequestError(e, url));
+    }
+    return { status: res.status, index: Number(res.headers.get('x-consul-index') ?? 0) || 0 };
   }
 
   get(path: string, opts?: RequestOptions): Promise<HttpResponse> {

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
 
 /** TLS settings of the CLI's HTTPS client (Consul's -ca-file, -client-cert, … and CONSUL_* variables). */
 export interface ClientTls {
@@ -16,7 +17,8 @@ export interface ClientTls {
 export interface SendOptions {
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string | Buffer;
+  /** A Readable is streamed (chunked), never held whole. */
+  readonly body?: string | Buffer | Readable;
   readonly signal?: AbortSignal;
 }
 
@@ -53,8 +55,11 @@ export class HttpTransport {
     const https = u.protocol === 'https:';
     const doRequest = https ? httpsRequest : httpRequest;
     // An explicit length: Node would not frame a DELETE body by itself.
+    const body = opts.body;
     const headers =
-      opts.body === undefined ? opts.headers : { ...opts.headers, 'Content-Length': String(Buffer.byteLength(opts.body)) };
+      body === undefined || body instanceof Readable
+        ? opts.headers
+        : { ...opts.headers, 'Content-Length': String(Buffer.byteLength(body)) };
     return new Promise((resolve, reject) => {
       const req = doRequest(
         u,
@@ -69,7 +74,10 @@ export class HttpTransport {
         },
       );
       req.on('error', reject);
-      req.end(opts.body);
+      if (body instanceof Readable) {
+        body.on('error', (e) => req.destroy(e));
+        body.pipe(req);
+      } else req.end(body);
     });
   }
 }

@@ -90,6 +90,7 @@ export * from './state/misc-readers.js';
 export * from './state/state-view.js';
 export * from './state/state-store.js';
 export * from './state/state-fsm.js';
+export * from './state/state-image-service.js';
 export * from './server/query-options.js';
 export * from './server/blocking-query.js';
 export * from './server/state-queries.js';

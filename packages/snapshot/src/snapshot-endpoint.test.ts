@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { openArchive } from '@proconsul/kernel';
+import { ClusterRpc, openArchive } from '@proconsul/kernel';
 import { startSnapshotAgent, type SnapshotAgent } from './test-support/snapshot-agent.js';
 
 async function* once(b: Buffer): AsyncGenerator<Buffer> {
@@ -120,6 +120,24 @@ describe('/v1/snapshot (in-process)', function () {
     expect(Buffer.from(woke.value!.Value).toString()).to.equal('restored');
     expect(woke.meta.index).to.be.at.least(Number(r.headers['X-Consul-Index']));
     expect(woke.meta.index).to.be.greaterThan(before);
+  });
+
+  it("re-arms the leader's session TTL timers for the restored sessions only", async () => {
+    const session = async (agent: SnapshotAgent, id: string) => {
+      await agent.rpc.write({ v: 1, type: 'register', Node: 'n1', Address: '10.0.0.1', now: 0 } as never, { token: undefined });
+      await agent.rpc.write(
+        { v: 1, type: 'session-create', Session: { ID: id, Node: 'n1', TTL: '30s', NodeChecks: [] }, now: 0 } as never,
+        { token: undefined },
+      );
+    };
+    await session(source, '11111111-1111-1111-1111-111111111111');
+    await session(source, '22222222-2222-2222-2222-222222222222');
+    await session(target, '33333333-3333-3333-3333-333333333333');
+    const timers = target.kernel.container.get(ClusterRpc).sessionTimers;
+    expect(timers.size).to.equal(1);
+    const r = await target.request('PUT', '/v1/snapshot', { body: await saveFrom(source) });
+    expect(r.status, r.body.toString()).to.equal(200);
+    expect(timers.size).to.equal(2);
   });
 
   it('refuses another datacenter as Consul does', async () => {

@@ -40,11 +40,6 @@ async function kvDump(node: ClusterNode, query = 'stale'): Promise<Map<string, s
   return new Map((JSON.parse(r.text) as KvRow[]).map((e) => [e.Key, e.Value]));
 }
 
-async function followerOf(cluster: TestCluster, servers: ClusterNode[]): Promise<ClusterNode> {
-  const leader = await cluster.waitForLeader(servers, 45_000);
-  return servers.find((s) => s !== leader)!;
-}
-
 describe('snapshot save / restore / inspect across two 3-server clusters (real processes)', function () {
   this.timeout(240_000);
   let source: TestCluster;
@@ -88,12 +83,21 @@ describe('snapshot save / restore / inspect across two 3-server clusters (real p
     sessionId = (JSON.parse(r.text) as { ID: string }).ID;
     r = await call('PUT', `${leader.url}/v1/kv/locks/a?acquire=${sessionId}`, 'held');
     expect(r.text).to.equal('true');
-    r = await call('PUT', `${leader.url}/v1/acl/policy`, JSON.stringify({ Name: 'snap-policy', Rules: 'key_prefix "" { policy = "read" }' }), ROOT);
+    r = await call(
+      'PUT',
+      `${leader.url}/v1/acl/policy`,
+      JSON.stringify({ Name: 'snap-policy', Rules: 'key_prefix "" { policy = "read" }' }),
+      ROOT,
+    );
     expect(r.status, r.text).to.equal(200);
 
     const writer = new BackgroundWriter('load', () => src, 400);
     writer.start();
-    await pollUntil(async () => (writer.outcomes.acked >= 30 ? true : undefined), { timeoutMs: 30_000, intervalMs: 100, what: 'load' });
+    await pollUntil(async () => (writer.outcomes.acked >= 30 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'load',
+    });
 
     const denied = await runCaptured(['snapshot', 'save', `-http-addr=${via.url}`, join(source.dir, 'denied.snap')]);
     expect(denied.code).to.equal(1);

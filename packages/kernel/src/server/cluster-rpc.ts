@@ -87,6 +87,13 @@ export class ClusterRpc {
     });
   }
 
+  /** The whole state was replaced (snapshot restore): the leader's TTL timers follow the restored sessions. */
+  stateReplaced(): void {
+    if (!this.consensus?.isLeader()) return;
+    this.sessionTimers.clearAll();
+    this.sessionTimers.armAll(this.store.sessions.list().value);
+  }
+
   /** Shutdown has begun: calls held for a leader or a server fail now instead of waiting out the hold. */
   beginShutdown(): void {
     this.shutdown.abort();

@@ -40,7 +40,7 @@ export function serverModule(): ContainerModule {
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
     bind<StateImagePort>(StateImagePort)
-      .toDynamicValue((ctx) => new StateImageService(ctx.get(StateStore)))
+      .toDynamicValue((ctx) => new StateImageService(ctx.get(StateStore), () => ctx.get(ClusterRpc).stateReplaced()))
       .inSingletonScope();
     bind<CatalogStats>(CatalogStats)
       .toDynamicValue((ctx) => new StoreCatalogStats(ctx.get(StateStore)))

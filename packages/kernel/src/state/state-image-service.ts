@@ -58,7 +58,11 @@ class Staged implements StagedState {
  * format (the same records raft snapshots carry), so one parser serves both.
  */
 export class StateImageService implements StateImagePort {
-  constructor(private readonly store: StateStore) {}
+  constructor(
+    private readonly store: StateStore,
+    /** Called after an install, for what follows the state outside it (the leader's session TTL timers). */
+    private readonly afterInstall: () => void = () => {},
+  ) {}
 
   capture(): StateImage {
     const view = this.store.snapshotView();
@@ -124,5 +128,6 @@ export class StateImageService implements StateImagePort {
     s.tables = undefined;
     tables.indexes.set(RESTORE_INDEX_FLOOR, index);
     this.store.replace(tables, index);
+    this.afterInstall();
   }
 }

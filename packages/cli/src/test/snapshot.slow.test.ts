@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addServers, MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
+import {
+  addServers,
+  MEMORY_PLUGINS,
+  ROCKSDB_PLUGINS,
+  TestCluster,
+  type ClusterNode,
+  type PortSet,
+  suiteFailed,
+} from './cluster-harness.js';
 import { pollUntil } from './cluster-poll.js';
 import { BackgroundWriter } from './kv-writer.js';
 import { runCaptured } from './run-command.js';
@@ -54,7 +62,8 @@ describe('snapshot save / restore / inspect across two 3-server clusters (real p
 
   before(async () => {
     source = new TestCluster({ label: 'snap-src', ports: PORTS, plugins: MEMORY_PLUGINS, config: ACL });
-    target = new TestCluster({ label: 'snap-dst', ports: PORTS, plugins: MEMORY_PLUGINS, config: ACL });
+    // The target runs on RocksDB: the restored state must survive a restart.
+    target = new TestCluster({ label: 'snap-dst', ports: PORTS, plugins: ROCKSDB_PLUGINS, config: ACL });
     src = addServers(source, '127.0.21', 3, PORTS);
     dst = addServers(target, '127.0.22', 3, PORTS);
     for (const s of [...src, ...dst]) s.start();
@@ -114,6 +123,17 @@ describe('snapshot save / restore / inspect across two 3-server clusters (real p
     const rows = JSON.parse((await call('GET', `${leader.url}/v1/kv/?recurse`)).text) as KvRow[];
     expectedKv = new Map(rows.filter((e) => e.ModifyIndex <= snapshotIndex).map((e) => [e.Key, e.Value]));
     expect(rows.length, 'the load went on past the snapshot').to.be.greaterThan(expectedKv.size);
+
+    const stale = await runCaptured([
+      'snapshot',
+      'save',
+      '-stale',
+      `-http-addr=${via.url}`,
+      `-token=${ROOT}`,
+      join(source.dir, 'stale.snap'),
+    ]);
+    expect(stale.code, stale.err).to.equal(0);
+    expect(Number(/index (\d+)/.exec(stale.out)![1])).to.be.at.least(snapshotIndex);
 
     const inspected = await runCaptured(['snapshot', 'inspect', file]);
     expect(inspected.code, inspected.err).to.equal(0);
@@ -179,5 +199,21 @@ describe('snapshot save / restore / inspect across two 3-server clusters (real p
     expect((await call('GET', `${leader.url}/v1/status/peers`)).text).to.equal(peersBefore);
     const after = await call('PUT', `${(await target.waitForLeader(dst)).url}/v1/kv/after-restore`, 'ok');
     expect(after.status).to.equal(200);
+  });
+
+  it('a restarted server comes back with the restored state (RocksDB raft snapshot)', async () => {
+    const leader = await target.waitForLeader(dst, 45_000);
+    const follower = dst.find((s) => s !== leader)!;
+    await follower.restart(); // kill -9, then start on the same data dir
+    await target.waitForHttp([follower]);
+    const kv = await pollUntil(
+      async () => {
+        const d = await kvDump(follower).catch(() => undefined);
+        return d && d.has('after-restore') ? d : undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 250, what: 'restarted follower caught up' },
+    );
+    kv.delete('after-restore');
+    expect(kv).to.deep.equal(expectedKv);
   });
 });

@@ -623,6 +623,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   transferLeadership(targetId?: ServerId): Promise<void> {
     const check = this.checkLeader();
     if (check) return Promise.reject(check);
+    if (this.state.userRestoring) return Promise.reject(RestoreInProgress());
     return this.replicator!.transfer.start(targetId);
   }
 
@@ -664,7 +665,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     this.state.userRestoring = true;
     let index: number;
     try {
-      await this.waitApplied(this.log.lastIndex());
+      await this.waitAppliedWhileLeader(this.log.lastIndex());
       check = this.checkLeader();
       if (check || this.term !== term) throw check ?? LeadershipLost();
       if (this.configIndex > this.commitIndex) throw ConfigChangeInProgress();
@@ -684,6 +685,21 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     }
     await this.futures.add(this.appendLocal('noop'), timeoutMs);
     return index;
+  }
+
+  /** Like waitApplied, but also returns when leadership is lost (uncommitted entries may never apply then). */
+  private waitAppliedWhileLeader(index: number): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.onLeadershipChange((leader) => {
+        if (leader) return;
+        off();
+        resolve();
+      });
+      void this.waitApplied(index).then(() => {
+        off();
+        resolve();
+      });
+    });
   }
 
   /** Snapshot the just-restored FSM at `index`; stops the server (fatal) when that cannot complete safely. */

@@ -51,23 +51,25 @@ describe('raft user snapshot restore (simulation)', () => {
     expect(c.check.violations).to.deep.equal([]);
   });
 
-  it('refuses proposals and a second restore while one runs, and refuses on a follower', async () => {
+  it('refuses proposals, a second restore and a leadership transfer while one runs, and refuses on a follower', async () => {
     const c = await SimCluster.create({ seed: 32, servers: ['a', 'b', 'c'] });
     const leader = await c.waitLeader();
     await commitN(c, 5, 'x');
     let proposal: Promise<unknown> | undefined;
     let second: Promise<unknown> | undefined;
+    let transfer: Promise<unknown> | undefined;
     const restore = leader.restoreUserState(0, (at) => {
       c.fsms.get(leader.id)!.state = new Map();
       c.fsms.get(leader.id)!.lastIndex = at;
       proposal = leader.apply(new Uint8Array([0x80]));
       second = leader.restoreUserState(0, () => {});
-      proposal.catch(() => {});
-      second.catch(() => {});
+      transfer = leader.transferLeadership();
+      for (const p of [proposal, second, transfer]) p.catch(() => {});
     });
     await c.settle(restore);
     expect(await rejection(proposal)).to.match(/snapshot restore is in progress/);
     expect(await rejection(second)).to.match(/snapshot restore is in progress/);
+    expect(await rejection(transfer)).to.match(/snapshot restore is in progress/);
     const follower = c.nodes.get(c.all.find((id) => id !== leader.id)!)!;
     expect(await rejection(follower.restoreUserState(0, () => {}))).to.not.equal('resolved');
   });

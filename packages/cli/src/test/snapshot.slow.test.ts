@@ -22,7 +22,7 @@ const ACL = { acl: { enabled: true, default_policy: 'allow', tokens: { initial_m
 async function call(
   method: string,
   url: string,
-  body?: string,
+  body?: string | Buffer,
   token?: string,
 ): Promise<{ status: number; text: string; index: number }> {
   const res = await fetch(url, {
@@ -152,8 +152,12 @@ describe('snapshot save / restore / inspect across two 3-server clusters (real p
     expect(cli.err).to.match(/invalid snapshot archive/);
     const inspect = await runCaptured(['snapshot', 'inspect', bad]);
     expect(inspect.code).to.equal(1);
-    const http = await call('PUT', `${dst[0]!.url}/v1/snapshot`, bytes.toString('latin1'), ROOT);
+    const http = await call('PUT', `${dst[0]!.url}/v1/snapshot`, bytes, ROOT);
     expect(http.status).to.equal(400);
+    // A good file without a management token: refused, nothing restored.
+    const anonymous = await call('PUT', `${dst[0]!.url}/v1/snapshot`, readFileSync(file));
+    expect(anonymous.status, anonymous.text).to.equal(403);
+    expect((await kvDump(dst[0]!)).has('load/00000')).to.equal(false);
     const missing = await runCaptured(['snapshot', 'inspect', join(source.dir, 'nope.snap')]);
     expect(missing.code).to.equal(1);
     expect(missing.err).to.match(/no such file/);

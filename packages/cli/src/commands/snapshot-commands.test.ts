@@ -2,16 +2,22 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StateImageService, StateStore, writeArchive } from '@proconsul/kernel';
+import { writeArchive, type StateImage } from '@proconsul/kernel';
 import { FakeConsulServer } from '../test/fake-consul-server.js';
 import { runCaptured } from '../test/run-command.js';
 
-/** A real archive of a small state: 3 keys and one node, taken at index 4. */
+/** An archive of index 4 whose trailer counts 3 keys and one node (the CLI never decodes the image). */
 async function archive(): Promise<Buffer> {
-  const store = new StateStore();
-  for (let i = 0; i < 3; i++) store.apply(i + 1, { v: 1, type: 'kv-set', Key: `k${i}`, Value: Buffer.from('v') });
-  store.apply(4, { v: 1, type: 'register', Node: 'n1', Address: '10.0.0.1', now: 0 } as never);
-  const image = new StateImageService(store).capture();
+  const image: StateImage = {
+    index: 4,
+    counts: { nodes: 1, kv: 3 },
+    async *chunks() {
+      const frame = Buffer.alloc(4 + 100, 0x90);
+      frame.writeUInt32BE(100, 0);
+      yield frame;
+    },
+    release() {},
+  };
   const parts: Buffer[] = [];
   const header = {
     format: 'proconsul-snapshot' as const,

@@ -55,7 +55,7 @@ export class DirectConsensus implements Consensus {
     return () => {};
   }
   /** No followers: install at once, past the image's own indexes. */
-  async restoreState(minIndex: number, install: (index: number) => void): Promise<number> {
+  async restoreState(minIndex: number, install: (index: number) => () => void): Promise<number> {
     this.index = Math.max(this.index, minIndex) + 1;
     install(this.index);
     return this.index;

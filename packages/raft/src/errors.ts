@@ -38,5 +38,5 @@ export const RestoreInProgress = defineError(
 export const RestoreInterrupted = defineError(
   'RAFT_RESTORE_INTERRUPTED',
   500,
-  (reason: string) => `snapshot restore interrupted (${reason}); this server stopped, restart it to rejoin from the log`,
+  (reason: string) => `snapshot restore interrupted (${reason}); nothing was restored, try again`,
 );

@@ -73,9 +73,11 @@ export interface Consensus {
    * FSM; then snapshots the FSM at that index as the log's new base, so followers install it
    * the way a lagging follower does. The configuration stays this cluster's. Resolves with
    * the index once an entry after it is committed (a quorum has the restored state). May take
-   * as long as writing the snapshot. Optional: consensus without it cannot restore.
+   * as long as writing the snapshot. If the restore cannot complete (leadership lost while
+   * writing the snapshot, a storage failure), consensus calls the undo `install` returned and
+   * rejects: the state is as before. Optional: consensus without it cannot restore.
    */
-  restoreState?(minIndex: number, install: (index: number) => void): Promise<number>;
+  restoreState?(minIndex: number, install: (index: number) => () => void): Promise<number>;
   /** For `info` and `agent/self` (Consul's raft stat names). */
   stats(): Record<string, string>;
 }

@@ -45,6 +45,8 @@ export interface StateImagePort {
    * and wake every blocking query. From then on every read answers with an index of at
    * least `index`, so a client blocked on any older index sees the restored state.
    * Synchronous; called by consensus while nothing else applies. A staged state installs once.
+   * Returns an undo that puts the previous state back (O(1)), for consensus to call when the
+   * restore cannot be completed.
    */
-  install(staged: StagedState, index: number): void;
+  install(staged: StagedState, index: number): () => void;
 }

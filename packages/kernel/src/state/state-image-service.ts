@@ -121,13 +121,18 @@ export class StateImageService implements StateImagePort {
     return new Staged(tables, header.index, counts);
   }
 
-  install(staged: StagedState, index: number): void {
+  install(staged: StagedState, index: number): () => void {
     const s = staged as Staged;
     const tables = s.tables;
     if (!(s instanceof Staged) || !tables) throw SnapshotInvalid('staged state already installed');
     s.tables = undefined;
+    const before = this.store.snapshotView();
     tables.indexes.set(RESTORE_INDEX_FLOOR, index);
     this.store.replace(tables, index);
     this.afterInstall();
+    return () => {
+      this.store.replace(before.tables, before.index);
+      this.afterInstall();
+    };
   }
 }

@@ -653,10 +653,11 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
    * image's membership never replaces ours) and made the log's base: every follower's next
    * append falls into the hole, so the replicator sends it that snapshot. A no-op appended
    * after the hole commits only once a quorum installed it, and that is when this resolves.
-   * If leadership is lost after install, the leader's FSM holds state nobody agreed to:
-   * it stops (fatal) without publishing the snapshot, so a restart rebuilds the old state.
+   * If leadership is lost (or storage fails) before the snapshot is published, the FSM is
+   * put back with the undo `install` returned and this rejects with
+   * RAFT_RESTORE_INTERRUPTED: nothing changed anywhere, and the server carries on.
    */
-  async restoreUserState(minIndex: number, install: (index: number) => void, timeoutMs?: number): Promise<number> {
+  async restoreUserState(minIndex: number, install: (index: number) => () => void, timeoutMs?: number): Promise<number> {
     let check = this.checkLeader();
     if (check) throw check;
     if (this.state.userRestoring) throw RestoreInProgress();
@@ -672,11 +673,18 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
       index = Math.max(this.log.lastIndex(), minIndex) + 1;
       const config = this.config;
       this.state.restoring = true;
+      let undo: (() => void) | undefined;
       try {
-        install(index);
+        undo = install(index);
         await this.writeRestoredSnapshot(index, term, config);
+      } catch (err) {
+        // Nothing of the restore reached the log or the snapshot store: put the FSM back
+        // and carry on (as a follower, if that is what we became), applying what committed meanwhile.
+        undo?.();
+        throw err;
       } finally {
         this.state.restoring = false;
+        if (!this.stopped) this.applyCommitted();
       }
       this.installSnapshotState(index, term, config);
       this.logger.info('restored user snapshot', { index, term });
@@ -702,7 +710,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     });
   }
 
-  /** Snapshot the just-restored FSM at `index`; stops the server (fatal) when that cannot complete safely. */
+  /** Snapshot the just-restored FSM at `index` and publish it, unless leadership was lost meanwhile. */
   private async writeRestoredSnapshot(index: number, term: number, config: ConfigurationData): Promise<void> {
     const snap = this.fsm.snapshot();
     const sink = this.snapshots.create(index, term, config);
@@ -710,23 +718,15 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
       for await (const chunk of snap.chunks()) await sink.write(chunk);
     } catch (err) {
       await sink.abort().catch(() => {});
-      const e = RestoreInterrupted(`writing the snapshot failed: ${(err as Error).message}`);
-      this.fatal(e);
-      throw e;
+      throw RestoreInterrupted(`writing the snapshot failed: ${(err as Error).message}`);
     } finally {
       snap.release();
     }
     if (this.stopped || this.role !== 'leader' || this.term !== term) {
       await sink.abort().catch(() => {});
-      const e = RestoreInterrupted('leadership lost');
-      this.fatal(e);
-      throw e;
+      throw RestoreInterrupted('leadership lost');
     }
-    if (!(await sink.commit())) {
-      const e = RestoreInterrupted('a newer snapshot was published meanwhile');
-      this.fatal(e);
-      throw e;
-    }
+    if (!(await sink.commit())) throw RestoreInterrupted('a newer snapshot was published meanwhile');
   }
 
   /** Error to reject a leader-only call with, or undefined when this server leads. */

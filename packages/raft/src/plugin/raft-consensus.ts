@@ -124,7 +124,7 @@ export class RaftConsensus implements Consensus {
     return this.requireNode().apply(command, timeoutMs);
   }
   /** Followers may need a while to install a large snapshot before the confirming no-op commits. */
-  restoreState(minIndex: number, install: (index: number) => void): Promise<number> {
+  restoreState(minIndex: number, install: (index: number) => () => void): Promise<number> {
     return this.requireNode().restoreUserState(minIndex, install, RESTORE_CONFIRM_TIMEOUT_MS);
   }
   readBarrier(timeoutMs?: number): Promise<number> {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BadRequest, NullLogger, decodeJsonBody, type HttpEndpoint } from '@proconsul/kernel';
+import { BadRequest, decodeJsonBody, NullLogger, type HttpEndpoint } from '@proconsul/kernel';
 import { createHttpApp } from './http-app.js';
 import { injectHttp } from './inject.js';
 

@@ -7,16 +7,15 @@ import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'nod
 import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
 import {
-  AgentLocalOptions,
-  ConfigReloader,
-  ConsoleLogger,
-  Kernel,
   buildRuntimeConfig,
   checkConfigData,
+  ConsoleLogger,
   createAgentCert,
-  serverModule,
+  Kernel,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { AgentLocalOptions, ConfigReloader } from '@proconsul/agent';
+import { serverModule } from '@proconsul/server';
 import { directConsensusPlugin, writeTlsFixture, type TlsFixture } from '@proconsul/kernel/testing';
 import plugin from './index.js';
 import { HttpServer } from './http-server.js';

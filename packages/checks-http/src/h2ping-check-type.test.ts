@@ -4,15 +4,15 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
 import {
-  CheckRunner,
   CheckType,
-  NullLogger,
   createAgentCert,
   createCa,
   isCoded,
+  NullLogger,
   type CheckDefinitionFields,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { CheckRunner } from '@proconsul/agent';
 import plugin, { H2PingCheckType } from './index.js';
 
 // Loopback range reserved for the check-type suites, away from other suites' addresses.

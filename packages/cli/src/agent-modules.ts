@@ -1,6 +1,8 @@
 import type { ContainerModule } from 'inversify';
 import { ContainerModule as Module } from 'inversify';
-import { AgentShutdown, ConfigReloader, clusterModule, serverModule, watchesModule, type RuntimeConfig } from '@proconsul/kernel';
+import type { RuntimeConfig } from '@proconsul/kernel';
+import { AgentShutdown, ConfigReloader, watchesModule } from '@proconsul/agent';
+import { clusterModule, serverModule } from '@proconsul/server';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */
 export function coreModules(): ContainerModule[] {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CertificateAndKey, type LeafOptions, createAgentCert, createCa } from '@proconsul/kernel';
+import { createAgentCert, createCa, type CertificateAndKey, type LeafOptions } from '@proconsul/kernel';
 
 /** A CA with server, client and CLI certificates on disk, as `proconsul tls` would write them. */
 export interface TlsFixture {

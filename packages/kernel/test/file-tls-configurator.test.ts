@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import {
   buildRuntimeConfig,
   checkConfigData,
-  type RuntimeConfig,
-  isCoded,
   createAgentCert,
   createCa,
   FileTlsConfigurator,
+  isCoded,
+  type RuntimeConfig,
 } from '@proconsul/kernel';
 import { writePem, writeTlsFixture, type TlsFixture } from '@proconsul/kernel/testing';
 

@@ -1,4 +1,4 @@
-import type { NormalizedRange } from '@proconsul/kernel';
+import type { NormalizedRange } from '@proconsul/state';
 import type { IteratorOptions } from './rocks-binding.js';
 
 /**

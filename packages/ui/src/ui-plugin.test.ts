@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container } from 'inversify';
-import { HttpEndpoint, NullLogger, buildRuntimeConfig, type HttpRequest, type RuntimeConfig } from '@proconsul/kernel';
+import { buildRuntimeConfig, HttpEndpoint, NullLogger, type HttpRequest, type RuntimeConfig } from '@proconsul/kernel';
 import plugin from './index.js';
 
 function endpoints(ui: boolean): HttpEndpoint[] {

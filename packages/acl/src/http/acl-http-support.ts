@@ -1,6 +1,6 @@
 import {
-  BadRequest,
   authorize,
+  BadRequest,
   canonicalKeys,
   decodeJsonBody,
   DEFAULT_QUERY,

@@ -1,12 +1,5 @@
-import {
-  BadRequest,
-  CheckNotFound,
-  decodeJsonBody,
-  pascalKeys,
-  type CheckStatus,
-  type HttpEndpoint,
-  type HttpRequest,
-} from '@proconsul/kernel';
+import { BadRequest, decodeJsonBody, type CheckStatus, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { CheckNotFound, pascalKeys } from '@proconsul/agent';
 import type { AgentEndpointDeps } from './agent-endpoint-deps.js';
 import { hashBlocking } from './agent-hash-blocking.js';
 import { agentCheckJson } from './agent-json.js';

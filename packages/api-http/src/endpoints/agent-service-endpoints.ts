@@ -1,4 +1,4 @@
-import { BadRequest, NotFound, decodeJsonBody, type HttpEndpoint } from '@proconsul/kernel';
+import { BadRequest, decodeJsonBody, NotFound, type HttpEndpoint } from '@proconsul/kernel';
 import type { AgentEndpointDeps } from './agent-endpoint-deps.js';
 import { parseEnable } from './agent-endpoint-deps.js';
 import { contentHash, hashBlocking } from './agent-hash-blocking.js';

@@ -1,15 +1,15 @@
 import {
   BadRequest,
-  NoPathToDatacenter,
-  applyFilter,
   canonicalKeys,
   decodeJsonBody,
+  NoPathToDatacenter,
   type DeregisterCommand,
   type HttpEndpoint,
   type Node,
   type RegisterCommand,
   type ServiceNode,
 } from '@proconsul/kernel';
+import { applyFilter } from '@proconsul/state';
 import {
   authorize,
   checkDatacenter,

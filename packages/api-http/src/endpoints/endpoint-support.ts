@@ -1,10 +1,8 @@
 import {
-  BadRequest,
-  NoPathToDatacenter,
-  applyFilter,
-  compileFilter,
   authorize as authorizeRequest,
+  BadRequest,
   metaHeaders,
+  NoPathToDatacenter,
   readForRequest,
   requireAccess,
   type AclAccess,
@@ -19,6 +17,7 @@ import {
   type QueryReply,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { applyFilter, compileFilter } from '@proconsul/state';
 
 // The generic endpoint helpers live in the kernel's http module, shared with the acl plugin
 // and third-party plugins; these wrappers keep this package's call sites short.

@@ -1,12 +1,5 @@
-import {
-  AUTOPILOT_RPC,
-  BadRequest,
-  RAFT_RPC,
-  decodeJsonBody,
-  parseAutopilotConfigBody,
-  type HttpEndpoint,
-  type HttpRequest,
-} from '@proconsul/kernel';
+import { BadRequest, decodeJsonBody, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { AUTOPILOT_RPC, parseAutopilotConfigBody, RAFT_RPC } from '@proconsul/server';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 
 /**

@@ -1,8 +1,8 @@
 import {
   BadRequest,
+  canonicalKeys,
   decodeJsonBody,
   parseDuration,
-  canonicalKeys,
   type HttpEndpoint,
   type Session,
   type SessionInput,

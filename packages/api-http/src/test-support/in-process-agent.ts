@@ -1,16 +1,16 @@
 import { ContainerModule } from 'inversify';
 import type Koa from 'koa';
 import {
-  AgentLocalOptions,
+  buildRuntimeConfig,
   HttpEndpoint,
   Kernel,
   NullLogger,
-  buildRuntimeConfig,
-  serverModule,
   type Logger,
   type ProconsulPlugin,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { AgentLocalOptions } from '@proconsul/agent';
+import { serverModule } from '@proconsul/server';
 import { directConsensusPlugin as directConsensus } from '@proconsul/kernel/testing';
 import plugin from '../index.js';
 import { builtinAppOptions, builtinEndpoints } from '../builtin-endpoints.js';

@@ -1,18 +1,16 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { ContainerModule } from 'inversify';
 import {
-  Agent,
-  AgentReload,
-  ConsoleLogger,
-  DEFAULT_LEAVE_TIMEOUT_MS,
-  LogFanout,
-  LogTap,
   agentFlagsHelp,
+  ConsoleLogger,
   isCoded,
   loadAgentConfig,
+  LogFanout,
+  LogTap,
   type LogLevel,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { Agent, AgentReload, DEFAULT_LEAVE_TIMEOUT_MS } from '@proconsul/agent';
 import type { Command } from '../command.js';
 import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';

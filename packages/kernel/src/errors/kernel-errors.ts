@@ -99,3 +99,6 @@ export const TlsFileInvalid = defineError(
   400,
   (key: string, file: string, reason: string) => `${key} ${file}: ${reason}`,
 );
+
+/** A log entry that cannot be decoded or has the wrong shape (returned from apply, never thrown). */
+export const CommandInvalid = defineError('STATE_COMMAND_INVALID', 400, (reason: string) => `invalid command: ${reason}`);

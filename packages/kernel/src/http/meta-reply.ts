@@ -1,5 +1,5 @@
 import type { HttpResponse } from '../extension-points/http-endpoint.js';
-import type { QueryMeta } from '../server/query-options.js';
+import type { QueryMeta } from '../model/query-options.js';
 
 /** Consul's blocking-query headers. */
 export function metaHeaders(meta: QueryMeta): Record<string, string> {

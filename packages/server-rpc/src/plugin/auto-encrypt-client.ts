@@ -1,6 +1,5 @@
 import { createSecureContext } from 'node:tls';
-import type { Logger, RuntimeConfig, TlsConfigurator } from '@proconsul/kernel';
-import { createAgentCsr, isCoded } from '@proconsul/kernel';
+import { createAgentCsr, isCoded, type Logger, type RuntimeConfig, type TlsConfigurator } from '@proconsul/kernel';
 import { TcpServerRpc } from '../net/tcp-server-rpc.js';
 import { AUTO_ENCRYPT_SIGN } from '../net/framing.js';
 import type { ServerPortTlsState } from '../net/server-tls.js';

@@ -3,15 +3,8 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
-import {
-  CheckType,
-  createAgentCert,
-  createCa,
-  isCoded,
-  NullLogger,
-  type CheckDefinitionFields,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
+import { CheckType, isCoded, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { createAgentCert, createCa } from '@proconsul/tls';
 import { CheckRunner } from '@proconsul/agent';
 import plugin, { H2PingCheckType } from './index.js';
 

@@ -61,6 +61,8 @@ export const agentCommand: Command = {
         coreModules: coreModules(),
         agentModules: [
           ...agentModules(
+            config,
+            logger,
             () => triggers.requestLeave(),
             // Reload re-reads the same flags and files the agent started with.
             () => ({ ...loadAgentConfig(args, (w) => logger.warn(w)), nodeId: agent.config.nodeId }),

@@ -1,7 +1,5 @@
 import { checkServerIdentity, type ConnectionOptions, type TlsOptions } from 'node:tls';
-import type { RuntimeConfig, TlsConfig } from '../config/runtime-config.js';
-import type { TlsConfigurator, TlsMaterial } from '../extension-points/tls-configurator.js';
-import type { Logger } from '../log/logger.js';
+import type { Logger, RuntimeConfig, TlsConfig, TlsConfigurator, TlsMaterial } from '@proconsul/kernel';
 import { contextOptions } from './tls-options.js';
 import { type LoadedMaterial, MaterialLoader } from './tls-material.js';
 

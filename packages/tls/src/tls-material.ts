@@ -2,8 +2,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { TlsFileInvalid } from '../errors/kernel-errors.js';
-import type { TlsInterfaceConfig } from '../config/runtime-config.js';
+import { TlsFileInvalid, type TlsInterfaceConfig } from '@proconsul/kernel';
 
 /** What one interface presents and trusts, all PEM, already validated. */
 export interface LoadedMaterial {

@@ -1,6 +1,5 @@
 import type { SecureContextOptions } from 'node:tls';
-import type { TlsInterfaceConfig, TlsMinVersion } from '../config/runtime-config.js';
-import { TLS_CIPHER_SUITES } from '../config/tls-cipher-suites.js';
+import { TLS_CIPHER_SUITES, type TlsInterfaceConfig, type TlsMinVersion } from '@proconsul/kernel';
 import type { LoadedMaterial } from './tls-material.js';
 
 const NODE_VERSIONS: Readonly<Record<TlsMinVersion, SecureContextOptions['minVersion']>> = {

@@ -3,16 +3,9 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createServer, type ConnectionOptions, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import {
-  buildRuntimeConfig,
-  checkConfigData,
-  createAgentCert,
-  createCa,
-  FileTlsConfigurator,
-  isCoded,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
-import { writePem, writeTlsFixture, type TlsFixture } from '@proconsul/kernel/testing';
+import { buildRuntimeConfig, checkConfigData, isCoded, type RuntimeConfig } from '@proconsul/kernel';
+import { createAgentCert, createCa, FileTlsConfigurator } from '@proconsul/tls';
+import { writePem, writeTlsFixture, type TlsFixture } from '@proconsul/tls/testing';
 
 function config(tls: Record<string, unknown>, extra: Record<string, unknown> = {}): RuntimeConfig {
   return buildRuntimeConfig({ dev: true, sources: [checkConfigData('test', { tls, ...extra })], warn: () => {} });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgentCert, createCa, type CertificateAndKey, type LeafOptions } from '@proconsul/kernel';
+import { createAgentCert, createCa, type CertificateAndKey, type LeafOptions } from '@proconsul/tls';
 
 /** A CA with server, client and CLI certificates on disk, as `proconsul tls` would write them. */
 export interface TlsFixture {

@@ -1,0 +1,4 @@
+export * from './file-tls-configurator.js';
+export * from './cert-authority.js';
+export * from './agent-csr.js';
+export * from './tls-module.js';

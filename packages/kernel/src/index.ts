@@ -65,7 +65,6 @@ export * from './commands/session-commands.js';
 export * from './commands/txn-commands.js';
 export * from './commands/acl-commands.js';
 export * from './commands/misc-commands.js';
-export * from './commands/command-codec.js';
 export * from './model/query-options.js';
 export * from './acl/allow-all-authorizer.js';
 export * from './acl/agent-tokens.js';

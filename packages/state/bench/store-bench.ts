@@ -3,8 +3,8 @@
  * Everything is in memory: the FSM applies pre-encoded log entries, as raft would.
  * Bounded: fixed operation counts, no network.
  */
-import { encodeCommand, type Command } from '@proconsul/kernel';
-import { StateFsm, StateStore, WatchSet } from '@proconsul/state';
+import type { Command } from '@proconsul/kernel';
+import { encodeCommand, StateFsm, StateStore, WatchSet } from '@proconsul/state';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

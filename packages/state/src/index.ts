@@ -17,3 +17,4 @@ export * from './state/state-store.js';
 export * from './state/state-fsm.js';
 export * from './state/deep-equal.js';
 export * from './state/store-catalog-stats.js';
+export * from './state/command-codec.js';

@@ -2,7 +2,8 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { TlsFileInvalid, type TlsInterfaceConfig } from '@proconsul/kernel';
+import type { TlsInterfaceConfig } from '@proconsul/kernel';
+import { TlsFileInvalid } from './tls-errors.js';
 
 /** What one interface presents and trusts, all PEM, already validated. */
 export interface LoadedMaterial {

@@ -3,13 +3,13 @@ import {
   defineError,
   isCoded,
   isTimeoutAbort,
-  VirtualClock,
   type CheckDefinitionFields,
   type CheckResult,
   type CheckStatus,
   type CheckType,
   type Clock,
 } from '@proconsul/kernel';
+import { VirtualClock } from '@proconsul/kernel/testing';
 import { CheckRunner } from './check-runner.js';
 
 /**

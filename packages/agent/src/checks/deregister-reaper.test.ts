@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { VirtualClock } from '@proconsul/kernel';
+import { VirtualClock } from '@proconsul/kernel/testing';
 import { DeregisterReaper } from './deregister-reaper.js';
 
 describe('checks/DeregisterReaper (virtual clock)', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { VirtualClock, type CheckStatus } from '@proconsul/kernel';
+import { type CheckStatus } from '@proconsul/kernel';
+import { VirtualClock } from '@proconsul/kernel/testing';
 import { TtlCheck } from './ttl-check.js';
 
 describe('checks/TtlCheck', () => {

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import {
   NullLogger,
-  VirtualClock,
   type Consensus,
   type Member,
   type Membership,
@@ -10,6 +9,7 @@ import {
   type ServerAddress,
   type ServerRpc,
 } from '@proconsul/kernel';
+import { VirtualClock } from '@proconsul/kernel/testing';
 import { Autopilot, SERVER_STATS_RPC } from './autopilot.js';
 import { DEFAULT_AUTOPILOT_CONFIG } from './autopilot-config.js';
 import type { AutopilotConfigStore } from './autopilot-config-store.js';

@@ -2,7 +2,6 @@ import {
   AgentTokens,
   AS_SERVER,
   Consensus,
-  encodeCommand,
   isServerCaller,
   Logger,
   NotFound,
@@ -20,7 +19,7 @@ import {
   type Session,
   type WriteReply,
 } from '@proconsul/kernel';
-import { StateStore, type WatchSet } from '@proconsul/state';
+import { encodeCommand, StateStore, type WatchSet } from '@proconsul/state';
 import { randomUUID } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { ServerHandler } from './server-handler.js';

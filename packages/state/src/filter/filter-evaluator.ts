@@ -1,4 +1,5 @@
-import { FilterInvalid, type ProconsulError } from '@proconsul/kernel';
+import type { ProconsulError } from '@proconsul/kernel';
+import { FilterInvalid } from '../state/state-errors.js';
 import { selectorText, type FilterExpr, type MatchExpr, type MatchOp } from './filter-ast.js';
 import { CoercionError, coerceBool, coerceNumber } from './filter-coerce.js';
 import { FILTER_ERROR_PREFIX } from './filter-scanner.js';

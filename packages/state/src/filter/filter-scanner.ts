@@ -1,4 +1,5 @@
-import { FilterInvalid, type ProconsulError } from '@proconsul/kernel';
+import type { ProconsulError } from '@proconsul/kernel';
+import { FilterInvalid } from '../state/state-errors.js';
 
 /** Consul's prefix for every filter error it returns (HTTP 400). */
 export const FILTER_ERROR_PREFIX = 'Failed to create boolean expression evaluator: ';

@@ -1,11 +1,11 @@
-import { FilterInvalid } from '@proconsul/kernel';
+import { FilterInvalid } from '../state/state-errors.js';
 import type { FilterExpr } from './filter-ast.js';
 import { evaluate } from './filter-evaluator.js';
 import { parseFilter } from './filter-parser.js';
 import { FILTER_ERROR_PREFIX } from './filter-scanner.js';
 
 /** The coded error every filter problem raises (code FILTER_INVALID, HTTP 400). */
-export { FilterInvalid as FilterError } from '@proconsul/kernel';
+export { FilterInvalid as FilterError } from '../state/state-errors.js';
 
 export interface CompileFilterOptions {
   /**

@@ -14,3 +14,9 @@ export const ApplyFailed = defineError(
   500,
   (type: string, reason: string) => `applying ${type} failed: ${reason}`,
 );
+
+/** A log entry that cannot be decoded or has the wrong shape (returned from apply, never thrown). */
+export const CommandInvalid = defineError('STATE_COMMAND_INVALID', 400, (reason: string) => `invalid command: ${reason}`);
+
+// The filter module builds Consul's wording ("Failed to create boolean expression evaluator: 1:7 (6): ...").
+export const FilterInvalid = defineError('FILTER_INVALID', 400, (message: string) => message);

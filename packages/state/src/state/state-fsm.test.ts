@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { encodeCommand, isCoded, type Command } from '@proconsul/kernel';
+import { isCoded, type Command } from '@proconsul/kernel';
+import { encodeCommand } from './command-codec.js';
 import { StateFsm } from './state-fsm.js';
 import { StateStore } from './state-store.js';
 import { text } from './state-test-fixtures.js';

@@ -1,4 +1,5 @@
-import { decodeCommand, ProconsulError, type Fsm, type FsmSnapshot } from '@proconsul/kernel';
+import { ProconsulError, type Fsm, type FsmSnapshot } from '@proconsul/kernel';
+import { decodeCommand } from './command-codec.js';
 import { FrameWriter, FRAME_TARGET_BYTES, readFrames } from './snapshot-frames.js';
 import {
   restoreRecord,

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import {
   COMMAND_FIELDS,
-  encodeCommand,
   isCoded,
   type AclAccess,
   type AclResource,
@@ -9,7 +8,7 @@ import {
   type Command,
   type CommandType,
 } from '@proconsul/kernel';
-import { StateFsm, StateStore } from '@proconsul/state';
+import { encodeCommand, StateFsm, StateStore } from '@proconsul/state';
 import { authorizeCommand } from './command-access.js';
 
 /** An Authorization granting exactly `grants` ("resource:segment:access", segment "*" = any). */

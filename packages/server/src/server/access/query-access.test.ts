@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { encodeCommand, isCoded, type Authorization, type Command, type QueryName } from '@proconsul/kernel';
-import { StateFsm, StateStore } from '@proconsul/state';
+import { isCoded, type Authorization, type Command, type QueryName } from '@proconsul/kernel';
+import { encodeCommand, StateFsm, StateStore } from '@proconsul/state';
 import { STATE_QUERIES } from '../state-queries.js';
 import { QUERY_ACCESS } from './query-access.js';
 

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { Packr } from 'msgpackr';
-import { isCoded } from '../errors/proconsul-error.js';
-import type { Command } from './command.js';
+import { isCoded, type Command } from '@proconsul/kernel';
 import { decodeCommand, encodeCommand } from './command-codec.js';
 
 const samples: Command[] = [

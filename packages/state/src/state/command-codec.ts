@@ -1,7 +1,6 @@
 import { Packr } from 'msgpackr';
-import type { ProconsulError } from '../errors/proconsul-error.js';
-import { CommandInvalid } from '../errors/kernel-errors.js';
-import { COMMAND_FIELDS, COMMAND_VERSION, type Command, type CommandType } from './command.js';
+import { COMMAND_FIELDS, COMMAND_VERSION, type Command, type CommandType, type ProconsulError } from '@proconsul/kernel';
+import { CommandInvalid } from './state-errors.js';
 
 // Records (shared structure tables) are off: every entry must decode on its own, on any
 // server, from any point of the log. copyBuffers: a stored KV value must not pin the

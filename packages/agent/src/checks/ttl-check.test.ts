@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type CheckStatus } from '@proconsul/kernel';
+import type { CheckStatus } from '@proconsul/kernel';
 import { VirtualClock } from '@proconsul/kernel/testing';
 import { TtlCheck } from './ttl-check.js';
 

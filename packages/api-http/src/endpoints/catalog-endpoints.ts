@@ -1,7 +1,5 @@
 import {
   BadRequest,
-  canonicalKeys,
-  decodeJsonBody,
   NoPathToDatacenter,
   type DeregisterCommand,
   type HttpEndpoint,
@@ -9,6 +7,7 @@ import {
   type RegisterCommand,
   type ServiceNode,
 } from '@proconsul/kernel';
+import { canonicalKeys, decodeJsonBody } from '@proconsul/http';
 import { applyFilter } from '@proconsul/state';
 import {
   authorize,

@@ -1,4 +1,5 @@
-import { BadRequest, decodeJsonBody, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { BadRequest, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { decodeJsonBody } from '@proconsul/http';
 import { AUTOPILOT_RPC, parseAutopilotConfigBody, RAFT_RPC } from '@proconsul/server';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 

@@ -9,9 +9,9 @@ import {
   type ProconsulPlugin,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { tlsModule } from '@proconsul/tls';
 import { AgentLocalOptions } from '@proconsul/agent';
 import { serverModule } from '@proconsul/server';
-import { tlsModule } from '@proconsul/tls';
 import { directConsensusPlugin as directConsensus } from '@proconsul/kernel/testing';
 import plugin from '../index.js';
 import { builtinAppOptions, builtinEndpoints } from '../builtin-endpoints.js';

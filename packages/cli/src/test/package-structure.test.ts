@@ -64,11 +64,11 @@ function importCycles(files: readonly string[]): string[][] {
 }
 
 describe('package structure', () => {
-  it('keeps the kernel small: contracts, config and the plugin loader only', () => {
+  it('keeps the kernel under 3,000 code lines: contracts, config, logging and the plugin loader', () => {
     const lines = sources(join(PACKAGES, 'kernel/src')).reduce((n, f) => n + codeLines(readFileSync(f, 'utf8')), 0);
     expect(lines).to.be.greaterThan(1000); // sanity: the scan sees the kernel
-    // A ratchet: the issue-14 goal is 3,000; lower this as contracts leave, never raise it.
-    expect(lines).to.be.below(3700);
+    // Issue 14: under 3,000 code lines. Implementations belong in their own packages.
+    expect(lines).to.be.below(3000);
   });
 
   it('has no import cycle between files in any package', () => {

@@ -1,6 +1,11 @@
-import { PermissionDenied } from '../errors/kernel-errors.js';
-import type { AclAccess, AclResource, Authorization, Authorizer } from '../extension-points/authorizer.js';
-import type { HttpRequest } from '../extension-points/http-endpoint.js';
+import {
+  PermissionDenied,
+  type AclAccess,
+  type AclResource,
+  type Authorization,
+  type Authorizer,
+  type HttpRequest,
+} from '@proconsul/kernel';
 
 /** What the request's token may do. May wait for a token lookup on a server (an RPC from a client agent). */
 export function authorize(authorizer: Authorizer, req: HttpRequest): Promise<Authorization> {

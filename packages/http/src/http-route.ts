@@ -1,4 +1,4 @@
-import type { HttpEndpoint, HttpMethod, HttpRequest, HttpResponse } from '../extension-points/http-endpoint.js';
+import type { HttpEndpoint, HttpMethod, HttpRequest, HttpResponse } from '@proconsul/kernel';
 
 /** One {@link HttpEndpoint}; shared by every plugin that serves HTTP (api-http, acl, user plugins). */
 export function route(

@@ -1,4 +1,4 @@
-import { Prng } from '../sim/prng.js';
+import { Prng } from '@proconsul/serf';
 
 export interface StarveOptions {
   readonly stallMinMs: number;

@@ -1,5 +1,4 @@
-import type { HttpResponse } from '../extension-points/http-endpoint.js';
-import type { QueryMeta } from '../model/query-options.js';
+import type { HttpResponse, QueryMeta } from '@proconsul/kernel';
 
 /** Consul's blocking-query headers. */
 export function metaHeaders(meta: QueryMeta): Record<string, string> {

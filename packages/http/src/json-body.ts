@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { BadRequest } from '../errors/kernel-errors.js';
+import { BadRequest } from '@proconsul/kernel';
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
 const cache = new WeakMap<object, ValidateFunction>();

@@ -1,7 +1,4 @@
-import type { HttpRequest } from '../extension-points/http-endpoint.js';
-import type { ClusterRpcPort } from '../extension-points/cluster-rpc-port.js';
-import { parseQueryOptions, type QueryReply } from '../model/query-options.js';
-import type { QueryName } from '../model/query-name.js';
+import { parseQueryOptions, type ClusterRpcPort, type HttpRequest, type QueryName, type QueryReply } from '@proconsul/kernel';
 
 /**
  * A state read the way the request asks: its consistency mode and blocking options

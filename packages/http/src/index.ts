@@ -1,0 +1,5 @@
+export * from './json-body.js';
+export * from './http-route.js';
+export * from './http-access.js';
+export * from './http-read.js';
+export * from './meta-reply.js';

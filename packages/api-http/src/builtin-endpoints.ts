@@ -2,6 +2,7 @@ import type { ResolutionContext } from 'inversify';
 import { agentMonitorEndpoint } from './endpoints/agent-monitor-endpoint.js';
 import {
   AgentReloader,
+  AgentShutdown,
   Authorizer,
   CatalogStats,
   ClusterRpcPort,
@@ -15,7 +16,6 @@ import {
   UserEventsPort,
   type HttpEndpoint,
 } from '@proconsul/kernel';
-import { AgentShutdown } from '@proconsul/agent';
 import { membershipEndpoints } from './endpoints/membership-endpoints.js';
 import { eventEndpoints } from './endpoints/event-endpoints.js';
 import { operatorEndpoints } from './endpoints/operator-endpoints.js';

@@ -1,8 +1,8 @@
 import type { ContainerModule } from 'inversify';
 import { ContainerModule as Module } from 'inversify';
-import type { Logger, RuntimeConfig } from '@proconsul/kernel';
+import { AgentShutdown, type Logger, type RuntimeConfig } from '@proconsul/kernel';
 import { tlsModule } from '@proconsul/tls';
-import { AgentShutdown, ConfigReloader, watchesModule } from '@proconsul/agent';
+import { ConfigReloader, watchesModule } from '@proconsul/agent';
 import { clusterModule, serverModule } from '@proconsul/server';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */

@@ -25,6 +25,7 @@ export * from './extension-points/local-agent-port.js';
 export * from './extension-points/catalog-stats.js';
 export * from './extension-points/metrics-reader.js';
 export * from './extension-points/agent-reloader.js';
+export * from './extension-points/agent-shutdown.js';
 export * from './extension-points/user-events-port.js';
 export * from './extension-points/cluster-rpc-port.js';
 export * from './config/tls-cipher-suites.js';

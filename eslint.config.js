@@ -10,7 +10,8 @@ import tseslint from 'typescript-eslint';
 const CORE = {
   tls: ['kernel'],
   http: ['kernel'],
-  state: ['kernel'],
+  collections: ['kernel'],
+  state: ['kernel', 'collections'],
   agent: ['kernel', 'state'],
   server: ['kernel', 'state', 'agent'],
 };

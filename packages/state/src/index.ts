@@ -1,6 +1,3 @@
-export * from './collections/sorted-map.js';
-export * from './collections/byte-range.js';
-export * from './collections/write-ops.js';
 export * from './filter/index.js';
 export * from './state/state-errors.js';
 export * from './state/watch-set.js';

@@ -1,5 +1,5 @@
 import { StorageLocked, type KeyValueStore, type StorageEngine } from '@proconsul/kernel';
-import { compareBytes, SortedMap } from '@proconsul/state';
+import { compareBytes, SortedMap } from '@proconsul/collections';
 import { MemoryStore, type ByteMap } from './memory-store.js';
 
 /**

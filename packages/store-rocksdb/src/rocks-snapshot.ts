@@ -1,5 +1,5 @@
 import { StorageClosed, type Entry, type RangeOptions, type StoreSnapshot } from '@proconsul/kernel';
-import { inRange, normalizeRange } from '@proconsul/state';
+import { inRange, normalizeRange } from '@proconsul/collections';
 import { dataKey, userKey, wholeDataSpace } from './key-space.js';
 import { RocksIterator, type RocksDb } from './rocks-binding.js';
 

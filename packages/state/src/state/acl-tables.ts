@@ -1,5 +1,5 @@
-import { compareStrings, SortedMap } from '../collections/sorted-map.js';
 import type { AclPolicy, AclRole, AclToken } from '@proconsul/kernel';
+import { compareStrings, SortedMap } from '@proconsul/collections';
 
 /** ACL tokens (by AccessorID, and SecretID -> AccessorID), policies and roles (by ID, and Name -> ID). */
 export class AclTables {

@@ -1,5 +1,5 @@
-import { compareStrings, SortedMap } from '../collections/sorted-map.js';
 import type { Coordinate } from '@proconsul/kernel';
+import { compareStrings, SortedMap } from '@proconsul/collections';
 import { key2, scanPrefix, SEP } from './table-keys.js';
 
 /** Network coordinates keyed node\0segment. */

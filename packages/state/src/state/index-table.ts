@@ -1,4 +1,4 @@
-import { compareStrings, SortedMap } from '../collections/sorted-map.js';
+import { compareStrings, SortedMap } from '@proconsul/collections';
 
 /** Names of the per-table indexes (Consul's "index" table rows). */
 export const TABLE = {

@@ -1,5 +1,5 @@
-import { compareStrings, SortedMap } from '../collections/sorted-map.js';
 import type { DirEntry } from '@proconsul/kernel';
+import { compareStrings, SortedMap } from '@proconsul/collections';
 import { key2, scanPrefix, SEP } from './table-keys.js';
 
 /**

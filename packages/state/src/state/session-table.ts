@@ -1,5 +1,5 @@
-import { compareStrings, SortedMap } from '../collections/sorted-map.js';
 import type { Session } from '@proconsul/kernel';
+import { compareStrings, SortedMap } from '@proconsul/collections';
 import { key2, key3, scanPrefix, SEP } from './table-keys.js';
 
 /** The check IDs (on the session's node) a session is linked to. */

@@ -1,4 +1,4 @@
-import { compareStrings, SortedMap } from '../collections/sorted-map.js';
+import { compareStrings, SortedMap } from '@proconsul/collections';
 import { AclTables } from './acl-tables.js';
 import { CatalogTables } from './catalog-tables.js';
 import { CoordinateTable } from './coordinate-table.js';

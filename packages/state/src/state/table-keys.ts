@@ -1,4 +1,4 @@
-import type { SortedMap } from '../collections/sorted-map.js';
+import type { SortedMap } from '@proconsul/collections';
 
 /**
  * Composite keys are strings joined with NUL, which sorts before every other character:

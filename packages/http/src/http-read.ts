@@ -1,4 +1,5 @@
-import { parseQueryOptions, type ClusterRpcPort, type HttpRequest, type QueryName, type QueryReply } from '@proconsul/kernel';
+import type { ClusterRpcPort, HttpRequest, QueryName, QueryReply } from '@proconsul/kernel';
+import { parseQueryOptions } from './query-params.js';
 
 /**
  * A state read the way the request asks: its consistency mode and blocking options

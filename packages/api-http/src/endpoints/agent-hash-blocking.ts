@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parseQueryOptions, type AgentStateView, type HttpRequest, type HttpResponse } from '@proconsul/kernel';
+import type { AgentStateView, HttpRequest, HttpResponse } from '@proconsul/kernel';
+import { parseQueryOptions } from '@proconsul/http';
 import { applyFilter } from '@proconsul/state';
 
 /** Hex digest of a response body (Consul returns its own hash; clients only compare it). */

@@ -14,13 +14,12 @@ import {
   Kernel,
   NullLogger,
   openArchive,
-  serverModule,
-  StateImageService,
-  StateStore,
   writeArchive,
   type ArchiveHeader,
   type HttpRequest,
 } from '@proconsul/kernel';
+import { serverModule } from '@proconsul/server';
+import { StateImageService, StateStore } from '@proconsul/state';
 import { directConsensusPlugin } from '@proconsul/kernel/testing';
 import snapshotPlugin from '../dist/index.js';
 

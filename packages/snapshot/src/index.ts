@@ -1,13 +1,6 @@
 import { ContainerModule } from 'inversify';
-import {
-  ClusterRpcPort,
-  Consensus,
-  HttpEndpoint,
-  Lifecycle,
-  ServerHandler,
-  StateImagePort,
-  type ProconsulPlugin,
-} from '@proconsul/kernel';
+import { ClusterRpcPort, Consensus, HttpEndpoint, Lifecycle, StateImagePort, type ProconsulPlugin } from '@proconsul/kernel';
+import { ServerHandler } from '@proconsul/server';
 import { snapshotEndpoints } from './snapshot-endpoint.js';
 import { snapshotHandlers } from './snapshot-handlers.js';
 import { SnapshotTransfers } from './snapshot-transfers.js';

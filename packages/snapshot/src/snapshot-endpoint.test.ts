@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ClusterRpc, openArchive } from '@proconsul/kernel';
+import { openArchive } from '@proconsul/kernel';
+import { ClusterRpc } from '@proconsul/server';
 import { startSnapshotAgent, type SnapshotAgent } from './test-support/snapshot-agent.js';
 
 async function* once(b: Buffer): AsyncGenerator<Buffer> {

@@ -1,4 +1,4 @@
-import type { HandlerAccess, ServerHandler } from '@proconsul/kernel';
+import type { HandlerAccess, ServerHandler } from '@proconsul/server';
 import { SnapshotArgsInvalid } from './snapshot-errors.js';
 import type { SnapshotTransfers } from './snapshot-transfers.js';
 

@@ -4,11 +4,11 @@ import {
   Kernel,
   NullLogger,
   buildRuntimeConfig,
-  serverModule,
   type HttpMethod,
   type HttpResponse,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { serverModule } from '@proconsul/server';
 import { directConsensusPlugin } from '@proconsul/kernel/testing';
 import { Readable } from 'node:stream';
 import plugin from '../index.js';

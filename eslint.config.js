@@ -10,6 +10,7 @@ import tseslint from 'typescript-eslint';
 const CORE = {
   tls: ['kernel'],
   http: ['kernel'],
+  'snapshot-archive': ['kernel'],
   collections: ['kernel'],
   state: ['kernel', 'collections'],
   agent: ['kernel', 'state'],

@@ -29,7 +29,6 @@ export * from './extension-points/agent-shutdown.js';
 export * from './extension-points/user-events-port.js';
 export * from './extension-points/cluster-rpc-port.js';
 export * from './extension-points/state-image-port.js';
-export * from './snapshot/index.js';
 export * from './config/tls-cipher-suites.js';
 export * from './plugin/plugins-file.js';
 export * from './plugin/plugin-order.js';

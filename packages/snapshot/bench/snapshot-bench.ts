@@ -8,16 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import {
-  buildRuntimeConfig,
-  HttpEndpoint,
-  Kernel,
-  NullLogger,
-  openArchive,
-  writeArchive,
-  type ArchiveHeader,
-  type HttpRequest,
-} from '@proconsul/kernel';
+import { buildRuntimeConfig, HttpEndpoint, Kernel, NullLogger, type HttpRequest } from '@proconsul/kernel';
+import { openArchive, writeArchive, type ArchiveHeader } from '@proconsul/snapshot-archive';
 import { serverModule } from '@proconsul/server';
 import { StateImageService, StateStore } from '@proconsul/state';
 import { directConsensusPlugin } from '@proconsul/kernel/testing';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { openArchive } from '@proconsul/kernel';
+import { openArchive } from '@proconsul/snapshot-archive';
 import { ClusterRpc } from '@proconsul/server';
 import { startSnapshotAgent, type SnapshotAgent } from './test-support/snapshot-agent.js';
 

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   isCoded,
-  openArchive,
   PROCONSUL_VERSION,
-  SnapshotArchiveInvalid,
-  writeArchive,
-  type ArchiveHeader,
   type Consensus,
   type Logger,
   type StagedState,
   type StateImagePort,
 } from '@proconsul/kernel';
+import { openArchive, writeArchive, SnapshotArchiveInvalid, type ArchiveHeader } from '@proconsul/snapshot-archive';
 import { ChunkQueue } from './chunk-queue.js';
 import { SnapshotRestoreUnsupported, SnapshotTransferUnknown } from './snapshot-errors.js';
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeArchive, type StateImage } from '@proconsul/kernel';
+import type { StateImage } from '@proconsul/kernel';
+import { writeArchive } from '@proconsul/snapshot-archive';
 import { FakeConsulServer } from '../test/fake-consul-server.js';
 import { runCaptured } from '../test/run-command.js';
 

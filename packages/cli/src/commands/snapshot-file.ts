@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { openArchive, type ArchiveHeader, type ArchiveTrailer } from '@proconsul/kernel';
+import { openArchive, type ArchiveHeader, type ArchiveTrailer } from '@proconsul/snapshot-archive';
 
 export interface VerifiedArchive {
   readonly header: ArchiveHeader;

@@ -37,9 +37,6 @@ export function serverModule(): ContainerModule {
     bind<StateImagePort>(StateImagePort)
       .toDynamicValue((ctx) => new StateImageService(ctx.get(StateStore), () => ctx.get(ClusterRpc).stateReplaced()))
       .inSingletonScope();
-    bind<StateImagePort>(StateImagePort)
-      .toDynamicValue((ctx) => new StateImageService(ctx.get(StateStore), () => ctx.get(ClusterRpc).stateReplaced()))
-      .inSingletonScope();
     bind<CatalogStats>(CatalogStats)
       .toDynamicValue((ctx) => new StoreCatalogStats(ctx.get(StateStore)))
       .inSingletonScope();

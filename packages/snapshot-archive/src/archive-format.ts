@@ -1,4 +1,4 @@
-import type { TableCounts } from '../extension-points/state-image-port.js';
+import type { TableCounts } from '@proconsul/kernel';
 
 /**
  * Proconsul's snapshot archive (`GET /v1/snapshot`, `proconsul snapshot save`). Ours, not

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { StateImage } from '../extension-points/state-image-port.js';
+import type { StateImage } from '@proconsul/kernel';
 import { ARCHIVE_MAGIC, type ArchiveHeader } from './archive-format.js';
 import { openArchive } from './archive-reader.js';
 import { writeArchive } from './archive-writer.js';

@@ -1,4 +1,4 @@
-import { defineError } from '../errors/proconsul-error.js';
+import { defineError } from '@proconsul/kernel';
 
 /** A file or upload that is not a whole, intact Proconsul snapshot archive (the running state is untouched). */
 export const SnapshotArchiveInvalid = defineError(

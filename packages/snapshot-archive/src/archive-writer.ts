@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StateImage } from '../extension-points/state-image-port.js';
+import type { StateImage } from '@proconsul/kernel';
 import { ARCHIVE_MAGIC, type ArchiveHeader, type ArchiveTrailer } from './archive-format.js';
 
 function lengthPrefixed(json: unknown): Buffer {

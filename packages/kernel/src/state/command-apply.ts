@@ -14,6 +14,7 @@ import { coordinateBatch, systemMetaSet } from './misc-writes.js';
 import { sessionCreate, sessionInvalidate } from './session-writes.js';
 import { applyTxn } from './txn-apply.js';
 import type { WriteContext } from './write-context.js';
+import { CommandInvalid } from './state-errors.js';
 
 /**
  * Commands whose writers validate fully before mutating; everything else may fail
@@ -90,5 +91,8 @@ export function applyCommand(ctx: WriteContext, cmd: Command): unknown {
         ...(cmd.Stamp ? { stamp: true } : {}),
         ...(cmd.Cas !== undefined ? { cas: cmd.Cas } : {}),
       });
+    case 'request':
+      // StateStore.apply unwraps these; one nested in another command is refused.
+      throw CommandInvalid('request: nested request');
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger, RpcHandler, ServerRpc } from '@proconsul/kernel';
-import { ProconsulError } from '@proconsul/kernel';
+import { markRequestNotSent, ProconsulError } from '@proconsul/kernel';
 import { Connection } from './connection.js';
 import { encodeFrame, PROTO_RPC } from './framing.js';
 import { CONNECTION_ERROR_ID } from './server-port.js';
@@ -35,6 +35,8 @@ class RpcConnection {
       (err) => {
         onClose();
         const failure = this.refusal ?? RpcConnectFailed(address, err?.message ?? 'connection closed');
+        // Nothing was written before the connection was up: no call on it can have run.
+        if (!this.refusal && !this.conn.established) markRequestNotSent(failure);
         for (const p of this.pending.values()) {
           p.done();
           p.reject(failure);
@@ -77,7 +79,7 @@ class RpcConnection {
       if (!this.conn.write(encodeFrame(req))) {
         done();
         this.pending.delete(id);
-        reject(RpcConnectFailed(this.address, 'connection backlog full'));
+        reject(markRequestNotSent(RpcConnectFailed(this.address, 'connection backlog full')));
       }
     });
   }

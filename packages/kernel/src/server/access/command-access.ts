@@ -162,7 +162,8 @@ export function authorizeCommand(a: Authorization, r: StateReaders, cmd: Command
     case 'system-meta-set':
       return need(a, 'operator', '', 'write');
     case 'tombstone-reap':
-      // Only the leader's own garbage collection issues it.
+    case 'request':
+      // Only the leader issues these (its garbage collection; wrapping a forwarded write).
       throw PermissionDenied(`'${cmd.type}' is internal to the servers`);
   }
 }

@@ -21,6 +21,7 @@ import type {
 import type { CoordinateBatchCommand, SystemMetaSetCommand } from './misc-commands.js';
 import type { SessionCreateCommand, SessionDestroyCommand } from './session-commands.js';
 import type { TxnCommand } from './txn-commands.js';
+import type { RequestCommand } from './request-commands.js';
 
 /**
  * Every state change that goes through the raft log. Versioned (`v`) so a newer server
@@ -49,7 +50,8 @@ export type Command =
   | AclRoleDeleteCommand
   | AclBootstrapCommand
   | CoordinateBatchCommand
-  | SystemMetaSetCommand;
+  | SystemMetaSetCommand
+  | RequestCommand;
 
 export type CommandType = Command['type'];
 
@@ -80,4 +82,5 @@ export const COMMAND_FIELDS: Readonly<Record<CommandType, Readonly<Record<string
   'acl-bootstrap': { Token: 'o' },
   'coordinate-batch': { Updates: 'a' },
   'system-meta-set': { Key: 's' },
+  request: { ID: 's', now: 'n', Command: 'o' },
 };

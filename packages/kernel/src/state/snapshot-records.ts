@@ -8,6 +8,7 @@ import type { Session } from '../model/session.js';
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateTables } from './state-tables.js';
 import type { RequestRecord } from './request-table.js';
+import type { ConfigEntry } from '../model/config-entry.js';
 import { SEP } from './table-keys.js';
 
 /** Snapshot stream format marker and version; bump the version on any record change. */
@@ -38,7 +39,8 @@ export type SnapshotRecord =
   | ['ar', AclRole]
   | ['co', Coordinate]
   | ['m', string, unknown]
-  | ['r', string, RequestRecord];
+  | ['r', string, RequestRecord]
+  | ['ce', ConfigEntry];
 
 /** Every row of `t`, generated lazily (the caller holds a frozen clone, so this may be slow and interleaved). */
 export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
@@ -56,6 +58,7 @@ export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
   for (const c of t.coordinates.coords.values()) yield ['co', c];
   for (const [key, value] of t.system.entries()) yield ['m', key, value];
   for (const [id, rec] of t.requests.byId.entries()) yield ['r', id, rec];
+  for (const e of t.configEntries.entries.values()) yield ['ce', e];
 }
 
 /** Put one record into tables being rebuilt. Throws STATE_SNAPSHOT_INVALID on an unknown tag. */
@@ -95,6 +98,8 @@ export function restoreRecord(t: StateTables, rec: SnapshotRecord): void {
       return;
     case 'r':
       return t.requests.put(rec[1], rec[2]);
+    case 'ce':
+      return t.configEntries.put(rec[1]);
     default:
       throw SnapshotInvalid(`unknown record tag ${JSON.stringify((rec as unknown[])[0])}`);
   }

@@ -6,6 +6,7 @@ import { IndexTable } from './index-table.js';
 import { KvTable } from './kv-table.js';
 import { SessionTable } from './session-table.js';
 import { RequestTable } from './request-table.js';
+import { ConfigEntryTable } from './config-entry-table.js';
 
 /**
  * One version of the whole database. `clone()` is O(1) (every SortedMap clones in O(1)
@@ -24,6 +25,8 @@ export class StateTables {
     readonly indexes = new IndexTable(),
     /** Forwarded requests already applied, so a resent one is not applied twice. */
     readonly requests = new RequestTable(),
+    /** `/v1/config` entries. */
+    readonly configEntries = new ConfigEntryTable(),
   ) {}
 
   clone(): StateTables {
@@ -36,6 +39,7 @@ export class StateTables {
       this.system.clone(),
       this.indexes.clone(),
       this.requests.clone(),
+      this.configEntries.clone(),
     );
   }
 }

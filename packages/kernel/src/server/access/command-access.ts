@@ -8,6 +8,7 @@ import type { CheckInput, DeregisterCommand, RegisterCommand } from '../../state
 import type { TxnOp } from '../../state/commands/txn-commands.js';
 import type { StateReaders } from '../../state/state-view.js';
 import { deepEqual } from '../../state/deep-equal.js';
+import { configEntryWriteNeeds } from './config-entry-access.js';
 
 function need(a: Authorization, resource: AclResource, segment: string, access: AclAccess): void {
   if (!a.allowed(resource, segment, access)) throw PermissionDenied(`token lacks '${resource}:${access}' on "${segment}"`);
@@ -161,6 +162,14 @@ export function authorizeCommand(a: Authorization, r: StateReaders, cmd: Command
       return;
     case 'system-meta-set':
       return need(a, 'operator', '', 'write');
+    case 'config-entry-set': {
+      const w = configEntryWriteNeeds(cmd.Entry.Kind, cmd.Entry.Name);
+      return need(a, w.resource, w.segment, w.access);
+    }
+    case 'config-entry-delete': {
+      const w = configEntryWriteNeeds(cmd.Kind, cmd.Name);
+      return need(a, w.resource, w.segment, w.access);
+    }
     case 'tombstone-reap':
     case 'request':
       // Only the leader issues these (its garbage collection; wrapping a forwarded write).

@@ -11,6 +11,8 @@ import type { QueryName } from '../state-queries.js';
 import { keepAll } from '../../util/keep-all.js';
 import type { NodeInfo } from '../internal-queries.js';
 import { redactSecret } from '../../acl/secret-redaction.js';
+import type { ConfigEntry } from '../../model/config-entry.js';
+import { configEntryReadable } from './config-entry-access.js';
 
 /**
  * What a read may return to a caller: throw PermissionDenied for a point read the caller
@@ -113,6 +115,10 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   'ACL.RoleList': (a, _x, v: unknown) => (requireAcl(a, 'read'), v),
   // Whether bootstrap already happened is public: `PUT /v1/acl/bootstrap` needs no token.
   'ACL.BootstrapIndex': (_a, _x, v: unknown) => v,
+  // An entry the caller may not read is "not found" (Consul answers the same way).
+  'ConfigEntry.Get': (a, x: { kind: string; name: string }, v: ConfigEntry | null) =>
+    v && configEntryReadable(a, x.kind, x.name) ? v : null,
+  'ConfigEntry.List': (a, _x, v: ConfigEntry[]) => keepAll(v, (e) => configEntryReadable(a, e.Kind, e.Name)),
 };
 
 /** Reads that decide from the caller's token alone, without resolving it. */

@@ -22,6 +22,7 @@ import type { CoordinateBatchCommand, SystemMetaSetCommand } from './misc-comman
 import type { SessionCreateCommand, SessionDestroyCommand } from './session-commands.js';
 import type { TxnCommand } from './txn-commands.js';
 import type { RequestCommand } from './request-commands.js';
+import type { ConfigEntryDeleteCommand, ConfigEntrySetCommand } from './config-entry-commands.js';
 
 /**
  * Every state change that goes through the raft log. Versioned (`v`) so a newer server
@@ -51,7 +52,9 @@ export type Command =
   | AclBootstrapCommand
   | CoordinateBatchCommand
   | SystemMetaSetCommand
-  | RequestCommand;
+  | RequestCommand
+  | ConfigEntrySetCommand
+  | ConfigEntryDeleteCommand;
 
 export type CommandType = Command['type'];
 
@@ -83,4 +86,6 @@ export const COMMAND_FIELDS: Readonly<Record<CommandType, Readonly<Record<string
   'coordinate-batch': { Updates: 'a' },
   'system-meta-set': { Key: 's' },
   request: { ID: 's', now: 'n', Command: 'o' },
+  'config-entry-set': { Entry: 'o' },
+  'config-entry-delete': { Kind: 's', Name: 's' },
 };

@@ -98,4 +98,13 @@ describe('a forwarded write in flight when the leader dies is resent and applied
     const sessions = (await newLeader.rpc!.read<{ ID: string }[]>('Session.List', {}, READ, { token: undefined })).value;
     expect(sessions.map((s) => s.ID)).to.deep.equal([reply.value]);
   });
+
+  it('a caller cannot send a request-wrapped command itself: only the leader wraps', async () => {
+    const leader = leaderOver(new StateFsm(new StateStore()));
+    const forged = {
+      command: { v: 1, type: 'request', ID: 'r', now: 0, Command: { v: 1, type: 'kv-set', Key: 'k', Value: null } },
+    };
+    const err = (await leader.handle('Write', forged).catch((e: unknown) => e)) as ProconsulError;
+    expect(err.code).to.equal('PERMISSION_DENIED');
+  });
 });

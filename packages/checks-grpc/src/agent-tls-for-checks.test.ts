@@ -10,13 +10,11 @@ import {
   buildRuntimeConfig,
   checkConfigData,
   CheckType,
-  createAgentCert,
-  createCa,
-  FileTlsConfigurator,
   NullLogger,
   TlsConfigurator,
   type CheckDefinitionFields,
 } from '@proconsul/kernel';
+import { createAgentCert, createCa, FileTlsConfigurator } from '@proconsul/tls';
 import plugin from './index.js';
 
 const HOST = '127.0.23.21';

@@ -1,4 +1,5 @@
-import { BadRequest, decodeJsonBody, type ConfigEntry, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { BadRequest, type ConfigEntry, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { decodeJsonBody } from '@proconsul/http';
 import { checkDatacenter, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
 import { configEntryInput, configEntryKind } from './config-entry-input.js';
 

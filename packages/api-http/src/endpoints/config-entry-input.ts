@@ -1,4 +1,5 @@
-import { BadRequest, isConfigEntryKind, parseDuration, type ConfigEntryInput } from '@proconsul/kernel';
+import { BadRequest, parseDuration, type ConfigEntryInput } from '@proconsul/kernel';
+import { isConfigEntryKind } from '@proconsul/server';
 
 /** `snake_case` or `lowerCamel` top-level keys as Consul's decoder accepts them, to its CamelCase. */
 function camel(key: string): string {

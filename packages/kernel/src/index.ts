@@ -56,7 +56,6 @@ export * from './model/coordinate.js';
 export * from './model/txn.js';
 export * from './model/config-entry.js';
 export * from './commands/config-entry-commands.js';
-export * from './commands/request-commands.js';
 export * from './commands/command.js';
 export * from './commands/catalog-commands.js';
 export * from './commands/kv-commands.js';

@@ -3,7 +3,6 @@ import {
   buildRuntimeConfig,
   NullLogger,
   ProconsulError,
-  markRequestNotSent,
   type Consensus,
   type QueryOptions,
   type RpcHandler,
@@ -19,8 +18,9 @@ const KV_SET = { v: 1, type: 'kv-set', Key: 'k', Value: new Uint8Array([118]), F
 const DEFAULT_READ: QueryOptions = { minIndex: 0, maxWaitMs: 0, allowStale: false, requireConsistent: false, maxStaleMs: 0 };
 
 const refused = () =>
-  markRequestNotSent(
+  Object.assign(
     new ProconsulError('RPC_CONNECT_FAILED', `cannot reach ${LEADER.address}: connect ECONNREFUSED ${LEADER.address}`),
+    { requestNotSent: true },
   );
 const brokeMidCall = () => new ProconsulError('RPC_CONNECT_FAILED', `cannot reach ${LEADER.address}: connection closed`);
 

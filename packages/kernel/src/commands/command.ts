@@ -21,8 +21,22 @@ import type {
 import type { CoordinateBatchCommand, SystemMetaSetCommand } from './misc-commands.js';
 import type { SessionCreateCommand, SessionDestroyCommand } from './session-commands.js';
 import type { TxnCommand } from './txn-commands.js';
-import type { RequestCommand } from './request-commands.js';
 import type { ConfigEntryDeleteCommand, ConfigEntrySetCommand } from './config-entry-commands.js';
+
+/**
+ * A command carrying the ID its forwarding agent gave the request, so that agent may send it
+ * again when a failure leaves the outcome unknown (the leader died mid-call): the FSM applies
+ * `Command` for the first entry with this ID only and answers every later one with the result
+ * it remembered (see request-table.ts in @proconsul/state). Written by the leader, never accepted from a caller.
+ * Result: the inner command's result.
+ */
+export interface RequestCommand {
+  v: 1;
+  type: 'request';
+  ID: string;
+  now: number;
+  Command: Command;
+}
 
 /**
  * Every state change that goes through the raft log. Versioned (`v`) so a newer server

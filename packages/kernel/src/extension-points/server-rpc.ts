@@ -30,22 +30,9 @@ export interface ServerRpc {
    * keep running there. An already-aborted signal rejects without sending anything.
    *
    * A call that failed before any of it left this agent (the dial was refused or timed out,
-   * the TLS handshake failed, the send queue was full) must reject with an error marked by
-   * {@link markRequestNotSent}: the server cannot have acted on it, so the caller may send
-   * even a write again. Unmarked transport failures may have run on the server.
+   * the TLS handshake failed, the send queue was full) must reject with an error whose
+   * `requestNotSent` property is true: the server cannot have acted on it, so the caller may
+   * send even a write again. Unmarked transport failures may have run on the server.
    */
   call(address: string, method: string, body: unknown, timeoutMs?: number, signal?: AbortSignal): Promise<unknown>;
-}
-
-const NOT_SENT = Symbol.for('proconsul.ServerRpc.requestNotSent');
-
-/** For ServerRpc implementations: flag `err` as the failure of a call that never left this agent. */
-export function markRequestNotSent<E extends object>(err: E): E {
-  Object.defineProperty(err, NOT_SENT, { value: true });
-  return err;
-}
-
-/** True when a ServerRpc call failed with nothing sent (see {@link ServerRpc.call}). */
-export function requestNotSent(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[NOT_SENT] === true;
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { createServer, type Socket } from 'node:net';
-import { NullLogger, isCoded, requestNotSent } from '@proconsul/kernel';
+import { NullLogger, isCoded } from '@proconsul/kernel';
+
+const requestNotSent = (err: unknown): boolean => (err as { requestNotSent?: unknown }).requestNotSent === true;
 import { ServerPort } from './server-port.js';
 import { TcpServerRpc } from './tcp-server-rpc.js';
 

@@ -1,10 +1,4 @@
-import {
-  markRequestNotSent,
-  ProconsulError,
-  type Logger,
-  type RpcHandler,
-  type ServerRpc,
-} from '@proconsul/kernel';
+import { ProconsulError, type Logger, type RpcHandler, type ServerRpc } from '@proconsul/kernel';
 import { Connection } from './connection.js';
 import { encodeFrame, PROTO_RPC } from './framing.js';
 import { CONNECTION_ERROR_ID } from './server-port.js';
@@ -41,7 +35,7 @@ class RpcConnection {
         onClose();
         const failure = this.refusal ?? RpcConnectFailed(address, err?.message ?? 'connection closed');
         // Nothing was written before the connection was up: no call on it can have run.
-        if (!this.refusal && !this.conn.established) markRequestNotSent(failure);
+        if (!this.refusal && !this.conn.established) Object.assign(failure, { requestNotSent: true });
         for (const p of this.pending.values()) {
           p.done();
           p.reject(failure);
@@ -84,7 +78,7 @@ class RpcConnection {
       if (!this.conn.write(encodeFrame(req))) {
         done();
         this.pending.delete(id);
-        reject(markRequestNotSent(RpcConnectFailed(this.address, 'connection backlog full')));
+        reject(Object.assign(RpcConnectFailed(this.address, 'connection backlog full'), { requestNotSent: true }));
       }
     });
   }

@@ -1,4 +1,4 @@
-import { ProconsulError, requestNotSent } from '@proconsul/kernel';
+import { ProconsulError } from '@proconsul/kernel';
 import { ForwardCancelled } from './server-errors.js';
 
 /** Consul's default `rpc_hold_timeout`. */
@@ -11,10 +11,12 @@ const JITTER_FRACTION = 16;
  * refused, unreachable or timed out, so the server cannot have acted on it and a write is
  * as safe to retry as a read. Everything else — a connection that broke while a call was in
  * flight — may have reached the leader, so only reads are retried after it. The ServerRpc
- * transport says which it was (markRequestNotSent).
+ * transport says which it was (its error's `requestNotSent`).
  */
 export function failedBeforeSending(e: unknown): boolean {
-  return e instanceof ProconsulError && e.code === 'RPC_CONNECT_FAILED' && requestNotSent(e);
+  return (
+    e instanceof ProconsulError && e.code === 'RPC_CONNECT_FAILED' && (e as { requestNotSent?: unknown }).requestNotSent === true
+  );
 }
 
 /** Worth another attempt within the hold: no leader yet, or the leader not (yet) reachable. */

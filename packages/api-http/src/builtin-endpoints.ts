@@ -33,6 +33,7 @@ import { txnEndpoint } from './endpoints/txn-endpoint.js';
 import { unknownApiPath } from './endpoints/unknown-path.js';
 import { agentHostEndpoints } from './endpoints/agent-host-endpoints.js';
 import { connectEndpoints } from './endpoints/connect-endpoints.js';
+import { configEndpoints } from './endpoints/config-endpoints.js';
 import { uiInternalEndpoints } from './endpoints/ui-internal-endpoints.js';
 import { duplicateServicesEndpoint } from './endpoints/duplicate-services-endpoint.js';
 import { AgentCache } from './endpoints/agent-cache.js';
@@ -77,6 +78,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...agentEndpoints(agent),
     ...agentHostEndpoints(deps),
     ...connectEndpoints(deps),
+    ...configEndpoints(deps),
     ...uiInternalEndpoints(deps),
     agentMonitorEndpoint(deps, ctx.get<LogTap>(LogTap, { optional: true })),
     ...healthEndpoints(deps),

@@ -1,4 +1,5 @@
 import http2 from 'node:http2';
+import type { ConnectionOptions } from 'node:tls';
 import { isTimeoutAbort, type CheckDefinitionFields, type CheckResult, type CheckType } from '@proconsul/kernel';
 import {
   GRPC_CODES,
@@ -15,6 +16,10 @@ import {
  */
 export class GrpcCheckType implements CheckType {
   readonly type = 'grpc';
+
+  /** `agentTls`: the agent's TLS options when enable_agent_tls_for_checks is on (read per run: reloads apply). */
+  constructor(private readonly agentTls?: () => ConnectionOptions) {}
+
   readonly schema = {
     type: 'object',
     properties: {
@@ -40,6 +45,7 @@ export class GrpcCheckType implements CheckType {
       let grpcStatus: number | undefined;
       let grpcMessage = '';
       const client = http2.connect(`${useTls ? 'https' : 'http'}://${authority}`, {
+        ...(useTls && this.agentTls?.()),
         rejectUnauthorized: d['TLSSkipVerify'] !== true,
         ...(d['TLSServerName'] ? { servername: d['TLSServerName'] as string } : {}),
       });

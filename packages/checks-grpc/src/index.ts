@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { CheckType, type ProconsulPlugin } from '@proconsul/kernel';
+import { CheckType, TlsConfigurator, type ProconsulPlugin } from '@proconsul/kernel';
 import { GrpcCheckType } from './grpc-check-type.js';
 
 export { GrpcCheckType } from './grpc-check-type.js';
@@ -13,9 +13,15 @@ const plugin: ProconsulPlugin = {
     requires: [],
     configSchema: { type: 'object', additionalProperties: false },
   },
-  createModule: () =>
+  createModule: (_options, { config }) =>
     new ContainerModule(({ bind }) => {
-      bind<CheckType>(CheckType).toConstantValue(new GrpcCheckType());
+      bind<CheckType>(CheckType)
+        .toDynamicValue((ctx) => {
+          if (!config.enableAgentTlsForChecks) return new GrpcCheckType();
+          const tls = ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true });
+          return new GrpcCheckType(tls && (() => tls.checkClient()));
+        })
+        .inSingletonScope();
     }),
 };
 export default plugin;

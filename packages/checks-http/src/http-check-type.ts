@@ -6,6 +6,7 @@ import {
   type CheckStatus,
   type CheckType,
 } from '@proconsul/kernel';
+import type { ConnectionOptions } from 'node:tls';
 import { describeRequestError } from './go-errors.js';
 import { REDIRECT_CODES, httpProbe, type HttpProbeResponse } from './http-probe.js';
 
@@ -23,6 +24,10 @@ const ACCEPT = 'text/plain, text/*, */*';
  */
 export class HttpCheckType implements CheckType {
   readonly type = 'http';
+
+  /** `agentTls`: the agent's TLS options when enable_agent_tls_for_checks is on (read per run: reloads apply). */
+  constructor(private readonly agentTls?: () => ConnectionOptions) {}
+
   readonly schema = {
     type: 'object',
     properties: {
@@ -83,6 +88,7 @@ export class HttpCheckType implements CheckType {
         body,
         tlsSkipVerify: d['TLSSkipVerify'] === true,
         tlsServerName: (d['TLSServerName'] as string | undefined) ?? '',
+        agentTls: this.agentTls?.(),
         maxBody: MAX_BODY,
         signal,
       });

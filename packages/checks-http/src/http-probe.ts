@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 
 /** What one HTTP exchange produced (after following redirects). */
 export interface HttpProbeResponse {
@@ -19,6 +20,8 @@ export interface HttpProbeRequest {
   readonly body: string;
   readonly tlsSkipVerify: boolean;
   readonly tlsServerName: string;
+  /** The agent's certificate and CA (enable_agent_tls_for_checks), for https only. */
+  readonly agentTls?: ConnectionOptions | undefined;
   readonly maxBody: number;
   readonly signal: AbortSignal;
 }
@@ -43,6 +46,7 @@ export function httpProbe(req: HttpProbeRequest): Promise<HttpProbeResponse> {
       signal: req.signal,
     };
     if (isHttps) {
+      if (req.agentTls) Object.assign(options, req.agentTls);
       options.rejectUnauthorized = !req.tlsSkipVerify;
       if (req.tlsServerName !== '') options.servername = req.tlsServerName;
     }

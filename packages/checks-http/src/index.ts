@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { CheckType, type ProconsulPlugin } from '@proconsul/kernel';
+import { CheckType, TlsConfigurator, type ProconsulPlugin } from '@proconsul/kernel';
 import { H2PingCheckType } from './h2ping-check-type.js';
 import { HttpCheckType } from './http-check-type.js';
 
@@ -15,9 +15,15 @@ const plugin: ProconsulPlugin = {
     requires: [],
     configSchema: { type: 'object', additionalProperties: false },
   },
-  createModule: () =>
+  createModule: (_options, { config }) =>
     new ContainerModule(({ bind }) => {
-      bind<CheckType>(CheckType).toConstantValue(new HttpCheckType());
+      bind<CheckType>(CheckType)
+        .toDynamicValue((ctx) => {
+          if (!config.enableAgentTlsForChecks) return new HttpCheckType();
+          const tls = ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true });
+          return new HttpCheckType(tls && (() => tls.checkClient()));
+        })
+        .inSingletonScope();
       bind<CheckType>(CheckType).toConstantValue(new H2PingCheckType());
     }),
 };

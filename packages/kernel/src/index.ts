@@ -55,6 +55,8 @@ export * from './model/session.js';
 export * from './model/acl.js';
 export * from './model/coordinate.js';
 export * from './model/txn.js';
+export * from './model/config-entry.js';
+export * from './commands/config-entry-commands.js';
 export * from './commands/command.js';
 export * from './commands/catalog-commands.js';
 export * from './commands/kv-commands.js';

@@ -16,3 +16,4 @@ export * from './server/server-handler.js';
 export * from './server/status-handlers.js';
 export * from './operator/index.js';
 export * from './server/query-memo.js';
+export * from './server/access/config-entry-access.js';

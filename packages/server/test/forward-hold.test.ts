@@ -18,16 +18,19 @@ const KV_SET = { v: 1, type: 'kv-set', Key: 'k', Value: new Uint8Array([118]), F
 const DEFAULT_READ: QueryOptions = { minIndex: 0, maxWaitMs: 0, allowStale: false, requireConsistent: false, maxStaleMs: 0 };
 
 const refused = () =>
-  new ProconsulError('RPC_CONNECT_FAILED', `cannot reach ${LEADER.address}: connect ECONNREFUSED ${LEADER.address}`);
+  Object.assign(
+    new ProconsulError('RPC_CONNECT_FAILED', `cannot reach ${LEADER.address}: connect ECONNREFUSED ${LEADER.address}`),
+    { requestNotSent: true },
+  );
 const brokeMidCall = () => new ProconsulError('RPC_CONNECT_FAILED', `cannot reach ${LEADER.address}: connection closed`);
 
 /** A ServerRpc whose answer to each call the test decides. */
 class ScriptedRpc implements ServerRpc {
-  calls: { at: number; method: string; address: string }[] = [];
+  calls: { at: number; method: string; address: string; body: unknown }[] = [];
   constructor(public answer: (n: number, method: string, address: string) => Promise<unknown>) {}
   setHandler(_h: RpcHandler): void {}
-  call(address: string, method: string): Promise<unknown> {
-    this.calls.push({ at: Date.now(), method, address });
+  call(address: string, method: string, body?: unknown): Promise<unknown> {
+    this.calls.push({ at: Date.now(), method, address, body });
     return this.answer(this.calls.length, method, address);
   }
 }
@@ -88,17 +91,24 @@ describe('forwarding to the leader holds through an election (rpc_hold_timeout)'
     expect(err.statusCode).to.equal(500);
   });
 
-  it('does not resend a write whose connection broke mid-call (it may have been applied); a read is resent', async () => {
+  it('resends a write whose connection broke mid-call under the same request ID (the FSM applies it once); a read too', async () => {
     const view = { leader: LEADER as ServerAddress | undefined, self: false };
-    const rpc = new ScriptedRpc(async (n) => {
+    const rpc = new ScriptedRpc(async (n, method) => {
       if (n === 1) throw brokeMidCall();
+      if (method === 'Write') return { index: 5, value: true };
       return { value: 'ok', meta: { index: 3, knownLeader: true, lastContactMs: 0, consistency: 'leader' } };
     });
     const { cluster } = follower(view, rpc, 3000);
-    const err = (await cluster.write(KV_SET, { token: undefined }).catch((e: unknown) => e)) as ProconsulError;
-    expect(err.code).to.equal('RPC_CONNECT_FAILED');
-    expect(rpc.calls).to.have.length(1);
+    expect(await cluster.write(KV_SET, { token: undefined })).to.deep.equal({ index: 5, value: true });
+    expect(rpc.calls).to.have.length(2);
+    const rids = rpc.calls.map((c) => (c.body as { rid?: string }).rid);
+    expect(rids[0]).to.be.a('string').and.not.equal('');
+    expect(rids[1]).to.equal(rids[0]);
     rpc.calls = [];
+    rpc.answer = async (n) => {
+      if (n === 1) throw brokeMidCall();
+      return { value: 'ok', meta: { index: 3, knownLeader: true, lastContactMs: 0, consistency: 'leader' } };
+    };
     const read = await cluster.read('KVS.Get', { key: 'k' }, DEFAULT_READ, { token: undefined });
     expect(read.value).to.equal('ok');
     expect(rpc.calls).to.have.length(2);
@@ -130,7 +140,7 @@ describe('forwarding to the leader holds through an election (rpc_hold_timeout)'
     expect(Date.now() - t0).to.be.lessThan(1000);
   });
 
-  it('a client agent moves a write to the next server only when the first never received it', async () => {
+  it('a client agent moves a write to the next server, with its request ID, whether or not the first received it', async () => {
     const config = { ...buildRuntimeConfig({ dev: true, sources: [], warn: () => {} }), server: false, rpcHoldTimeoutMs: 1000 };
     let first: () => Error = refused;
     const rpc = new ScriptedRpc(async (_n, _m, address) => {
@@ -155,8 +165,10 @@ describe('forwarding to the leader holds through an election (rpc_hold_timeout)'
     expect(dialRefused.to).to.deep.equal(['127.0.15.1:8300', '127.0.15.2:8300']);
     first = brokeMidCall;
     const inFlight = await writeTryingFirstServerFirst();
-    expect((inFlight.out as ProconsulError).code).to.equal('RPC_CONNECT_FAILED');
-    expect(inFlight.to).to.deep.equal(['127.0.15.1:8300']);
+    expect(inFlight.out).to.deep.equal({ index: 4, value: true });
+    expect(inFlight.to).to.deep.equal(['127.0.15.1:8300', '127.0.15.2:8300']);
+    const rids = rpc.calls.map((c) => (c.body as { rid?: string }).rid);
+    expect(rids[1]).to.be.a('string').and.equal(rids[0]);
   });
 
   it('gives up at once when the agent begins to shut down', async () => {

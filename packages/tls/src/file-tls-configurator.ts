@@ -59,6 +59,10 @@ export class FileTlsConfigurator implements TlsConfigurator {
     return opts;
   }
 
+  checkClient(): ConnectionOptions {
+    return contextOptions(this.rpcMaterial(), this.current.internalRpc);
+  }
+
   internalRpcServerName(datacenter?: string): string {
     return `server.${datacenter ?? this.agent.datacenter}.${this.agent.domain.replace(/\.$/, '')}`;
   }

@@ -162,7 +162,7 @@ describe('a follower holds forwarded writes through a leader election (3 servers
     await cluster?.cleanup(suiteFailed(this), 'fidelity-hold');
   });
 
-  it('no write fails with a connection error; those issued during the election wait and then succeed', async () => {
+  it('no write fails; those issued during the election wait and then succeed, each applied once', async () => {
     const leader = await cluster.waitForLeader(servers, 45_000);
     const follower = servers.find((s) => s !== leader)!;
     const outcomes: Outcome[] = [];
@@ -171,7 +171,8 @@ describe('a follower holds forwarded writes through a leader election (3 servers
       for (let i = 0; !stop; i++) {
         const key = `hold/${i}`;
         const t0 = Date.now();
-        const r = await http('PUT', `${follower.url}/v1/kv/${key}`, `v${i}`, 20_000).catch((e: unknown) => ({
+        // Create-only (cas=0): a write applied twice would answer false the second time.
+        const r = await http('PUT', `${follower.url}/v1/kv/${key}?cas=0`, `v${i}`, 20_000).catch((e: unknown) => ({
           status: 0,
           body: String(e),
         }));
@@ -197,9 +198,9 @@ describe('a follower holds forwarded writes through a leader election (3 servers
       failed.filter((o) => /ECONNREFUSED|connect |No cluster leader/.test(o.body)),
       detail,
     ).to.deep.equal([]);
-    // At most the one write that was on the wire when the leader died may have an unknown
-    // outcome: it could have been applied, so it is reported, never resent.
-    expect(failed.length, detail).to.be.at.most(1);
+    // Not even the write on the wire when the leader died: it is resent under its request ID
+    // and applied once (a double apply of cas=0 would answer false).
+    expect(failed, detail).to.deep.equal([]);
     const afterKill = outcomes.slice(killedAt);
     expect(afterKill.length).to.be.greaterThan(3);
     const held = afterKill.filter((o) => o.status === 200 && o.ms >= 300);

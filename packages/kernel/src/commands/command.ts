@@ -21,6 +21,22 @@ import type {
 import type { CoordinateBatchCommand, SystemMetaSetCommand } from './misc-commands.js';
 import type { SessionCreateCommand, SessionDestroyCommand } from './session-commands.js';
 import type { TxnCommand } from './txn-commands.js';
+import type { ConfigEntryDeleteCommand, ConfigEntrySetCommand } from './config-entry-commands.js';
+
+/**
+ * A command carrying the ID its forwarding agent gave the request, so that agent may send it
+ * again when a failure leaves the outcome unknown (the leader died mid-call): the FSM applies
+ * `Command` for the first entry with this ID only and answers every later one with the result
+ * it remembered (see request-table.ts in @proconsul/state). Written by the leader, never accepted from a caller.
+ * Result: the inner command's result.
+ */
+export interface RequestCommand {
+  v: 1;
+  type: 'request';
+  ID: string;
+  now: number;
+  Command: Command;
+}
 
 /**
  * Every state change that goes through the raft log. Versioned (`v`) so a newer server
@@ -49,7 +65,10 @@ export type Command =
   | AclRoleDeleteCommand
   | AclBootstrapCommand
   | CoordinateBatchCommand
-  | SystemMetaSetCommand;
+  | SystemMetaSetCommand
+  | RequestCommand
+  | ConfigEntrySetCommand
+  | ConfigEntryDeleteCommand;
 
 export type CommandType = Command['type'];
 
@@ -80,4 +99,7 @@ export const COMMAND_FIELDS: Readonly<Record<CommandType, Readonly<Record<string
   'acl-bootstrap': { Token: 'o' },
   'coordinate-batch': { Updates: 'a' },
   'system-meta-set': { Key: 's' },
+  request: { ID: 's', now: 'n', Command: 'o' },
+  'config-entry-set': { Entry: 'o' },
+  'config-entry-delete': { Kind: 's', Name: 's' },
 };

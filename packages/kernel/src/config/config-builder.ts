@@ -174,6 +174,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     autopilot,
     enableScriptChecks: bool('enable_script_checks'),
     enableLocalScriptChecks: bool('enable_local_script_checks') || bool('enable_script_checks'),
+    enableAgentTlsForChecks: bool('enable_agent_tls_for_checks'),
     encrypt: str('encrypt'),
     encryptVerifyIncoming: (get('encrypt_verify_incoming') as boolean | undefined) ?? true, // Consul: both default true
     encryptVerifyOutgoing: (get('encrypt_verify_outgoing') as boolean | undefined) ?? true,

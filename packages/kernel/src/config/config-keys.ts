@@ -40,6 +40,7 @@ export const CONFIG_KEYS: KeySpec = {
   performance: { raft_multiplier: 'int', leave_drain_time: 'dur', rpc_hold_timeout: 'dur' },
   enable_script_checks: 'bool',
   enable_local_script_checks: 'bool',
+  enable_agent_tls_for_checks: 'bool',
   encrypt: 'string',
   encrypt_verify_incoming: 'bool',
   encrypt_verify_outgoing: 'bool',

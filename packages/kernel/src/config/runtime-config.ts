@@ -119,6 +119,8 @@ export interface RuntimeConfig {
   readonly autopilot: AutopilotSettings;
   readonly enableScriptChecks: boolean;
   readonly enableLocalScriptChecks: boolean;
+  /** HTTP and gRPC checks present the agent's internal-RPC certificate and trust its CA (TlsConfigurator.checkClient). */
+  readonly enableAgentTlsForChecks?: boolean;
   readonly encrypt: string;
   /** With a gossip key: accept only sealed gossip. False while rolling encryption out. */
   readonly encryptVerifyIncoming: boolean;

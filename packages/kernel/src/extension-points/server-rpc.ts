@@ -28,6 +28,11 @@ export interface ServerRpc {
    * passes) the call rejects at once with `RPC_CANCELLED` (`RPC_TIMEOUT`) and the remote
    * server is told to abort the handler's signal, so a cancelled blocking query does not
    * keep running there. An already-aborted signal rejects without sending anything.
+   *
+   * A call that failed before any of it left this agent (the dial was refused or timed out,
+   * the TLS handshake failed, the send queue was full) must reject with an error whose
+   * `requestNotSent` property is true: the server cannot have acted on it, so the caller may
+   * send even a write again. Unmarked transport failures may have run on the server.
    */
   call(address: string, method: string, body: unknown, timeoutMs?: number, signal?: AbortSignal): Promise<unknown>;
 }

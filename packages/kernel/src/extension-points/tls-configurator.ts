@@ -52,6 +52,14 @@ export interface TlsConfigurator {
    */
   internalRpcClient(serverName?: string): ConnectionOptions;
 
+  /**
+   * TLS options for health checks under `enable_agent_tls_for_checks` (as Consul: the
+   * internal-RPC material): this agent's certificate and key, presented when the checked
+   * service asks for one, and its CA as the roots to trust (Node's defaults when it has
+   * none). Checks add rejectUnauthorized (tls_skip_verify) and servername themselves.
+   */
+  checkClient(): ConnectionOptions;
+
   /** `server.<datacenter>.<domain>` (domain without its trailing dot), what verify_server_hostname expects. */
   internalRpcServerName(datacenter?: string): string;
 

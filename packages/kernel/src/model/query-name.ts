@@ -33,6 +33,8 @@ export const QUERY_NAMES = [
   'ACL.RoleByName',
   'ACL.RoleList',
   'ACL.BootstrapIndex',
+  'ConfigEntry.Get',
+  'ConfigEntry.List',
 ] as const;
 
 export type QueryName = (typeof QUERY_NAMES)[number];

@@ -22,6 +22,12 @@ export class PeerProgress {
   ackedSeq = 0;
   /** Leader clock time when the newest acknowledged message was sent (lease, check-quorum). */
   contact: number;
+  /**
+   * The newest seq sent when matchIndex last rose. A rejection of a message up to this seq
+   * may have been handled by the follower before the entries it acknowledged arrived
+   * (pipelined messages are reordered), so it says nothing about losing them.
+   */
+  matchSeq = 0;
   /** Rejections of messages older than this seq are stale and ignored. */
   resetSeq = 0;
   snapshot: SnapshotTransfer | undefined;

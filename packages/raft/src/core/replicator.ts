@@ -224,7 +224,7 @@ export class Replicator {
     this.credit(p, m.seq);
     const wasInflight = p.inflight.delete(m.seq);
     if (m.success) {
-      if (m.matchIndex > p.matchIndex) p.matchIndex = m.matchIndex;
+      if (m.matchIndex > p.matchIndex) this.raiseMatch(p, m.matchIndex);
       if (p.nextIndex <= p.matchIndex) p.nextIndex = p.matchIndex + 1;
       if (p.probing && (wasInflight || m.matchIndex >= p.nextIndex - 1)) {
         p.probing = false;
@@ -235,11 +235,14 @@ export class Replicator {
       this.transfer.check();
     } else {
       if (m.seq < p.resetSeq) return;
-      if (m.lastLogIndex !== undefined && m.lastLogIndex < p.matchIndex) {
+      if (m.lastLogIndex !== undefined && m.lastLogIndex < p.matchIndex && m.seq > p.matchSeq) {
         // The follower no longer holds entries it acknowledged: its storage was lost (a wiped
         // data dir, an in-memory store) and it came back under the same ID. Raft assumes that
         // never happens; probing from past its end would repeat forever, so replicate again
         // from what it has. Lowering matchIndex only delays commits, never un-commits.
+        // Only a message sent after the acknowledgement arrived proves it: an older one may
+        // have overtaken the acknowledged entries on the way (resetToProbe then starts
+        // after matchIndex, which the follower does hold).
         this.n.logger.warn('follower lost log entries it had acknowledged; replicating them again', {
           peer: m.from,
           acknowledged: p.matchIndex,
@@ -251,6 +254,11 @@ export class Replicator {
     }
     this.reads.check();
     this.replicate(m.from, p);
+  }
+
+  private raiseMatch(p: PeerProgress, index: number): void {
+    p.matchIndex = index;
+    p.matchSeq = this.seq;
   }
 
   private credit(p: PeerProgress, seq: number): void {
@@ -310,7 +318,7 @@ export class Replicator {
     if (!t || m.lastIndex !== t.meta.index) return;
     if (m.success && m.chunk === -1) {
       p.snapshot = undefined;
-      p.matchIndex = Math.max(p.matchIndex, t.meta.index);
+      if (t.meta.index > p.matchIndex) this.raiseMatch(p, t.meta.index);
       p.resetToProbe(p.matchIndex + 1, this.nextSeq());
       this.maybeCommit();
       this.replicate(m.from, p);

@@ -2,7 +2,9 @@ import { NullLogger, type Logger } from '@proconsul/kernel';
 import { RaftNode } from '../core/raft-node.js';
 import { DefaultConfig, validateConfig, type RaftConfig } from '../core/raft-config.js';
 import type { ConfigurationData, ServerId } from '../core/messages.js';
+import type { RaftTransport } from '../core/transport.js';
 import { InvariantChecker } from './invariants.js';
+import { DurabilityChecker } from './durability-checker.js';
 import { Prng } from './prng.js';
 import { SimDisk } from './sim-store.js';
 import { SimFsm } from './sim-fsm.js';
@@ -47,6 +49,7 @@ export class SimCluster {
   readonly rng: Prng;
   readonly net: SimNetwork;
   readonly check = new InvariantChecker();
+  private readonly durability = new DurabilityChecker();
   readonly disks = new Map<ServerId, SimDisk>();
   readonly fsms = new Map<ServerId, SimFsm>();
   readonly nodes = new Map<ServerId, RaftNode>();
@@ -106,7 +109,7 @@ export class SimCluster {
       config: this.config,
       clock: this.sched.clock(() => this.epochs.get(id) === epoch),
       random: () => jitter.next(),
-      transport: this.net.endpoint(id),
+      transport: this.observed(id),
       fsm,
       stores: {
         log: await engine.open('raft-log'),
@@ -117,6 +120,8 @@ export class SimCluster {
       observer: { onLeader: (n) => this.check.onLeader(n), onApply: (n, e) => this.check.onApply(n, e) },
     });
     if (this.epochs.get(id) !== epoch) return node;
+    const lost = this.durability.onRestart(id, node.log, this.disks.get(id)!.wipes);
+    if (lost) this.check.violations.push(lost);
     if (bootstrap && !node.hasState()) await node.bootstrap(bootstrap);
     this.fsms.set(id, fsm);
     this.nodes.set(id, node);
@@ -125,12 +130,27 @@ export class SimCluster {
   }
 
   crash(id: ServerId): void {
+    const node = this.nodes.get(id);
+    if (node) this.durability.onCrash(id, node.log, this.disks.get(id)!.wipes);
     this.booting.delete(id);
     this.epochs.set(id, (this.epochs.get(id) ?? 0) + 1);
     this.nodes.get(id)?.stop();
     this.nodes.delete(id);
     this.net.detach(id);
     this.disks.get(id)!.crash();
+  }
+
+  /** The server's network endpoint, with what it sends shown to the durability check. */
+  private observed(id: ServerId): RaftTransport {
+    const inner = this.net.endpoint(id);
+    return {
+      ...inner,
+      send: (to, msg) => {
+        const n = this.nodes.get(id);
+        if (n) this.durability.onSend(id, msg, n);
+        inner.send(to, msg);
+      },
+    };
   }
 
   /** Restart a crashed server from its disk; it joins once its state is loaded. */

@@ -40,6 +40,8 @@ export class SimDisk {
   private lastCompletion = 0;
   /** fsyncs issued (all stores): lets tests see group commit at work. */
   durableWrites = 0;
+  /** Times the whole disk was lost ({@link wipe}). */
+  wipes = 0;
   private epoch = 0;
   private readonly open = new Set<string>();
 
@@ -73,6 +75,7 @@ export class SimDisk {
 
   /** Lose everything, synced or not: a server whose data dir is gone (or an in-memory store). */
   wipe(): void {
+    this.wipes++;
     this.crash();
     this.disk.clear();
     this.cache.clear();

@@ -30,6 +30,8 @@ export class Connection {
   private queuedBytes = 0;
   private blocked = true;
   closed = false;
+  /** The connection reached the server (and finished TLS): frames may have been delivered since. */
+  established = false;
 
   constructor(
     readonly address: string,
@@ -63,6 +65,7 @@ export class Connection {
     const decoder = new FrameDecoder(onFrame);
     const ready = (socket: Socket) => {
       handshaking = false;
+      this.established = true;
       socket.setTimeout(0);
       raw.setTimeout(0);
       this.socket = socket;

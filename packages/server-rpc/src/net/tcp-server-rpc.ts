@@ -34,6 +34,8 @@ class RpcConnection {
       (err) => {
         onClose();
         const failure = this.refusal ?? RpcConnectFailed(address, err?.message ?? 'connection closed');
+        // Nothing was written before the connection was up: no call on it can have run.
+        if (!this.refusal && !this.conn.established) Object.assign(failure, { requestNotSent: true });
         for (const p of this.pending.values()) {
           p.done();
           p.reject(failure);
@@ -76,7 +78,7 @@ class RpcConnection {
       if (!this.conn.write(encodeFrame(req))) {
         done();
         this.pending.delete(id);
-        reject(RpcConnectFailed(this.address, 'connection backlog full'));
+        reject(Object.assign(RpcConnectFailed(this.address, 'connection backlog full'), { requestNotSent: true }));
       }
     });
   }

@@ -175,17 +175,34 @@ export class ClusterRpc implements ClusterRpcPort {
    * against its current state. FSM error values come back as thrown coded errors.
    */
   async write(command: Command, caller: RpcCaller): Promise<WriteReply> {
+    return this.writeRequest(command, caller, undefined);
+  }
+
+  /**
+   * {@link write}, for a request named `rid` when it arrived forwarded. A write that leaves
+   * this agent gets a request ID (kept across every resend): the leader applies it wrapped in
+   * a RequestCommand, so the FSM applies it once however often it is sent, and the hold may
+   * resend it after a failure that leaves its outcome unknown.
+   */
+  private async writeRequest(command: Command, caller: RpcCaller, rid: string | undefined): Promise<WriteReply> {
     this.counts.writes++;
     const c = this.consensus;
     if (!c || !this.config.server)
-      return this.forward('Write', { command, token: this.wireToken(caller) }, 0) as Promise<WriteReply>;
-    if (!c.isLeader())
-      return this.toLeader('Write', { command, token: this.wireToken(caller) }, 0, undefined, () =>
-        this.write(command, caller),
+      return this.forward(
+        'Write',
+        { command, token: this.wireToken(caller), rid: rid ?? randomUUID() },
+        0,
       ) as Promise<WriteReply>;
+    if (!c.isLeader()) {
+      const id = rid ?? randomUUID();
+      return this.toLeader('Write', { command, token: this.wireToken(caller), rid: id }, 0, undefined, () =>
+        this.writeRequest(command, caller, id),
+      ) as Promise<WriteReply>;
+    }
     await this.guard.write(command, caller, this.store);
     const stamped = stamp(command);
-    const { index, response } = await c.apply(encodeCommand(stamped));
+    const entry: Command = rid ? { v: 1, type: 'request', ID: rid, now: Date.now(), Command: stamped } : stamped;
+    const { index, response } = await c.apply(encodeCommand(entry));
     if (response instanceof ProconsulError) throw response;
     if (stamped.type === 'session-create' && typeof response === 'string') {
       const created = this.store.sessions.get(response).value;
@@ -204,7 +221,7 @@ export class ClusterRpc implements ClusterRpcPort {
     const b = (body ?? {}) as { query: QueryName; args: unknown; opts: QueryOptions; command: Command; token?: unknown };
     const caller: RpcCaller = { token: typeof b.token === 'string' && b.token !== '' ? b.token : undefined, remote: true };
     if (method === 'Read') return this.read(b.query, b.args, b.opts, caller, signal);
-    if (method === 'Write') return this.write(b.command, caller);
+    if (method === 'Write') return this.writeRequest(b.command, caller, requestId(body));
     if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
     if (method === 'Call') return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller);
     throw UnknownRpc(method);
@@ -363,13 +380,20 @@ export class ClusterRpc implements ClusterRpcPort {
 
 /**
  * Calls that change nothing when run twice: safe to resend after a connection broke
- * mid-call. A blocking read is not resent: its caller loops on the index anyway, and a
+ * mid-call or the leader lost leadership with it in flight. A blocking read is not resent: its caller loops on the index anyway, and a
  * connection that dropped may mean that caller itself is gone.
  */
 function idempotent(method: string, body: unknown): boolean {
   if (method === 'SessionRenew') return true;
+  if (method === 'Write') return requestId(body) !== undefined; // the FSM applies it once (RequestCommand)
   if (method !== 'Read') return false;
   return !((body as { opts?: QueryOptions }).opts?.minIndex ?? 0);
+}
+
+/** The request ID a forwarded Write carries, when it is a plausible one. */
+function requestId(body: unknown): string | undefined {
+  const rid = (body as { rid?: unknown } | undefined)?.rid;
+  return typeof rid === 'string' && rid.length > 0 && rid.length <= 64 ? rid : undefined;
 }
 
 /** The leader fills in what must not come from a client's clock or randomness. */

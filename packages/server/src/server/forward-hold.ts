@@ -10,20 +10,21 @@ const JITTER_FRACTION = 16;
  * A connection failure that happened before the request left this agent: the dial was
  * refused, unreachable or timed out, so the server cannot have acted on it and a write is
  * as safe to retry as a read. Everything else — a connection that broke while a call was in
- * flight — may have reached the leader, so only reads are retried after it.
- *
- * The transport reports both as RPC_CONNECT_FAILED; the Node socket error of a failed dial
- * ("connect ECONNREFUSED …", "connect timeout after …") is what tells them apart.
+ * flight — may have reached the leader, so only reads are retried after it. The ServerRpc
+ * transport says which it was (its error's `requestNotSent`).
  */
 export function failedBeforeSending(e: unknown): boolean {
-  if (!(e instanceof ProconsulError) || e.code !== 'RPC_CONNECT_FAILED') return false;
-  return /: connect (E[A-Z]+|timeout)\b|connection backlog full/.test(e.message);
+  return (
+    e instanceof ProconsulError && e.code === 'RPC_CONNECT_FAILED' && (e as { requestNotSent?: unknown }).requestNotSent === true
+  );
 }
 
 /** Worth another attempt within the hold: no leader yet, or the leader not (yet) reachable. */
 export function retryableForward(e: unknown, idempotent: boolean): boolean {
   if (!(e instanceof ProconsulError)) return false;
   if (e.code === 'RAFT_NOT_LEADER' || e.code === 'RPC_NO_SERVERS') return true;
+  // The leader stepped down or stopped with the call in flight: it may still commit.
+  if (e.code === 'RAFT_LEADERSHIP_LOST' || e.code === 'RAFT_SHUTDOWN') return idempotent;
   if (e.code !== 'RPC_CONNECT_FAILED') return false;
   return idempotent || failedBeforeSending(e);
 }

@@ -47,6 +47,8 @@ export const STATE_QUERIES = {
   'ACL.RoleByName': (r, a: { name: string }, ws) => r.acl.roleByName(a.name, ws),
   'ACL.RoleList': (r, _a, ws) => r.acl.roles(ws),
   'ACL.BootstrapIndex': (r, _a, ws) => r.acl.bootstrapIndex(ws),
+  'ConfigEntry.Get': (r, a: { kind: string; name: string }, ws) => r.configEntries.get(a.kind, a.name, ws),
+  'ConfigEntry.List': (r, a: { kind: string }, ws) => r.configEntries.list(a.kind, ws),
 } satisfies Record<QueryName, Query>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

@@ -14,6 +14,8 @@ import { coordinateBatch, systemMetaSet } from './misc-writes.js';
 import { sessionCreate, sessionInvalidate } from './session-writes.js';
 import { applyTxn } from './txn-apply.js';
 import type { WriteContext } from './write-context.js';
+import { CommandInvalid } from './state-errors.js';
+import { configEntryDelete, configEntrySet } from './config-entry-writes.js';
 
 /**
  * Commands whose writers validate fully before mutating; everything else may fail
@@ -33,6 +35,8 @@ export const SINGLE_STEP: ReadonlySet<CommandType> = new Set<CommandType>([
   'acl-token-delete',
   'acl-policy-delete',
   'acl-role-delete',
+  'config-entry-set',
+  'config-entry-delete',
 ]);
 
 /** Apply one decoded command; returns its result or throws a coded rejection. */
@@ -90,5 +94,12 @@ export function applyCommand(ctx: WriteContext, cmd: Command): unknown {
         ...(cmd.Stamp ? { stamp: true } : {}),
         ...(cmd.Cas !== undefined ? { cas: cmd.Cas } : {}),
       });
+    case 'config-entry-set':
+      return configEntrySet(ctx, cmd.Entry, cmd.Cas);
+    case 'config-entry-delete':
+      return configEntryDelete(ctx, cmd.Kind, cmd.Name, cmd.Cas);
+    case 'request':
+      // StateStore.apply unwraps these; one nested in another command is refused.
+      throw CommandInvalid('request: nested request');
   }
 }

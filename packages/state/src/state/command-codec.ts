@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr';
-import { COMMAND_FIELDS, COMMAND_VERSION, type Command, type CommandType, type ProconsulError } from '@proconsul/kernel';
+import { COMMAND_FIELDS, COMMAND_VERSION, ProconsulError, type Command, type CommandType } from '@proconsul/kernel';
 import { CommandInvalid } from './state-errors.js';
 
 // Records (shared structure tables) are off: every entry must decode on its own, on any
@@ -30,6 +30,10 @@ export function decodeCommand(bytes: Uint8Array): Command | ProconsulError {
   } catch (err) {
     return CommandInvalid(`not msgpack (${(err as Error).message})`);
   }
+  return checkCommand(raw, true);
+}
+
+function checkCommand(raw: unknown, outer: boolean): Command | ProconsulError {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return CommandInvalid('not an object');
   const obj = raw as Record<string, unknown>;
   if (typeof obj.v !== 'number' || obj.v < 1 || obj.v > COMMAND_VERSION) {
@@ -41,6 +45,11 @@ export function decodeCommand(bytes: Uint8Array): Command | ProconsulError {
   }
   for (const [field, kind] of Object.entries(COMMAND_FIELDS[type as CommandType])) {
     if (!KIND_CHECK[kind](obj[field])) return CommandInvalid(`${type}: field ${field} missing or of the wrong type`);
+  }
+  if (type === 'request') {
+    if (!outer) return CommandInvalid('request: nested request');
+    const inner = checkCommand(obj.Command, false);
+    if (inner instanceof ProconsulError) return inner;
   }
   return obj as unknown as Command;
 }

@@ -13,6 +13,7 @@ export const TABLE = {
   aclRoles: 'acl-roles',
   coordinates: 'coordinates',
   system: 'system',
+  configEntries: 'config-entries',
 } as const;
 
 /** Set when the last instance of some service name goes away; the index of "no such service" reads. */

@@ -11,6 +11,8 @@ import type {
 } from '@proconsul/kernel';
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateTables } from './state-tables.js';
+import type { RequestRecord } from './request-table.js';
+import type { ConfigEntry } from '@proconsul/kernel';
 import { SEP } from './table-keys.js';
 
 /** Snapshot stream format marker and version; bump the version on any record change. */
@@ -40,7 +42,9 @@ export type SnapshotRecord =
   | ['ap', AclPolicy]
   | ['ar', AclRole]
   | ['co', Coordinate]
-  | ['m', string, unknown];
+  | ['m', string, unknown]
+  | ['r', string, RequestRecord]
+  | ['ce', ConfigEntry];
 
 /** Every row of `t`, generated lazily (the caller holds a frozen clone, so this may be slow and interleaved). */
 export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
@@ -57,6 +61,8 @@ export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
   for (const r of t.acl.roles.values()) yield ['ar', r];
   for (const c of t.coordinates.coords.values()) yield ['co', c];
   for (const [key, value] of t.system.entries()) yield ['m', key, value];
+  for (const [id, rec] of t.requests.byId.entries()) yield ['r', id, rec];
+  for (const e of t.configEntries.entries.values()) yield ['ce', e];
 }
 
 /** Put one record into tables being rebuilt. Throws STATE_SNAPSHOT_INVALID on an unknown tag. */
@@ -94,6 +100,10 @@ export function restoreRecord(t: StateTables, rec: SnapshotRecord): void {
     case 'm':
       t.system.set(rec[1], rec[2]);
       return;
+    case 'r':
+      return t.requests.put(rec[1], rec[2]);
+    case 'ce':
+      return t.configEntries.put(rec[1]);
     default:
       throw SnapshotInvalid(`unknown record tag ${JSON.stringify((rec as unknown[])[0])}`);
   }

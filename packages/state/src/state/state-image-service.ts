@@ -26,6 +26,8 @@ const RECORD_TABLE: Readonly<Record<string, string>> = {
   ar: 'acl-roles',
   co: 'coordinates',
   m: 'system',
+  ce: 'config-entries',
+  r: 'requests',
 };
 
 function countTables(t: StateTables): TableCounts {
@@ -41,6 +43,8 @@ function countTables(t: StateTables): TableCounts {
     'acl-roles': t.acl.roles.size,
     coordinates: t.coordinates.coords.size,
     system: t.system.size,
+    'config-entries': t.configEntries.entries.size,
+    requests: t.requests.size,
   };
 }
 

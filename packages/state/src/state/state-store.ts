@@ -6,6 +6,7 @@ import { StateReaders, StateView } from './state-view.js';
 import { WatchRegistry } from './watch-registry.js';
 import { WriteContext } from './write-context.js';
 import { RESTORE_INDEX_FLOOR } from './restore-floor.js';
+import { replayResult } from './request-table.js';
 
 function isFailedTxn(result: unknown): boolean {
   return typeof result === 'object' && result !== null && 'Errors' in result && (result as TxnResponse).Errors !== null;
@@ -53,6 +54,16 @@ export class StateStore extends StateReaders {
    * that is swapped in only on success; a failed txn returns its TxnResponse with Errors).
    */
   apply(index: number, cmd: Command): unknown {
+    if (cmd.type === 'request') {
+      const seen = this.tables.requests.get(cmd.ID);
+      if (seen) {
+        this.applied = Math.max(this.applied, index);
+        return replayResult(seen);
+      }
+      const result = this.apply(index, cmd.Command);
+      this.tables.requests.remember(cmd.ID, index, cmd.now, result);
+      return result;
+    }
     const atomic = !SINGLE_STEP.has(cmd.type);
     const ctx = new WriteContext(atomic ? this.tables.clone() : this.tables, index);
     let result: unknown;

@@ -5,6 +5,8 @@ import { CoordinateTable } from './coordinate-table.js';
 import { IndexTable } from './index-table.js';
 import { KvTable } from './kv-table.js';
 import { SessionTable } from './session-table.js';
+import { RequestTable } from './request-table.js';
+import { ConfigEntryTable } from './config-entry-table.js';
 
 /**
  * One version of the whole database. `clone()` is O(1) (every SortedMap clones in O(1)
@@ -21,6 +23,10 @@ export class StateTables {
     /** System metadata (feature flags, ACL bootstrap marker, …): key -> any msgpack value. */
     readonly system = new SortedMap<string, unknown>(compareStrings),
     readonly indexes = new IndexTable(),
+    /** Forwarded requests already applied, so a resent one is not applied twice. */
+    readonly requests = new RequestTable(),
+    /** `/v1/config` entries. */
+    readonly configEntries = new ConfigEntryTable(),
   ) {}
 
   clone(): StateTables {
@@ -32,6 +38,8 @@ export class StateTables {
       this.coordinates.clone(),
       this.system.clone(),
       this.indexes.clone(),
+      this.requests.clone(),
+      this.configEntries.clone(),
     );
   }
 }

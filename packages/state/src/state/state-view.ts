@@ -1,3 +1,4 @@
+import { ConfigEntryReader } from './config-entry-reader.js';
 import { AclReader } from './acl-reader.js';
 import { CatalogReader } from './catalog-reader.js';
 import { HealthReader } from './health-reader.js';
@@ -17,6 +18,7 @@ export class StateReaders {
   readonly acl: AclReader;
   readonly coordinates: CoordinateReader;
   readonly system: SystemReader;
+  readonly configEntries: ConfigEntryReader;
 
   constructor(source: TablesSource, watches?: WatchRegistry) {
     this.catalog = new CatalogReader(source, watches);
@@ -26,6 +28,7 @@ export class StateReaders {
     this.acl = new AclReader(source, watches);
     this.coordinates = new CoordinateReader(source, watches);
     this.system = new SystemReader(source, watches);
+    this.configEntries = new ConfigEntryReader(source, watches);
   }
 }
 

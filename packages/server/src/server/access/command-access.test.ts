@@ -66,6 +66,18 @@ const CASES: Record<CommandType, { cmd: Command; needs: string[] }> = {
   'kv-lock': { cmd: { v: 1, type: 'kv-lock', Key: 'a/b', Value: null, Session: 's1', now: 0 }, needs: ['key:a/b:write'] },
   'kv-unlock': { cmd: { v: 1, type: 'kv-unlock', Key: 'a/b', Value: null, Session: 's1' }, needs: ['key:a/b:write'] },
   'tombstone-reap': { cmd: { v: 1, type: 'tombstone-reap', Index: 1 }, needs: ['never'] },
+  'config-entry-set': {
+    cmd: { v: 1, type: 'config-entry-set', Entry: { Kind: 'service-defaults', Name: 'db', Protocol: 'http' } },
+    needs: ['service:db:write'],
+  },
+  'config-entry-delete': {
+    cmd: { v: 1, type: 'config-entry-delete', Kind: 'proxy-defaults', Name: 'global' },
+    needs: ['operator::write'],
+  },
+  request: {
+    cmd: { v: 1, type: 'request', ID: 'r1', now: 0, Command: { v: 1, type: 'kv-set', Key: 'a/b', Value: null } },
+    needs: ['never'],
+  },
   'session-create': {
     cmd: { v: 1, type: 'session-create', Session: { ID: '', Node: 'n1' }, now: 0 },
     needs: ['session:n1:write'],

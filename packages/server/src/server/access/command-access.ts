@@ -13,6 +13,7 @@ import {
   type TxnOp,
 } from '@proconsul/kernel';
 import { deepEqual, type StateReaders } from '@proconsul/state';
+import { configEntryWriteNeeds } from './config-entry-access.js';
 
 function need(a: Authorization, resource: AclResource, segment: string, access: AclAccess): void {
   if (!a.allowed(resource, segment, access)) throw PermissionDenied(`token lacks '${resource}:${access}' on "${segment}"`);
@@ -166,8 +167,17 @@ export function authorizeCommand(a: Authorization, r: StateReaders, cmd: Command
       return;
     case 'system-meta-set':
       return need(a, 'operator', '', 'write');
+    case 'config-entry-set': {
+      const w = configEntryWriteNeeds(cmd.Entry.Kind, cmd.Entry.Name);
+      return need(a, w.resource, w.segment, w.access);
+    }
+    case 'config-entry-delete': {
+      const w = configEntryWriteNeeds(cmd.Kind, cmd.Name);
+      return need(a, w.resource, w.segment, w.access);
+    }
     case 'tombstone-reap':
-      // Only the leader's own garbage collection issues it.
+    case 'request':
+      // Only the leader issues these (its garbage collection; wrapping a forwarded write).
       throw PermissionDenied(`'${cmd.type}' is internal to the servers`);
   }
 }

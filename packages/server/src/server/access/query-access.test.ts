@@ -39,6 +39,8 @@ const ARGS: Record<QueryName, unknown> = {
   'ACL.RoleByName': { name: 'r' },
   'ACL.RoleList': {},
   'ACL.BootstrapIndex': {},
+  'ConfigEntry.Get': { kind: 'service-defaults', name: 'db' },
+  'ConfigEntry.List': { kind: 'service-defaults' },
 };
 
 function populated(): StateStore {
@@ -63,6 +65,7 @@ function populated(): StateStore {
     Updates: [{ Node: 'n1', Segment: '', Coord: { Vec: [0], Error: 1, Adjustment: 0, Height: 0 } }],
   });
   apply({ v: 1, type: 'system-meta-set', Key: 'k', Value: { x: 1 } });
+  apply({ v: 1, type: 'config-entry-set', Entry: { Kind: 'service-defaults', Name: 'db', Protocol: 'http' } });
   apply({
     v: 1,
     type: 'acl-token-set',

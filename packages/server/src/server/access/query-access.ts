@@ -15,6 +15,8 @@ import {
   type Session,
 } from '@proconsul/kernel';
 import type { NodeInfo } from '../internal-queries.js';
+import type { ConfigEntry } from '@proconsul/kernel';
+import { configEntryReadable } from './config-entry-access.js';
 
 /**
  * What a read may return to a caller: throw PermissionDenied for a point read the caller
@@ -117,6 +119,10 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   'ACL.RoleList': (a, _x, v: unknown) => (requireAcl(a, 'read'), v),
   // Whether bootstrap already happened is public: `PUT /v1/acl/bootstrap` needs no token.
   'ACL.BootstrapIndex': (_a, _x, v: unknown) => v,
+  // An entry the caller may not read is "not found" (Consul answers the same way).
+  'ConfigEntry.Get': (a, x: { kind: string; name: string }, v: ConfigEntry | null) =>
+    v && configEntryReadable(a, x.kind, x.name) ? v : null,
+  'ConfigEntry.List': (a, _x, v: ConfigEntry[]) => keepAll(v, (e) => configEntryReadable(a, e.Kind, e.Name)),
 };
 
 /** Reads that decide from the caller's token alone, without resolving it. */

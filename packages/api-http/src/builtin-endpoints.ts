@@ -15,7 +15,7 @@ import { UserEventsPort } from '@proconsul/kernel';
 import { eventEndpoints } from './endpoints/event-endpoints.js';
 import { operatorEndpoints } from './endpoints/operator-endpoints.js';
 import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
-import { AgentReloader, CatalogStats, LocalAgentPort, LogTap, MetricsReader } from '@proconsul/kernel';
+import { AgentReloader, CatalogStats, LocalAgentPort, LogTap, MetricsReader, MetricsRegistry } from '@proconsul/kernel';
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
@@ -51,7 +51,8 @@ function endpointDeps(ctx: ResolutionContext): EndpointDeps {
 
 /** How the app answers what no endpoint serves (a `/v1/` 404 with Consul's index header). */
 export function builtinAppOptions(ctx: ResolutionContext): HttpAppOptions {
-  return { unknownApiPath: unknownApiPath(endpointDeps(ctx)) };
+  const metrics = ctx.get<MetricsRegistry>(MetricsRegistry, { optional: true });
+  return { unknownApiPath: unknownApiPath(endpointDeps(ctx)), ...(metrics ? { metrics } : {}) };
 }
 
 /** The Consul API groups served over the kernel's state and RPC services. */

@@ -14,3 +14,10 @@ export const ConnectNotEnabled = defineError(
   500,
   () => 'Connect must be enabled in order to use this endpoint',
 );
+
+/** Consul's answer, word for word, to `?format=prometheus` without `telemetry.prometheus_retention_time`. */
+export const PrometheusDisabled = defineError(
+  'METRICS_PROMETHEUS_DISABLED',
+  415,
+  () => 'Prometheus is not enabled since its retention time is not positive',
+);

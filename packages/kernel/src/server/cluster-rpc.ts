@@ -1,3 +1,6 @@
+import { performance } from 'node:perf_hooks';
+import { MetricsRegistry, NO_METRICS } from '../extension-points/metrics-registry.js';
+import { readMetrics, writeMetricName } from '../telemetry/rpc-metric-names.js';
 import { randomUUID } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { ServerHandler } from './server-handler.js';
@@ -61,6 +64,7 @@ export class ClusterRpc {
     @inject(ServerRpc) @optional() private readonly rpc?: ServerRpc,
     @multiInject(ServerHandler) @optional() handlers: ServerHandler[] = [],
     @inject(AgentTokens) @optional() private readonly agentTokens?: AgentTokens,
+    @inject(MetricsRegistry) @optional() private readonly metrics: MetricsRegistry = NO_METRICS,
   ) {
     this.log = logger.named('rpc');
     for (const h of handlers) this.handlers.set(h.name, h);
@@ -177,7 +181,10 @@ export class ClusterRpc {
       ) as Promise<WriteReply>;
     await this.guard.write(command, caller, this.store);
     const stamped = stamp(command);
+    const t0 = performance.now();
     const { index, response } = await c.apply(encodeCommand(stamped));
+    const timer = writeMetricName(stamped.type);
+    if (timer) this.metrics.measureSince(timer, t0);
     if (response instanceof ProconsulError) throw response;
     if (stamped.type === 'session-create' && typeof response === 'string') {
       const created = this.store.sessions.get(response).value;
@@ -195,6 +202,7 @@ export class ClusterRpc {
   async handle(method: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const b = (body ?? {}) as { query: QueryName; args: unknown; opts: QueryOptions; command: Command; token?: unknown };
     const caller: RpcCaller = { token: typeof b.token === 'string' && b.token !== '' ? b.token : undefined, remote: true };
+    this.metrics.incrCounter('rpc.request');
     if (method === 'Read') return this.read(b.query, b.args, b.opts, caller, signal);
     if (method === 'Write') return this.write(b.command, caller);
     if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
@@ -242,6 +250,8 @@ export class ClusterRpc {
       inFlight: this.blocking,
     });
     const c = this.consensus!;
+    if (opts.minIndex > 0) this.metrics.incrCounter('rpc.query');
+    for (const [name, labels] of readMetrics(query, args, isEmpty(result.value))) this.metrics.incrCounter(name, 1, labels);
     return {
       value: this.guard.afterRead(query, args, result.value, caller, authz),
       meta: {
@@ -295,7 +305,16 @@ export class ClusterRpc {
    * When none can take the call yet (no servers known, none reachable, no leader), hold
    * and retry with jitter as {@link toLeader} does.
    */
-  private async forward(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
+  private forward(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
+    // Consul's client-side RPC counters: every call a client agent sends, and those that failed.
+    this.metrics.incrCounter('client.rpc');
+    return this.forwardToServers(method, body, waitMs, signal).catch((e: unknown) => {
+      this.metrics.incrCounter('client.rpc.failed');
+      throw e;
+    });
+  }
+
+  private async forwardToServers(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
     this.counts.forwarded++;
     if (!this.rpc) throw NoServers();
     const holdMs = this.config.rpcHoldTimeoutMs ?? DEFAULT_RPC_HOLD_MS;
@@ -368,4 +387,8 @@ function stamp(command: Command): Command {
   const c = 'now' in command ? { ...command, now } : { ...command };
   if (c.type === 'session-create' && !c.Session.ID) return { ...c, Session: { ...c.Session, ID: randomUUID() } };
   return c as Command;
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 }

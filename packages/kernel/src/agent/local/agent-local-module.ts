@@ -16,6 +16,8 @@ import { LocalAgent } from './local-agent.js';
 import { AgentReloader } from '../../extension-points/agent-reloader.js';
 import { LocalAgentPort } from '../../extension-points/local-agent-port.js';
 import { MetricsReader } from '../../extension-points/metrics-reader.js';
+import { MetricsRegistry } from '../../extension-points/metrics-registry.js';
+import { bindKernelGauges } from '../../telemetry/kernel-gauges.js';
 
 /** Optional tuning of the agent-local services; tests bind short intervals and a fixed random source. */
 export const AgentLocalOptions = Symbol.for('proconsul.AgentLocalOptions');
@@ -35,7 +37,11 @@ export interface AgentLocalOptions {
  */
 export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
   const options = (ctx: ResolutionContext) => ctx.get<AgentLocalOptions>(AgentLocalOptions, { optional: true }) ?? {};
-  bind(AgentMetrics).toConstantValue(new AgentMetrics());
+  bind(AgentMetrics)
+    .toDynamicValue((ctx) => new AgentMetrics(ctx.get<RuntimeConfig>(RuntimeConfig).telemetry))
+    .inSingletonScope();
+  bind<MetricsRegistry>(MetricsRegistry).toService(AgentMetrics);
+  bindKernelGauges(bind);
   bind(LocalAgent)
     .toDynamicValue((ctx) => {
       const o = options(ctx);

@@ -10,7 +10,9 @@ import {
   agentFlagsHelp,
   isCoded,
   loadAgentConfig,
+  openLogOutputs,
   type LogLevel,
+  type LogOutputs,
   type RuntimeConfig,
 } from '@proconsul/kernel';
 import type { Command } from '../command.js';
@@ -38,8 +40,21 @@ export const agentCommand: Command = {
     }
     // Every line also goes to the tap, for /v1/agent/monitor at any level.
     const tap = new LogFanout();
-    const logger = new ConsoleLogger(config.logLevel as LogLevel, 'agent', undefined, tap);
-    for (const w of warnings) logger.warn(w);
+    let outputs: LogOutputs;
+    try {
+      outputs = openLogOutputs(config.logging);
+    } catch (e) {
+      io.err(`==> Error opening log file ${config.logging.file}: ${(e as Error).message}`);
+      return 1;
+    }
+    const logger = new ConsoleLogger(
+      config.logLevel as LogLevel,
+      'agent',
+      outputs.sink,
+      tap,
+      config.logging.json ? 'json' : 'text',
+    );
+    for (const w of [...warnings, ...outputs.warnings]) logger.warn(w);
     let agent: Agent;
     // Installed before start: a signal while plugins start waits for them, then stops them.
     const triggers = new AgentStopTriggers(io.env, (s) => {
@@ -82,6 +97,7 @@ export const agentCommand: Command = {
       });
     } catch (e) {
       triggers.dispose();
+      outputs.close();
       // Everything that had started is stopped by now: one line naming the cause, no stack.
       logger.debug('start failure detail', { error: e });
       io.err(`==> Error starting agent: ${oneLine(isCoded(e) ? e.message : e instanceof Error ? e.message : String(e))}`);
@@ -99,6 +115,7 @@ export const agentCommand: Command = {
     } finally {
       if (config.pidFile) rmSync(config.pidFile, { force: true });
       triggers.dispose();
+      outputs.close();
     }
     return 0;
   },

@@ -5,10 +5,11 @@ import type { MetricsRegistry } from '@proconsul/kernel';
 /**
  * Consul's path label: the route without its leading slash, dots for slashes, and `_`
  * for every part that names something (a key, a service), so series stay few:
- * `/v1/kv/:key*` → `v1.kv._`.
+ * `/v1/kv{/*key}` → `v1.kv._`.
  */
 export function httpMetricPath(pattern: string): string {
   return pattern
+    .replace(/\{\/[^}]*\}/g, '/_') // an optional trailing part, `{/*key}`
     .replace(/^\//, '')
     .split('/')
     .map((p) => (p.startsWith(':') || p.includes('*') || p.includes('{') ? '_' : p))

@@ -25,6 +25,7 @@ import { UdpTcpTransport } from '../transport/udp-tcp-transport.js';
 import { advertiseAddress } from './advertise.js';
 import { consulTags } from './consul-tags.js';
 import { countSerfEvent, meteredTransport, serfGauges } from './serf-metrics.js';
+import { serfStats } from './serf-stats.js';
 import { answerKeyringQuery, isInternalQuery, keyringQuery } from './keyring-queries.js';
 
 export const SerfPluginContext = Symbol.for('proconsul.serf.PluginContext');
@@ -110,6 +111,11 @@ export class SerfMembership implements Membership, Lifecycle {
     this.offGauges?.();
     for (const t of this.retryTimers) t.cancel();
     await Promise.all([this.wan?.shutdown(), this.lan?.shutdown()]);
+  }
+
+  stats(pool: Pool): Readonly<Record<string, string>> | undefined {
+    const serf = pool === 'lan' ? this.lan : this.wan;
+    return serf ? serfStats(serf, !!this.encryption) : undefined;
   }
 
   members(pool: Pool): readonly Member[] {

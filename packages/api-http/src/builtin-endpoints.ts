@@ -18,6 +18,7 @@ import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
 import { AgentReloader, CatalogStats, LocalAgentPort, LogTap, MetricsReader, MetricsRegistry } from '@proconsul/kernel';
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
+import { debugProfileEndpoint } from './endpoints/debug-profile-endpoint.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
 import { remoteDeregisterWarning } from './endpoints/remote-deregister-warning.js';
 import type { EndpointDeps } from './endpoints/endpoint-support.js';
@@ -73,6 +74,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...catalogEndpoints(deps, (cmd) => localWarning(cmd) ?? remoteWarning(cmd)),
     ...agentEndpoints(agent),
     ...agentHostEndpoints(deps),
+    debugProfileEndpoint(deps),
     ...connectEndpoints(deps),
     ...uiInternalEndpoints(deps),
     agentMonitorEndpoint(deps, ctx.get<LogTap>(LogTap, { optional: true })),

@@ -3,6 +3,7 @@ import { aclCommand } from './commands/acl-command.js';
 import { agentCommand } from './commands/agent-command.js';
 import { versionCommand } from './commands/version-command.js';
 import { catalogCommand } from './commands/catalog-command.js';
+import { debugCommand } from './commands/debug-command.js';
 import { eventCommand } from './commands/event-command.js';
 import { forceLeaveCommand } from './commands/force-leave-command.js';
 import { infoCommand } from './commands/info-command.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   aclCommand,
   agentCommand,
   catalogCommand,
+  debugCommand,
   eventCommand,
   forceLeaveCommand,
   infoCommand,

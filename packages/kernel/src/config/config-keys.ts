@@ -61,6 +61,7 @@ export const CONFIG_KEYS: KeySpec = {
   enable_syslog: 'bool',
   syslog_facility: 'string',
   disable_remote_exec: 'bool',
+  enable_debug: 'bool',
   telemetry: {
     metrics_prefix: 'string',
     disable_hostname: 'bool',
@@ -177,7 +178,6 @@ export const IGNORED_KEYS: ReadonlySet<string> = new Set([
   'connect',
   'disable_update_check',
   'disable_anonymous_signature',
-  'enable_debug',
   'raft_protocol',
   'enable_central_service_config',
   'leave_drain_time',

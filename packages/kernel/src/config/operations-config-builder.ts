@@ -18,6 +18,7 @@ export function buildOperationsConfig(r: Readers): {
   telemetry: TelemetryOptions;
   logging: LoggingOptions;
   disableRemoteExec: boolean;
+  enableDebug: boolean;
 } {
   const address = (key: string): string => {
     const v = r.str(key);
@@ -61,5 +62,6 @@ export function buildOperationsConfig(r: Readers): {
       syslogFacility: facility,
     },
     disableRemoteExec: (r.get('disable_remote_exec') as boolean | undefined) ?? true,
+    enableDebug: r.bool('enable_debug'),
   };
 }

@@ -157,6 +157,8 @@ export interface RuntimeConfig {
   readonly logging: LoggingOptions;
   /** `disable_remote_exec` (default true, as in Consul): `proconsul exec` jobs are refused. */
   readonly disableRemoteExec: boolean;
+  /** `enable_debug`: serve `/debug/pprof/*` without ACLs (with ACLs, operator:read is needed either way). */
+  readonly enableDebug: boolean;
   /** Files the configuration was read from, for `agent/self` and reload. */
   readonly sources: readonly string[];
   /** Keys present in files but unknown to us, reported as warnings. */

@@ -2,6 +2,9 @@ import type { ContainerModule } from 'inversify';
 import { ContainerModule as Module } from 'inversify';
 import {
   AgentShutdown,
+  AgentTokens,
+  ClusterRpcPort,
+  UserEventsPort,
   ConfigReloader,
   Lifecycle,
   Logger,
@@ -12,6 +15,7 @@ import {
   serverModule,
   watchesModule,
 } from '@proconsul/kernel';
+import { RemoteExecAgent } from './remote-exec/remote-exec-agent.js';
 import { startStatsdSinks } from './telemetry/statsd-sink.js';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */
@@ -44,5 +48,29 @@ export function agentModules(requestShutdown: () => void, reloadConfig: () => Ru
       };
     });
   });
-  return [clusterModule(), watchesModule(), shutdown, sinks];
+  const remoteExec = new Module(({ bind }) => {
+    bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => {
+      let agent: RemoteExecAgent | undefined;
+      return {
+        name: 'remote-exec',
+        start() {
+          agent = new RemoteExecAgent({
+            events: ctx.get<UserEventsPort>(UserEventsPort),
+            rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
+            config: ctx.get<RuntimeConfig>(RuntimeConfig),
+            tokens: ctx.get<AgentTokens>(AgentTokens, { optional: true }),
+            log: ctx.get<Logger>(Logger).named('remote_exec'),
+          });
+          agent.start();
+        },
+        stopping() {
+          void agent?.close();
+        },
+        async stop() {
+          await agent?.close();
+        },
+      };
+    });
+  });
+  return [clusterModule(), watchesModule(), shutdown, sinks, remoteExec];
 }

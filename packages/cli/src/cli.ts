@@ -5,6 +5,7 @@ import { versionCommand } from './commands/version-command.js';
 import { catalogCommand } from './commands/catalog-command.js';
 import { debugCommand } from './commands/debug-command.js';
 import { eventCommand } from './commands/event-command.js';
+import { execCommand } from './commands/exec-command.js';
 import { forceLeaveCommand } from './commands/force-leave-command.js';
 import { infoCommand } from './commands/info-command.js';
 import { joinCommand } from './commands/join-command.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   catalogCommand,
   debugCommand,
   eventCommand,
+  execCommand,
   forceLeaveCommand,
   infoCommand,
   joinCommand,

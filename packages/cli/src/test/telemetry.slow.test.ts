@@ -3,7 +3,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
+import { runCaptured } from './run-command.js';
 import { pollUntil } from './cluster-poll.js';
 
 // 127.0.24.x belongs to the telemetry/logging/operator-command tests.
@@ -11,7 +13,7 @@ const IP = '127.0.24.1';
 const HTTP = 18924;
 const URL_BASE = `http://${IP}:${HTTP}`;
 
-describe('telemetry and logging of a real agent', function () {
+describe('telemetry, logging and operator commands against a real agent', function () {
   this.timeout(90_000);
   let agent: RunningAgent;
   let statsd: Socket;
@@ -36,6 +38,8 @@ describe('telemetry and logging of a real agent', function () {
         log_file: logDir,
         log_rotate_bytes: 4096,
         log_rotate_max_files: 2,
+        enable_debug: true,
+        disable_remote_exec: false,
       }),
     );
     agent = startCli([
@@ -133,5 +137,66 @@ describe('telemetry and logging of a real agent', function () {
     const all = files.map((f) => readFileSync(join(logDir, f), 'utf8')).join('');
     expect(all).to.include('Request finished');
     expect(all).not.to.include('s3cr3t-token-value');
+  });
+
+  const cli = (...argv: string[]) => runCaptured(argv, { env: { CONSUL_HTTP_ADDR: URL_BASE } });
+
+  it('info prints the agent, consul, raft, runtime, serf_lan and serf_wan sections with Consul key names', async () => {
+    const r = await cli('info');
+    expect(r.code).to.equal(0);
+    for (const section of ['agent', 'build', 'consul', 'raft', 'runtime', 'serf_lan', 'serf_wan'])
+      expect(r.out, section).to.match(new RegExp(`^${section}:$`, 'm'));
+    for (const key of [
+      'leader = true',
+      'members = 1',
+      'health_score = 0',
+      'member_time = ',
+      'encrypted = false',
+      'state = Leader',
+      'goroutines = ',
+    ])
+      expect(r.out).to.contain(`\t${key}`);
+  });
+
+  it('operator autopilot get-config, set-config and state', async () => {
+    const set = await cli('operator', 'autopilot', 'set-config', '-max-trailing-logs=99', '-cleanup-dead-servers=false');
+    expect([set.code, set.out.trim()]).to.deep.equal([0, 'Configuration updated!']);
+    const get = await cli('operator', 'autopilot', 'get-config');
+    expect(get.out).to.contain('CleanupDeadServers = false\n').and.to.contain('MaxTrailingLogs = 99\n');
+    const state = await cli('operator', 'autopilot', 'state');
+    expect(state.code).to.equal(0);
+    expect(state.out)
+      .to.match(/^Healthy: +true$/m)
+      .and.to.match(/Name: +metered$/m)
+      .and.to.match(/Status: +leader$/m);
+  });
+
+  it('exec runs the command on the agent (disable_remote_exec = false) and prints its output and exit', async () => {
+    const r = await cli('exec', '-wait=1s', 'echo', 'hello-from-exec');
+    expect(r.err).to.equal('');
+    expect(r.out).to.contain('    metered: hello-from-exec\n');
+    expect(r.out).to.contain('==> metered: finished with exit code 0\n');
+    expect(r.out).to.contain('1 / 1 node(s) completed / acknowledged');
+    expect(r.code).to.equal(0);
+    const keys = await fetch(`${URL_BASE}/v1/kv/_rexec?recurse`);
+    expect(keys.status, 'the job and its results are removed with the session').to.equal(404);
+  });
+
+  it('debug writes a tar.gz with agent/self, host, members, metrics, logs and a CPU profile', async function () {
+    this.timeout(60_000);
+    const out = join(dir, 'bundle');
+    const r = await cli('debug', '-duration=10s', '-interval=5s', `-output=${out}`);
+    expect(r.err).to.equal('');
+    expect(r.code).to.equal(0);
+    expect(r.out).to.contain(`Saved debug archive: ${out}.tar.gz`);
+    const listing = execFileSync('tar', ['-tzf', `${out}.tar.gz`])
+      .toString()
+      .split('\n');
+    for (const f of ['agent.json', 'host.json', 'members.json', 'consul.log', 'profile.cpuprofile', 'index.json'])
+      expect(listing, f).to.include(`bundle/${f}`);
+    expect(listing.filter((f) => /^bundle\/\d+\/metrics\.json$/.test(f)).length).to.be.at.least(2);
+    execFileSync('tar', ['-xzf', `${out}.tar.gz`], { cwd: dir });
+    const profile = JSON.parse(readFileSync(join(out, 'profile.cpuprofile'), 'utf8')) as { nodes: unknown[] };
+    expect(profile.nodes.length).to.be.greaterThan(0);
   });
 });

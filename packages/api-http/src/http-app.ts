@@ -1,7 +1,15 @@
 import { Readable } from 'node:stream';
 import Koa from 'koa';
 import Router from '@koa/router';
-import { isCoded, type MetricsRegistry, type HttpEndpoint, type HttpMethod, type HttpRequest, type HttpResponse, type Logger } from '@proconsul/kernel';
+import {
+  isCoded,
+  type MetricsRegistry,
+  type HttpEndpoint,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type Logger,
+} from '@proconsul/kernel';
 import { requestLog } from './request-log.js';
 import { httpMetricPath, timeRequest } from './request-metrics.js';
 

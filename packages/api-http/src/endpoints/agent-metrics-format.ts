@@ -53,7 +53,10 @@ export function prometheusText(c: MetricsCollection): string {
   for (const s of c.samples) {
     const { id, lines } = family(s.name, 'summary');
     for (const [q, v] of s.quantiles) lines.push(`${id}${promLabels(s.labels, { quantile: String(q) })} ${num(v)}`);
-    lines.push(`${id}_sum${promLabels(s.labels)} ${num(s.aggregate.sum)}`, `${id}_count${promLabels(s.labels)} ${s.aggregate.count}`);
+    lines.push(
+      `${id}_sum${promLabels(s.labels)} ${num(s.aggregate.sum)}`,
+      `${id}_count${promLabels(s.labels)} ${s.aggregate.count}`,
+    );
   }
   const out: string[] = [];
   for (const [id, f] of families) out.push(`# HELP ${id} ${id}`, `# TYPE ${id} ${f.type}`, ...f.lines);

@@ -64,7 +64,10 @@ describe('RemoteExecAgent', () => {
     expect(keys[0]).to.equal(`_rexec/${SESSION}/n1/ack`);
     expect(keys[keys.length - 1]).to.equal(`_rexec/${SESSION}/n1/exit`);
     expect(h.writes.find((w) => w.Key.endsWith('/exit'))!.Value).to.equal('3');
-    const output = h.writes.filter((w) => w.Key.includes('/out/')).map((w) => w.Value).join('');
+    const output = h.writes
+      .filter((w) => w.Key.includes('/out/'))
+      .map((w) => w.Value)
+      .join('');
     expect(output).to.contain('out\n').and.to.contain('err\n');
     expect(h.writes.every((w) => w.Session === SESSION)).to.equal(true);
   });

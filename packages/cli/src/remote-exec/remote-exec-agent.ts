@@ -67,7 +67,8 @@ export class RemoteExecAgent {
       return;
     }
     const node = this.d.config.nodeName;
-    const put = (part: string, value: string | Buffer) => this.lock(nodeKey(ev.Prefix, ev.Session, node, part), value, ev.Session);
+    const put = (part: string, value: string | Buffer) =>
+      this.lock(nodeKey(ev.Prefix, ev.Session, node, part), value, ev.Session);
     await put('ack', '');
     this.d.log.info('remote exec', { session: ev.Session, command: job.Script ? '<script>' : job.Command });
     const code = await this.run(job, async (chunk, n) => put(`out/${String(n).padStart(5, '0')}`, chunk));

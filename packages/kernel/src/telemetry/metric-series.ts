@@ -28,5 +28,12 @@ export interface MetricsCollection {
 export function seriesKey(name: string, labels: MetricLabels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return name;
-  return name + '\u0000' + keys.sort().map((k) => `${k}=${labels[k]}`).join('\u0000');
+  return (
+    name +
+    '\u0000' +
+    keys
+      .sort()
+      .map((k) => `${k}=${labels[k]}`)
+      .join('\u0000')
+  );
 }

@@ -128,7 +128,8 @@ export class TelemetryRegistry implements MetricsRegistry, MetricsReader {
       }
     }
     const counters: AggregateSeries[] = [];
-    for (const c of this.counters.values()) if (fresh(c)) counters.push({ name: c.name, labels: c.labels, aggregate: c.aggregate });
+    for (const c of this.counters.values())
+      if (fresh(c)) counters.push({ name: c.name, labels: c.labels, aggregate: c.aggregate });
     const samples: SampleSeries[] = [];
     for (const s of this.samples.values()) {
       if (!fresh(s)) continue;

@@ -52,6 +52,7 @@ export const CONFIG_KEYS: KeySpec = {
   rejoin_after_leave: 'bool',
   ui: 'bool',
   ui_config: { enabled: 'bool', dir: 'string', content_path: 'string' },
+  ui_dir: 'string',
   log_level: 'string',
   log_json: 'bool',
   log_file: 'string',

@@ -1,21 +1,26 @@
 import type { ResolutionContext } from 'inversify';
 import { agentMonitorEndpoint } from './endpoints/agent-monitor-endpoint.js';
 import {
+  AgentReloader,
   AgentShutdown,
   Authorizer,
-  GossipEncryption,
+  CatalogStats,
   ClusterRpcPort,
+  GossipEncryption,
+  LocalAgentPort,
   Logger,
+  LogTap,
   Membership,
+  MetricsReader,
+  MetricsRegistry,
   RuntimeConfig,
+  UserEventsPort,
   type HttpEndpoint,
 } from '@proconsul/kernel';
 import { membershipEndpoints } from './endpoints/membership-endpoints.js';
-import { UserEventsPort } from '@proconsul/kernel';
 import { eventEndpoints } from './endpoints/event-endpoints.js';
 import { operatorEndpoints } from './endpoints/operator-endpoints.js';
 import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
-import { AgentReloader, CatalogStats, LocalAgentPort, LogTap, MetricsReader, MetricsRegistry } from '@proconsul/kernel';
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
 import { debugProfileEndpoint } from './endpoints/debug-profile-endpoint.js';

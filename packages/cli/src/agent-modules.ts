@@ -5,16 +5,15 @@ import {
   AgentTokens,
   ClusterRpcPort,
   UserEventsPort,
-  ConfigReloader,
   Lifecycle,
   Logger,
   MetricsReader,
   MetricsRegistry,
   RuntimeConfig,
-  clusterModule,
-  serverModule,
-  watchesModule,
 } from '@proconsul/kernel';
+import { tlsModule } from '@proconsul/tls';
+import { ConfigReloader, watchesModule } from '@proconsul/agent';
+import { clusterModule, serverModule } from '@proconsul/server';
 import { RemoteExecAgent } from './remote-exec/remote-exec-agent.js';
 import { startStatsdSinks } from './telemetry/statsd-sink.js';
 
@@ -23,8 +22,16 @@ export function coreModules(): ContainerModule[] {
   return [serverModule()];
 }
 
-/** Agent services loaded after the plugins: gossip ↔ raft ↔ catalog wiring, the shutdown hook. */
-export function agentModules(requestShutdown: () => void, reloadConfig: () => RuntimeConfig): ContainerModule[] {
+/**
+ * Agent services loaded after the plugins: TLS settings (unless a plugin bound its own),
+ * gossip ↔ raft ↔ catalog wiring, the shutdown hook.
+ */
+export function agentModules(
+  config: RuntimeConfig,
+  logger: Logger,
+  requestShutdown: () => void,
+  reloadConfig: () => RuntimeConfig,
+): ContainerModule[] {
   const shutdown = new Module(({ bind }) => {
     bind<AgentShutdown>(AgentShutdown).toConstantValue({ request: requestShutdown });
     bind<ConfigReloader>(ConfigReloader).toConstantValue({ load: reloadConfig });

@@ -1,15 +1,9 @@
 import { expect } from 'chai';
 import { ContainerModule } from 'inversify';
 import { hostname } from 'node:os';
-import {
-  AS_SERVER,
-  ClusterRpc,
-  ConfigInvalid,
-  ConfigReloader,
-  DEFAULT_TELEMETRY,
-  LocalAgent,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
+import { AS_SERVER, ConfigInvalid, DEFAULT_TELEMETRY, type RuntimeConfig } from '@proconsul/kernel';
+import { ConfigReloader, LocalAgent } from '@proconsul/agent';
+import { ClusterRpc } from '@proconsul/server';
 
 const TELEMETRY = DEFAULT_TELEMETRY;
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';

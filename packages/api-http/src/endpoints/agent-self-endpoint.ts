@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { inject, injectable, optional } from 'inversify';
 import {
   Authorizer,
-  CONSUL_COMPAT_VERSION,
   Consensus,
+  CONSUL_COMPAT_VERSION,
   LocalAgentPort,
   Membership,
   PROCONSUL_VERSION,

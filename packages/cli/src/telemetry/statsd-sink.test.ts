@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createSocket } from 'node:dgram';
-import { NullLogger, TelemetryRegistry } from '@proconsul/kernel';
+import { NullLogger } from '@proconsul/kernel';
+import { TelemetryRegistry } from '@proconsul/agent';
 import { startStatsdSinks } from './statsd-sink.js';
 
 async function collector() {

@@ -79,5 +79,5 @@ export function agentModules(
       };
     });
   });
-  return [clusterModule(), watchesModule(), shutdown, sinks, remoteExec];
+  return [tlsModule(config, logger), clusterModule(), watchesModule(), shutdown, sinks, remoteExec];
 }

@@ -4,3 +4,4 @@ export * from './agent/data-dir-permissions.js';
 export * from './agent/local/index.js';
 export * from './events/index.js';
 export * from './agent/watches/index.js';
+export * from './telemetry/telemetry-registry.js';

@@ -1,5 +1,6 @@
 import * as dnsPacket from 'dns-packet';
-import type { Logger } from '@proconsul/kernel';
+import { performance } from 'node:perf_hooks';
+import { NO_METRICS, type Logger, type MetricsRegistry } from '@proconsul/kernel';
 import type { DnsDataSource } from './dns-data-source.js';
 import type { DnsOptions } from './dns-options.js';
 import { DnsResolver } from './dns-resolver.js';
@@ -25,6 +26,8 @@ export class DnsQueryHandler {
     source: DnsDataSource,
     private readonly options: DnsOptions,
     private readonly logger: Logger,
+    private readonly metrics: MetricsRegistry = NO_METRICS,
+    private readonly node = '',
   ) {
     this.resolver = new DnsResolver(source, options);
     this.recursor = new RecursorClient(options.recursors, options.recursorTimeoutMs, logger);
@@ -78,6 +81,17 @@ export class DnsQueryHandler {
   }
 
   private async lookup(qname: string, qtype: string, maxUnits: number): Promise<LookupOutcome> {
+    // Consul's timers: `dns.ptr_query` for reverse lookups, `dns.domain_query` for the rest, labelled with this agent.
+    const t0 = performance.now();
+    const reverse = qname.endsWith('.in-addr.arpa') || qname.endsWith('.ip6.arpa');
+    try {
+      return await this.lookupUntimed(qname, qtype, maxUnits);
+    } finally {
+      this.metrics.measureSince(reverse ? 'dns.ptr_query' : 'dns.domain_query', t0, { node: this.node });
+    }
+  }
+
+  private async lookupUntimed(qname: string, qtype: string, maxUnits: number): Promise<LookupOutcome> {
     let timer: NodeJS.Timeout | undefined;
     const ms = this.options.lookupTimeoutMs;
     const timeout = new Promise<never>((_, reject) => {

@@ -1,6 +1,6 @@
 import { inject, injectable, optional } from 'inversify';
 import { isIP } from 'node:net';
-import { ApiFrontend, isCoded, Lifecycle, Logger, RuntimeConfig } from '@proconsul/kernel';
+import { ApiFrontend, Lifecycle, Logger, MetricsRegistry, NO_METRICS, RuntimeConfig, isCoded } from '@proconsul/kernel';
 import { DnsDataSource } from './dns-data-source.js';
 import { dnsOptionsFrom, DnsTuning } from './dns-options.js';
 import { DnsQueryHandler } from './dns-query-handler.js';
@@ -31,11 +31,18 @@ export class DnsServer implements ApiFrontend, Lifecycle {
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
     @inject(Logger) private readonly logger: Logger,
     @inject(DnsTuning) @optional() private readonly tuning: DnsTuning = {},
+    @inject(MetricsRegistry) @optional() private readonly metrics: MetricsRegistry = NO_METRICS,
   ) {}
 
   /** Built on first use so a bad `recursors` entry fails `configure`, not construction. */
   private get handler(): DnsQueryHandler {
-    this.handlerInstance ??= new DnsQueryHandler(this.source, dnsOptionsFrom(this.config, this.tuning), this.logger);
+    this.handlerInstance ??= new DnsQueryHandler(
+      this.source,
+      dnsOptionsFrom(this.config, this.tuning),
+      this.logger,
+      this.metrics,
+      this.config.nodeName,
+    );
     return this.handlerInstance;
   }
 

@@ -12,6 +12,7 @@ import {
   LogTap,
   Membership,
   MetricsReader,
+  MetricsRegistry,
   RuntimeConfig,
   UserEventsPort,
   type HttpEndpoint,
@@ -22,6 +23,7 @@ import { operatorEndpoints } from './endpoints/operator-endpoints.js';
 import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
+import { debugProfileEndpoint } from './endpoints/debug-profile-endpoint.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';
 import { remoteDeregisterWarning } from './endpoints/remote-deregister-warning.js';
 import type { EndpointDeps } from './endpoints/endpoint-support.js';
@@ -56,7 +58,8 @@ function endpointDeps(ctx: ResolutionContext): EndpointDeps {
 
 /** How the app answers what no endpoint serves (a `/v1/` 404 with Consul's index header). */
 export function builtinAppOptions(ctx: ResolutionContext): HttpAppOptions {
-  return { unknownApiPath: unknownApiPath(endpointDeps(ctx)) };
+  const metrics = ctx.get<MetricsRegistry>(MetricsRegistry, { optional: true });
+  return { unknownApiPath: unknownApiPath(endpointDeps(ctx)), ...(metrics ? { metrics } : {}) };
 }
 
 /** The Consul API groups served over the kernel's state and RPC services. */
@@ -77,6 +80,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...catalogEndpoints(deps, (cmd) => localWarning(cmd) ?? remoteWarning(cmd)),
     ...agentEndpoints(agent),
     ...agentHostEndpoints(deps),
+    debugProfileEndpoint(deps),
     ...connectEndpoints(deps),
     ...configEndpoints(deps),
     ...uiInternalEndpoints(deps),

@@ -1,8 +1,17 @@
 import { Readable } from 'node:stream';
 import Koa from 'koa';
 import Router from '@koa/router';
-import { isCoded, type HttpEndpoint, type HttpMethod, type HttpRequest, type HttpResponse, type Logger } from '@proconsul/kernel';
+import {
+  isCoded,
+  type MetricsRegistry,
+  type HttpEndpoint,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type Logger,
+} from '@proconsul/kernel';
 import { requestLog } from './request-log.js';
+import { httpMetricPath, timeRequest } from './request-metrics.js';
 
 const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)
 
@@ -13,6 +22,8 @@ export interface HttpAppOptions {
    * Without it such paths get a bare 404.
    */
   readonly unknownApiPath?: (req: HttpRequest) => Promise<HttpResponse>;
+  /** Where each request's latency goes (`api.http` and Consul's older `http.<METHOD>.<path>`). */
+  readonly metrics?: MetricsRegistry;
 }
 
 /**
@@ -57,8 +68,10 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
   });
   for (const ep of endpoints) {
     const methods = (Array.isArray(ep.method) ? ep.method : [ep.method]) as HttpMethod[];
+    const metricPath = httpMetricPath(ep.path);
     for (const m of methods) {
       router.register(ep.path, [m], async (ctx) => {
+        if (options.metrics) timeRequest(ctx, options.metrics, m, metricPath);
         const req = await toRequest(ctx, m, true, ep.streamBody === true);
         const res = await ep.handle(req);
         ctx.status = res.status ?? 200;

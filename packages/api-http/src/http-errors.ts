@@ -14,3 +14,20 @@ export const ConnectNotEnabled = defineError(
   500,
   () => 'Connect must be enabled in order to use this endpoint',
 );
+
+/** Consul's answer, word for word, to `?format=prometheus` without `telemetry.prometheus_retention_time`. */
+export const PrometheusDisabled = defineError(
+  'METRICS_PROMETHEUS_DISABLED',
+  415,
+  () => 'Prometheus is not enabled since its retention time is not positive',
+);
+
+/** `/debug/pprof/*` on an agent without `enable_debug` and without ACLs: not served, as in Consul. */
+export const DebugProfilingDisabled = defineError(
+  'DEBUG_PROFILING_DISABLED',
+  404,
+  () => 'profiling is disabled: set enable_debug = true on the agent (or enable ACLs and use an operator:read token)',
+);
+
+/** A second CPU profile while one is being taken. */
+export const ProfileInProgress = defineError('PROFILE_IN_PROGRESS', 429, () => 'a CPU profile is already being taken');

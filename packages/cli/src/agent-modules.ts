@@ -1,9 +1,21 @@
 import type { ContainerModule } from 'inversify';
 import { ContainerModule as Module } from 'inversify';
-import { AgentShutdown, type Logger, type RuntimeConfig } from '@proconsul/kernel';
+import {
+  AgentShutdown,
+  AgentTokens,
+  ClusterRpcPort,
+  UserEventsPort,
+  Lifecycle,
+  Logger,
+  MetricsReader,
+  MetricsRegistry,
+  RuntimeConfig,
+} from '@proconsul/kernel';
 import { tlsModule } from '@proconsul/tls';
 import { ConfigReloader, watchesModule } from '@proconsul/agent';
 import { clusterModule, serverModule } from '@proconsul/server';
+import { RemoteExecAgent } from './remote-exec/remote-exec-agent.js';
+import { startStatsdSinks } from './telemetry/statsd-sink.js';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */
 export function coreModules(): ContainerModule[] {
@@ -24,5 +36,48 @@ export function agentModules(
     bind<AgentShutdown>(AgentShutdown).toConstantValue({ request: requestShutdown });
     bind<ConfigReloader>(ConfigReloader).toConstantValue({ load: reloadConfig });
   });
-  return [tlsModule(config, logger), clusterModule(), watchesModule(), shutdown];
+  const sinks = new Module(({ bind }) => {
+    bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => {
+      let close: (() => Promise<void>) | undefined;
+      return {
+        name: 'telemetry-sinks',
+        start() {
+          close = startStatsdSinks(
+            ctx.get<RuntimeConfig>(RuntimeConfig).telemetry,
+            ctx.get<MetricsRegistry>(MetricsRegistry),
+            ctx.get<MetricsReader>(MetricsReader),
+            ctx.get<Logger>(Logger).named('telemetry'),
+          );
+        },
+        async stop() {
+          await close?.();
+        },
+      };
+    });
+  });
+  const remoteExec = new Module(({ bind }) => {
+    bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => {
+      let agent: RemoteExecAgent | undefined;
+      return {
+        name: 'remote-exec',
+        start() {
+          agent = new RemoteExecAgent({
+            events: ctx.get<UserEventsPort>(UserEventsPort),
+            rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
+            config: ctx.get<RuntimeConfig>(RuntimeConfig),
+            tokens: ctx.get<AgentTokens>(AgentTokens, { optional: true }),
+            log: ctx.get<Logger>(Logger).named('remote_exec'),
+          });
+          agent.start();
+        },
+        stopping() {
+          void agent?.close();
+        },
+        async stop() {
+          await agent?.close();
+        },
+      };
+    });
+  });
+  return [tlsModule(config, logger), clusterModule(), watchesModule(), shutdown, sinks, remoteExec];
 }

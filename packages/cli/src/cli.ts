@@ -3,7 +3,9 @@ import { aclCommand } from './commands/acl-command.js';
 import { agentCommand } from './commands/agent-command.js';
 import { versionCommand } from './commands/version-command.js';
 import { catalogCommand } from './commands/catalog-command.js';
+import { debugCommand } from './commands/debug-command.js';
 import { eventCommand } from './commands/event-command.js';
+import { execCommand } from './commands/exec-command.js';
 import { forceLeaveCommand } from './commands/force-leave-command.js';
 import { infoCommand } from './commands/info-command.js';
 import { joinCommand } from './commands/join-command.js';
@@ -27,7 +29,9 @@ export const COMMANDS: readonly Command[] = [
   aclCommand,
   agentCommand,
   catalogCommand,
+  debugCommand,
   eventCommand,
+  execCommand,
   forceLeaveCommand,
   infoCommand,
   joinCommand,

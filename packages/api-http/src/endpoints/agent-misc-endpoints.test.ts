@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import { ContainerModule } from 'inversify';
-import { AS_SERVER, ConfigInvalid, type RuntimeConfig } from '@proconsul/kernel';
+import { hostname } from 'node:os';
+import { AS_SERVER, ConfigInvalid, DEFAULT_TELEMETRY, type RuntimeConfig } from '@proconsul/kernel';
 import { ConfigReloader, LocalAgent } from '@proconsul/agent';
 import { ClusterRpc } from '@proconsul/server';
+
+const TELEMETRY = DEFAULT_TELEMETRY;
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 
 describe('/v1/agent/reload and /v1/agent/metrics', () => {
@@ -20,6 +23,7 @@ describe('/v1/agent/reload and /v1/agent/metrics', () => {
       {
         services: [{ name: 'cfg', check: { id: 'cfg-ttl', ttl: '1h' } }],
         checks: [{ id: 'node-ttl', name: 'node-ttl', ttl: '1h' }],
+        telemetry: { ...TELEMETRY, disableHostname: true, prometheusRetentionMs: 60_000 },
       },
       { agentModules: [new ContainerModule(({ bind }) => void bind<ConfigReloader>(ConfigReloader).toConstantValue(reloader))] },
     );
@@ -61,23 +65,42 @@ describe('/v1/agent/reload and /v1/agent/metrics', () => {
 
   it('reports metrics as Consul JSON and as Prometheus text', async () => {
     await put('/v1/agent/service/register', { Name: 'web' });
+    await put('/v1/kv/metric-test', 'v');
     await a.http('/v1/catalog/nodes');
     const m = (await a.http('/v1/agent/metrics')).json<{
       Timestamp: string;
       Gauges: { Name: string; Value: number }[];
       Counters: { Name: string; Count: number }[];
-      Samples: unknown[];
+      Samples: { Name: string; Count: number; Labels: Record<string, string> }[];
     }>();
     expect(m.Timestamp).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/);
     const gauge = (n: string) => m.Gauges.find((g) => g.Name === n)?.Value;
     expect(gauge('consul.runtime.alloc_bytes')).to.be.greaterThan(0);
     expect(gauge('consul.agent.services')).to.equal(2); // cfg (config) and web (API)
     expect(gauge('consul.state.nodes')).to.be.a('number');
-    expect(m.Counters.find((c) => c.Name === 'consul.rpc.read')?.Count).to.be.greaterThan(0);
+    const kvTimer = m.Samples.find((c) => c.Name === 'consul.kvs.apply');
+    expect(kvTimer?.Count, 'one KV write timed').to.equal(1);
+    const http = m.Samples.find((c) => c.Name === 'consul.api.http' && c.Labels['path'] === 'v1.catalog.nodes');
+    expect(http?.Labels).to.deep.equal({ method: 'GET', path: 'v1.catalog.nodes' });
     const prom = await a.http('/v1/agent/metrics?format=prometheus');
     expect(String(prom.headers['content-type'])).to.match(/^text\/plain; version=0\.0\.4/);
     expect(prom.text).to.include('# TYPE consul_agent_services gauge\nconsul_agent_services 2\n');
-    expect(prom.text).to.match(/^consul_rpc_read \d+$/m);
+    expect(prom.text).to.include('# TYPE consul_kvs_apply summary\n');
+    expect(prom.text).to.match(/^consul_kvs_apply\{quantile="0\.99"\} [\d.e-]+$/m);
+    expect(prom.text).to.match(/^consul_kvs_apply_count 1$/m);
+    expect(prom.text).to.match(/^consul_api_http_count\{method="GET",path="v1\.catalog\.nodes"\} 1$/m);
+    expect(prom.text).to.match(/^consul_runtime_alloc_bytes \d+$/m);
+  });
+
+  it('refuses the Prometheus format without prometheus_retention_time, and names gauges with the host unless disable_hostname', async () => {
+    await a.stop();
+    a = await startInProcessAgent({ telemetry: TELEMETRY });
+    const prom = await a.http('/v1/agent/metrics?format=prometheus');
+    expect(prom.status).to.equal(415);
+    expect(prom.text).to.equal('Prometheus is not enabled since its retention time is not positive');
+    const m = (await a.http('/v1/agent/metrics')).json<{ Gauges: { Name: string }[] }>();
+    expect(m.Gauges.map((g) => g.Name)).to.include(`consul.${hostname()}.runtime.alloc_bytes`);
+    expect(m.Gauges.map((g) => g.Name)).not.to.include('consul.runtime.alloc_bytes');
   });
 
   it('reports blocking queries in flight as consul.rpc.queries_blocking, dropping when one is cancelled', async () => {

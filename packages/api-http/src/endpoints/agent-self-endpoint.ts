@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { inject, injectable, optional } from 'inversify';
 import {
   Authorizer,
@@ -16,6 +17,7 @@ import { DuplicateServices } from './duplicate-services.js';
 import { debugConfig } from './debug-config.js';
 import { require } from './endpoint-support.js';
 import { memberJson } from './member-json.js';
+import { serfSections } from './serf-sections.js';
 
 /** GET /v1/agent/self — exactly Consul's six keys: Config, DebugConfig, Coord, Member, Stats, Meta. */
 @injectable()
@@ -79,14 +81,9 @@ export class AgentSelfEndpoint implements HttpEndpoint {
         Stats: {
           agent: this.agentStats(),
           build: { prerelease: '', revision: `proconsul-${PROCONSUL_VERSION}`, version: CONSUL_COMPAT_VERSION },
-          consul: {
-            server: String(c.server),
-            bootstrap: String(c.bootstrap),
-            known_datacenters: '1',
-            leader: String(this.consensus?.isLeader() ?? false),
-            leader_addr: this.consensus?.leader()?.address ?? '',
-          },
-          raft: this.consensus?.stats() ?? {},
+          consul: this.consulStats(),
+          ...(c.server && { raft: this.consensus?.stats() ?? {} }),
+          ...serfSections(this.membership),
           // Our own version: Stats is Consul's free-form map, so clients comparing top-level keys are unaffected.
           proconsul: { version: PROCONSUL_VERSION },
           // Service IDs seen on several nodes at a registration: ID → comma-joined nodes
@@ -96,11 +93,34 @@ export class AgentSelfEndpoint implements HttpEndpoint {
             arch: process.arch,
             os: process.platform,
             version: process.version,
-            cpu_count: String((await import('node:os')).availableParallelism()),
+            cpu_count: String(availableParallelism()),
+            // Go's goroutines and GOMAXPROCS: the event loop's active handles, and one JS thread.
+            goroutines: String(process.getActiveResourcesInfo().length),
+            max_procs: '1',
           },
         },
         Meta: { 'consul-network-segment': '' },
       },
+    };
+  }
+
+  /** Consul's Stats.consul: a server's leadership view; a client's count of known servers. */
+  private consulStats(): Record<string, string> {
+    const c = this.config;
+    const acl = c.acl.enabled ? 'enabled' : 'disabled';
+    if (!c.server) {
+      const servers = this.membership?.members('lan').filter((m) => m.tags['role'] === 'consul' && m.status === 'alive');
+      return { acl, known_servers: String(servers?.length ?? 0) };
+    }
+    return {
+      acl,
+      server: 'true',
+      bootstrap: String(c.bootstrap),
+      known_datacenters: String(
+        new Set(this.membership?.members('wan').map((m) => m.tags['dc'] ?? '') ?? [c.datacenter]).size || 1,
+      ),
+      leader: String(this.consensus?.isLeader() ?? false),
+      leader_addr: this.consensus?.leader()?.address ?? '',
     };
   }
 

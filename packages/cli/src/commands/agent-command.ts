@@ -11,6 +11,7 @@ import {
   type RuntimeConfig,
 } from '@proconsul/kernel';
 import { Agent, AgentReload, DEFAULT_LEAVE_TIMEOUT_MS } from '@proconsul/agent';
+import { openLogOutputs, type LogOutputs } from '../log/log-outputs.js';
 import type { Command } from '../command.js';
 import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
@@ -36,8 +37,21 @@ export const agentCommand: Command = {
     }
     // Every line also goes to the tap, for /v1/agent/monitor at any level.
     const tap = new LogFanout();
-    const logger = new ConsoleLogger(config.logLevel as LogLevel, 'agent', undefined, tap);
-    for (const w of warnings) logger.warn(w);
+    let outputs: LogOutputs;
+    try {
+      outputs = openLogOutputs(config.logging);
+    } catch (e) {
+      io.err(`==> Error opening log file ${config.logging.file}: ${(e as Error).message}`);
+      return 1;
+    }
+    const logger = new ConsoleLogger(
+      config.logLevel as LogLevel,
+      'agent',
+      outputs.sink,
+      tap,
+      config.logging.json ? 'json' : 'text',
+    );
+    for (const w of [...warnings, ...outputs.warnings]) logger.warn(w);
     let agent: Agent;
     // Installed before start: a signal while plugins start waits for them, then stops them.
     const triggers = new AgentStopTriggers(io.env, (s) => {
@@ -82,6 +96,7 @@ export const agentCommand: Command = {
       });
     } catch (e) {
       triggers.dispose();
+      outputs.close();
       // Everything that had started is stopped by now: one line naming the cause, no stack.
       logger.debug('start failure detail', { error: e });
       io.err(`==> Error starting agent: ${oneLine(isCoded(e) ? e.message : e instanceof Error ? e.message : String(e))}`);
@@ -99,6 +114,7 @@ export const agentCommand: Command = {
     } finally {
       if (config.pidFile) rmSync(config.pidFile, { force: true });
       triggers.dispose();
+      outputs.close();
     }
     return 0;
   },

@@ -20,7 +20,7 @@ interface Metrics {
 
 async function queriesBlocking(node: ClusterNode): Promise<number> {
   const m = await getJson<Metrics>(`${node.url}/v1/agent/metrics`);
-  const g = m.Gauges.find((x) => x.Name === 'consul.rpc.queries_blocking');
+  const g = m.Gauges.find((x) => x.Name.endsWith('.rpc.queries_blocking'));
   if (!g) throw new Error('no consul.rpc.queries_blocking gauge');
   return g.Value;
 }

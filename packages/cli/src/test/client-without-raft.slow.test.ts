@@ -69,11 +69,13 @@ describe('a client agent with no raft and no storage engine (plugins.client.json
   });
 
   it('loaded no consensus or storage plugin: agent/self shows no raft, and its data_dir holds no raft files', async () => {
-    const self = json<{ Config: { Server: boolean }; Stats: { raft: Record<string, string> } }>(
+    const self = json<{ Config: { Server: boolean }; Stats: { raft?: Record<string, string>; consul: Record<string, string> } }>(
       await call(client, 'GET', '/v1/agent/self', asRoot),
     );
     expect(self.Config.Server).to.equal(false);
-    expect(self.Stats.raft).to.deep.equal({});
+    // As a Consul client's: no raft section at all, and the servers it knows under consul.
+    expect(self.Stats.raft).to.equal(undefined);
+    expect(Number(self.Stats.consul['known_servers'])).to.be.greaterThan(0);
     const started = /agent started.*plugins=([\w,-]+)/.exec(client.log())?.[1]?.split(',') ?? [];
     expect(started).to.include('server-rpc');
     expect(started.filter((p) => p === 'raft' || p.startsWith('store-'))).to.deep.equal([]);
@@ -81,8 +83,10 @@ describe('a client agent with no raft and no storage engine (plugins.client.json
     expect(raftFiles(client.dataDir)).to.deep.equal([]);
     // The same check finds the server's: it would find a client's too.
     expect(raftFiles(server.dataDir)).to.not.deep.equal([]);
-    const serverSelf = json<{ Stats: { raft: Record<string, string> } }>(await call(server, 'GET', '/v1/agent/self', asRoot));
-    expect(serverSelf.Stats.raft.state).to.equal('Leader');
+    const serverSelf = json<{ Stats: { raft?: Record<string, string>; consul: Record<string, string> } }>(
+      await call(server, 'GET', '/v1/agent/self', asRoot),
+    );
+    expect(serverSelf.Stats.raft?.state).to.equal('Leader');
   });
 
   it('KV put and get', async () => {

@@ -72,10 +72,16 @@ describe('agent configuration', () => {
     it('warns about unknown keys, naming them, and still starts', () => {
       const dir = tmp();
       const f = join(dir, 'c.json');
-      writeFileSync(f, JSON.stringify({ data_dir: dir, bogus_key: 1, ports: { nope: 1 }, telemetry: {} }));
+      writeFileSync(
+        f,
+        JSON.stringify({ data_dir: dir, bogus_key: 1, ports: { nope: 1 }, telemetry: { statsite_address: 'x:1' } }),
+      );
       const warnings: string[] = [];
       loadAgentConfig(['-config-file', f], (w) => warnings.push(w));
-      expect(warnings.join('\n')).to.contain('"bogus_key"').and.to.contain('"ports.nope"').and.to.contain('"telemetry"');
+      expect(warnings.join('\n'))
+        .to.contain('"bogus_key"')
+        .and.to.contain('"ports.nope"')
+        .and.to.contain('"telemetry.statsite_address"');
     });
 
     it('names file and key on a wrong type', () => {

@@ -8,6 +8,7 @@ import { unknownKeys } from './config-files.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { buildTlsConfig } from './tls-config-builder.js';
 import { mapLegacyAclKeys } from './legacy-acl-keys.js';
+import { buildOperationsConfig } from './operations-config-builder.js';
 
 /**
  * Merge sources in order: later scalars win, objects merge, arrays append (as Consul
@@ -223,6 +224,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     txnMaxReqLen: int('txn_max_req_len', 512 * 1024),
     tls,
     autoEncrypt,
+    ...buildOperationsConfig({ get, fail, dur, str, bool, int, strs }),
     sources: opts.sources.map((s) => s.name),
     unknownKeys: opts.sources.flatMap((s) => unknownKeys(s.data).unknown),
   };

@@ -81,7 +81,7 @@ function walk(data: Record<string, unknown>, spec: KeySpec, prefix: string, unkn
     const t = spec[k];
     const path = prefix + k;
     if (t === undefined) {
-      if (!prefix && IGNORED_KEYS.has(k)) ignored.push(path);
+      if (IGNORED_KEYS.has(path)) ignored.push(path);
       else unknown.push(path);
     } else if (typeof t === 'object' && v && typeof v === 'object' && !Array.isArray(v)) {
       walk(v as Record<string, unknown>, t, path + '.', unknown, ignored);

@@ -1,3 +1,6 @@
+import type { TelemetryOptions } from '../telemetry/telemetry-options.js';
+import type { LoggingOptions } from '../log/logging-options.js';
+
 /**
  * The agent's effective configuration after merging defaults, config files and flags —
  * Consul's RuntimeConfig. Names are camelCase here; the files and flags use Consul's
@@ -154,6 +157,14 @@ export interface RuntimeConfig {
   readonly txnMaxReqLen: number;
   readonly tls: TlsConfig;
   readonly autoEncrypt: AutoEncryptConfig;
+  /** `telemetry {}`: metric names, Prometheus retention, StatsD sinks. */
+  readonly telemetry: TelemetryOptions;
+  /** Log output beyond stderr: JSON lines, a rotated file, syslog. */
+  readonly logging: LoggingOptions;
+  /** `disable_remote_exec` (default true, as in Consul): `proconsul exec` jobs are refused. */
+  readonly disableRemoteExec: boolean;
+  /** `enable_debug`: serve `/debug/pprof/*` without ACLs (with ACLs, operator:read is needed either way). */
+  readonly enableDebug: boolean;
   /** Files the configuration was read from, for `agent/self` and reload. */
   readonly sources: readonly string[];
   /** Keys present in files but unknown to us, reported as warnings. */

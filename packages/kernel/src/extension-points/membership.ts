@@ -80,6 +80,12 @@ export interface KeyringPoolResult {
 export interface Membership {
   /** Snapshot of members as this agent sees them. */
   members(pool: Pool): readonly Member[];
+  /**
+   * Serf's own counters for `info` and agent/self (Consul's `serf_lan` / `serf_wan` keys:
+   * members, failed, left, health_score, member_time, event_time, query_time, encrypted …);
+   * undefined for a pool this agent is not in. Synchronous.
+   */
+  stats?(pool: Pool): Readonly<Record<string, string>> | undefined;
   localMember(pool: Pool): Member;
   /** Join through the given host[:port] addresses; resolves with how many were contacted. */
   join(addresses: readonly string[], pool: Pool): Promise<number>;

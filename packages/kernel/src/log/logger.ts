@@ -37,6 +37,8 @@ export class ConsoleLogger implements Logger {
     private readonly sink: LogSink = stderrSink,
     /** Live copies for `/v1/agent/monitor`, at whatever level its subscribers ask for. */
     private readonly tap?: LogFanout,
+    /** `json`: each line one JSON object, as Consul's `-log-json` (hclog's JSON format). */
+    private readonly format: 'text' | 'json' = 'text',
   ) {
     this.threshold = LOG_LEVELS.indexOf(level);
   }
@@ -58,7 +60,7 @@ export class ConsoleLogger implements Logger {
   }
 
   named(name: string): Logger {
-    return new ConsoleLogger(this.level, `${this.name}.${name}`, this.sink, this.tap);
+    return new ConsoleLogger(this.level, `${this.name}.${name}`, this.sink, this.tap, this.format);
   }
 
   private emit(level: LogLevel, msg: string, fields?: LogFields): void {
@@ -75,9 +77,21 @@ export class ConsoleLogger implements Logger {
     const time = new Date().toISOString();
     const message = scrubSecrets(msg + (kv ? ':' + kv : ''));
     const line = `${time} ${tag} ${this.name}: ${message}`;
-    if (printed) this.sink(line, level);
+    if (printed) this.sink(this.format === 'json' ? jsonLine(level, this.name, time, msg, fields) : line, level);
     if (tapped) this.tap!.publish(idx, { level, line, module: this.name, message, time });
   }
+}
+
+/** hclog's JSON line: `@level`, `@message`, `@module`, `@timestamp`, then the fields; scrubbed like text lines. */
+export function jsonLine(level: LogLevel, module: string, time: string, msg: string, fields?: LogFields): string {
+  const out: Record<string, unknown> = { '@level': level, '@message': scrubSecrets(msg), '@module': module, '@timestamp': time };
+  for (const [k, v] of Object.entries(fields ?? {})) {
+    const text = ` ${k}=${formatValue(v)}`;
+    const scrubbed = scrubSecrets(text);
+    // A field the scrubber touched is written as the scrubbed text; others keep their JSON type.
+    out[k] = scrubbed !== text ? scrubbed.slice(k.length + 2) : v instanceof Error ? v.message : v;
+  }
+  return scrubSecrets(JSON.stringify(out));
 }
 
 function formatValue(v: unknown): string {

@@ -30,6 +30,10 @@ export type { Role } from './node-context.js';
 export interface RaftObserver {
   onLeader?(node: RaftNode): void;
   onApply?(node: RaftNode, entry: LogEntry): void;
+  /** Each role entered (metrics: Consul's raft.state.*). */
+  onRole?(role: Role): void;
+  /** A follower answered an AppendEntries `rttMs` after it was sent (metrics: raft.replication.*). */
+  onReplication?(peer: ServerId, rttMs: number, heartbeat: boolean): void;
 }
 
 export interface RaftStores {
@@ -359,6 +363,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   private becomeFollower(term: number, leaderId: ServerId | undefined): void {
     const wasLeader = this.role === 'leader';
     if (term > this.term) this.setTerm(term, undefined);
+    if (this.state.role !== 'follower') this.observer.onRole?.('follower');
     this.state.role = 'follower';
     this.state.leaderId = leaderId;
     if (wasLeader) {
@@ -370,6 +375,10 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     this.armElectionTimer();
   }
 
+  observeReplication(peer: ServerId, rttMs: number, heartbeat: boolean): void {
+    this.observer.onReplication?.(peer, rttMs, heartbeat);
+  }
+
   /** Leave leadership (or candidacy) without a known leader, in the current term. */
   stepDown(): void {
     this.becomeFollower(this.term, undefined);
@@ -377,12 +386,14 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
 
   becomePrecandidate(): void {
     this.state.role = 'precandidate';
+    this.observer.onRole?.('precandidate');
     this.state.leaderId = undefined;
     this.armElectionTimer();
   }
 
   becomeCandidate(): void {
     this.state.role = 'candidate';
+    this.observer.onRole?.('candidate');
     this.state.leaderId = undefined;
     this.setTerm(this.term + 1, this.id);
     this.armElectionTimer();
@@ -404,6 +415,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
 
   becomeLeader(): void {
     this.state.role = 'leader';
+    this.observer.onRole?.('leader');
     this.state.leaderId = this.id;
     this.electionTimerCancel?.();
     this.replicator = new Replicator(this);

@@ -30,6 +30,8 @@ export interface ReplicatorHost extends ReadBarrierHost, TransferHost {
   advanceCommit(index: number): void;
   /** Leave leadership (check-quorum failed, or we left the configuration). Stops this replicator. */
   stepDown(): void;
+  /** Report an AppendEntries round trip (metrics only; must not change state). */
+  observeReplication(peer: ServerId, rttMs: number, heartbeat: boolean): void;
 }
 
 /**
@@ -221,8 +223,10 @@ export class Replicator {
   handleAppendResponse(m: AppendResponse): void {
     const p = this.peers.get(m.from);
     if (!p || m.term !== this.n.term || !this.active) return;
+    const sentAt = this.sentTimes.timeOf(m.seq);
     this.credit(p, m.seq);
     const wasInflight = p.inflight.delete(m.seq);
+    if (sentAt !== undefined) this.n.observeReplication(m.from, this.n.clock.now() - sentAt, !wasInflight);
     if (m.success) {
       if (m.matchIndex > p.matchIndex) this.raiseMatch(p, m.matchIndex);
       if (p.nextIndex <= p.matchIndex) p.nextIndex = p.matchIndex + 1;

@@ -1,6 +1,8 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import {
   Fsm,
+  MetricsRegistry,
+  NO_METRICS,
   RaftStreamPort,
   StorageEngine,
   type ApplyResult,
@@ -16,6 +18,7 @@ import { findServer, withoutServer, withServer } from '../core/configuration.js'
 import type { ConfigurationData } from '../core/messages.js';
 import { TcpRaftTransport } from '../net/tcp-raft-transport.js';
 import { RaftEnvironment } from './raft-environment.js';
+import { RaftMetrics } from './raft-metrics.js';
 import { RaftShutdown, UnknownServer } from '../errors.js';
 
 const STATE_NAMES = { leader: 'Leader', follower: 'Follower', candidate: 'Candidate', precandidate: 'Candidate' } as const;
@@ -38,7 +41,11 @@ export class RaftConsensus implements Consensus {
     @inject(StorageEngine) private readonly engine: StorageEngine,
     @inject(RaftEnvironment) private readonly env: RaftEnvironment,
     @inject(RaftStreamPort) private readonly streams: RaftStreamPort,
-  ) {}
+    @inject(MetricsRegistry) @optional() registry: MetricsRegistry = NO_METRICS,
+  ) {
+    this.metrics = new RaftMetrics(registry);
+  }
+  private readonly metrics: RaftMetrics;
 
   /** This server as raft knows it: id = node ID, address = advertise address + server port. */
   self(): ServerAddress {
@@ -67,8 +74,21 @@ export class RaftConsensus implements Consensus {
       fsm: this.fsm,
       stores: { log, stable, snapshots },
       logger: this.env.logger,
+      observer: this.metrics.observer(),
     });
     this.node = node;
+    this.metrics.start(() => {
+      const n = this.node;
+      if (!n) return undefined;
+      const lastContactMs = () => this.lastContactMs();
+      return {
+        role: n.role,
+        lastContactMs,
+        appliedIndex: n.lastApplied,
+        lastIndex: n.log.lastIndex(),
+        commitIndex: n.commitIndex,
+      };
+    });
     for (const l of this.listeners) node.onLeadershipChange(l);
     const rc = this.env.runtime;
     if ((rc.bootstrap || rc.dev) && !node.hasState()) {
@@ -81,6 +101,7 @@ export class RaftConsensus implements Consensus {
   async stop(): Promise<void> {
     const node = this.node;
     this.node = undefined;
+    this.metrics.stop();
     if (node) {
       node.stop();
       await node.transport.close();
@@ -121,7 +142,8 @@ export class RaftConsensus implements Consensus {
   }
 
   apply(command: Uint8Array, timeoutMs?: number): Promise<ApplyResult> {
-    return this.requireNode().apply(command, timeoutMs);
+    const node = this.requireNode();
+    return this.metrics.timeApply(() => node.apply(command, timeoutMs));
   }
   /** Followers may need a while to install a large snapshot before the confirming no-op commits. */
   restoreState(minIndex: number, install: (index: number) => () => void): Promise<number> {

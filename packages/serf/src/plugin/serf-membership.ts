@@ -2,6 +2,8 @@ import { join as joinPath } from 'node:path';
 import { inject, injectable, optional } from 'inversify';
 import {
   GossipEncryption,
+  MetricsRegistry,
+  NO_METRICS,
   type KeyringOp,
   type KeyringPoolResult,
   type Lifecycle,
@@ -22,6 +24,8 @@ import { defaultSerfConfig } from '../serf/serf-config.js';
 import { UdpTcpTransport } from '../transport/udp-tcp-transport.js';
 import { advertiseAddress } from './advertise.js';
 import { consulTags } from './consul-tags.js';
+import { countSerfEvent, meteredTransport, serfGauges } from './serf-metrics.js';
+import { serfStats } from './serf-stats.js';
 import { answerKeyringQuery, isInternalQuery, keyringQuery } from './keyring-queries.js';
 
 export const SerfPluginContext = Symbol.for('proconsul.serf.PluginContext');
@@ -51,9 +55,11 @@ export class SerfMembership implements Membership, Lifecycle {
   constructor(
     @inject(SerfPluginContext) private readonly ctx: SerfPluginContext,
     @inject(GossipEncryption) @optional() private readonly encryption?: GossipEncryption,
+    @inject(MetricsRegistry) @optional() private readonly metrics: MetricsRegistry = NO_METRICS,
   ) {
     this.log = ctx.logger.named('serf');
   }
+  private offGauges: (() => void) | undefined;
 
   async start(): Promise<void> {
     const c = this.ctx.config;
@@ -78,12 +84,38 @@ export class SerfMembership implements Membership, Lifecycle {
     }
     this.retryJoin(c.retryJoin, 'lan');
     if (this.wan) this.retryJoin(c.retryJoinWan, 'wan');
+    this.offGauges = this.metrics.addGaugeSource(
+      serfGauges(() =>
+        (
+          [
+            ['lan', this.lan],
+            ['wan', this.wan],
+          ] as const
+        )
+          .filter((p): p is readonly ['lan' | 'wan', Serf] => p[1] !== undefined)
+          .map(([pool, serf]) => {
+            const members = serf.members();
+            return {
+              pool,
+              score: serf.ml.awareness.getHealthScore(),
+              alive: members.filter((m) => m.status === 'alive').length,
+              total: members.length,
+            };
+          }),
+      ),
+    );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.offGauges?.();
     for (const t of this.retryTimers) t.cancel();
     await Promise.all([this.wan?.shutdown(), this.lan?.shutdown()]);
+  }
+
+  stats(pool: Pool): Readonly<Record<string, string>> | undefined {
+    const serf = pool === 'lan' ? this.lan : this.wan;
+    return serf ? serfStats(serf, !!this.encryption) : undefined;
   }
 
   members(pool: Pool): readonly Member[] {
@@ -153,7 +185,7 @@ export class SerfMembership implements Membership, Lifecycle {
   private async createPool(pool: Pool, name: string, bind: string, adv: string, port: number): Promise<Serf> {
     const c = this.ctx.config;
     const logger = this.log.named(pool);
-    const transport = await UdpTcpTransport.listen(bind, port, logger);
+    const transport = meteredTransport(await UdpTcpTransport.listen(bind, port, logger), this.metrics);
     const id = { name, advertiseAddr: adv, advertisePort: transport.port };
     const profile =
       pool === 'wan' ? DefaultWANConfig(id) : this.ctx.profile === 'local' ? DefaultLocalConfig(id) : DefaultLANConfig(id);
@@ -169,6 +201,7 @@ export class SerfMembership implements Membership, Lifecycle {
     const config = { ...defaultSerfConfig(ml, consulTags(c, pool)), snapshotPath, rejoinAfterLeave: c.rejoinAfterLeave };
     const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: this.encryption });
     serf.subscribe((e) => {
+      countSerfEvent(e, this.metrics);
       if (e.type === 'query' && isInternalQuery(e.name)) return void answerKeyringQuery(this.encryption, e, logger);
       for (const l of this.listeners) l(e);
     });

@@ -65,6 +65,11 @@ export class Autopilot {
     this.tracker = new HealthTracker(options.heartbeatIntervalMs ?? 0);
   }
 
+  /** The health of the last round on this leader, without waiting; undefined when not leading. */
+  get lastKnownHealth(): ClusterHealth | undefined {
+    return this.leading ? this.lastHealth : undefined;
+  }
+
   start(): void {
     this.offLeader = this.deps.consensus.onLeadershipChange((leader) => (leader ? this.gainLeadership() : this.loseLeadership()));
     if (this.deps.consensus.isLeader()) this.gainLeadership();

@@ -8,6 +8,8 @@ import { AutopilotConfigStore } from './autopilot-config-store.js';
 import { initialAutopilotConfig } from './autopilot-config.js';
 import { autopilotHandlers } from './autopilot-handlers.js';
 import { raftHandlers } from './raft-handlers.js';
+import { MetricsRegistry } from '@proconsul/kernel';
+import { autopilotGauges } from '../telemetry/autopilot-gauges.js';
 
 /** Optional autopilot tuning (intervals, clock); tests bind short intervals. */
 export const AutopilotOptionsToken = Symbol.for('proconsul.AutopilotOptions');
@@ -66,14 +68,18 @@ export function bindOperator(bind: ContainerModuleLoadOptions['bind']): void {
   }
   bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => {
     let running: Autopilot | undefined;
+    let offGauges: (() => void) | undefined;
     return {
       name: 'autopilot',
       start() {
         if (!ctx.get<RuntimeConfig>(RuntimeConfig).server || !consensus(ctx)) return;
         running = ctx.get(Autopilot);
         running.start();
+        const a = running;
+        offGauges = ctx.get<MetricsRegistry>(MetricsRegistry, { optional: true })?.addGaugeSource(() => autopilotGauges(a));
       },
       async stop() {
+        offGauges?.();
         await running?.stop();
       },
     };

@@ -1,9 +1,12 @@
+import { performance } from 'node:perf_hooks';
 import {
   AgentTokens,
   AS_SERVER,
   Consensus,
   isServerCaller,
   Logger,
+  MetricsRegistry,
+  NO_METRICS,
   NotFound,
   NotLeader,
   ProconsulError,
@@ -20,6 +23,7 @@ import {
   type WriteReply,
 } from '@proconsul/kernel';
 import { encodeCommand, StateStore, type WatchSet } from '@proconsul/state';
+import { readMetrics, writeMetricName } from '../telemetry/rpc-metric-names.js';
 import { randomUUID } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { ServerHandler } from './server-handler.js';
@@ -62,6 +66,7 @@ export class ClusterRpc implements ClusterRpcPort {
     @inject(ServerRpc) @optional() private readonly rpc?: ServerRpc,
     @multiInject(ServerHandler) @optional() handlers: ServerHandler[] = [],
     @inject(AgentTokens) @optional() private readonly agentTokens?: AgentTokens,
+    @inject(MetricsRegistry) @optional() private readonly metrics: MetricsRegistry = NO_METRICS,
   ) {
     this.log = logger.named('rpc');
     for (const h of handlers) this.handlers.set(h.name, h);
@@ -202,7 +207,10 @@ export class ClusterRpc implements ClusterRpcPort {
     await this.guard.write(command, caller, this.store);
     const stamped = stamp(command);
     const entry: Command = rid ? { v: 1, type: 'request', ID: rid, now: Date.now(), Command: stamped } : stamped;
+    const t0 = performance.now();
     const { index, response } = await c.apply(encodeCommand(entry));
+    const timer = writeMetricName(stamped.type);
+    if (timer) this.metrics.measureSince(timer, t0);
     if (response instanceof ProconsulError) throw response;
     if (stamped.type === 'session-create' && typeof response === 'string') {
       const created = this.store.sessions.get(response).value;
@@ -220,6 +228,7 @@ export class ClusterRpc implements ClusterRpcPort {
   async handle(method: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const b = (body ?? {}) as { query: QueryName; args: unknown; opts: QueryOptions; command: Command; token?: unknown };
     const caller: RpcCaller = { token: typeof b.token === 'string' && b.token !== '' ? b.token : undefined, remote: true };
+    this.metrics.incrCounter('rpc.request');
     if (method === 'Read') return this.read(b.query, b.args, b.opts, caller, signal);
     if (method === 'Write') return this.writeRequest(b.command, caller, requestId(body));
     if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
@@ -269,6 +278,8 @@ export class ClusterRpc implements ClusterRpcPort {
       inFlight: this.blocking,
     });
     const c = this.consensus!;
+    if (opts.minIndex > 0) this.metrics.incrCounter('rpc.query');
+    for (const [name, labels] of readMetrics(query, args, isEmpty(result.value))) this.metrics.incrCounter(name, 1, labels);
     return {
       value: this.guard.afterRead(query, args, result.value, caller, authz),
       meta: {
@@ -322,7 +333,16 @@ export class ClusterRpc implements ClusterRpcPort {
    * When none can take the call yet (no servers known, none reachable, no leader), hold
    * and retry with jitter as {@link toLeader} does.
    */
-  private async forward(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
+  private forward(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
+    // Consul's client-side RPC counters: every call a client agent sends, and those that failed.
+    this.metrics.incrCounter('client.rpc');
+    return this.forwardToServers(method, body, waitMs, signal).catch((e: unknown) => {
+      this.metrics.incrCounter('client.rpc.failed');
+      throw e;
+    });
+  }
+
+  private async forwardToServers(method: string, body: unknown, waitMs: number, signal?: AbortSignal): Promise<unknown> {
     this.counts.forwarded++;
     if (!this.rpc) throw NoServers();
     const holdMs = this.config.rpcHoldTimeoutMs ?? DEFAULT_RPC_HOLD_MS;
@@ -402,4 +422,8 @@ function stamp(command: Command): Command {
   const c = 'now' in command ? { ...command, now } : { ...command };
   if (c.type === 'session-create' && !c.Session.ID) return { ...c, Session: { ...c.Session, ID: randomUUID() } };
   return c as Command;
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 }

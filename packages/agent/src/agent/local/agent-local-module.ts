@@ -8,6 +8,7 @@ import {
   Logger,
   Membership,
   MetricsReader,
+  MetricsRegistry,
   RuntimeConfig,
   TlsConfigurator,
   type Clock,
@@ -18,6 +19,7 @@ import { AgentReload } from './agent-reload.js';
 import { AntiEntropy, type AntiEntropyOptions } from './anti-entropy.js';
 import { ConfigReloader } from './config-reloader.js';
 import { LocalAgent } from './local-agent.js';
+import { bindKernelGauges } from '../../telemetry/kernel-gauges.js';
 
 /** Optional tuning of the agent-local services; tests bind short intervals and a fixed random source. */
 export const AgentLocalOptions = Symbol.for('proconsul.AgentLocalOptions');
@@ -37,7 +39,11 @@ export interface AgentLocalOptions {
  */
 export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
   const options = (ctx: ResolutionContext) => ctx.get<AgentLocalOptions>(AgentLocalOptions, { optional: true }) ?? {};
-  bind(AgentMetrics).toConstantValue(new AgentMetrics());
+  bind(AgentMetrics)
+    .toDynamicValue((ctx) => new AgentMetrics(ctx.get<RuntimeConfig>(RuntimeConfig).telemetry))
+    .inSingletonScope();
+  bind<MetricsRegistry>(MetricsRegistry).toService(AgentMetrics);
+  bindKernelGauges(bind);
   bind(LocalAgent)
     .toDynamicValue((ctx) => {
       const o = options(ctx);

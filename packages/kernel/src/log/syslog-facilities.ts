@@ -1,0 +1,23 @@
+/** RFC 5424 facility codes by the names Consul's `syslog_facility` takes. */
+export const SYSLOG_FACILITIES: Readonly<Record<string, number>> = {
+  KERN: 0,
+  USER: 1,
+  MAIL: 2,
+  DAEMON: 3,
+  AUTH: 4,
+  SYSLOG: 5,
+  LPR: 6,
+  NEWS: 7,
+  UUCP: 8,
+  CRON: 9,
+  AUTHPRIV: 10,
+  FTP: 11,
+  LOCAL0: 16,
+  LOCAL1: 17,
+  LOCAL2: 18,
+  LOCAL3: 19,
+  LOCAL4: 20,
+  LOCAL5: 21,
+  LOCAL6: 22,
+  LOCAL7: 23,
+};

@@ -42,6 +42,7 @@ export * from './plugin/kernel.js';
 export * from './util/duration.js';
 export * from './util/host-port.js';
 export * from './util/keep-all.js';
+export * from './config/hcl/index.js';
 export * from './config/config-keys.js';
 export * from './config/config-files.js';
 export * from './config/config-builder.js';

@@ -45,6 +45,8 @@ export * from './util/keep-all.js';
 export * from './config/hcl/index.js';
 export * from './config/config-keys.js';
 export * from './config/config-files.js';
+export * from './config/config-text-parser.js';
+export * from './config/config-unimplemented-keys.js';
 export * from './config/config-builder.js';
 export * from './config/config-defaults.js';
 export * from './config/agent-flags.js';

@@ -1,9 +1,11 @@
 /**
  * The agent config keys we know, with the JSON type each takes — Consul's names. Used to
  * build the ajv schema (type errors name file and key) and to find unknown keys (warnings).
- * "dur" is a Go duration string or a number of nanoseconds; "any" is accepted unchecked.
+ * "dur" is a Go duration string or a number of nanoseconds; "any" is accepted unchecked;
+ * "objectOrObjects" is `service`/`check`: one definition, or several when an HCL file repeats the block.
  */
-export type KeyType = 'string' | 'bool' | 'int' | 'dur' | 'strings' | 'stringMap' | 'object' | 'objects' | 'any' | KeySpec;
+export type KeyType =
+  'string' | 'bool' | 'int' | 'dur' | 'strings' | 'stringMap' | 'object' | 'objects' | 'objectOrObjects' | 'any' | KeySpec;
 export interface KeySpec {
   readonly [key: string]: KeyType;
 }
@@ -73,9 +75,9 @@ export const CONFIG_KEYS: KeySpec = {
       replication: 'string',
     },
   },
-  service: 'object',
+  service: 'objectOrObjects',
   services: 'objects',
-  check: 'object',
+  check: 'objectOrObjects',
   checks: 'objects',
   watches: 'objects',
   dns_config: {
@@ -140,19 +142,3 @@ export const CONFIG_KEYS: KeySpec = {
   acl_down_policy: 'string',
   auto_encrypt: { tls: 'bool', allow_tls: 'bool', dns_san: 'strings', ip_san: 'strings', ca_key_file: 'string' },
 };
-
-/** Accepted so existing config files load, but without effect here; a warning says so. */
-export const IGNORED_KEYS: ReadonlySet<string> = new Set([
-  'telemetry',
-  'limits',
-  'connect',
-  'disable_update_check',
-  'disable_anonymous_signature',
-  'enable_debug',
-  'raft_protocol',
-  'log_file',
-  'log_rotate_max_files',
-  'enable_central_service_config',
-  'leave_drain_time',
-  'license_path',
-]);

@@ -98,7 +98,17 @@ export function tokenizeHcl(src: string): HclToken[] {
         continue;
       }
       const e = src[i + 1];
-      const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v' };
+      const simple: Record<string, string> = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '"': '"',
+        '\\': '\\',
+        a: '\x07',
+        b: '\b',
+        f: '\f',
+        v: '\v',
+      };
       if (e !== undefined && simple[e] !== undefined) {
         v += simple[e];
         i += 2;

@@ -23,8 +23,8 @@ export function tokenizeHcl(src: string): HclToken[] {
   let line = 1;
   let lineStart = 0;
   const pos = (at = i): HclPos => ({ line, col: at - lineStart + 1 });
-  const fail = (reason: string, at = i): never => {
-    throw new HclSyntaxError(pos(at), reason);
+  const fail = (reason: string, at: number | HclPos = i): never => {
+    throw new HclSyntaxError(typeof at === 'number' ? pos(at) : at, reason);
   };
   const newline = () => {
     line++;
@@ -39,16 +39,13 @@ export function tokenizeHcl(src: string): HclToken[] {
     else if (c === '#' || (c === '/' && src[i + 1] === '/')) {
       while (i < src.length && src[i] !== '\n') i++;
     } else if (c === '/' && src[i + 1] === '*') {
-      const start = i;
+      const start = pos();
       i += 2;
       while (i < src.length && !(src[i] === '*' && src[i + 1] === '/')) {
         if (src[i] === '\n') newline();
         i++;
       }
-      if (i >= src.length) {
-        i = start;
-        fail('comment not terminated');
-      }
+      if (i >= src.length) fail('comment not terminated', start);
       i += 2;
     } else if (c === '"') {
       const at = pos();
@@ -125,7 +122,7 @@ export function tokenizeHcl(src: string): HclToken[] {
   }
 
   function readHeredoc(): string {
-    const start = i;
+    const start = pos();
     i += 2;
     const indented = src[i] === '-';
     if (indented) i++;

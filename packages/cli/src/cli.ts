@@ -19,6 +19,7 @@ import { operatorCommand } from './commands/operator-command.js';
 import { reloadCommand } from './commands/reload-command.js';
 import { servicesCommand } from './commands/services-command.js';
 import { tlsCommand } from './commands/tls-command.js';
+import { validateCommand } from './commands/validate-command.js';
 import { watchCommand } from './commands/watch-command.js';
 import { resolveCommand } from './commands/support/command-group.js';
 
@@ -42,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   reloadCommand,
   servicesCommand,
   tlsCommand,
+  validateCommand,
   versionCommand,
   watchCommand,
 ];

@@ -43,6 +43,22 @@ describe('strict agent configuration', () => {
     expect(err.message).to.equal(`${join(dir, 'agent.hcl')}:4:3: unknown config key "ports.htps"`);
   });
 
+  it('checks the fields of service and check definitions, in any case Consul accepts', () => {
+    const ok = dirWith({
+      'a.json': JSON.stringify({
+        services: [
+          { Name: 'db', Port: 1, Weights: { Passing: 2 }, Checks: [{ TTL: '5s', DeregisterCriticalServiceAfter: '1m' }] },
+        ],
+        check: { id: 'c', ttl: '5s', service_id: 'db' },
+      }),
+    });
+    expect(loadAgentConfig(['-config-dir', ok, '-data-dir', ok], () => {}).services).to.have.length(1);
+    const bad = dirWith({ 'web.hcl': 'service {\n  name = "web"\n  check {\n    ttl = "5s"\n    intreval = "1s"\n  }\n}\n' });
+    expect(failure(['-config-dir', bad, '-data-dir', bad]).message).to.equal(
+      `${join(bad, 'web.hcl')}:5:5: unknown config key "service.check.intreval"`,
+    );
+  });
+
   it('gives line and column of HCL and JSON syntax errors', () => {
     const dir = dirWith({ 'a.hcl': 'datacenter = "dc1"\nacl {\n  enabled = \n}\n', 'b.json': '{\n  "datacenter": "dc1",\n}\n' });
     const hcl = failure(['-config-file', join(dir, 'a.hcl')]);

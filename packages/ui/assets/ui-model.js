@@ -66,9 +66,13 @@ export function decodeValue(b64) {
   return new TextDecoder().decode(bytes);
 }
 
-/** Which view a /ui/... path shows, and its argument. */
+/** Where the UI is served (ui_config.content_path); the agent rewrites this literal when it is not /ui/. */
+export const UI_BASE = '/ui/';
+
+/** Which view a path under UI_BASE shows, and its argument. */
 export function route(pathname) {
-  const p = pathname.replace(/^\/ui\/?/, '');
+  const base = UI_BASE.slice(0, -1);
+  const p = pathname === base ? '' : pathname.startsWith(UI_BASE) ? pathname.slice(UI_BASE.length) : pathname.slice(1);
   const [section, ...rest] = p.split('/');
   const arg = decodeURIComponent(rest.join('/'));
   if (section === 'nodes') return arg ? { view: 'node', arg } : { view: 'nodes' };

@@ -23,3 +23,17 @@ export function loadUiAssets(dir = fileURLToPath(new URL('../assets/', import.me
   }
   return out;
 }
+
+/**
+ * The built-in assets are written against /ui/; under another `ui_config.content_path`
+ * their links and routes are rewritten once at load (the assets are a few small files).
+ */
+export function rebaseAssets(assets: ReadonlyMap<string, UiAsset>, base: string): ReadonlyMap<string, UiAsset> {
+  if (base === '/ui/') return assets;
+  const out = new Map<string, UiAsset>();
+  for (const [name, a] of assets) {
+    const text = a.contentType.startsWith('image/') ? undefined : a.body.toString('utf8');
+    out.set(name, text === undefined ? a : { ...a, body: Buffer.from(text.replaceAll('/ui/', base)) });
+  }
+  return out;
+}

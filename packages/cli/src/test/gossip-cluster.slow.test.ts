@@ -27,7 +27,9 @@ async function waitForViews(
   what: string,
 ): Promise<number> {
   const t0 = Date.now();
-  await Promise.all(
+  // allSettled, not all: when it fails, the message names every observer still wrong,
+  // which tells a member that missed one rumour from a member that never came back.
+  const results = await Promise.allSettled(
     observers.map((o) =>
       pollUntil(
         async () => {
@@ -40,6 +42,8 @@ async function waitForViews(
       ),
     ),
   );
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error).message)] : []));
+  if (failed.length > 0) throw new Error(`${failed.length} of ${observers.length} observers wrong:\n  ${failed.join('\n  ')}`);
   return Date.now() - t0;
 }
 
@@ -61,7 +65,11 @@ describe('gossip: 1 server + 9 clients (real processes)', function () {
     await cluster.waitForHttp(agents, 60_000);
   });
   after(async function () {
-    await cluster?.cleanup(suiteFailed(this), 'gossip');
+    const failed = suiteFailed(this);
+    // CI keeps only the end of the output: the victim's own log goes last.
+    const victimTail = failed ? cluster?.node('g-client5').tail(60) : undefined;
+    await cluster?.cleanup(failed, 'gossip');
+    if (victimTail) console.log(`\n===== g-client5 (the restarted member), last lines:\n${victimTail}`);
   });
 
   const allAlive = () => new Map(agents.map((a) => [a.name, ALIVE]));

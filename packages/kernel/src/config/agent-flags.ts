@@ -48,6 +48,12 @@ export const AGENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   rejoin: { kind: 'bool', key: 'rejoin_after_leave', help: 'Rejoin the cluster from the snapshot after a leave.' },
   encrypt: { kind: 'string', key: 'encrypt', help: 'Gossip encryption key (base64, 32 bytes; see keygen).' },
   ui: { kind: 'bool', key: 'ui', help: 'Serve the web UI.' },
+  'ui-dir': { kind: 'string', key: 'ui_config.dir', help: 'Serve the web UI from this directory instead of the built-in one.' },
+  'ui-content-path': {
+    kind: 'string',
+    key: 'ui_config.content_path',
+    help: 'HTTP path the web UI is served under (default /ui/).',
+  },
   'log-level': { kind: 'string', key: 'log_level', help: 'trace, debug, info, warn or error (default info).' },
   'log-json': { kind: 'bool', key: 'log_json', help: 'Accepted for compatibility.' },
   'pid-file': { kind: 'string', key: 'pid_file', help: 'Write the agent PID here; removed on exit.' },

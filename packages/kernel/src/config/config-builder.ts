@@ -184,6 +184,8 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     retryMax: int('retry_max'),
     rejoinAfterLeave: bool('rejoin_after_leave'),
     ui: bool('ui') || bool('ui_config.enabled'),
+    uiDir: str('ui_config.dir') || str('ui_dir'),
+    uiContentPath: normaliseContentPath(str('ui_config.content_path', '/ui/')),
     logLevel,
     pidFile: str('pid_file'),
     domain,
@@ -250,4 +252,10 @@ function hasPath(data: Record<string, unknown>, key: string): boolean {
     cur = cur[p];
   }
   return true;
+}
+
+/** Consul accepts `ui`, `/ui` or `/ui/`; the router needs exactly one slash on each side. */
+function normaliseContentPath(p: string): string {
+  const trimmed = p.replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? '/' : `/${trimmed}/`;
 }

@@ -54,6 +54,7 @@ export const CONFIG_KEYS: KeySpec = {
   rejoin_after_leave: 'bool',
   ui: 'bool',
   ui_config: { enabled: 'bool', dir: 'string', content_path: 'string' },
+  ui_dir: 'string',
   log_level: 'string',
   log_json: 'bool',
   pid_file: 'string',

@@ -69,7 +69,6 @@ export const UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
   telemetry: 'metrics sinks (statsd, dogstatsd, Prometheus retention)',
   translate_wan_addrs: 'WAN address translation in DNS and HTTP',
   ui_content_path: 'pre-1.9 location of ui_config.content_path',
-  ui_dir: 'pre-1.9 location of ui_config.dir',
   unix_sockets: 'Unix socket permissions',
   xds: 'Envoy xDS update rate',
   // Inside blocks Proconsul implements.

@@ -131,6 +131,10 @@ export interface RuntimeConfig {
   readonly retryMax: number;
   readonly rejoinAfterLeave: boolean;
   readonly ui: boolean;
+  /** ui_config.dir (legacy ui_dir): serve the UI from this directory instead of the built-in one. */
+  readonly uiDir: string;
+  /** ui_config.content_path: the HTTP path the UI lives under, with leading and trailing slash (default /ui/). */
+  readonly uiContentPath: string;
   readonly logLevel: string;
   readonly pidFile: string;
   readonly domain: string;

@@ -7,8 +7,12 @@ export function parseHcl(text: string): HclObjectNode {
   return new HclParser(tokenizeHcl(text)).file();
 }
 
+/** Deeper nesting than any real config or policy; bounds recursion on hostile input (ACL rules arrive over HTTP). */
+const MAX_DEPTH = 64;
+
 class HclParser {
   private i = 0;
+  private depth = 0;
 
   constructor(private readonly toks: readonly HclToken[]) {}
 
@@ -17,6 +21,15 @@ class HclParser {
   }
 
   private body(end: 'eof' | '}', pos: HclObjectNode['pos']): HclObjectNode {
+    if (++this.depth > MAX_DEPTH) throw new HclSyntaxError(pos, `nesting deeper than ${MAX_DEPTH} levels`);
+    try {
+      return this.items(end, pos);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private items(end: 'eof' | '}', pos: HclObjectNode['pos']): HclObjectNode {
     const items: HclItem[] = [];
     for (;;) {
       const t = this.peek();
@@ -54,21 +67,31 @@ class HclParser {
     if (t.k === 'ident' && (t.v === 'true' || t.v === 'false')) return { kind: 'bool', value: t.v === 'true', pos: t.pos };
     if (t.k === 'punct' && t.v === '{') return this.body('}', t.pos);
     if (t.k === 'punct' && t.v === '[') {
-      const items: HclNode[] = [];
-      for (;;) {
-        const p = this.peek();
-        if (p.k === 'punct' && p.v === ']') {
-          this.i++;
-          return { kind: 'list', items, pos: t.pos };
-        }
-        if (p.k === 'eof') this.fail(p, 'list not closed, expected "]"');
-        items.push(this.value());
-        const sep = this.peek();
-        if (sep.k === 'punct' && sep.v === ',') this.i++;
-        else if (!(sep.k === 'punct' && sep.v === ']')) this.fail(sep, 'expected "," or "]" in list');
+      if (this.depth + 1 > MAX_DEPTH) throw new HclSyntaxError(t.pos, `nesting deeper than ${MAX_DEPTH} levels`);
+      this.depth++;
+      try {
+        return this.list(t.pos);
+      } finally {
+        this.depth--;
       }
     }
     return this.fail(t, 'expected a value');
+  }
+
+  private list(pos: HclNode['pos']): HclNode {
+    const items: HclNode[] = [];
+    for (;;) {
+      const p = this.peek();
+      if (p.k === 'punct' && p.v === ']') {
+        this.i++;
+        return { kind: 'list', items, pos };
+      }
+      if (p.k === 'eof') this.fail(p, 'list not closed, expected "]"');
+      items.push(this.value());
+      const sep = this.peek();
+      if (sep.k === 'punct' && sep.v === ',') this.i++;
+      else if (!(sep.k === 'punct' && sep.v === ']')) this.fail(sep, 'expected "," or "]" in list');
+    }
   }
 
   private peek(): HclToken {

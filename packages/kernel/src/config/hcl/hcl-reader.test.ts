@@ -81,6 +81,9 @@ describe('HCL reader', () => {
       ['a = <<EOF\nno end\n', 1, 5, 'heredoc not terminated'],
       ['a = "\\q"', 1, 6, 'unknown escape sequence'],
       ['a = 1\n  @', 2, 3, 'unexpected character'],
+      // Hostile nesting (ACL rules arrive over HTTP) is a syntax error, not a stack overflow.
+      ['a = ' + '['.repeat(100_000), 1, 68, 'nesting deeper than 64 levels'],
+      ['a ' + '{ b '.repeat(100_000), 1, 255, 'nesting deeper than 64 levels'],
     ];
     for (const [text, line, col, reason] of cases) {
       const e = syntaxError(text);

@@ -1,6 +1,27 @@
 // Lint rules that keep the plugin architecture honest: the kernel imports no plugin,
 // a plugin imports only the kernel (never another plugin, never anyone's internals).
+import { readFileSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+
+// Core packages the kernel was split into: implementations the cli wires in (not plugins named in
+// plugins.json). They form a chain — state <- agent <- server — and each may import only the ones
+// below it. A plugin may import a core package only where its package.json declares it (for
+// helpers and types: filter functions, error codes, test harnesses), never another plugin.
+const CORE = {
+  tls: ['kernel'],
+  http: ['kernel'],
+  collections: ['kernel'],
+  state: ['kernel', 'collections'],
+  agent: ['kernel', 'state'],
+  server: ['kernel', 'state', 'agent'],
+};
+
+/** The core packages `dir`'s package.json declares (dependencies or devDependencies). */
+function declaredCore(dir) {
+  const pkg = JSON.parse(readFileSync(new URL(`${dir}/package.json`, import.meta.url), 'utf8'));
+  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  return Object.keys(CORE).filter((c) => names.includes(`@proconsul/${c}`));
+}
 
 const PLUGINS = [
   'store-memory',
@@ -75,7 +96,7 @@ export default tseslint.config(
       'no-restricted-syntax': restrictedSyntax([], 'The kernel never imports a plugin; resolve it by token.'),
     },
   },
-  ...[...PLUGINS, 'cli'].map((name) => ({
+  ...Object.entries(CORE).map(([name, below]) => ({
     files: [`packages/${name}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
@@ -84,18 +105,40 @@ export default tseslint.config(
           patterns: [
             internals,
             {
-              group: ['@proconsul/*', '!@proconsul/kernel', '!@proconsul/kernel/testing'],
-              message: 'A plugin is reached only through the kernel tokens, never by importing it.',
+              group: ['@proconsul/*', ...[...below, name].map((b) => `!@proconsul/${b}`), '!@proconsul/kernel/testing'],
+              message: `@proconsul/${name} imports only ${below.join(', ')}: core packages form a chain, plugins are reached by token.`,
             },
           ],
         },
       ],
-      'no-restricted-syntax': restrictedSyntax(
-        ['kernel'],
-        'A plugin is reached only through the kernel tokens, never by importing it.',
-      ),
+      'no-restricted-syntax': restrictedSyntax([...below, name], 'Core packages import only the core packages below them.'),
     },
   })),
+  ...[...PLUGINS, 'cli'].map((name) => {
+    // Its own public entry too: a package's bench/ and test/ are built against it.
+    const allowed = ['kernel', name, ...declaredCore(`packages/${name}`)];
+    return {
+      files: [`packages/${name}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              internals,
+              {
+                group: ['@proconsul/*', ...allowed.map((a) => `!@proconsul/${a}`), '!@proconsul/kernel/testing'],
+                message: 'A plugin is reached only through the kernel tokens, never by importing it.',
+              },
+            ],
+          },
+        ],
+        'no-restricted-syntax': restrictedSyntax(
+          allowed,
+          'A plugin is reached only through the kernel tokens, never by importing it.',
+        ),
+      },
+    };
+  }),
   {
     files: ['examples/**/*.ts'],
     rules: {
@@ -105,13 +148,13 @@ export default tseslint.config(
           patterns: [
             internals,
             {
-              group: ['@proconsul/*', '!@proconsul/kernel', '!@proconsul/kernel/testing'],
-              message: 'Third-party plugins use only the kernel API.',
+              group: ['@proconsul/*', '!@proconsul/kernel', '!@proconsul/kernel/testing', '!@proconsul/agent'],
+              message: "Third-party plugins use only the kernel API (and the agent package's check helpers).",
             },
           ],
         },
       ],
-      'no-restricted-syntax': restrictedSyntax(['kernel'], 'Third-party plugins use only the kernel API.'),
+      'no-restricted-syntax': restrictedSyntax(['kernel', 'agent'], 'Third-party plugins use only the kernel API.'),
     },
   },
   {

@@ -3,15 +3,8 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CheckRunner,
-  CheckType,
-  Kernel,
-  NullLogger,
-  isCoded,
-  type CheckDefinitionFields,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
+import { CheckType, isCoded, Kernel, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckRunner } from '@proconsul/agent';
 import { FileAgeCheckType } from './index.js';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,12 +1,6 @@
 import { stat } from 'node:fs/promises';
-import {
-  formatDuration,
-  parseDuration,
-  pascalKeys,
-  type CheckDefinitionFields,
-  type CheckResult,
-  type CheckType,
-} from '@proconsul/kernel';
+import { formatDuration, parseDuration, type CheckDefinitionFields, type CheckResult, type CheckType } from '@proconsul/kernel';
+import { pascalKeys } from '@proconsul/agent';
 import { FileAgeInvalid } from './errors.js';
 
 /**

@@ -6,9 +6,9 @@ import {
   type AclToken,
   type ClusterRpcPort,
   type Logger,
-  type ResolvedToken,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import type { ResolvedToken } from '@proconsul/state';
 import {
   ANONYMOUS_TOKEN_ACCESSOR,
   ANONYMOUS_TOKEN_SECRET,

@@ -1,16 +1,8 @@
 import { expect } from 'chai';
 import * as dnsPacket from 'dns-packet';
 import { join } from 'node:path';
-import {
-  AS_SERVER,
-  AgentTokens,
-  ClusterRpc,
-  Kernel,
-  NullLogger,
-  buildRuntimeConfig,
-  importPlugin,
-  serverModule,
-} from '@proconsul/kernel';
+import { AgentTokens, AS_SERVER, buildRuntimeConfig, importPlugin, Kernel, NullLogger } from '@proconsul/kernel';
+import { ClusterRpc, serverModule } from '@proconsul/server';
 import { directConsensusPlugin, repoRoot } from '@proconsul/kernel/testing';
 import plugin from './index.js';
 import { DnsServer } from './dns-server.js';

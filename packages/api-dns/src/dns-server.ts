@@ -1,6 +1,6 @@
 import { inject, injectable, optional } from 'inversify';
 import { isIP } from 'node:net';
-import { ApiFrontend, Lifecycle, Logger, RuntimeConfig, isCoded } from '@proconsul/kernel';
+import { ApiFrontend, isCoded, Lifecycle, Logger, RuntimeConfig } from '@proconsul/kernel';
 import { DnsDataSource } from './dns-data-source.js';
 import { dnsOptionsFrom, DnsTuning } from './dns-options.js';
 import { DnsQueryHandler } from './dns-query-handler.js';

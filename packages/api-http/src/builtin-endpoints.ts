@@ -1,21 +1,25 @@
 import type { ResolutionContext } from 'inversify';
 import { agentMonitorEndpoint } from './endpoints/agent-monitor-endpoint.js';
 import {
+  AgentReloader,
   AgentShutdown,
   Authorizer,
-  GossipEncryption,
+  CatalogStats,
   ClusterRpcPort,
+  GossipEncryption,
+  LocalAgentPort,
   Logger,
+  LogTap,
   Membership,
+  MetricsReader,
   RuntimeConfig,
+  UserEventsPort,
   type HttpEndpoint,
 } from '@proconsul/kernel';
 import { membershipEndpoints } from './endpoints/membership-endpoints.js';
-import { UserEventsPort } from '@proconsul/kernel';
 import { eventEndpoints } from './endpoints/event-endpoints.js';
 import { operatorEndpoints } from './endpoints/operator-endpoints.js';
 import { keyringEndpoints } from './endpoints/keyring-endpoints.js';
-import { AgentReloader, CatalogStats, LocalAgentPort, LogTap, MetricsReader } from '@proconsul/kernel';
 import type { AgentEndpointDeps } from './endpoints/agent-endpoint-deps.js';
 import { agentEndpoints, localDeregisterWarning } from './endpoints/agent-endpoints.js';
 import { catalogEndpoints } from './endpoints/catalog-endpoints.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BadRequest, NullLogger, decodeJsonBody, type HttpEndpoint } from '@proconsul/kernel';
+import { BadRequest, NullLogger, type HttpEndpoint } from '@proconsul/kernel';
+import { decodeJsonBody } from '@proconsul/http';
 import { createHttpApp } from './http-app.js';
 import { injectHttp } from './inject.js';
 

@@ -6,18 +6,12 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
-import {
-  AgentLocalOptions,
-  ConfigReloader,
-  ConsoleLogger,
-  Kernel,
-  buildRuntimeConfig,
-  checkConfigData,
-  createAgentCert,
-  serverModule,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
-import { directConsensusPlugin, writeTlsFixture, type TlsFixture } from '@proconsul/kernel/testing';
+import { buildRuntimeConfig, checkConfigData, ConsoleLogger, Kernel, type RuntimeConfig } from '@proconsul/kernel';
+import { createAgentCert, tlsModule } from '@proconsul/tls';
+import { AgentLocalOptions, ConfigReloader } from '@proconsul/agent';
+import { serverModule } from '@proconsul/server';
+import { directConsensusPlugin } from '@proconsul/kernel/testing';
+import { writeTlsFixture, type TlsFixture } from '@proconsul/tls/testing';
 import plugin from './index.js';
 import { HttpServer } from './http-server.js';
 
@@ -81,6 +75,7 @@ describe('HTTPS listener', function () {
       logger,
       coreModules: [serverModule()],
       agentModules: [
+        tlsModule(config, logger),
         new ContainerModule(({ bind }) => {
           bind<AgentLocalOptions>(AgentLocalOptions).toConstantValue({ antiEntropy: { disabled: true } });
           bind<ConfigReloader>(ConfigReloader).toConstantValue({ load: makeConfig });

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
-import { CheckRunner, CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckRunner } from '@proconsul/agent';
 import plugin, { GrpcCheckType, decodeHealthResponse, encodeHealthRequest } from './index.js';
 
 function def(fields: Record<string, unknown>): CheckDefinitionFields {

@@ -3,16 +3,9 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
-import {
-  CheckRunner,
-  CheckType,
-  NullLogger,
-  createAgentCert,
-  createCa,
-  isCoded,
-  type CheckDefinitionFields,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
+import { CheckType, isCoded, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { createAgentCert, createCa } from '@proconsul/tls';
+import { CheckRunner } from '@proconsul/agent';
 import plugin, { H2PingCheckType } from './index.js';
 
 // Loopback range reserved for the check-type suites, away from other suites' addresses.

@@ -2,13 +2,13 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import {
   isTimeoutAbort,
+  splitHostPort,
   type CheckDefinitionFields,
   type CheckResult,
   type CheckRunContext,
   type CheckType,
 } from '@proconsul/kernel';
 import { H2PingAddressInvalid } from './errors.js';
-import { splitHostPort } from '@proconsul/kernel';
 
 const SUCCESS: CheckResult = { status: 'passing', output: 'HTTP2 ping was successful' };
 

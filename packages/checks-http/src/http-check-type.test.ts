@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
-import { CheckRunner, CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckRunner } from '@proconsul/agent';
 import plugin, { HttpCheckType } from './index.js';
 
 interface Seen {

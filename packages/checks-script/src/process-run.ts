@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { TailBuffer } from '@proconsul/kernel';
+import { TailBuffer } from './tail-buffer.js';
 
 export interface ProcessOutcome {
   /** Exit code, or null when killed by a signal or never started. */

@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
-import { CheckRunner, CheckType, NullLogger, isCoded, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckType, isCoded, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckRunner } from '@proconsul/agent';
 import plugin, { ScriptCheckType } from './index.js';
 
 function def(fields: Record<string, unknown>): CheckDefinitionFields {

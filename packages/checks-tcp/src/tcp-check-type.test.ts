@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
-import { CheckRunner, CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckRunner } from '@proconsul/agent';
 import plugin, { TcpCheckType, splitHostPort } from './index.js';
 
 function def(fields: Record<string, unknown>): CheckDefinitionFields {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import dgram from 'node:dgram';
 import { Container } from 'inversify';
-import { CheckRunner, CheckType, NullLogger, isCoded, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckType, isCoded, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
+import { CheckRunner } from '@proconsul/agent';
 import plugin, { UdpCheckType, splitHostPort } from './index.js';
 
 // Loopback range reserved for the check-type suites, away from other suites' addresses.

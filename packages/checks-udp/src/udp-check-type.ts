@@ -3,13 +3,13 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import {
   isTimeoutAbort,
+  splitHostPort,
   type CheckDefinitionFields,
   type CheckResult,
   type CheckRunContext,
   type CheckType,
 } from '@proconsul/kernel';
 import { UdpAddressInvalid } from './errors.js';
-import { splitHostPort } from '@proconsul/kernel';
 
 /** What goes out; UDP services that answer anything (or nothing) are healthy, so the content is arbitrary. */
 const PROBE = Buffer.from('ping');

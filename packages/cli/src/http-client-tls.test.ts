@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCoded } from '@proconsul/kernel';
-import { writeTlsFixture, type TlsFixture } from '@proconsul/kernel/testing';
+import { writeTlsFixture, type TlsFixture } from '@proconsul/tls/testing';
 import { parseFlags } from './commands/support/flag-set.js';
 import { HTTP_CLIENT_FLAGS, HTTP_SERVER_FLAGS, resolveHttpOptions } from './http-client.js';
 import { runCaptured } from './test/run-command.js';

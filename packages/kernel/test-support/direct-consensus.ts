@@ -1,14 +1,14 @@
 import { ContainerModule } from 'inversify';
 import {
   Consensus as ConsensusToken,
+  Fsm as FsmToken,
   type ApplyResult,
   type Consensus,
+  type Fsm,
   type LeadershipListener,
+  type ProconsulPlugin,
   type RaftServer,
   type ServerAddress,
-  Fsm as FsmToken,
-  type Fsm,
-  type ProconsulPlugin,
 } from '@proconsul/kernel';
 
 /**

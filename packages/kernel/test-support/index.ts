@@ -6,4 +6,4 @@ export { runStorageConformance, type EngineUnderTest } from './storage-conforman
 export * from './linearizability.js';
 export * from './direct-consensus.js';
 export * from './bench-support.js';
-export * from './tls-fixture.js';
+export * from './virtual-clock.js';

@@ -1,4 +1,4 @@
-import { type RangeOptions } from '@proconsul/kernel';
+import type { RangeOptions } from '@proconsul/kernel';
 import { seededRandom as seeded } from './seeded-random.js';
 
 export { seeded };

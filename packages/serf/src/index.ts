@@ -16,6 +16,7 @@ export { Serf } from './serf/serf.js';
 export { defaultSerfConfig, type SerfConfig } from './serf/serf-config.js';
 export { UdpTcpTransport } from './transport/udp-tcp-transport.js';
 export { SimScheduler } from './sim/sim-scheduler.js';
+export { Prng } from './sim/prng.js';
 export { SimNetwork } from './sim/sim-network.js';
 export { SerfSimCluster } from './sim/serf-sim-cluster.js';
 export { SerfMembership } from './plugin/serf-membership.js';

@@ -1,4 +1,5 @@
-import { compareBytes, SortedMap, StorageLocked, type KeyValueStore, type StorageEngine } from '@proconsul/kernel';
+import { StorageLocked, type KeyValueStore, type StorageEngine } from '@proconsul/kernel';
+import { compareBytes, SortedMap } from '@proconsul/collections';
 import { MemoryStore, type ByteMap } from './memory-store.js';
 
 /**

@@ -1,10 +1,5 @@
 import {
-  checkWriteOps,
-  compareBytes,
-  normalizeRange,
-  SortedMap,
   StorageClosed,
-  toKeyRange,
   type Entry,
   type KeyValueReader,
   type KeyValueStore,
@@ -13,6 +8,7 @@ import {
   type WriteOp,
   type WriteOptions,
 } from '@proconsul/kernel';
+import { checkWriteOps, compareBytes, normalizeRange, SortedMap, toKeyRange } from '@proconsul/collections';
 
 /** Always a fresh buffer: Buffer#slice would alias the store's bytes. */
 const copy = (u: Uint8Array) => new Uint8Array(u);

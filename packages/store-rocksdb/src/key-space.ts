@@ -1,4 +1,4 @@
-import type { NormalizedRange } from '@proconsul/kernel';
+import type { NormalizedRange } from '@proconsul/collections';
 import type { IteratorOptions } from './rocks-binding.js';
 
 /**

@@ -1,5 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { secureDataDir, StorageCorrupt, StorageLocked } from '@proconsul/kernel';
+import { StorageCorrupt, StorageLocked } from '@proconsul/kernel';
+import { secureDataDir } from '@proconsul/agent';
 import { getValue, openDb, writeBatch, closeDb, RocksIterator, type RocksDb } from './rocks-binding.js';
 import { FORMAT_KEY, FORMAT_VERSION } from './key-space.js';
 

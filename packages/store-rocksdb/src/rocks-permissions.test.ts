@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { looseEntries } from '@proconsul/kernel';
+import { looseEntries } from '@proconsul/agent';
 import { RocksDbEngine } from './rocks-engine.js';
 
 /** The Raft log lives in these stores and carries ACL SecretIDs: nobody but the owner may read it. */

@@ -1,4 +1,5 @@
-import { inRange, normalizeRange, StorageClosed, type Entry, type RangeOptions, type StoreSnapshot } from '@proconsul/kernel';
+import { StorageClosed, type Entry, type RangeOptions, type StoreSnapshot } from '@proconsul/kernel';
+import { inRange, normalizeRange } from '@proconsul/collections';
 import { dataKey, userKey, wholeDataSpace } from './key-space.js';
 import { RocksIterator, type RocksDb } from './rocks-binding.js';
 

@@ -1,6 +1,4 @@
 import {
-  checkWriteOps,
-  normalizeRange,
   StorageClosed,
   type Entry,
   type KeyValueStore,
@@ -9,6 +7,7 @@ import {
   type WriteOp,
   type WriteOptions,
 } from '@proconsul/kernel';
+import { checkWriteOps, normalizeRange } from '@proconsul/collections';
 import { asBuffer, dataBounds, dataKey, userKey } from './key-space.js';
 import { closeDb, getValue, RocksIterator, type BatchOp, type RocksDb } from './rocks-binding.js';
 import { RocksSnapshot } from './rocks-snapshot.js';

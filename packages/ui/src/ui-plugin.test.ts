@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Container } from 'inversify';
-import { HttpEndpoint, NullLogger, buildRuntimeConfig, type HttpRequest, type RuntimeConfig } from '@proconsul/kernel';
+import { buildRuntimeConfig, HttpEndpoint, NullLogger, type HttpRequest, type RuntimeConfig } from '@proconsul/kernel';
 import plugin from './index.js';
 
 function endpoints(ui: boolean, more: Record<string, unknown> = {}): HttpEndpoint[] {

@@ -1,16 +1,16 @@
 import {
+  AS_SERVER,
   DEFAULT_QUERY,
   isCoded,
   type AclPolicy,
-  type Authorization,
   type AgentTokens,
+  type Authorization,
   type Authorizer,
-  type ResolveOptions,
-  AS_SERVER,
   type ClusterRpcPort,
-  type ResolvedToken,
+  type ResolveOptions,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import type { ResolvedToken } from '@proconsul/state';
 import { AclNotFound } from '../acl-errors.js';
 import { ANONYMOUS_TOKEN_ACCESSOR, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POLICY_ID } from '../builtin.js';
 import { parsePolicyRules, type PolicyRules } from '../rules/policy-rules.js';

@@ -1,12 +1,6 @@
 import {
   BadRequest,
-  authorize,
-  canonicalKeys,
-  decodeJsonBody,
   DEFAULT_QUERY,
-  readForRequest,
-  replyWithMeta,
-  requireAccess,
   type AclLink,
   type Authorization,
   type Authorizer,
@@ -16,10 +10,11 @@ import {
   type QueryName,
   type QueryReply,
 } from '@proconsul/kernel';
+import { authorize, canonicalKeys, decodeJsonBody, readForRequest, replyWithMeta, requireAccess } from '@proconsul/http';
 import { AclInvalid, AclNotFound } from '../acl-errors.js';
 
-// route, authorization and meta replies are the kernel's shared HTTP endpoint helpers.
-export { route } from '@proconsul/kernel';
+// route, authorization and meta replies are the shared HTTP endpoint helpers (@proconsul/http).
+export { route } from '@proconsul/http';
 
 /** What the ACL endpoints need: the cluster RPC for reads and writes, and the authorizer. */
 export interface AclHttpDeps {

@@ -8,8 +8,8 @@ import {
   type AclToken,
   type HttpEndpoint,
   type HttpRequest,
-  type ResolvedToken,
 } from '@proconsul/kernel';
+import type { ResolvedToken } from '@proconsul/state';
 import { AclBootstrapDone, AclBootstrapResetInvalid, AclInvalid, AclNotFound } from '../acl-errors.js';
 import { readBootstrapResetIndex, removeBootstrapResetFile } from '../bootstrap-reset-file.js';
 import { ensureGlobalManagement } from '../acl-builtins.js';

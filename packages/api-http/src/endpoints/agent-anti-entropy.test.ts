@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AntiEntropy } from '@proconsul/kernel';
+import { AntiEntropy } from '@proconsul/agent';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 import { ProbeControl, eventually, testCheckTypes } from '../test-support/agent-test-support.js';
 

@@ -1,12 +1,6 @@
-import {
-  BadRequest,
-  CheckNotFound,
-  decodeJsonBody,
-  pascalKeys,
-  type CheckStatus,
-  type HttpEndpoint,
-  type HttpRequest,
-} from '@proconsul/kernel';
+import { BadRequest, type CheckStatus, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { decodeJsonBody } from '@proconsul/http';
+import { CheckNotFound, pascalKeys } from '@proconsul/agent';
 import type { AgentEndpointDeps } from './agent-endpoint-deps.js';
 import { hashBlocking } from './agent-hash-blocking.js';
 import { agentCheckJson } from './agent-json.js';

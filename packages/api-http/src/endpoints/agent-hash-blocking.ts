@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { applyFilter, parseQueryOptions, type HttpRequest, type HttpResponse, type AgentStateView } from '@proconsul/kernel';
+import type { AgentStateView, HttpRequest, HttpResponse } from '@proconsul/kernel';
+import { parseQueryOptions } from '@proconsul/http';
+import { applyFilter } from '@proconsul/state';
 
 /** Hex digest of a response body (Consul returns its own hash; clients only compare it). */
 export function contentHash(body: unknown): string {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { ContainerModule } from 'inversify';
-import { AS_SERVER, ClusterRpc, ConfigInvalid, ConfigReloader, LocalAgent, type RuntimeConfig } from '@proconsul/kernel';
+import { AS_SERVER, ConfigInvalid, type RuntimeConfig } from '@proconsul/kernel';
+import { ConfigReloader, LocalAgent } from '@proconsul/agent';
+import { ClusterRpc } from '@proconsul/server';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 
 describe('/v1/agent/reload and /v1/agent/metrics', () => {

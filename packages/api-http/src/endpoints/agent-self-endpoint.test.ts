@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import {
+  buildRuntimeConfig,
   CONSUL_COMPAT_VERSION,
+  HttpEndpoint,
   Kernel,
   NullLogger,
   PROCONSUL_VERSION,
-  buildRuntimeConfig,
-  HttpEndpoint,
 } from '@proconsul/kernel';
 import plugin from '../index.js';
 import { createHttpApp } from '../http-app.js';

@@ -1,8 +1,8 @@
 import { inject, injectable, optional } from 'inversify';
 import {
   Authorizer,
-  CONSUL_COMPAT_VERSION,
   Consensus,
+  CONSUL_COMPAT_VERSION,
   LocalAgentPort,
   Membership,
   PROCONSUL_VERSION,

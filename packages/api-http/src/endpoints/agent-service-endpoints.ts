@@ -1,4 +1,5 @@
-import { BadRequest, NotFound, decodeJsonBody, type HttpEndpoint } from '@proconsul/kernel';
+import { BadRequest, NotFound, type HttpEndpoint } from '@proconsul/kernel';
+import { decodeJsonBody } from '@proconsul/http';
 import type { AgentEndpointDeps } from './agent-endpoint-deps.js';
 import { parseEnable } from './agent-endpoint-deps.js';
 import { contentHash, hashBlocking } from './agent-hash-blocking.js';

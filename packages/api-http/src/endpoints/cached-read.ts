@@ -3,12 +3,12 @@ import {
   BadRequest,
   DEFAULT_QUERY,
   MAX_WAIT_MS,
-  parseQueryOptions,
   type HttpRequest,
   type HttpResponse,
   type QueryName,
   type QueryReply,
 } from '@proconsul/kernel';
+import { parseQueryOptions } from '@proconsul/http';
 import { read, type EndpointDeps } from './endpoint-support.js';
 
 export interface MaybeCachedReply<T> {

@@ -1,15 +1,14 @@
 import {
   BadRequest,
   NoPathToDatacenter,
-  applyFilter,
-  canonicalKeys,
-  decodeJsonBody,
   type DeregisterCommand,
   type HttpEndpoint,
   type Node,
   type RegisterCommand,
   type ServiceNode,
 } from '@proconsul/kernel';
+import { canonicalKeys, decodeJsonBody } from '@proconsul/http';
+import { applyFilter } from '@proconsul/state';
 import {
   authorize,
   checkDatacenter,

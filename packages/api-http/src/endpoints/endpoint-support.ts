@@ -1,12 +1,6 @@
 import {
   BadRequest,
   NoPathToDatacenter,
-  applyFilter,
-  compileFilter,
-  authorize as authorizeRequest,
-  metaHeaders,
-  readForRequest,
-  requireAccess,
   type AclAccess,
   type AclResource,
   type Authorization,
@@ -19,12 +13,14 @@ import {
   type QueryReply,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { authorize as authorizeRequest, metaHeaders, readForRequest, requireAccess } from '@proconsul/http';
+import { applyFilter, compileFilter } from '@proconsul/state';
 
 // The generic endpoint helpers live in the kernel's http module, shared with the acl plugin
 // and third-party plugins; these wrappers keep this package's call sites short.
 import type { AgentCache } from './agent-cache.js';
 import type { DuplicateCheck } from './duplicate-services.js';
-export { route, metaHeaders } from '@proconsul/kernel';
+export { route, metaHeaders } from '@proconsul/http';
 
 /** What endpoint groups need from the kernel, resolved once per agent. */
 export interface EndpointDeps {

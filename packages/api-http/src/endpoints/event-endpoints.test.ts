@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { USER_EVENT_PREFIX, encodeUserEvent } from '@proconsul/kernel';
+import { encodeUserEvent, USER_EVENT_PREFIX } from '@proconsul/agent';
 import { FakeMembership, fakeMembershipPlugin } from '../test-support/fake-membership.js';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 

@@ -2,13 +2,13 @@ import {
   BadRequest,
   DEFAULT_WAIT_MS,
   MAX_WAIT_MS,
-  eventListIndex,
   parseDuration,
   type HttpEndpoint,
   type HttpRequest,
   type UserEvent,
   type UserEventsPort,
 } from '@proconsul/kernel';
+import { eventListIndex } from '@proconsul/agent';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 
 /**

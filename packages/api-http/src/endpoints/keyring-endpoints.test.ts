@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import {
   AllowAllAuthorizer,
-  NullLogger,
   buildRuntimeConfig,
-  type ClusterRpc,
+  NullLogger,
   type GossipEncryption,
   type KeyringOp,
   type KeyringPoolResult,
   type Membership,
 } from '@proconsul/kernel';
+import type { ClusterRpc } from '@proconsul/server';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp } from '../inject.js';
 import { keyringEndpoints } from './keyring-endpoints.js';

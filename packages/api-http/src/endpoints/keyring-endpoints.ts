@@ -1,7 +1,5 @@
 import {
   BadRequest,
-  canonicalKeys,
-  decodeJsonBody,
   type GossipEncryption,
   type HttpEndpoint,
   type HttpRequest,
@@ -9,6 +7,7 @@ import {
   type KeyringPoolResult,
   type Membership,
 } from '@proconsul/kernel';
+import { canonicalKeys, decodeJsonBody } from '@proconsul/http';
 import { KeyringIncomplete } from '../http-errors.js';
 import { authorize, require, route, type EndpointDeps } from './endpoint-support.js';
 

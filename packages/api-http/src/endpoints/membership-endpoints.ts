@@ -1,4 +1,5 @@
-import { BadRequest, Membership, applyFilter, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { BadRequest, Membership, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { applyFilter } from '@proconsul/state';
 import { authorize, filterExpression, param, require, route, type EndpointDeps } from './endpoint-support.js';
 import { memberJson } from './member-json.js';
 

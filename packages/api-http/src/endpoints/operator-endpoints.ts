@@ -1,12 +1,6 @@
-import {
-  AUTOPILOT_RPC,
-  BadRequest,
-  RAFT_RPC,
-  decodeJsonBody,
-  parseAutopilotConfigBody,
-  type HttpEndpoint,
-  type HttpRequest,
-} from '@proconsul/kernel';
+import { BadRequest, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
+import { decodeJsonBody } from '@proconsul/http';
+import { AUTOPILOT_RPC, parseAutopilotConfigBody, RAFT_RPC } from '@proconsul/server';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 
 /**

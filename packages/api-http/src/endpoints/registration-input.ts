@@ -1,4 +1,5 @@
-import { BadRequest, canonicalKeys, type CheckInput, type CheckStatus, type ServiceInput } from '@proconsul/kernel';
+import { BadRequest, type CheckInput, type CheckStatus, type ServiceInput } from '@proconsul/kernel';
+import { canonicalKeys } from '@proconsul/http';
 
 const SERVICE_KEYS = [
   'ID',

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { ClusterRpc, importPlugin, type AclToken, type ProconsulPlugin } from '@proconsul/kernel';
+import { importPlugin, type AclToken, type ProconsulPlugin } from '@proconsul/kernel';
+import { ClusterRpc } from '@proconsul/server';
 import { repoRoot } from '@proconsul/kernel/testing';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 

@@ -1,12 +1,5 @@
-import {
-  BadRequest,
-  decodeJsonBody,
-  parseDuration,
-  canonicalKeys,
-  type HttpEndpoint,
-  type Session,
-  type SessionInput,
-} from '@proconsul/kernel';
+import { BadRequest, parseDuration, type HttpEndpoint, type Session, type SessionInput } from '@proconsul/kernel';
+import { canonicalKeys, decodeJsonBody } from '@proconsul/http';
 import { authorize, checkDatacenter, param, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
 
 const MIN_TTL_MS = 10_000; // Consul's session TTL bounds

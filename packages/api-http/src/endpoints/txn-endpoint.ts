@@ -1,12 +1,5 @@
-import {
-  BadRequest,
-  canonicalKeys,
-  defineError,
-  parseJsonBody,
-  type HttpEndpoint,
-  type TxnOp,
-  type TxnResponse,
-} from '@proconsul/kernel';
+import { BadRequest, defineError, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
+import { canonicalKeys, parseJsonBody } from '@proconsul/http';
 import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 import { kvJson, uint } from './kv-endpoint.js';

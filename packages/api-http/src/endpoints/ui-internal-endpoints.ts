@@ -1,4 +1,6 @@
-import { applyFilter, type CheckServiceNode, type HttpEndpoint, type NodeInfo } from '@proconsul/kernel';
+import type { CheckServiceNode, HttpEndpoint } from '@proconsul/kernel';
+import { applyFilter } from '@proconsul/state';
+import type { NodeInfo } from '@proconsul/server';
 import { filterExpression, metaHeaders, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
 
 /** One row of `/v1/internal/ui/services`: the fields Consul's web UI reads (its ServiceListingSummary). */

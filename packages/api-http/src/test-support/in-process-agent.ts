@@ -1,16 +1,17 @@
 import { ContainerModule } from 'inversify';
 import type Koa from 'koa';
 import {
-  AgentLocalOptions,
+  buildRuntimeConfig,
   HttpEndpoint,
   Kernel,
   NullLogger,
-  buildRuntimeConfig,
-  serverModule,
   type Logger,
   type ProconsulPlugin,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { tlsModule } from '@proconsul/tls';
+import { AgentLocalOptions } from '@proconsul/agent';
+import { serverModule } from '@proconsul/server';
 import { directConsensusPlugin as directConsensus } from '@proconsul/kernel/testing';
 import plugin from '../index.js';
 import { builtinAppOptions, builtinEndpoints } from '../builtin-endpoints.js';
@@ -52,6 +53,7 @@ export async function startInProcessAgent(
       logger: options.logger ?? new NullLogger(),
       coreModules: [serverModule()],
       agentModules: [
+        tlsModule(config, options.logger ?? new NullLogger()),
         new ContainerModule(({ bind }) => {
           bind<AgentLocalOptions>(AgentLocalOptions).toConstantValue(options.local ?? { antiEntropy: { disabled: true } });
         }),

@@ -1,18 +1,16 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { ContainerModule } from 'inversify';
 import {
-  Agent,
-  AgentReload,
-  ConsoleLogger,
-  DEFAULT_LEAVE_TIMEOUT_MS,
-  LogFanout,
-  LogTap,
   agentFlagsHelp,
+  ConsoleLogger,
   isCoded,
   loadAgentConfig,
+  LogFanout,
+  LogTap,
   type LogLevel,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { Agent, AgentReload, DEFAULT_LEAVE_TIMEOUT_MS } from '@proconsul/agent';
 import type { Command } from '../command.js';
 import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
@@ -63,6 +61,8 @@ export const agentCommand: Command = {
         coreModules: coreModules(),
         agentModules: [
           ...agentModules(
+            config,
+            logger,
             () => triggers.requestLeave(),
             // Reload re-reads the same flags and files the agent started with.
             () => ({ ...loadAgentConfig(args, (w) => logger.warn(w)), nodeId: agent.config.nodeId }),

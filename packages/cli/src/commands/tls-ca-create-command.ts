@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createCa } from '@proconsul/kernel';
+import { createCa } from '@proconsul/tls';
 import { defineCommand } from './support/define-command.js';
 import { writeCertAndKey } from './support/pem-files.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { createAgentCert, type AgentCertKind } from '@proconsul/kernel';
+import { createAgentCert, type AgentCertKind } from '@proconsul/tls';
 import { defineCommand } from './support/define-command.js';
 import { nextFreePair, writeCertAndKey } from './support/pem-files.js';
 

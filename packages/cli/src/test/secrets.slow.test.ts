@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { looseEntries } from '@proconsul/kernel';
+import { looseEntries } from '@proconsul/agent';
 import { ROCKSDB_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { http, pollUntil, sleep } from './cluster-poll.js';
 import { runCaptured } from './run-command.js';

@@ -3,7 +3,7 @@ import Consul from 'consul';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
-import { createAgentCert, createCa, type CertificateAndKey } from '@proconsul/kernel';
+import { createAgentCert, createCa, type CertificateAndKey } from '@proconsul/tls';
 import { ROCKSDB_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { pollUntil } from './cluster-poll.js';
 import { RawRpcClient } from './raw-rpc-client.js';

@@ -3,7 +3,7 @@ import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { createAgentCert, createCa, type CertificateAndKey } from '@proconsul/kernel';
+import { createAgentCert, createCa, type CertificateAndKey } from '@proconsul/tls';
 import { encodeFrameForTest, PROTO_RAFT, PROTO_RPC, PROTO_TLS } from './server-port-frames.js';
 import { MEMORY_PLUGINS, ROCKSDB_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { http, pollUntil, sleep } from './cluster-poll.js';

@@ -13,8 +13,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { createAgentCert } from '@proconsul/kernel';
-import { writeTlsFixture, type TlsFixture } from '@proconsul/kernel/testing';
+import { createAgentCert } from '@proconsul/tls';
+import { writeTlsFixture, type TlsFixture } from '@proconsul/tls/testing';
 import { MAIN, startCli, type RunningAgent } from './agent-runner.js';
 
 const IP = '127.0.3.10';

@@ -106,14 +106,5 @@ export const NotFound = defineError('NOT_FOUND', 404, (what: string) => what);
 export const PermissionDenied = defineError('PERMISSION_DENIED', 403, (what: string) => `Permission denied: ${what}`);
 export const NoPathToDatacenter = defineError('NO_PATH_TO_DC', 500, () => 'No path to datacenter');
 
-// Values in Consul's formats (Go durations, ?filter= expressions).
+// Values in Consul's formats (Go durations).
 export const DurationInvalid = defineError('DURATION_INVALID', 400, (reason: string) => reason);
-// The filter module builds Consul's wording ("Failed to create boolean expression evaluator: 1:7 (6): ...").
-export const FilterInvalid = defineError('FILTER_INVALID', 400, (message: string) => message);
-
-// TLS material (certificates, keys, CAs named in the tls {} config).
-export const TlsFileInvalid = defineError(
-  'TLS_FILE_INVALID',
-  400,
-  (key: string, file: string, reason: string) => `${key} ${file}: ${reason}`,
-);

@@ -1,15 +1,37 @@
-import type { ClusterRpc } from '../server/cluster-rpc.js';
+import type { Command } from '../commands/command.js';
+import type { Session } from '../model/session.js';
+import type { QueryName } from '../model/query-name.js';
+import type { QueryOptions, QueryReply } from '../model/query-options.js';
+import type { RpcCaller } from '../model/rpc-caller.js';
 
 /**
  * Reads and writes routed to where they must run (locally, the leader, or a server), as
  * frontends and plugins call them: `read(query, args, opts, caller, signal?)` and
  * `write(command, caller)`, where `caller` is `{ token }` from the request. Reads may block
  * up to the query's wait and writes until the leader commits; both reject with coded errors.
- * Bound by the kernel to its router; depend on this, not on the ClusterRpc class.
+ * Bound by @proconsul/server to its router; depend on this, not on the ClusterRpc class.
  */
 export const ClusterRpcPort = Symbol.for('proconsul.ClusterRpcPort');
 
-export type ClusterRpcPort = Pick<
-  ClusterRpc,
-  'read' | 'write' | 'serverCall' | 'renewSession' | 'counts' | 'blocking' | 'isServer'
->;
+/** A committed write: its raft index and what the state store's apply returned. */
+export interface WriteReply {
+  readonly index: number;
+  readonly value: unknown;
+}
+
+export interface ClusterRpcPort {
+  /** Blocks up to `opts.maxWaitMs` when `opts.minIndex` is set; `signal` ends the wait early. */
+  read<T>(query: QueryName, args: unknown, opts: QueryOptions, caller: RpcCaller, signal?: AbortSignal): Promise<QueryReply<T>>;
+  /** Resolves once the leader has committed and applied the command. */
+  write(command: Command, caller: RpcCaller): Promise<WriteReply>;
+  /** A named server handler (operator, status, …) run where it must run. */
+  serverCall(name: string, args: unknown, caller: RpcCaller): Promise<unknown>;
+  /** Renews a session's TTL on the leader. */
+  renewSession(id: string, caller: RpcCaller): Promise<Session>;
+  /** Reads and writes asked of this router since start, and how many went to another server. */
+  readonly counts: { readonly reads: number; readonly writes: number; readonly forwarded: number };
+  /** Blocking queries waiting here right now. */
+  readonly blocking: { readonly count: number };
+  /** True on a server with consensus loaded (reads may run locally). */
+  readonly isServer: boolean;
+}

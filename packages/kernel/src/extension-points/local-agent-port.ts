@@ -1,5 +1,4 @@
-import type { AddServiceOptions } from '../agent/local/local-agent.js';
-import type { LocalCheck, LocalService, LocalSource } from '../agent/local/local-records.js';
+import type { AddServiceOptions, LocalCheck, LocalService, LocalSource } from '../model/local-records.js';
 import type { CheckStatus } from '../model/health.js';
 
 /**

@@ -1,4 +1,12 @@
-import type { MetricAggregate } from '../agent/local/agent-metrics.js';
+/** Aggregate of one counter or sample series (go-metrics' AggregateSample). */
+export interface MetricAggregate {
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  /** Sum of squares, for the standard deviation. */
+  readonly sumSq: number;
+}
 
 /** The agent's counters and samples for /v1/agent/metrics. Bound by the kernel on every agent. */
 export const MetricsReader = Symbol.for('proconsul.MetricsReader');

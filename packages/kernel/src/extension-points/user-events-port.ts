@@ -1,5 +1,19 @@
-import type { UserEvent } from '../events/user-event.js';
-import type { FireRequest } from '../events/user-events.js';
+/** Consul's UserEvent, as `/v1/event/fire` returns it and `/v1/event/list` lists it. */
+export interface UserEvent {
+  readonly ID: string;
+  readonly Name: string;
+  /** null when fired without a body. */
+  readonly Payload: Uint8Array | null;
+  readonly NodeFilter: string;
+  readonly ServiceFilter: string;
+  readonly TagFilter: string;
+  readonly Version: number;
+  /** Serf's Lamport time; 0 until the event came back through gossip. */
+  readonly LTime: number;
+}
+
+/** What a caller of fire gives; the agent fills in ID and Version. */
+export type FireRequest = Pick<UserEvent, 'Name' | 'Payload' | 'NodeFilter' | 'ServiceFilter' | 'TagFilter'>;
 
 /** User events as the HTTP API uses them (PUT /v1/event/fire, GET /v1/event/list). Bound by the kernel. */
 export const UserEventsPort = Symbol.for('proconsul.UserEventsPort');

@@ -1,4 +1,4 @@
-import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { LOG_LEVELS, type LogLevel } from './log-level.js';
 
 /**
  * Live copies of the agent's log lines for `/v1/agent/monitor`. Subscribers choose their

@@ -1,5 +1,6 @@
 import type { LogFanout } from './log-tap.js';
 import { scrubSecrets } from './secret-scrubber.js';
+import { LOG_LEVELS, type LogLevel } from './log-level.js';
 
 /**
  * Structured logger in hclog's spirit: `[INFO]  agent.http: message: key=value`.
@@ -9,8 +10,7 @@ import { scrubSecrets } from './secret-scrubber.js';
  */
 export const Logger = Symbol.for('proconsul.Logger');
 
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
-export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+export { LOG_LEVELS, type LogLevel } from './log-level.js';
 
 export type LogFields = Readonly<Record<string, unknown>>;
 

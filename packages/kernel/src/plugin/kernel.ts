@@ -6,8 +6,6 @@ import { Authorizer } from '../extension-points/authorizer.js';
 import { AllowAllAuthorizer } from '../acl/allow-all-authorizer.js';
 import { AgentTokens } from '../acl/agent-tokens.js';
 import { ConfigAgentTokens } from '../acl/config-agent-tokens.js';
-import { TlsConfigurator } from '../extension-points/tls-configurator.js';
-import { FileTlsConfigurator } from '../tls/file-tls-configurator.js';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { Logger } from '../log/logger.js';
 import { validatePluginConfig } from './plugin-config.js';
@@ -23,7 +21,10 @@ export interface KernelOptions {
   readonly logger: Logger;
   /** Kernel services every plugin may inject (state store, FSM, …); loaded first. */
   readonly coreModules?: readonly ContainerModule[];
-  /** Agent services that consume plugins (endpoints wiring, anti-entropy, …); loaded last. */
+  /**
+   * Agent services that consume plugins (TLS settings, endpoints wiring, anti-entropy, …);
+   * loaded last, so a module may bind a default where no plugin bound the token.
+   */
   readonly agentModules?: readonly ContainerModule[];
   /**
    * The agent's role: the capabilities it needs (ROLE_CAPABILITIES) must be provided, or
@@ -106,12 +107,6 @@ export class Kernel {
     for (const m of modules) c.load(m);
     if (!c.isBound(Authorizer)) c.bind<Authorizer>(Authorizer).toConstantValue(new AllowAllAuthorizer());
     if (!c.isBound(AgentTokens)) c.bind<AgentTokens>(AgentTokens).toConstantValue(new ConfigAgentTokens(options.config));
-    // Every agent has TLS settings, even if empty; loading them here fails the start on a bad file.
-    if (!c.isBound(TlsConfigurator)) {
-      c.bind<TlsConfigurator>(TlsConfigurator).toConstantValue(
-        new FileTlsConfigurator(options.config, options.logger.named('tls')),
-      );
-    }
     for (const m of options.agentModules ?? []) c.load(m);
     return kernel;
   }

@@ -1,5 +1,4 @@
-import type { Fsm, KeyValueStore, Logger } from '@proconsul/kernel';
-import { NotLeader } from '@proconsul/kernel';
+import { NotLeader, type Fsm, type KeyValueStore, type Logger } from '@proconsul/kernel';
 import type { Clock, Random } from './clock.js';
 import type { ConfigurationData, EntryKind, LogEntry, RaftMessage, ServerId } from './messages.js';
 import type { LogView, Role } from './node-context.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Container } from 'inversify';
-import { Consensus, Fsm, Lifecycle, NullLogger, StorageEngine, isCoded, type RuntimeConfig } from '@proconsul/kernel';
+import { Consensus, Fsm, isCoded, Lifecycle, NullLogger, StorageEngine, type RuntimeConfig } from '@proconsul/kernel';
 import plugin, { RaftConsensus } from '../index.js';
 import { SimDisk, realTimeScheduler } from '../sim/sim-store.js';
 import { SimFsm } from '../sim/sim-fsm.js';

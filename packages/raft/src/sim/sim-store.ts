@@ -1,5 +1,14 @@
-import type { Entry, KeyValueStore, RangeOptions, StorageEngine, StoreSnapshot, WriteOp, WriteOptions } from '@proconsul/kernel';
-import { StorageClosed, StorageLocked } from '@proconsul/kernel';
+import {
+  StorageClosed,
+  StorageLocked,
+  type Entry,
+  type KeyValueStore,
+  type RangeOptions,
+  type StorageEngine,
+  type StoreSnapshot,
+  type WriteOp,
+  type WriteOptions,
+} from '@proconsul/kernel';
 /** What SimDisk needs of a scheduler: the VirtualScheduler, or real timers (realTimeScheduler). */
 export interface DiskScheduler {
   now(): number;

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LogLevel, MembershipEvent } from '@proconsul/kernel';
-import { ConsoleLogger } from '@proconsul/kernel';
+import { ConsoleLogger, type LogLevel, type MembershipEvent } from '@proconsul/kernel';
 import { SerfSimCluster, type SerfSimMember } from '../sim/serf-sim-cluster.js';
 
 const fast = { reapIntervalMs: 1_000, reconnectIntervalMs: 2_000, reconnectTimeoutMs: 60_000, tombstoneTimeoutMs: 30_000 };

@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 import {
   AS_SERVER,
-  ClusterRpc,
-  NullLogger,
-  ServerLocator,
-  StateFsm,
-  StateStore,
   buildRuntimeConfig,
   isCoded,
+  NullLogger,
   type Consensus,
   type QueryOptions,
   type RpcHandler,
 } from '@proconsul/kernel';
+import { StateFsm, StateStore } from '@proconsul/state';
+import { ClusterRpc, ServerLocator } from '@proconsul/server';
 import { DirectConsensus } from '@proconsul/kernel/testing';
 import { ServerPort } from './server-port.js';
 import { TcpServerRpc } from './tcp-server-rpc.js';

@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
-import type { RpcHandler } from '@proconsul/kernel';
-import { isCoded } from '@proconsul/kernel';
+import { isCoded, type RpcHandler } from '@proconsul/kernel';
 import { RpcNoHandler } from '../errors.js';
 import { corkedWrite } from './cork.js';
 import { encodeFrame } from './framing.js';

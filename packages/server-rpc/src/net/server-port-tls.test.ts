@@ -1,7 +1,8 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, createSecureContext } from 'node:tls';
 import { expect } from 'chai';
-import { createAgentCert, createCa, isCoded, NullLogger, type CertificateAndKey, type Logger } from '@proconsul/kernel';
+import { isCoded, NullLogger, type Logger } from '@proconsul/kernel';
+import { createAgentCert, createCa, type CertificateAndKey } from '@proconsul/tls';
 import { ServerPort } from './server-port.js';
 import { TcpServerRpc } from './tcp-server-rpc.js';
 import { PortRaftStreams } from './port-raft-streams.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Logger, RpcHandler } from '@proconsul/kernel';
-import { SERVER_STATS_RPC } from '@proconsul/kernel';
+import { SERVER_STATS_RPC } from '@proconsul/server';
 import { AUTO_ENCRYPT_SIGN, encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
 import { AutoEncryptDisabled, AutoEncryptOnly, RpcNoHandler, RpcServerOnly, RpcTlsRequired } from '../errors.js';
 import type { RpcClientFrame, RpcReply, RpcRequest } from './rpc-frames.js';

@@ -1,5 +1,4 @@
-import type { Logger, RpcHandler, ServerRpc } from '@proconsul/kernel';
-import { ProconsulError } from '@proconsul/kernel';
+import { ProconsulError, type Logger, type RpcHandler, type ServerRpc } from '@proconsul/kernel';
 import { Connection } from './connection.js';
 import { encodeFrame, PROTO_RPC } from './framing.js';
 import { CONNECTION_ERROR_ID } from './server-port.js';

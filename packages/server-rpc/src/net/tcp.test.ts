@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { NullLogger, defineError, isCoded } from '@proconsul/kernel';
+import { defineError, isCoded, NullLogger } from '@proconsul/kernel';
 import { ServerPort } from './server-port.js';
 import { TcpServerRpc } from './tcp-server-rpc.js';
 

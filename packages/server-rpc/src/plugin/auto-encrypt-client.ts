@@ -1,6 +1,6 @@
 import { createSecureContext } from 'node:tls';
-import type { Logger, RuntimeConfig, TlsConfigurator } from '@proconsul/kernel';
-import { createAgentCsr, isCoded } from '@proconsul/kernel';
+import { isCoded, type Logger, type RuntimeConfig, type TlsConfigurator } from '@proconsul/kernel';
+import { createAgentCsr } from '@proconsul/tls';
 import { TcpServerRpc } from '../net/tcp-server-rpc.js';
 import { AUTO_ENCRYPT_SIGN } from '../net/framing.js';
 import type { ServerPortTlsState } from '../net/server-tls.js';

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Authorizer, Logger, RuntimeConfig } from '@proconsul/kernel';
-import { isCoded, PermissionDenied, signAgentCsr, type CertificateAndKey } from '@proconsul/kernel';
+import { isCoded, PermissionDenied, type Authorizer, type Logger, type RuntimeConfig } from '@proconsul/kernel';
+import { signAgentCsr, type CertificateAndKey } from '@proconsul/tls';
 import { AutoEncryptBadRequest, AutoEncryptCaInvalid } from '../errors.js';
 
 /** What a client agent sends to ask for its certificate (AutoEncrypt.Sign). */

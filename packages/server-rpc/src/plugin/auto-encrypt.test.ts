@@ -5,19 +5,16 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { expect } from 'chai';
 import {
-  createAgentCert,
-  createAgentCsr,
-  createCa,
   defineError,
   isCoded,
   NullLogger,
   type Authorization,
   type Authorizer,
-  type CertificateAndKey,
   type RuntimeConfig,
   type TlsConfigurator,
   type TlsMaterial,
 } from '@proconsul/kernel';
+import { createAgentCert, createAgentCsr, createCa, type CertificateAndKey } from '@proconsul/tls';
 import { ServerPort } from '../net/server-port.js';
 import { TcpServerRpc } from '../net/tcp-server-rpc.js';
 import { AUTO_ENCRYPT_SIGN } from '../net/framing.js';

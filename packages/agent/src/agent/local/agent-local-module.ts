@@ -1,0 +1,101 @@
+import {
+  AgentReloader,
+  AgentTokens,
+  CheckType,
+  ClusterRpcPort,
+  Lifecycle,
+  LocalAgentPort,
+  Logger,
+  Membership,
+  MetricsReader,
+  RuntimeConfig,
+  TlsConfigurator,
+  type Clock,
+} from '@proconsul/kernel';
+import type { ContainerModuleLoadOptions, ResolutionContext } from 'inversify';
+import { AgentMetrics } from './agent-metrics.js';
+import { AgentReload } from './agent-reload.js';
+import { AntiEntropy, type AntiEntropyOptions } from './anti-entropy.js';
+import { ConfigReloader } from './config-reloader.js';
+import { LocalAgent } from './local-agent.js';
+
+/** Optional tuning of the agent-local services; tests bind short intervals and a fixed random source. */
+export const AgentLocalOptions = Symbol.for('proconsul.AgentLocalOptions');
+
+export interface AgentLocalOptions {
+  /** `disabled`: never sync to the catalog (test harnesses that want an empty catalog). */
+  readonly antiEntropy?: AntiEntropyOptions & { readonly disabled?: boolean };
+  /** Check scheduling clock and stagger source. */
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/**
+ * The agent's own services and checks, their catalog sync and reload. Bound by
+ * serverModule, so every agent has them; resolved at the lifecycle's start, after every
+ * plugin's CheckType is bound.
+ */
+export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
+  const options = (ctx: ResolutionContext) => ctx.get<AgentLocalOptions>(AgentLocalOptions, { optional: true }) ?? {};
+  bind(AgentMetrics).toConstantValue(new AgentMetrics());
+  bind(LocalAgent)
+    .toDynamicValue((ctx) => {
+      const o = options(ctx);
+      return new LocalAgent({
+        dataDir: ctx.get<RuntimeConfig>(RuntimeConfig).dataDir,
+        types: ctx.getAll<CheckType>(CheckType, { optional: true }),
+        logger: ctx.get<Logger>(Logger),
+        ...(o.clock ? { clock: o.clock } : {}),
+        ...(o.random ? { random: o.random } : {}),
+      });
+    })
+    .inSingletonScope();
+  // Frontends see narrow ports, never the classes behind them.
+  bind<LocalAgentPort>(LocalAgentPort).toService(LocalAgent);
+  bind<MetricsReader>(MetricsReader).toService(AgentMetrics);
+  bind<AgentReloader>(AgentReloader).toService(AgentReload);
+  bind(AntiEntropy)
+    .toDynamicValue((ctx) => {
+      const membership = ctx.get<Membership>(Membership, { optional: true });
+      const alive = () => membership?.members('lan').filter((m) => m.status === 'alive').length || 1;
+      return new AntiEntropy(
+        ctx.get(LocalAgent).state,
+        ctx.get<ClusterRpcPort>(ClusterRpcPort),
+        ctx.get<RuntimeConfig>(RuntimeConfig),
+        ctx.get<Logger>(Logger).named('anti_entropy'),
+        alive,
+        { ...syncTokens(ctx.get<AgentTokens>(AgentTokens, { optional: true })), ...options(ctx).antiEntropy },
+        ctx.get(AgentMetrics),
+      );
+    })
+    .inSingletonScope();
+  bind(AgentReload)
+    .toDynamicValue(
+      (ctx) =>
+        new AgentReload(
+          ctx.get(LocalAgent),
+          ctx.get<RuntimeConfig>(RuntimeConfig),
+          ctx.get<Logger>(Logger).named('reload'),
+          ctx.get<ConfigReloader>(ConfigReloader, { optional: true }),
+          ctx.get<TlsConfigurator>(TlsConfigurator, { optional: true }),
+        ),
+    )
+    .inSingletonScope();
+  bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
+    name: 'agent-local',
+    async start() {
+      const c = ctx.get<RuntimeConfig>(RuntimeConfig);
+      await ctx.get(LocalAgent).applyConfig(c.services, c.checks, true);
+      if (!options(ctx).antiEntropy?.disabled) ctx.get(AntiEntropy).start();
+    },
+    async stop() {
+      await ctx.get(AntiEntropy).stop();
+      await ctx.get(LocalAgent).stop();
+    },
+  }));
+}
+
+/** Consul's anti-entropy tokens: `acl.tokens.agent` and `config_file_service_registration`, each else `default`. */
+function syncTokens(tokens: AgentTokens | undefined): { token: () => string | undefined; configToken: () => string | undefined } {
+  return { token: () => tokens?.get('agent'), configToken: () => tokens?.get('config_file_service_registration') };
+}

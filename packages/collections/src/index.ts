@@ -1,0 +1,3 @@
+export * from './sorted-map.js';
+export * from './byte-range.js';
+export * from './write-ops.js';

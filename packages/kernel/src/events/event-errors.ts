@@ -1,7 +1,0 @@
-import { defineError } from '../errors/proconsul-error.js';
-
-export const NoGossipForEvents = defineError(
-  'EVENT_NO_MEMBERSHIP',
-  500,
-  () => 'cannot fire user event: gossip membership is not enabled on this agent (no membership plugin in plugins.json)',
-);

@@ -1,0 +1,18 @@
+export * from './server/blocking-query.js';
+export * from './server/state-queries.js';
+export type { NodeInfo } from './server/internal-queries.js';
+export { nodeMetaMatches, type NodeMetaFilter } from './server/filtered-queries.js';
+export * from './server/cluster-rpc.js';
+export * from './server/server-locator.js';
+export * from './server/server-errors.js';
+export * from './server/server-module.js';
+export * from './server/session-timers.js';
+export * from './dns/catalog-dns-source.js';
+export * from './cluster/server-members.js';
+export * from './cluster/leader-reconciler.js';
+export * from './cluster/bootstrap-watcher.js';
+export * from './cluster/cluster-module.js';
+export * from './server/server-handler.js';
+export * from './server/status-handlers.js';
+export * from './operator/index.js';
+export * from './server/query-memo.js';

@@ -1,0 +1,10 @@
+import { defineError } from '@proconsul/kernel';
+
+export const NoServers = defineError('RPC_NO_SERVERS', 500, () => 'No known Consul servers');
+export const UnknownRpc = defineError('RPC_UNKNOWN_METHOD', 500, (m: string) => `unknown RPC method ${m}`);
+/** The caller gave up while a forwarded request was held waiting for a leader (499 as for a cancelled RPC). */
+export const ForwardCancelled = defineError(
+  'RPC_CANCELLED',
+  499,
+  (method: string) => `rpc ${method} cancelled while waiting for a leader`,
+);

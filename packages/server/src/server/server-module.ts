@@ -1,0 +1,58 @@
+import { ContainerModule } from 'inversify';
+import { Authorizer, CatalogStats, ClusterRpcPort, Consensus, DnsDataSource, Fsm, Lifecycle, ServerRpc } from '@proconsul/kernel';
+import { StateFsm, StateStore, StoreCatalogStats } from '@proconsul/state';
+import { bindAgentLocal, bindAliasCheck, bindUserEvents } from '@proconsul/agent';
+import { ClusterRpc } from './cluster-rpc.js';
+import { ServerHandler } from './server-handler.js';
+import { STATUS_HANDLER_COUNT, statusHandlers } from './status-handlers.js';
+import { CatalogDnsSource } from '../dns/catalog-dns-source.js';
+import { ServerLocator } from './server-locator.js';
+import { bindOperator } from '../operator/operator-module.js';
+
+/**
+ * Core services every agent has, loaded before the plugins so they can inject them:
+ * the state store and its FSM (replicated into by consensus on servers, empty on
+ * clients), and the RPC router that sends reads and writes where they must run.
+ */
+export function serverModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(StateStore).toConstantValue(new StateStore());
+    bind<Fsm>(Fsm)
+      .toDynamicValue((ctx) => new StateFsm(ctx.get(StateStore)))
+      .inSingletonScope();
+    bind(ServerLocator).toSelf().inSingletonScope();
+    bind(ClusterRpc).toSelf().inSingletonScope();
+    // Frontends see narrow ports, never the classes behind them.
+    bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
+    bind<CatalogStats>(CatalogStats)
+      .toDynamicValue((ctx) => new StoreCatalogStats(ctx.get(StateStore)))
+      .inSingletonScope();
+    for (let i = 0; i < STATUS_HANDLER_COUNT; i++) {
+      bind<ServerHandler>(ServerHandler).toDynamicValue(
+        (ctx) => statusHandlers(() => ctx.get<Consensus>(Consensus, { optional: true }))[i]!,
+      );
+    }
+    bindAliasCheck(bind);
+    bind<DnsDataSource>(DnsDataSource).to(CatalogDnsSource).inSingletonScope();
+    bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
+      name: 'server-rpc',
+      // In configure, before any plugin's start opens the server port.
+      configure() {
+        const rpc = ctx.get(ClusterRpc);
+        rpc.useAuthorizer(ctx.get<Authorizer>(Authorizer));
+        const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
+        if (!serverRpc) return;
+        serverRpc.setHandler((method, body, signal) => rpc.handle(method, body, signal));
+      },
+      start: () => ctx.get(ClusterRpc).start(),
+      stop: () => ctx.get(ClusterRpc).stop(),
+      // Before anti-entropy's stop waits for its round: a write held for a leader must end now.
+      stopping: () => ctx.get(ClusterRpc).beginShutdown(),
+    }));
+    // The agent's own services and checks and their anti-entropy sync (after server-rpc, so it stops first).
+    bindAgentLocal(bind);
+    // Operator raft/autopilot RPCs and the leader's autopilot loop; the agent's user events.
+    bindOperator(bind);
+    bindUserEvents(bind);
+  });
+}

@@ -1,0 +1,100 @@
+import type {
+  AclPolicy,
+  AclRole,
+  AclToken,
+  Coordinate,
+  DirEntry,
+  HealthCheck,
+  Node,
+  NodeService,
+  Session,
+} from '@proconsul/kernel';
+import { SnapshotInvalid } from './state-errors.js';
+import type { StateTables } from './state-tables.js';
+import { SEP } from './table-keys.js';
+
+/** Snapshot stream format marker and version; bump the version on any record change. */
+export const SNAPSHOT_FORMAT = 'proconsul-state';
+export const SNAPSHOT_VERSION = 1;
+
+export interface SnapshotHeader {
+  format: string;
+  version: number;
+  index: number;
+}
+
+/**
+ * One row of a snapshot, as a short tagged tuple. Only primary rows are written;
+ * secondary indexes are rebuilt on restore by the tables' put methods.
+ */
+export type SnapshotRecord =
+  | ['i', string, number]
+  | ['n', Node]
+  | ['s', string, NodeService]
+  | ['c', HealthCheck]
+  | ['k', DirEntry]
+  | ['t', string, number]
+  | ['d', string, number]
+  | ['S', Session]
+  | ['at', AclToken]
+  | ['ap', AclPolicy]
+  | ['ar', AclRole]
+  | ['co', Coordinate]
+  | ['m', string, unknown];
+
+/** Every row of `t`, generated lazily (the caller holds a frozen clone, so this may be slow and interleaved). */
+export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
+  for (const [name, idx] of t.indexes.map.entries()) yield ['i', name, idx];
+  for (const node of t.catalog.nodes.values()) yield ['n', node];
+  for (const [k, svc] of t.catalog.services.entries()) yield ['s', k.slice(0, k.indexOf(SEP)), svc];
+  for (const check of t.catalog.checks.values()) yield ['c', check];
+  for (const entry of t.kv.entries.values()) yield ['k', entry];
+  for (const [key, idx] of t.kv.tombstones.entries()) yield ['t', key, idx];
+  for (const [key, until] of t.kv.lockDelays.entries()) yield ['d', key, until];
+  for (const s of t.sessions.sessions.values()) yield ['S', s];
+  for (const tok of t.acl.tokens.values()) yield ['at', tok];
+  for (const p of t.acl.policies.values()) yield ['ap', p];
+  for (const r of t.acl.roles.values()) yield ['ar', r];
+  for (const c of t.coordinates.coords.values()) yield ['co', c];
+  for (const [key, value] of t.system.entries()) yield ['m', key, value];
+}
+
+/** Put one record into tables being rebuilt. Throws STATE_SNAPSHOT_INVALID on an unknown tag. */
+export function restoreRecord(t: StateTables, rec: SnapshotRecord): void {
+  switch (rec[0]) {
+    case 'i':
+      return t.indexes.set(rec[1], rec[2]);
+    case 'n':
+      return t.catalog.putNode(rec[1]);
+    case 's':
+      return t.catalog.putService(rec[1], rec[2]);
+    case 'c':
+      return t.catalog.putCheck(rec[1]);
+    case 'k': {
+      // msgpack hands back Buffers (a Uint8Array subclass): fine to keep as the stored value.
+      t.kv.put(rec[1]);
+      return;
+    }
+    case 't':
+      t.kv.tombstones.set(rec[1], rec[2]);
+      return;
+    case 'd':
+      t.kv.lockDelays.set(rec[1], rec[2]);
+      return;
+    case 'S':
+      return t.sessions.put(rec[1]);
+    case 'at':
+      return t.acl.putToken(rec[1]);
+    case 'ap':
+      return t.acl.putPolicy(rec[1]);
+    case 'ar':
+      return t.acl.putRole(rec[1]);
+    case 'co':
+      return t.coordinates.put(rec[1]);
+    case 'm':
+      t.system.set(rec[1], rec[2]);
+      return;
+    default:
+      throw SnapshotInvalid(`unknown record tag ${JSON.stringify((rec as unknown[])[0])}`);
+  }
+}

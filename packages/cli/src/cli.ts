@@ -22,6 +22,7 @@ import { reloadCommand } from './commands/reload-command.js';
 import { servicesCommand } from './commands/services-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { tlsCommand } from './commands/tls-command.js';
+import { validateCommand } from './commands/validate-command.js';
 import { watchCommand } from './commands/watch-command.js';
 import { resolveCommand } from './commands/support/command-group.js';
 
@@ -48,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   servicesCommand,
   snapshotCommand,
   tlsCommand,
+  validateCommand,
   versionCommand,
   watchCommand,
 ];

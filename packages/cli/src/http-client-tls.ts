@@ -12,14 +12,14 @@ export const TLS_CLIENT_FLAGS: readonly FlagSpec[] = [
     kind: 'string',
     value: '<value>',
     usage:
-      'Path to a CA file to use for TLS when communicating with Consul. This can also be specified via the CONSUL_CACERT environment variable.',
+      'Path to a CA file to use for TLS when communicating with Proconsul. This can also be specified via the CONSUL_CACERT environment variable.',
   },
   {
     name: 'ca-path',
     kind: 'string',
     value: '<value>',
     usage:
-      'Path to a directory of CA certificates to use for TLS when communicating with Consul. This can also be specified via the CONSUL_CAPATH environment variable.',
+      'Path to a directory of CA certificates to use for TLS when communicating with Proconsul. This can also be specified via the CONSUL_CAPATH environment variable.',
   },
   {
     name: 'client-cert',

@@ -39,7 +39,7 @@ export const HTTP_SERVER_FLAGS: readonly FlagSpec[] = [
   {
     name: 'stale',
     kind: 'bool',
-    usage: 'Permit any Consul server (non-leader) to respond to this request. Lower latency, may be stale. Default false.',
+    usage: 'Permit any Proconsul server (non-leader) to respond to this request. Lower latency, may be stale. Default false.',
   },
 ];
 

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { parseHclLite } from './hcl-lite.js';
+import { readRulesHcl } from './rules-hcl-reader.js';
 import { parsePolicyRules } from './policy-rules.js';
 
 describe('ACL rules (HCL subset and JSON)', () => {
   it('decodes Consul policy HCL: labelled blocks merge by type, comments and commas are skipped', () => {
-    const doc = parseHclLite(`
+    const doc = readRulesHcl(`
       // KV
       key_prefix "" { policy = "read" }
       key_prefix "app/" {

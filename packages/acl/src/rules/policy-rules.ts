@@ -1,5 +1,5 @@
 import { RulesInvalid } from '../acl-errors.js';
-import { parseHclLite } from './hcl-lite.js';
+import { readRulesHcl } from './rules-hcl-reader.js';
 
 /** What a rule grants. `list` exists for keys only (listing without reading values). */
 export type Level = 'deny' | 'read' | 'list' | 'write';
@@ -30,7 +30,7 @@ export function stronger(a: Level, b: Level | undefined): Level {
 export function parseRulesDocument(text: string): unknown {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  if (!trimmed.startsWith('{')) return parseHclLite(text);
+  if (!trimmed.startsWith('{')) return readRulesHcl(text);
   try {
     return JSON.parse(trimmed);
   } catch (e) {

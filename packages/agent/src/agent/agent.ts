@@ -9,6 +9,7 @@ import {
   type RuntimeConfig,
 } from '@proconsul/kernel';
 import { secureAgentDataDir } from './data-dir-permissions.js';
+import { ensureUsableDataDir } from './data-dir-check.js';
 
 /** How long a graceful leave may take before the agent stops without finishing it. */
 export const DEFAULT_LEAVE_TIMEOUT_MS = 5_000;
@@ -32,6 +33,7 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     const c = options.config;
+    if (c.dataDir) ensureUsableDataDir(c.dataDir);
     if (c.dataDir) secureAgentDataDir(c.dataDir, options.logger);
     this.config = { ...c, nodeId: resolveNodeId(c.nodeId, c.dataDir) };
   }

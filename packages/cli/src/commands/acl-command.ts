@@ -10,7 +10,7 @@ import { defineCommand } from './support/define-command.js';
 
 const bootstrap = defineCommand({
   name: 'bootstrap',
-  synopsis: 'Bootstrap Consul’s ACL system',
+  synopsis: 'Bootstrap Proconsul’s ACL system',
   usage: 'acl bootstrap [options]',
   description: 'Creates the initial management token. Works once per cluster.',
   http: 'server',
@@ -27,7 +27,7 @@ const bootstrap = defineCommand({
   },
 });
 
-export const aclCommand = commandGroup('acl', 'Interact with Consul’s ACLs', 'acl', [
+export const aclCommand = commandGroup('acl', 'Interact with Proconsul’s ACLs', 'acl', [
   bootstrap,
   aclPolicyCommand,
   aclRoleCommand,

@@ -14,7 +14,7 @@ const TYPES: Readonly<Record<string, string>> = {
 
 export const aclSetAgentTokenCommand = defineCommand({
   name: 'set-agent-token',
-  synopsis: 'Assign tokens for the Consul agent’s usage',
+  synopsis: 'Assign tokens for the Proconsul agent’s usage',
   usage: 'acl set-agent-token [options] TYPE TOKEN',
   description: `Updates the ACL tokens currently in use by the agent. Types:
   default   the token used when a request carries none (and for DNS without a dns token)

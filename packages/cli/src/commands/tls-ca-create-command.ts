@@ -5,7 +5,7 @@ import { writeCertAndKey } from './support/pem-files.js';
 
 export const tlsCaCreateCommand = defineCommand({
   name: 'create',
-  synopsis: 'Create a new Consul CA',
+  synopsis: 'Create a new Proconsul CA',
   usage: 'tls ca create [options]',
   description:
     'Creates a new certificate authority (EC P-256) in the current directory:\n' +
@@ -16,7 +16,7 @@ export const tlsCaCreateCommand = defineCommand({
     {
       name: 'domain',
       kind: 'string',
-      usage: 'Domain of Consul cluster. Only used in combination with -name-constraint.',
+      usage: 'Domain of the Proconsul cluster. Only used in combination with -name-constraint.',
       default: 'consul',
     },
     { name: 'common-name', kind: 'string', usage: 'Common Name of CA. Defaults to "Consul Agent CA <serial>".' },

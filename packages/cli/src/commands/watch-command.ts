@@ -11,7 +11,7 @@ const RETRY_MAX_MS = 20_000;
 
 export const watchCommand = defineCommand({
   name: 'watch',
-  synopsis: 'Watch for changes in Consul',
+  synopsis: 'Watch for changes in Proconsul',
   usage: 'watch [options] [child...]',
   description: `Watches for changes in a given data view. If a child process is specified,
 it is invoked with the latest results (JSON on stdin, CONSUL_INDEX in its

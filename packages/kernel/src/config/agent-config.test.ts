@@ -69,19 +69,17 @@ describe('agent configuration', () => {
       expect(c.ports.http).to.equal(8500);
     });
 
-    it('warns about unknown keys, naming them, and still starts', () => {
+    it('refuses an unknown key, naming file, line and key; warns about keys not implemented yet', () => {
       const dir = tmp();
       const f = join(dir, 'c.json');
-      writeFileSync(
-        f,
-        JSON.stringify({ data_dir: dir, bogus_key: 1, ports: { nope: 1 }, telemetry: { statsite_address: 'x:1' } }),
-      );
+      writeFileSync(f, JSON.stringify({ data_dir: dir, telemetry: {}, ports: { nope: 1 }, bogus_key: 1 }, null, 2));
+      const err = fails(['-config-file', f]);
+      expect(err.code).to.equal('CONFIG_KEY_UNKNOWN');
+      expect(err.message).to.equal(`${f}:5:5: unknown config key "ports.nope" (and "bogus_key")`);
+      writeFileSync(f, JSON.stringify({ data_dir: dir, telemetry: { statsite_address: 'x:1' } }));
       const warnings: string[] = [];
       loadAgentConfig(['-config-file', f], (w) => warnings.push(w));
-      expect(warnings.join('\n'))
-        .to.contain('"bogus_key"')
-        .and.to.contain('"ports.nope"')
-        .and.to.contain('"telemetry.statsite_address"');
+      expect(warnings.join('\n')).to.contain('"telemetry.statsite_address"').and.to.contain('not implemented by Proconsul yet');
     });
 
     it('names file and key on a wrong type', () => {
@@ -101,7 +99,8 @@ describe('agent configuration', () => {
         .to.contain(f)
         .and.to.contain('JSON');
       expect(fails(['-config-file', join(dir, 'missing.json')]).message).to.contain('missing.json');
-      expect(fails(['-config-file', join(dir, 'x.hcl')]).message).to.contain('HCL');
+      expect(fails(['-config-file', join(dir, 'x.hcl')]).message).to.contain('x.hcl');
+      expect(fails(['-config-file', join(dir, 'x.conf')]).message).to.contain('-config-format');
       expect(fails(['-config-dir', join(dir, 'nodir')]).message).to.contain('nodir');
     });
 

@@ -6,7 +6,7 @@ import type { RuntimeConfig } from './runtime-config.js';
 /** Everything `proconsul agent ARGS` configures: flags, then the files they name. Throws coded errors naming flag, file or key. */
 export function loadAgentConfig(args: readonly string[], warn: (msg: string) => void): RuntimeConfig {
   const flags = parseAgentFlags(args);
-  const files = readConfigSources(flags.configFiles, flags.configDirs, warn);
+  const files = readConfigSources(flags.configFiles, flags.configDirs, warn, flags.configFormat);
   const sources = [...files, checkConfigData('command-line flags', flags.data)];
   return buildRuntimeConfig({ dev: flags.dev, sources, warn });
 }

@@ -1,4 +1,5 @@
 import { FlagInvalid } from '../errors/kernel-errors.js';
+import type { ConfigFormat } from './config-text-parser.js';
 
 type FlagKind = 'bool' | 'string' | 'int' | 'list' | 'meta';
 
@@ -12,8 +13,15 @@ interface FlagSpec {
 /** `proconsul agent` flags: Consul's names, each mapping to a config key so flags merge like one more file. */
 export const AGENT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   dev: { kind: 'bool', help: 'Development mode: one in-memory server on loopback, nothing persisted.' },
-  'config-file': { kind: 'list', help: 'A JSON config file to load (repeatable).' },
-  'config-dir': { kind: 'list', help: 'A directory whose *.json files are loaded in lexical order (repeatable).' },
+  'config-file': { kind: 'list', help: 'A JSON or HCL config file to load (repeatable).' },
+  'config-dir': {
+    kind: 'list',
+    help: 'A directory whose *.json and *.hcl files are loaded in lexical order (repeatable).',
+  },
+  'config-format': {
+    kind: 'string',
+    help: 'json or hcl: read every config file in this format, whatever its extension.',
+  },
   server: { kind: 'bool', key: 'server', help: 'Run as a server.' },
   bootstrap: { kind: 'bool', key: 'bootstrap', help: 'Bootstrap a single-server cluster (one server only).' },
   'bootstrap-expect': { kind: 'int', key: 'bootstrap_expect', help: 'Servers to wait for before bootstrapping.' },
@@ -85,6 +93,7 @@ export interface ParsedAgentFlags {
   readonly dev: boolean;
   readonly configFiles: readonly string[];
   readonly configDirs: readonly string[];
+  readonly configFormat?: ConfigFormat;
   /** Config-file-shaped data from the flags, merged after all files. */
   readonly data: Record<string, unknown>;
 }
@@ -94,6 +103,7 @@ export function parseAgentFlags(args: readonly string[]): ParsedAgentFlags {
   const data: Record<string, unknown> = {};
   const lists: Record<string, string[]> = {};
   let dev = false;
+  let configFormat: ConfigFormat | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-') || arg === '-' || arg === '--') throw FlagInvalid(arg, 'unexpected argument (flags start with -)');
@@ -109,6 +119,7 @@ export function parseAgentFlags(args: readonly string[]): ParsedAgentFlags {
     }
     const v = convert(name, spec.kind, value);
     if (name === 'dev') dev = v as boolean;
+    else if (name === 'config-format') configFormat = parseFormat(value!);
     else if (spec.kind === 'list' || spec.kind === 'meta') (lists[name] ??= []).push(value!);
     else if (spec.key) setPath(data, spec.key, v);
   }
@@ -117,7 +128,19 @@ export function parseAgentFlags(args: readonly string[]): ParsedAgentFlags {
     if (!spec.key) continue;
     setPath(data, spec.key, spec.kind === 'meta' ? parseMeta(name, values) : values);
   }
-  return { dev, configFiles: lists['config-file'] ?? [], configDirs: lists['config-dir'] ?? [], data };
+  return {
+    dev,
+    configFiles: lists['config-file'] ?? [],
+    configDirs: lists['config-dir'] ?? [],
+    ...(configFormat && { configFormat }),
+    data,
+  };
+}
+
+/** `-config-format`'s value, as Consul takes it. */
+export function parseFormat(value: string): ConfigFormat {
+  if (value === 'json' || value === 'hcl') return value;
+  throw FlagInvalid('config-format', `must be "json" or "hcl", got "${value}"`);
 }
 
 function convert(name: string, kind: FlagKind, value: string | undefined): unknown {

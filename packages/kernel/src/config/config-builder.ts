@@ -5,6 +5,7 @@ import { parseDuration } from '../util/duration.js';
 import { DEFAULT_CONFIG, DEV_CONFIG } from './config-defaults.js';
 import type { ConfigSource } from './config-files.js';
 import { unknownKeys } from './config-files.js';
+import { checkSourceKeys } from './config-strictness.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { buildTlsConfig } from './tls-config-builder.js';
 import { mapLegacyAclKeys } from './legacy-acl-keys.js';
@@ -46,15 +47,13 @@ export interface BuildOptions {
   /** Files then flags, in merge order. */
   readonly sources: readonly ConfigSource[];
   readonly warn: (msg: string) => void;
+  /** False for `validate`, which checks files that may leave data_dir to a flag. */
+  readonly requireDataDir?: boolean;
 }
 
 /** Defaults + (-dev) + sources → RuntimeConfig, with semantic checks naming the key. */
 export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
-  for (const s of input.sources) {
-    const { unknown, ignored } = unknownKeys(s.data);
-    for (const k of unknown) input.warn(`${s.name}: unknown config key "${k}" ignored`);
-    for (const k of ignored) input.warn(`${s.name}: config key "${k}" is accepted for compatibility but has no effect`);
-  }
+  for (const s of input.sources) checkSourceKeys(s, input.warn);
   const opts: BuildOptions = {
     ...input,
     sources: input.sources.map((s) => ({ name: s.name, data: mapLegacyAclKeys(s.name, s.data, input.warn) })),
@@ -119,7 +118,8 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     ...(given(`${ap}upgrade_version_tag`) && { upgradeVersionTag: str(`${ap}upgrade_version_tag`) }),
   };
   const dataDir = str('data_dir');
-  if (!opts.dev && !dataDir) fail('data_dir', 'is required unless in -dev mode (set -data-dir or data_dir)');
+  if (!opts.dev && !dataDir && opts.requireDataDir !== false)
+    fail('data_dir', 'is required unless in -dev mode (set -data-dir or data_dir)');
   const nodeId = str('node_id').toLowerCase();
   if (nodeId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(nodeId)) {
     fail('node_id', `"${nodeId}" is not a UUID`);
@@ -237,8 +237,9 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
 function singularAsList(data: Record<string, unknown>): Record<string, unknown> {
   const { service, check, ...rest } = data;
   const out: Record<string, unknown> = { ...rest };
-  if (service) out['services'] = [service, ...((rest['services'] as unknown[]) ?? [])];
-  if (check) out['checks'] = [check, ...((rest['checks'] as unknown[]) ?? [])];
+  const many = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+  if (service) out['services'] = [...many(service), ...((rest['services'] as unknown[]) ?? [])];
+  if (check) out['checks'] = [...many(check), ...((rest['checks'] as unknown[]) ?? [])];
   return out;
 }
 

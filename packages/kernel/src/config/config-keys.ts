@@ -1,9 +1,11 @@
 /**
  * The agent config keys we know, with the JSON type each takes — Consul's names. Used to
  * build the ajv schema (type errors name file and key) and to find unknown keys (warnings).
- * "dur" is a Go duration string or a number of nanoseconds; "any" is accepted unchecked.
+ * "dur" is a Go duration string or a number of nanoseconds; "any" is accepted unchecked;
+ * "objectOrObjects" is `service`/`check`: one definition, or several when an HCL file repeats the block.
  */
-export type KeyType = 'string' | 'bool' | 'int' | 'dur' | 'strings' | 'stringMap' | 'object' | 'objects' | 'any' | KeySpec;
+export type KeyType =
+  'string' | 'bool' | 'int' | 'dur' | 'strings' | 'stringMap' | 'object' | 'objects' | 'objectOrObjects' | 'any' | KeySpec;
 export interface KeySpec {
   readonly [key: string]: KeyType;
 }
@@ -91,9 +93,9 @@ export const CONFIG_KEYS: KeySpec = {
       replication: 'string',
     },
   },
-  service: 'object',
+  service: 'objectOrObjects',
   services: 'objects',
-  check: 'object',
+  check: 'objectOrObjects',
   checks: 'objects',
   watches: 'objects',
   dns_config: {
@@ -158,30 +160,3 @@ export const CONFIG_KEYS: KeySpec = {
   acl_down_policy: 'string',
   auto_encrypt: { tls: 'bool', allow_tls: 'bool', dns_san: 'strings', ip_san: 'strings', ca_key_file: 'string' },
 };
-
-/** Accepted so existing config files load, but without effect here; a warning says so. Dotted paths name nested keys. */
-export const IGNORED_KEYS: ReadonlySet<string> = new Set([
-  // telemetry {} keys for sinks and filters Proconsul does not have (see docs/operations.md).
-  'telemetry.statsite_address',
-  'telemetry.circonus_api_token',
-  'telemetry.circonus_api_app',
-  'telemetry.circonus_api_url',
-  'telemetry.circonus_submission_interval',
-  'telemetry.circonus_submission_url',
-  'telemetry.circonus_check_id',
-  'telemetry.circonus_broker_id',
-  'telemetry.filter_default',
-  'telemetry.prefix_filter',
-  'telemetry.enable_host_metrics',
-  'telemetry.disable_per_tenancy_usage_metrics',
-  'telemetry.disable_compat_1.9',
-  'telemetry.retry_failed_connection',
-  'limits',
-  'connect',
-  'disable_update_check',
-  'disable_anonymous_signature',
-  'raft_protocol',
-  'enable_central_service_config',
-  'leave_drain_time',
-  'license_path',
-]);

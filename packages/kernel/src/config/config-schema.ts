@@ -31,6 +31,8 @@ function typeSchema(t: KeyType): object {
       return nullable({ type: 'object' });
     case 'objects':
       return nullable({ type: 'array', items: { type: 'object' } });
+    case 'objectOrObjects':
+      return nullable({ type: ['object', 'array'], items: { type: 'object' } });
     case 'any':
       return {};
   }

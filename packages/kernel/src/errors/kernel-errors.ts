@@ -62,6 +62,24 @@ export const ConfigInvalid = defineError(
   (source: string, key: string, reason: string) => `${source}: ${key ? `key "${key}" ` : ''}${reason}`,
 );
 export const FlagInvalid = defineError('FLAG_INVALID', 400, (flag: string, reason: string) => `flag -${flag}: ${reason}`);
+/** `where` is the file, with `:line:col` when known. */
+export const ConfigSyntaxInvalid = defineError(
+  'CONFIG_SYNTAX_INVALID',
+  400,
+  (where: string, reason: string) => `${where}: ${reason}`,
+);
+/** Consul refuses to start on a key it does not know; so do we. `where` is the file, with `:line:col` when known. */
+export const ConfigKeyUnknown = defineError(
+  'CONFIG_KEY_UNKNOWN',
+  400,
+  (where: string, key: string, more: string) => `${where}: unknown config key "${key}"${more}`,
+);
+/** The data directory cannot be used; `reason` is in words, not an errno. */
+export const DataDirUnusable = defineError(
+  'DATA_DIR_UNUSABLE',
+  400,
+  (path: string, reason: string) => `data_dir ${path}: ${reason}`,
+);
 
 // Storage.
 export const StorageLocked = defineError(

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { configFormatOf, isCoded, parseConfigText } from '@proconsul/kernel';
 
 /**
  * Service definitions in Consul's config-file form (`{"service": {...}}` or
  * `{"services": [...]}`, snake_case keys) converted to the agent API's PascalCase body.
- * JSON only: HCL files are not supported.
+ * A `.hcl` file is read with the kernel's HCL reader, as the agent reads its config files.
  */
 export type ServiceRegistration = Record<string, unknown> & { Name?: string; ID?: string };
 
@@ -62,7 +63,8 @@ export function servicesFromDefinition(json: unknown, file: string): ServiceRegi
   const one = obj.service ?? obj.Service;
   const many = obj.services ?? obj.Services;
   const list: unknown[] = [];
-  if (one !== undefined) list.push(one);
+  if (Array.isArray(one)) list.push(...one);
+  else if (one !== undefined) list.push(one);
   if (Array.isArray(many)) list.push(...many);
   else if (many !== undefined) throw new Error(`${file}: "services" must be an array`);
   if (list.length === 0) throw new Error(`${file}: no service definitions found (expected "service" or "services")`);
@@ -80,9 +82,9 @@ export async function servicesFromFiles(files: readonly string[]): Promise<Servi
     }
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = parseConfigText(file, text, configFormatOf(file) ?? 'json').data;
     } catch (e) {
-      throw new Error(`Error decoding ${file}: ${(e as Error).message}`);
+      throw new Error(`Error decoding ${isCoded(e) ? e.message : `${file}: ${(e as Error).message}`}`);
     }
     out.push(...servicesFromDefinition(json, file));
   }

@@ -32,6 +32,7 @@ export * from './extension-points/agent-reloader.js';
 export * from './extension-points/agent-shutdown.js';
 export * from './extension-points/user-events-port.js';
 export * from './extension-points/cluster-rpc-port.js';
+export * from './extension-points/datacenter-router.js';
 export * from './extension-points/state-image-port.js';
 export * from './config/tls-cipher-suites.js';
 export * from './plugin/plugins-file.js';

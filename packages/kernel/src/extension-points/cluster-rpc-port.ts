@@ -19,13 +19,30 @@ export interface WriteReply {
   readonly value: unknown;
 }
 
+/**
+ * Where a call runs when it names a datacenter (`?dc=`, a body's `Datacenter`). Absent, or
+ * the local datacenter's name (any case): here. Another name: a server of that datacenter,
+ * reached over the WAN, which serves it with its own consistency, blocking and ACL rules.
+ * An unknown datacenter rejects with NoPathToDatacenter; a known one with no reachable
+ * server with a coded error saying so.
+ */
+export interface DatacenterTarget {
+  readonly datacenter?: string;
+}
+
 export interface ClusterRpcPort {
   /** Blocks up to `opts.maxWaitMs` when `opts.minIndex` is set; `signal` ends the wait early. */
-  read<T>(query: QueryName, args: unknown, opts: QueryOptions, caller: RpcCaller, signal?: AbortSignal): Promise<QueryReply<T>>;
-  /** Resolves once the leader has committed and applied the command. */
-  write(command: Command, caller: RpcCaller): Promise<WriteReply>;
+  read<T>(
+    query: QueryName,
+    args: unknown,
+    opts: QueryOptions & DatacenterTarget,
+    caller: RpcCaller,
+    signal?: AbortSignal,
+  ): Promise<QueryReply<T>>;
+  /** Resolves once the leader (of `target.datacenter`, if named) has committed and applied the command. */
+  write(command: Command, caller: RpcCaller, target?: DatacenterTarget): Promise<WriteReply>;
   /** A named server handler (operator, status, …) run where it must run. */
-  serverCall(name: string, args: unknown, caller: RpcCaller): Promise<unknown>;
+  serverCall(name: string, args: unknown, caller: RpcCaller, target?: DatacenterTarget): Promise<unknown>;
   /** Renews a session's TTL on the leader. */
   renewSession(id: string, caller: RpcCaller): Promise<Session>;
   /** Reads and writes asked of this router since start, and how many went to another server. */

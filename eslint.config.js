@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
 // helpers and types: filter functions, error codes, test harnesses), never another plugin.
 const CORE = {
   hcl: [],
+  model: [],
   config: ['kernel', 'hcl'],
   tls: ['kernel', 'config'],
   http: ['kernel'],
@@ -93,10 +94,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [internals, { group: ['@proconsul/*'], message: 'The kernel never imports a plugin; resolve it by token.' }],
+          patterns: [
+            internals,
+            {
+              group: ['@proconsul/*', '!@proconsul/model'],
+              message: 'The kernel imports only @proconsul/model (its data types), never a plugin; resolve it by token.',
+            },
+          ],
         },
       ],
-      'no-restricted-syntax': restrictedSyntax([], 'The kernel never imports a plugin; resolve it by token.'),
+      'no-restricted-syntax': restrictedSyntax(['model'], 'The kernel never imports a plugin; resolve it by token.'),
     },
   },
   ...Object.entries(CORE).map(([name, below]) => ({

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 
+// Consul's data model and the replicated commands live in @proconsul/model (plain types and a
+// few constants, importing nothing); the kernel's extension points are written in them, so the
+// kernel's entry re-exports them and a plugin needs only @proconsul/kernel.
+export * from '@proconsul/model';
+
 export * from './errors/proconsul-error.js';
 export * from './errors/kernel-errors.js';
 export * from './log/logger.js';
 export * from './log/log-tap.js';
 export * from './log/secret-scrubber.js';
-export * from './model/health.js';
 export * from './config/runtime-config.js';
 export * from './plugin/plugin-manifest.js';
 export * from './plugin/capabilities.js';
@@ -45,30 +49,9 @@ export * from './util/host-port.js';
 export * from './util/keep-all.js';
 export * from './extension-points/http-endpoint.js';
 export * from './version.js';
-export * from './model/node.js';
-export * from './model/service.js';
-export * from './model/check.js';
-export * from './model/kv.js';
-export * from './model/session.js';
-export * from './model/acl.js';
-export * from './model/coordinate.js';
-export * from './model/txn.js';
-export * from './model/config-entry.js';
-export * from './commands/config-entry-commands.js';
-export * from './commands/command.js';
-export * from './commands/catalog-commands.js';
-export * from './commands/kv-commands.js';
-export * from './commands/session-commands.js';
-export * from './commands/txn-commands.js';
-export * from './commands/acl-commands.js';
-export * from './commands/misc-commands.js';
-export * from './model/query-options.js';
 export * from './acl/allow-all-authorizer.js';
 export * from './acl/agent-tokens.js';
 export * from './acl/config-agent-tokens.js';
-export * from './model/rpc-caller.js';
 export * from './acl/secret-redaction.js';
 export * from './extension-points/dns-data-source.js';
-export * from './model/local-records.js';
 export * from './util/clock.js';
-export * from './model/query-name.js';

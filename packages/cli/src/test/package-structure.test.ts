@@ -64,11 +64,14 @@ function importCycles(files: readonly string[]): string[][] {
 }
 
 describe('package structure', () => {
-  it('keeps the kernel under 3,000 code lines: contracts, config, logging and the plugin loader', () => {
-    const lines = sources(join(PACKAGES, 'kernel/src')).reduce((n, f) => n + codeLines(readFileSync(f, 'utf8')), 0);
-    expect(lines).to.be.greaterThan(1000); // sanity: the scan sees the kernel
-    // Issue 14: under 3,000 code lines. Implementations belong in their own packages.
-    expect(lines).to.be.below(3000);
+  it('keeps the kernel under 3,000 lines of non-test source: contracts, logging and the plugin loader', () => {
+    const files = sources(join(PACKAGES, 'kernel/src'));
+    const physical = files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0);
+    const code = files.reduce((n, f) => n + codeLines(readFileSync(f, 'utf8')), 0);
+    expect(code).to.be.greaterThan(1000); // sanity: the scan sees the kernel
+    // Issue 14: "under 3,000 lines of non-test source", counted as `wc -l` counts them, comments
+    // included. Implementations belong in their own packages; the kernel holds contracts.
+    expect(physical, `kernel/src: ${physical} lines (${code} of code)`).to.be.below(3000);
   });
 
   it('has no import cycle between files in any package', () => {

@@ -1,4 +1,4 @@
-import type { CheckStatus } from '../model/health.js';
+import type { CheckStatus } from '@proconsul/model';
 
 /**
  * A health-check type (http, tcp, script, ttl, a user's own…). Plugins bind any number

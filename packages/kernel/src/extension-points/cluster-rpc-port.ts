@@ -1,8 +1,8 @@
-import type { Command } from '../commands/command.js';
-import type { Session } from '../model/session.js';
-import type { QueryName } from '../model/query-name.js';
-import type { QueryOptions, QueryReply } from '../model/query-options.js';
-import type { RpcCaller } from '../model/rpc-caller.js';
+import type { Command } from '@proconsul/model';
+import type { Session } from '@proconsul/model';
+import type { QueryName } from '@proconsul/model';
+import type { QueryOptions, QueryReply } from '@proconsul/model';
+import type { RpcCaller } from '@proconsul/model';
 
 /**
  * Reads and writes routed to where they must run (locally, the leader, or a server), as

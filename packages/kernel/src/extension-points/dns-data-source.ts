@@ -1,4 +1,4 @@
-import type { CheckStatus } from '../model/health.js';
+import type { CheckStatus } from '@proconsul/model';
 
 /**
  * What the DNS frontend needs from the catalog, and nothing more. The kernel binds an

@@ -1,5 +1,5 @@
-import type { AddServiceOptions, LocalCheck, LocalService, LocalSource } from '../model/local-records.js';
-import type { CheckStatus } from '../model/health.js';
+import type { AddServiceOptions, LocalCheck, LocalService, LocalSource } from '@proconsul/model';
+import type { CheckStatus } from '@proconsul/model';
 
 /**
  * The agent's own services and checks as frontends see them (the /v1/agent/* endpoints,

@@ -8,13 +8,15 @@ import tseslint from 'typescript-eslint';
 // below it. A plugin may import a core package only where its package.json declares it (for
 // helpers and types: filter functions, error codes, test harnesses), never another plugin.
 const CORE = {
-  tls: ['kernel'],
+  hcl: [],
+  config: ['kernel', 'hcl'],
+  tls: ['kernel', 'config'],
   http: ['kernel'],
   'snapshot-archive': ['kernel'],
   collections: ['kernel'],
   state: ['kernel', 'collections'],
-  agent: ['kernel', 'state'],
-  server: ['kernel', 'state', 'agent'],
+  agent: ['kernel', 'state', 'config'],
+  server: ['kernel', 'state', 'agent', 'config'],
 };
 
 /** The core packages `dir`'s package.json declares (dependencies or devDependencies). */
@@ -107,7 +109,7 @@ export default tseslint.config(
             internals,
             {
               group: ['@proconsul/*', ...[...below, name].map((b) => `!@proconsul/${b}`), '!@proconsul/kernel/testing'],
-              message: `@proconsul/${name} imports only ${below.join(', ')}: core packages form a chain, plugins are reached by token.`,
+              message: `@proconsul/${name} imports only ${below.join(', ') || 'nothing'}: core packages form a chain, plugins are reached by token.`,
             },
           ],
         },

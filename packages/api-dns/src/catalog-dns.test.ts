@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as dnsPacket from 'dns-packet';
-import { AS_SERVER, buildRuntimeConfig, Kernel, NullLogger } from '@proconsul/kernel';
+import { AS_SERVER, Kernel, NullLogger } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { ClusterRpc, serverModule } from '@proconsul/server';
 import { directConsensusPlugin } from '@proconsul/kernel/testing';
 import plugin from './index.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as dnsPacket from 'dns-packet';
 import { join } from 'node:path';
-import { AgentTokens, AS_SERVER, buildRuntimeConfig, importPlugin, Kernel, NullLogger } from '@proconsul/kernel';
+import { AgentTokens, AS_SERVER, importPlugin, Kernel, NullLogger } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { ClusterRpc, serverModule } from '@proconsul/server';
 import { directConsensusPlugin, repoRoot } from '@proconsul/kernel/testing';
 import plugin from './index.js';

@@ -6,14 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { Container } from 'inversify';
-import {
-  buildRuntimeConfig,
-  checkConfigData,
-  CheckType,
-  NullLogger,
-  TlsConfigurator,
-  type CheckDefinitionFields,
-} from '@proconsul/kernel';
+import { CheckType, NullLogger, TlsConfigurator, type CheckDefinitionFields } from '@proconsul/kernel';
+import { buildRuntimeConfig, checkConfigData } from '@proconsul/config';
 import { createAgentCert, createCa, FileTlsConfigurator } from '@proconsul/tls';
 import plugin from './index.js';
 

@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import {
   NullLogger,
   ProconsulError,
-  buildRuntimeConfig,
   type Consensus,
   type RpcHandler,
   type ServerAddress,
   type ServerRpc,
 } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { StateFsm, StateStore } from '@proconsul/state';
 import { ClusterRpc, ServerLocator } from '@proconsul/server';
 import { DirectConsensus } from '@proconsul/kernel/testing';

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import {
-  buildRuntimeConfig,
   NullLogger,
   ProconsulError,
   type Consensus,
@@ -9,6 +8,7 @@ import {
   type ServerAddress,
   type ServerRpc,
 } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { StateFsm, StateStore } from '@proconsul/state';
 import { ClusterRpc, ServerLocator } from '@proconsul/server';
 import { DirectConsensus } from '@proconsul/kernel/testing';

@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, createServer, type ConnectionOptions, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { buildRuntimeConfig, checkConfigData, isCoded, type RuntimeConfig } from '@proconsul/kernel';
+import { isCoded, type RuntimeConfig } from '@proconsul/kernel';
+import { buildRuntimeConfig, checkConfigData } from '@proconsul/config';
 import { createAgentCert, createCa, FileTlsConfigurator } from '@proconsul/tls';
 import { writePem, writeTlsFixture, type TlsFixture } from '@proconsul/tls/testing';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Container } from 'inversify';
-import { buildRuntimeConfig, HttpEndpoint, NullLogger, type HttpRequest, type RuntimeConfig } from '@proconsul/kernel';
+import { HttpEndpoint, NullLogger, type HttpRequest, type RuntimeConfig } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import plugin from './index.js';
 
 function endpoints(ui: boolean, more: Record<string, unknown> = {}): HttpEndpoint[] {

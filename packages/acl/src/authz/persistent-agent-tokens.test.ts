@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRuntimeConfig, type RuntimeConfig } from '@proconsul/kernel';
+import { type RuntimeConfig } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { PersistentAgentTokens } from './persistent-agent-tokens.js';
 
 function config(dataDir: string, persist: boolean): RuntimeConfig {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildRuntimeConfig, ProconsulError, type ClusterRpcPort, type RuntimeConfig } from '@proconsul/kernel';
+import { ProconsulError, type ClusterRpcPort, type RuntimeConfig } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import type { ResolvedToken } from '@proconsul/state';
 import { PersistentAgentTokens as AgentTokens } from './persistent-agent-tokens.js';
 import { TokenAuthorizer } from './token-authorizer.js';

@@ -1,5 +1,5 @@
-import { HclSyntaxError, decodeHcl } from '@proconsul/kernel';
 import { RulesInvalid } from '../acl-errors.js';
+import { HclSyntaxError, decodeHcl } from '@proconsul/hcl';
 
 /**
  * Rules text in HCL decoded with the kernel's HCL reader (the one agent config files use)

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContainerModule } from 'inversify';
-import { buildRuntimeConfig, isCoded, Membership, NullLogger } from '@proconsul/kernel';
+import { isCoded, Membership, NullLogger } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { journal } from './fixtures/lifecycle-plugin.js';
 import { Agent } from './agent.js';
 

@@ -1,13 +1,6 @@
 import type { ContainerModule } from 'inversify';
-import {
-  CONSUL_COMPAT_VERSION,
-  Kernel,
-  Membership,
-  PROCONSUL_VERSION,
-  resolveNodeId,
-  type Logger,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
+import { CONSUL_COMPAT_VERSION, Kernel, Membership, PROCONSUL_VERSION, type Logger, type RuntimeConfig } from '@proconsul/kernel';
+import { resolveNodeId } from '@proconsul/config';
 import { secureAgentDataDir } from './data-dir-permissions.js';
 import { ensureUsableDataDir } from './data-dir-check.js';
 

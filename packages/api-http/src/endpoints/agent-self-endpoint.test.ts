@@ -1,12 +1,6 @@
 import { expect } from 'chai';
-import {
-  buildRuntimeConfig,
-  CONSUL_COMPAT_VERSION,
-  HttpEndpoint,
-  Kernel,
-  NullLogger,
-  PROCONSUL_VERSION,
-} from '@proconsul/kernel';
+import { CONSUL_COMPAT_VERSION, HttpEndpoint, Kernel, NullLogger, PROCONSUL_VERSION } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import plugin from '../index.js';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp } from '../inject.js';

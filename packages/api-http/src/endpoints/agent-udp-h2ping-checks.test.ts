@@ -3,7 +3,8 @@ import dgram from 'node:dgram';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { buildRuntimeConfig, importPlugin, type ProconsulPlugin } from '@proconsul/kernel';
+import { importPlugin, type ProconsulPlugin } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { repoRoot } from '@proconsul/kernel/testing';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import {
   AllowAllAuthorizer,
-  buildRuntimeConfig,
   NullLogger,
   type GossipEncryption,
   type KeyringOp,
   type KeyringPoolResult,
   type Membership,
 } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import type { ClusterRpc } from '@proconsul/server';
 import { createHttpApp } from '../http-app.js';
 import { injectHttp } from '../inject.js';

@@ -1,14 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type Koa from 'koa';
-import {
-  buildRuntimeConfig,
-  HttpEndpoint,
-  Kernel,
-  NullLogger,
-  type Logger,
-  type ProconsulPlugin,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
+import { HttpEndpoint, Kernel, NullLogger, type Logger, type ProconsulPlugin, type RuntimeConfig } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { tlsModule } from '@proconsul/tls';
 import { AgentLocalOptions } from '@proconsul/agent';
 import { serverModule } from '@proconsul/server';

@@ -1,15 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { ContainerModule } from 'inversify';
-import {
-  agentFlagsHelp,
-  ConsoleLogger,
-  isCoded,
-  loadAgentConfig,
-  LogFanout,
-  LogTap,
-  type LogLevel,
-  type RuntimeConfig,
-} from '@proconsul/kernel';
+import { ConsoleLogger, isCoded, LogFanout, LogTap, type LogLevel, type RuntimeConfig } from '@proconsul/kernel';
+import { agentFlagsHelp, loadAgentConfig } from '@proconsul/config';
 import { Agent, AgentReload, DEFAULT_LEAVE_TIMEOUT_MS } from '@proconsul/agent';
 import { openLogOutputs, type LogOutputs } from '../log/log-outputs.js';
 import type { Command } from '../command.js';

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { buildRuntimeConfig, isCoded, parseFormat, readConfigSources, type ConfigFormat } from '@proconsul/kernel';
+import { isCoded } from '@proconsul/kernel';
+import { buildRuntimeConfig, parseFormat, type ConfigFormat, readConfigSources } from '@proconsul/config';
 import { defineCommand } from './support/define-command.js';
 
 /**

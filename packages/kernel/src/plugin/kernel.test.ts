@@ -3,13 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildRuntimeConfig } from '../config/config-builder.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { isCoded } from '../errors/proconsul-error.js';
 import { NullLogger } from '../log/logger.js';
 import { journal, makePlugin } from './fixtures/lifecycle-plugin.js';
 import { Kernel } from './kernel.js';
 
-const config = buildRuntimeConfig({ dev: true, sources: [], warn: () => {} });
+// The loader only passes the agent's config through (and reads ACL tokens from it); building a
+// full one is @proconsul/config's job, which the kernel may not import.
+const config = { nodeName: 'kernel-test', acl: { tokens: {} } } as unknown as RuntimeConfig;
 const options = { config, logger: new NullLogger() };
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 

@@ -1,13 +1,6 @@
 import { expect } from 'chai';
-import {
-  AS_SERVER,
-  buildRuntimeConfig,
-  isCoded,
-  NullLogger,
-  type Consensus,
-  type QueryOptions,
-  type RpcHandler,
-} from '@proconsul/kernel';
+import { AS_SERVER, isCoded, NullLogger, type Consensus, type QueryOptions, type RpcHandler } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { StateFsm, StateStore } from '@proconsul/state';
 import { ClusterRpc, ServerLocator } from '@proconsul/server';
 import { DirectConsensus } from '@proconsul/kernel/testing';

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import {
-  buildRuntimeConfig,
   NullLogger,
   type Consensus,
   type Member,
@@ -9,6 +8,7 @@ import {
   type ServerAddress,
   type ServerRpc,
 } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { BootstrapWatcher } from './bootstrap-watcher.js';
 
 function server(i: number): Member {

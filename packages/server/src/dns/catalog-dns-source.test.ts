@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildRuntimeConfig, type AclAccess, type AclResource, type Authorizer } from '@proconsul/kernel';
+import { type AclAccess, type AclResource, type Authorizer } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import type { ClusterRpc } from '../server/cluster-rpc.js';
 import { CatalogDnsSource } from './catalog-dns-source.js';
 

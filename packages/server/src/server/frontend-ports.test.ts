@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import {
   AgentReloader,
-  buildRuntimeConfig,
   CatalogStats,
   ClusterRpcPort,
   Kernel,
@@ -11,6 +10,7 @@ import {
   UserEventsPort,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { AgentMetrics, AgentReload, LocalAgent, UserEvents } from '@proconsul/agent';
 import { ClusterRpc } from './cluster-rpc.js';
 import { serverModule } from './server-module.js';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildRuntimeConfig, type Member, type Membership } from '@proconsul/kernel';
+import { type Member, type Membership } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { ServerLocator } from './server-locator.js';
 
 const member = (name: string, addr: string, tags: Record<string, string>, status: Member['status'] = 'alive'): Member => ({

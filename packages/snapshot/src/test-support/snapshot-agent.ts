@@ -3,11 +3,11 @@ import {
   HttpEndpoint,
   Kernel,
   NullLogger,
-  buildRuntimeConfig,
   type HttpMethod,
   type HttpResponse,
   type RuntimeConfig,
 } from '@proconsul/kernel';
+import { buildRuntimeConfig } from '@proconsul/config';
 import { serverModule } from '@proconsul/server';
 import { directConsensusPlugin } from '@proconsul/kernel/testing';
 import { Readable } from 'node:stream';

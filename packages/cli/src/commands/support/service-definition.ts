@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { configFormatOf, isCoded, parseConfigText } from '@proconsul/kernel';
+import { isCoded } from '@proconsul/kernel';
+import { configFormatOf, parseConfigText } from '@proconsul/config';
 
 /**
  * Service definitions in Consul's config-file form (`{"service": {...}}` or

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isCoded } from '../errors/proconsul-error.js';
+import { isCoded } from '@proconsul/kernel';
 import { resolveNodeId } from './node-id.js';
 
 describe('node ID', () => {

@@ -1,4 +1,4 @@
-import { FlagInvalid } from '../errors/kernel-errors.js';
+import { FlagInvalid } from '@proconsul/kernel';
 import type { ConfigFormat } from './config-text-parser.js';
 
 type FlagKind = 'bool' | 'string' | 'int' | 'list' | 'meta';

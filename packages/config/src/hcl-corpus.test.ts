@@ -6,7 +6,7 @@ import { buildRuntimeConfig } from './config-builder.js';
 import { readConfigFile } from './config-files.js';
 
 /** HCL examples from Consul's docs for agent config, services, checks and watches, each with its JSON twin. */
-const CORPUS = fileURLToPath(new URL('../../test-fixtures/hcl-corpus/', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../test-fixtures/hcl-corpus/', import.meta.url));
 
 describe('HCL corpus from Consul docs', () => {
   const names = readdirSync(CORPUS)

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { isCoded } from '../errors/proconsul-error.js';
+import { isCoded, type RuntimeConfig } from '@proconsul/kernel';
 import { buildRuntimeConfig } from './config-builder.js';
 import { checkConfigData } from './config-files.js';
 import { parseAgentFlags } from './agent-flags.js';
-import type { RuntimeConfig } from './runtime-config.js';
 
 function build(data: Record<string, unknown>, warnings: string[] = []): RuntimeConfig {
   return buildRuntimeConfig({ dev: true, sources: [checkConfigData('tls.json', data)], warn: (w) => warnings.push(w) });

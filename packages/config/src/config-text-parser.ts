@@ -1,5 +1,5 @@
-import { ConfigSyntaxInvalid } from '../errors/kernel-errors.js';
-import { HclSyntaxError, decodeHcl, type HclPos } from './hcl/index.js';
+import { ConfigSyntaxInvalid } from '@proconsul/kernel';
+import { HclSyntaxError, decodeHcl, type HclPos } from '@proconsul/hcl';
 
 export type ConfigFormat = 'json' | 'hcl';
 

@@ -1,12 +1,9 @@
 import { hostname } from 'node:os';
-import { ConfigInvalid } from '../errors/kernel-errors.js';
-import { isCoded } from '../errors/proconsul-error.js';
-import { parseDuration } from '../util/duration.js';
+import { ConfigInvalid, isCoded, parseDuration, type RuntimeConfig } from '@proconsul/kernel';
 import { DEFAULT_CONFIG, DEV_CONFIG } from './config-defaults.js';
 import type { ConfigSource } from './config-files.js';
 import { unknownKeys } from './config-files.js';
 import { checkSourceKeys } from './config-strictness.js';
-import type { RuntimeConfig } from './runtime-config.js';
 import { buildTlsConfig } from './tls-config-builder.js';
 import { mapLegacyAclKeys } from './legacy-acl-keys.js';
 import { buildOperationsConfig } from './operations-config-builder.js';

@@ -1,5 +1,11 @@
-import type { AutoEncryptConfig, InternalRpcTlsConfig, TlsConfig, TlsInterfaceConfig, TlsMinVersion } from './runtime-config.js';
-import { TLS_CIPHER_SUITES } from './tls-cipher-suites.js';
+import {
+  type AutoEncryptConfig,
+  type InternalRpcTlsConfig,
+  type TlsConfig,
+  type TlsInterfaceConfig,
+  type TlsMinVersion,
+  TLS_CIPHER_SUITES,
+} from '@proconsul/kernel';
 
 /** Read access to the merged config, and the builder's error and warning channels. */
 export interface TlsConfigInput {

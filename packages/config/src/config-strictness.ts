@@ -1,4 +1,4 @@
-import { ConfigKeyUnknown } from '../errors/kernel-errors.js';
+import { ConfigKeyUnknown } from '@proconsul/kernel';
 import { checkConfigKeys } from './config-key-check.js';
 import type { ConfigSource } from './config-files.js';
 import { where } from './config-files.js';

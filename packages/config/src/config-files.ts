@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { ConfigInvalid } from '../errors/kernel-errors.js';
+import { ConfigInvalid } from '@proconsul/kernel';
 import { checkConfigKeys } from './config-key-check.js';
 import { configFileSchema } from './config-schema.js';
 import { configFormatOf, parseConfigText, type ConfigFormat } from './config-text-parser.js';
-import type { HclPos } from './hcl/index.js';
+import type { HclPos } from '@proconsul/hcl';
 
 /** One parsed config source (a file, or the flags), in merge order. */
 export interface ConfigSource {

@@ -1,7 +1,4 @@
-import type { LoggingOptions } from '../log/logging-options.js';
-import { SYSLOG_FACILITIES } from '../log/syslog-facilities.js';
-import type { TelemetryOptions } from '../telemetry/telemetry-options.js';
-import { splitHostPort } from '../util/host-port.js';
+import { type LoggingOptions, SYSLOG_FACILITIES, type TelemetryOptions, splitHostPort } from '@proconsul/kernel';
 
 interface Readers {
   readonly get: (key: string) => unknown;

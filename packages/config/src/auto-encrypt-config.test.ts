@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isCoded } from '../errors/proconsul-error.js';
+import { isCoded } from '@proconsul/kernel';
 import { buildRuntimeConfig } from './config-builder.js';
 import { checkConfigData } from './config-files.js';
 

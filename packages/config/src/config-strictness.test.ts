@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isCoded } from '../errors/proconsul-error.js';
+import { isCoded } from '@proconsul/kernel';
 import { loadAgentConfig } from './agent-config.js';
 import { CONFIG_KEYS, type KeySpec } from './config-keys.js';
 import { UNIMPLEMENTED_KEYS } from './config-unimplemented-keys.js';

@@ -1,10 +1,10 @@
-import type { ClusterRpcPort, HttpRequest, QueryName, QueryReply } from '@proconsul/kernel';
+import type { ClusterRpcPort, DatacenterTarget, HttpRequest, QueryName, QueryReply } from '@proconsul/kernel';
 import { parseQueryOptions } from './query-params.js';
 
 /**
- * A state read the way the request asks: its consistency mode and blocking options
- * (`?stale`, `?consistent`, `?index`, `?wait`), as its caller (`{ token }`), stopped when the
- * client goes away. May block up to the request's wait.
+ * A state read the way the request asks: in the datacenter it names (`?dc=`), with its
+ * consistency mode and blocking options (`?stale`, `?consistent`, `?index`, `?wait`), as its
+ * caller (`{ token }`), stopped when the client goes away. May block up to the request's wait.
  */
 export function readForRequest<T>(
   rpc: ClusterRpcPort,
@@ -12,5 +12,20 @@ export function readForRequest<T>(
   query: QueryName,
   args: unknown,
 ): Promise<QueryReply<T>> {
-  return rpc.read<T>(query, args, parseQueryOptions(req.query), { token: req.token }, req.signal);
+  return rpc.read<T>(
+    query,
+    args,
+    { ...parseQueryOptions(req.query), ...datacenterTarget(req) },
+    { token: req.token },
+    req.signal,
+  );
+}
+
+/**
+ * Where a request's call runs: the datacenter `?dc=` names (empty: this agent's own). The
+ * router resolves the name; an unknown one is "No path to datacenter".
+ */
+export function datacenterTarget(req: HttpRequest, bodyDatacenter?: string): DatacenterTarget {
+  const dc = bodyDatacenter || req.query.get('dc') || undefined;
+  return dc ? { datacenter: dc } : {};
 }

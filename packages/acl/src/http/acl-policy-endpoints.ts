@@ -1,3 +1,4 @@
+import { datacenterTarget } from '@proconsul/http';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AclPolicy, HttpEndpoint, HttpRequest } from '@proconsul/kernel';
 import { AclInvalid, AclNotFound } from '../acl-errors.js';
@@ -11,7 +12,8 @@ const NAME = /^[A-Za-z0-9\-_]{1,128}$/;
 /** `/v1/acl/policy[/:id|/name/:name]` and `/v1/acl/policies`. Rules are parsed before anything is stored. */
 export function aclPolicyEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
   const write = async (req: HttpRequest, p: Omit<AclPolicy, 'CreateIndex' | 'ModifyIndex'>) =>
-    (await deps.rpc.write({ v: 1, type: 'acl-policy-set', Policy: p }, { token: req.token })).value as AclPolicy;
+    (await deps.rpc.write({ v: 1, type: 'acl-policy-set', Policy: p }, { token: req.token }, datacenterTarget(req)))
+      .value as AclPolicy;
   return [
     route('PUT', '/v1/acl/policy', async (req) => {
       await requireAcl(deps, req, 'write');
@@ -38,7 +40,11 @@ export function aclPolicyEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       await requireAcl(deps, req, 'write');
       if (req.params['id'] === GLOBAL_MANAGEMENT_POLICY_ID)
         throw AclInvalid('Policy', 'Deletion of the builtin global-management policy is not permitted');
-      await deps.rpc.write({ v: 1, type: 'acl-policy-delete', ID: req.params['id']! }, { token: req.token });
+      await deps.rpc.write(
+        { v: 1, type: 'acl-policy-delete', ID: req.params['id']! },
+        { token: req.token },
+        datacenterTarget(req),
+      );
       return { body: true };
     }),
     route('GET', '/v1/acl/policies', async (req) => {

@@ -1,3 +1,4 @@
+import { datacenterTarget } from '@proconsul/http';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AclRole, HttpEndpoint, HttpRequest } from '@proconsul/kernel';
 import { AclInvalid, AclNotFound } from '../acl-errors.js';
@@ -19,7 +20,7 @@ const NAME = /^[A-Za-z0-9\-_]{1,256}$/;
 /** `/v1/acl/role[/:id|/name/:name]` and `/v1/acl/roles`: named bundles of policies a token can carry. */
 export function aclRoleEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
   const write = async (req: HttpRequest, r: Omit<AclRole, 'CreateIndex' | 'ModifyIndex'>) =>
-    (await deps.rpc.write({ v: 1, type: 'acl-role-set', Role: r }, { token: req.token })).value as AclRole;
+    (await deps.rpc.write({ v: 1, type: 'acl-role-set', Role: r }, { token: req.token }, datacenterTarget(req))).value as AclRole;
   return [
     route('PUT', '/v1/acl/role', async (req) => {
       await requireAcl(deps, req, 'write');
@@ -41,7 +42,7 @@ export function aclRoleEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
     }),
     route('DELETE', '/v1/acl/role/:id', async (req) => {
       await requireAcl(deps, req, 'write');
-      await deps.rpc.write({ v: 1, type: 'acl-role-delete', ID: req.params['id']! }, { token: req.token });
+      await deps.rpc.write({ v: 1, type: 'acl-role-delete', ID: req.params['id']! }, { token: req.token }, datacenterTarget(req));
       return { body: true };
     }),
     route('GET', '/v1/acl/roles', async (req) => {

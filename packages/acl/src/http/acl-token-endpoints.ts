@@ -1,3 +1,4 @@
+import { datacenterTarget } from '@proconsul/http';
 import { randomUUID } from 'node:crypto';
 import {
   BadRequest,
@@ -50,7 +51,7 @@ type TokenInput = Omit<AclToken, 'CreateIndex' | 'ModifyIndex'>;
 /** `/v1/acl/bootstrap`, `/v1/acl/token[/:id|/self]`, `/v1/acl/tokens`. */
 export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
   const write = async (req: HttpRequest, token: TokenInput) => {
-    const r = await deps.rpc.write({ v: 1, type: 'acl-token-set', Token: token }, { token: req.token });
+    const r = await deps.rpc.write({ v: 1, type: 'acl-token-set', Token: token }, { token: req.token }, datacenterTarget(req));
     return r.value as AclToken;
   };
   return [
@@ -138,7 +139,7 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       const id = req.params['id']!;
       if (id === ANONYMOUS_TOKEN_ACCESSOR) throw AclInvalid('Token', 'Delete of the anonymous token is not permitted');
       if (id === authz.accessorId) throw AclInvalid('Token', "Deletion of the request's authorization token is not permitted");
-      await deps.rpc.write({ v: 1, type: 'acl-token-delete', AccessorID: id }, { token: req.token });
+      await deps.rpc.write({ v: 1, type: 'acl-token-delete', AccessorID: id }, { token: req.token }, datacenterTarget(req));
       return { body: true };
     }),
     route('GET', '/v1/acl/tokens', async (req) => {

@@ -8,7 +8,7 @@ import {
   type QueryName,
   type QueryReply,
 } from '@proconsul/kernel';
-import { parseQueryOptions } from '@proconsul/http';
+import { datacenterTarget, parseQueryOptions } from '@proconsul/http';
 import { read, type EndpointDeps } from './endpoint-support.js';
 
 export interface MaybeCachedReply<T> {
@@ -35,12 +35,19 @@ export async function readMaybeCached<T>(
   if (opts.requireConsistent) throw BadRequest('Cannot specify ?cached with ?consistent, conflicting semantics.');
   const token = req.token ?? '';
   // Hashed so the cache holds no token; distinct per token all the same.
-  const key = JSON.stringify([query, args, createHash('sha256').update(token).digest('hex')]);
+  const target = datacenterTarget(req);
+  const key = JSON.stringify([query, args, createHash('sha256').update(token).digest('hex'), target.datacenter?.toLowerCase()]);
   const caller = { token: req.token };
   const r = await deps.cache.get<T>(
     key,
     (minIndex, signal) =>
-      deps.rpc.read<T>(query, args, { ...DEFAULT_QUERY, allowStale: true, minIndex, maxWaitMs: MAX_WAIT_MS }, caller, signal),
+      deps.rpc.read<T>(
+        query,
+        args,
+        { ...DEFAULT_QUERY, ...target, allowStale: true, minIndex, maxWaitMs: MAX_WAIT_MS },
+        caller,
+        signal,
+      ),
     { minIndex: opts.minIndex, maxWaitMs: opts.maxWaitMs, signal: req.signal },
   );
   return {

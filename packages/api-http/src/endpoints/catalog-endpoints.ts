@@ -1,17 +1,16 @@
 import {
   BadRequest,
-  NoPathToDatacenter,
   type DeregisterCommand,
   type HttpEndpoint,
   type Node,
   type RegisterCommand,
   type ServiceNode,
 } from '@proconsul/kernel';
-import { canonicalKeys, decodeJsonBody } from '@proconsul/http';
+import { canonicalKeys, decodeJsonBody, datacenterTarget } from '@proconsul/http';
 import { applyFilter } from '@proconsul/state';
+import { LIST_DATACENTERS } from '@proconsul/server';
 import {
   authorize,
-  checkDatacenter,
   filterExpression,
   nodeMetaFilter,
   nodeMetaPairs,
@@ -63,10 +62,9 @@ export function catalogEndpoints(
 ): HttpEndpoint[] {
   return [
     route('PUT', '/v1/catalog/register', async (req) => {
-      checkDatacenter(req, deps.config);
       const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }), REGISTER_KEYS);
       const body = decodeJsonBody<Record<string, unknown>>(Buffer.from(JSON.stringify(raw)), registerSchema);
-      checkBodyDatacenter(body['Datacenter'] as string | undefined, deps);
+      const target = datacenterTarget(req, body['Datacenter'] as string | undefined);
       const authz = await authorize(deps, req);
       require(authz, 'node', body['Node'] as string, 'write');
       const service = body['Service'] ? normaliseServiceInput(body['Service'] as Record<string, unknown>) : undefined;
@@ -78,7 +76,7 @@ export function catalogEndpoints(
         Node: body['Node'] as string,
         ...(body['ID'] ? { ID: body['ID'] as string } : {}),
         Address: (body['Address'] as string) ?? '',
-        Datacenter: deps.config.datacenter,
+        Datacenter: target.datacenter ?? deps.config.datacenter,
         ...(body['TaggedAddresses'] ? { TaggedAddresses: body['TaggedAddresses'] as Record<string, string> } : {}),
         ...(body['NodeMeta'] ? { NodeMeta: body['NodeMeta'] as Record<string, string> } : {}),
         ...(service ? { Service: service } : {}),
@@ -87,7 +85,7 @@ export function catalogEndpoints(
         SkipNodeUpdate: body['SkipNodeUpdate'] === true,
         now: 0,
       };
-      await deps.rpc.write(cmd, { token: req.token });
+      await deps.rpc.write(cmd, { token: req.token }, target);
       const warning =
         service && deps.duplicates
           ? await deps.duplicates({
@@ -101,7 +99,6 @@ export function catalogEndpoints(
       return { body: true, headers: warningHeader(warning) };
     }),
     route('PUT', '/v1/catalog/deregister', async (req) => {
-      checkDatacenter(req, deps.config);
       const raw = canonicalKeys(
         decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }),
         Object.keys(deregisterSchema.properties),
@@ -110,7 +107,6 @@ export function catalogEndpoints(
         Buffer.from(JSON.stringify(raw)),
         deregisterSchema,
       );
-      checkBodyDatacenter(body.Datacenter, deps);
       require(await authorize(deps, req), 'node', body.Node, 'write');
       const cmd: DeregisterCommand = {
         v: 1,
@@ -120,10 +116,13 @@ export function catalogEndpoints(
         ...(body.CheckID ? { CheckID: body.CheckID } : {}),
         now: 0,
       };
-      await deps.rpc.write(cmd, { token: req.token });
+      await deps.rpc.write(cmd, { token: req.token }, datacenterTarget(req, body.Datacenter));
       return { body: true, headers: warningHeader(onCatalogDeregister?.(cmd)) };
     }),
-    route('GET', '/v1/catalog/datacenters', async () => ({ body: [deps.config.datacenter] })),
+    // Any server answers from its WAN pool (a client agent asks one); no ACL, as in Consul.
+    route('GET', '/v1/catalog/datacenters', async (req) => ({
+      body: await deps.rpc.serverCall(LIST_DATACENTERS, {}, { token: req.token }),
+    })),
     route('GET', '/v1/catalog/nodes', async (req) => {
       filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const authz = await authorize(deps, req);
@@ -191,14 +190,6 @@ export function catalogEndpoints(
       return reply(r.meta, { ...r.value, Services: filter ? reply(r.meta, services, req).body : services });
     }),
   ];
-}
-
-/**
- * Consul routes a catalog write by the body's `Datacenter` as it routes reads by `?dc=`:
- * empty means the agent's own. Another one has no path until multi-datacenter exists.
- */
-function checkBodyDatacenter(dc: string | undefined, deps: EndpointDeps): void {
-  if (dc && dc.toLowerCase() !== deps.config.datacenter.toLowerCase()) throw NoPathToDatacenter();
 }
 
 function sortBy<T>(items: T[], key: (t: T) => string): T[] {

@@ -1,6 +1,6 @@
 import { BadRequest, type ConfigEntry, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
-import { decodeJsonBody } from '@proconsul/http';
-import { checkDatacenter, param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
+import { decodeJsonBody, datacenterTarget } from '@proconsul/http';
+import { param, read, reply, route, type EndpointDeps } from './endpoint-support.js';
 import { configEntryInput, configEntryKind } from './config-entry-input.js';
 
 /** `?cas=<index>`: absent, or a non-negative integer. */
@@ -19,12 +19,12 @@ function casParam(req: HttpRequest): number | undefined {
 export function configEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   return [
     route('PUT', '/v1/config', async (req) => {
-      checkDatacenter(req, deps.config);
       const entry = configEntryInput(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }));
       const cas = casParam(req);
       const r = await deps.rpc.write(
         { v: 1, type: 'config-entry-set', Entry: entry, ...(cas !== undefined ? { Cas: cas } : {}) },
         { token: req.token },
+        datacenterTarget(req),
       );
       return { body: r.value === true, headers: { 'X-Consul-Index': String(r.index) } };
     }),
@@ -41,13 +41,13 @@ export function configEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       return reply(r.meta, r.value);
     }),
     route('DELETE', '/v1/config/:kind/:name', async (req) => {
-      checkDatacenter(req, deps.config);
       const kind = configEntryKind(param(req, 'kind', 'config entry kind'));
       const name = param(req, 'name', 'config entry name');
       const cas = casParam(req);
       const r = await deps.rpc.write(
         { v: 1, type: 'config-entry-delete', Kind: kind, Name: name, ...(cas !== undefined ? { Cas: cas } : {}) },
         { token: req.token },
+        datacenterTarget(req),
       );
       // Consul answers a CAS delete with whether it deleted, a plain one with an empty object.
       return { body: cas !== undefined ? r.value === true : {}, headers: { 'X-Consul-Index': String(r.index) } };

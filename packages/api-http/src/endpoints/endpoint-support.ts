@@ -33,10 +33,10 @@ export interface EndpointDeps {
   readonly cache?: AgentCache;
 }
 
-/** `?dc=` naming another datacenter has no route until multi-datacenter exists; Consul's words. */
+/** For calls that cannot cross datacenters yet (session renew, user events, Connect CA): `?dc=` must be this one. */
 export function checkDatacenter(req: HttpRequest, config: RuntimeConfig): void {
   const dc = req.query.get('dc');
-  if (dc && dc.toLowerCase() !== config.datacenter) throw NoPathToDatacenter();
+  if (dc && dc.toLowerCase() !== config.datacenter.toLowerCase()) throw NoPathToDatacenter();
 }
 
 export async function authorize(deps: EndpointDeps, req: HttpRequest): Promise<Authorization> {
@@ -49,7 +49,6 @@ export function require(authz: Authorization, resource: AclResource, segment: st
 
 /** Run a state read the way the request asks (consistency, blocking) and shape the reply. */
 export async function read<T>(deps: EndpointDeps, req: HttpRequest, query: QueryName, args: unknown): Promise<QueryReply<T>> {
-  checkDatacenter(req, deps.config);
   return readForRequest<T>(deps.rpc, req, query, args);
 }
 

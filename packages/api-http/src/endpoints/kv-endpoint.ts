@@ -7,7 +7,8 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from '@proconsul/kernel';
-import { authorize, checkDatacenter, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
+import { authorize, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
+import { datacenterTarget } from '@proconsul/http';
 
 const ValueTooLarge = defineError(
   'KV_VALUE_TOO_LARGE',
@@ -51,7 +52,6 @@ async function get(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
 }
 
 async function put(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> {
-  checkDatacenter(req, deps.config);
   const key = req.params['key'] ?? '';
   if (!key) throw BadRequest('Missing key name');
   if (req.body.length > deps.config.kvMaxValueSize) throw ValueTooLarge(req.body.length, deps.config.kvMaxValueSize);
@@ -67,12 +67,11 @@ async function put(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
   else if (q.has('release')) cmd = { ...base, type: 'kv-unlock', Session: sessionParam(q.get('release')) };
   else if (q.has('cas')) cmd = { ...base, type: 'kv-cas', Index: uint(q.get('cas'), 'cas') ?? 0 };
   else cmd = { ...base, type: 'kv-set' };
-  const r = await deps.rpc.write(cmd, { token: req.token });
+  const r = await deps.rpc.write(cmd, { token: req.token }, datacenterTarget(req));
   return { body: r.value === true, headers: { 'X-Consul-Index': String(r.index) } };
 }
 
 async function del(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> {
-  checkDatacenter(req, deps.config);
   const key = req.params['key'] ?? '';
   const recurse = req.query.has('recurse');
   if (!key && !recurse) throw BadRequest('Missing key name');
@@ -81,7 +80,7 @@ async function del(deps: EndpointDeps, req: HttpRequest): Promise<HttpResponse> 
   if (recurse) cmd = { v: 1, type: 'kv-delete-tree', Prefix: key };
   else if (req.query.has('cas')) cmd = { v: 1, type: 'kv-delete-cas', Key: key, Index: uint(req.query.get('cas'), 'cas') ?? 0 };
   else cmd = { v: 1, type: 'kv-delete', Key: key };
-  const r = await deps.rpc.write(cmd, { token: req.token });
+  const r = await deps.rpc.write(cmd, { token: req.token }, datacenterTarget(req));
   return { body: r.value === true, headers: { 'X-Consul-Index': String(r.index) } };
 }
 

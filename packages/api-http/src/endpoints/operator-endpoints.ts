@@ -1,7 +1,7 @@
 import { BadRequest, type HttpEndpoint, type HttpRequest } from '@proconsul/kernel';
-import { decodeJsonBody } from '@proconsul/http';
+import { decodeJsonBody, datacenterTarget } from '@proconsul/http';
 import { AUTOPILOT_RPC, parseAutopilotConfigBody, RAFT_RPC } from '@proconsul/server';
-import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
+import { authorize, require, route, type EndpointDeps } from './endpoint-support.js';
 
 /**
  * `/v1/operator/raft/*` and `/v1/operator/autopilot/*`. Each runs as a server RPC, so a
@@ -9,9 +9,9 @@ import { authorize, checkDatacenter, require, route, type EndpointDeps } from '.
  * server answer reads). operator:read for reads, operator:write for changes, as Consul.
  */
 export function operatorEndpoints(deps: EndpointDeps): HttpEndpoint[] {
-  const call = (req: HttpRequest, name: string, args: unknown = {}) => deps.rpc.serverCall(name, args, { token: req.token });
+  const call = (req: HttpRequest, name: string, args: unknown = {}) =>
+    deps.rpc.serverCall(name, args, { token: req.token }, datacenterTarget(req));
   const guard = async (req: HttpRequest, access: 'read' | 'write') => {
-    checkDatacenter(req, deps.config);
     require(await authorize(deps, req), 'operator', '', access);
   };
   const stale = (req: HttpRequest) => req.query.has('stale');

@@ -1,5 +1,5 @@
 import { BadRequest, parseDuration, type HttpEndpoint, type Session, type SessionInput } from '@proconsul/kernel';
-import { canonicalKeys, decodeJsonBody } from '@proconsul/http';
+import { canonicalKeys, decodeJsonBody, datacenterTarget } from '@proconsul/http';
 import { authorize, checkDatacenter, param, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
 
 const MIN_TTL_MS = 10_000; // Consul's session TTL bounds
@@ -11,20 +11,22 @@ const LOCK_DELAY_SECONDS_THRESHOLD = 1000; // Consul reads small numeric LockDel
 export function sessionEndpoints(deps: EndpointDeps): HttpEndpoint[] {
   return [
     route('PUT', '/v1/session/create', async (req) => {
-      checkDatacenter(req, deps.config);
       const raw = canonicalKeys(decodeJsonBody<Record<string, unknown>>(req.body, { type: 'object' }, {}), SESSION_KEYS);
       const input = toSessionInput(raw, deps.config.nodeName);
       require(await authorize(deps, req), 'session', input.Node, 'write');
-      const r = await deps.rpc.write({ v: 1, type: 'session-create', Session: input, now: 0 }, { token: req.token });
+      const r = await deps.rpc.write(
+        { v: 1, type: 'session-create', Session: input, now: 0 },
+        { token: req.token },
+        datacenterTarget(req),
+      );
       return { body: { ID: r.value as string }, headers: { 'X-Consul-Index': String(r.index) } };
     }),
     route('PUT', '/v1/session/destroy/:id', async (req) => {
-      checkDatacenter(req, deps.config);
       const id = param(req, 'id', 'session ID');
       const authz = await authorize(deps, req);
       const existing = (await read<Session | null>(deps, req, 'Session.Get', { id })).value;
       if (existing) require(authz, 'session', existing.Node, 'write');
-      await deps.rpc.write({ v: 1, type: 'session-destroy', ID: id, now: 0 }, { token: req.token });
+      await deps.rpc.write({ v: 1, type: 'session-destroy', ID: id, now: 0 }, { token: req.token }, datacenterTarget(req));
       return { body: true };
     }),
     route('PUT', '/v1/session/renew/:id', async (req) => {

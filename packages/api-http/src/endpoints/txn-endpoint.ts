@@ -1,6 +1,6 @@
 import { BadRequest, defineError, type HttpEndpoint, type TxnOp, type TxnResponse } from '@proconsul/kernel';
-import { canonicalKeys, parseJsonBody } from '@proconsul/http';
-import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
+import { canonicalKeys, parseJsonBody, datacenterTarget } from '@proconsul/http';
+import { authorize, require, route, type EndpointDeps } from './endpoint-support.js';
 import { normaliseCheckInput, normaliseServiceInput } from './registration-input.js';
 import { kvJson, uint } from './kv-endpoint.js';
 
@@ -14,7 +14,6 @@ const TooManyOps = defineError(
 /** `PUT /v1/txn`: KV and catalog operations applied atomically; 409 with per-op Errors when any fails. */
 export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
   return route('PUT', '/v1/txn', async (req) => {
-    checkDatacenter(req, deps.config);
     if (req.body.length > deps.config.txnMaxReqLen) throw defineError('TXN_TOO_LARGE', 413, () => 'Request body too large')();
     let raw: unknown;
     try {
@@ -32,7 +31,7 @@ export function txnEndpoint(deps: EndpointDeps): HttpEndpoint {
       if (op.Node) require(authz, 'node', op.Node.Node.Node, op.Node.Verb === 'get' ? 'read' : 'write');
       if (op.Service) require(authz, 'service', op.Service.Service.Service, op.Service.Verb === 'get' ? 'read' : 'write');
     }
-    const r = await deps.rpc.write({ v: 1, type: 'txn', Ops: ops, now: 0 }, { token: req.token });
+    const r = await deps.rpc.write({ v: 1, type: 'txn', Ops: ops, now: 0 }, { token: req.token }, datacenterTarget(req));
     const result = r.value as TxnResponse;
     const res = result.Results
       ? { ...result, Results: result.Results.map((x) => (x.KV ? { ...x, KV: kvJson(x.KV) } : x)) }

@@ -132,8 +132,13 @@ export interface RuntimeConfig {
   readonly retryJoin: readonly string[];
   readonly retryJoinWan: readonly string[];
   readonly startJoin: readonly string[];
+  /** start_join_wan / -join-wan: WAN addresses a server joins at start (fails the start if none answers). */
+  readonly startJoinWan?: readonly string[];
   readonly retryIntervalMs: number;
   readonly retryMax: number;
+  /** retry_interval_wan / retry_max_wan: the same for retry_join_wan (absent: Consul's 30s, unlimited). */
+  readonly retryIntervalWanMs?: number;
+  readonly retryMaxWan?: number;
   readonly rejoinAfterLeave: boolean;
   readonly ui: boolean;
   /** ui_config.dir (legacy ui_dir): serve the UI from this directory instead of the built-in one. */

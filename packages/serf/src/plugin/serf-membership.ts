@@ -76,6 +76,7 @@ export class SerfMembership implements Membership, Lifecycle {
           c.ports.serfWan,
         );
       if (c.startJoin.length > 0) await this.join(c.startJoin, 'lan');
+      if (this.wan && (c.startJoinWan?.length ?? 0) > 0) await this.join(c.startJoinWan!, 'wan');
     } catch (e) {
       // Release the LAN pool right here when the WAN port (or the start join) fails: a
       // failed start must never leave 8301 held.
@@ -83,7 +84,7 @@ export class SerfMembership implements Membership, Lifecycle {
       throw e;
     }
     this.retryJoin(c.retryJoin, 'lan');
-    if (this.wan) this.retryJoin(c.retryJoinWan, 'wan');
+    if (this.wan) this.retryJoin(c.retryJoinWan, 'wan', c.retryIntervalWanMs ?? 30_000, c.retryMaxWan ?? 0);
     this.offGauges = this.metrics.addGaugeSource(
       serfGauges(() =>
         (
@@ -218,9 +219,13 @@ export class SerfMembership implements Membership, Lifecycle {
   }
 
   /** retry_join: keep trying every retry_interval until one join works or retry_max is hit. */
-  private retryJoin(addrs: readonly string[], pool: Pool): void {
+  private retryJoin(
+    addrs: readonly string[],
+    pool: Pool,
+    intervalMs = this.ctx.config.retryIntervalMs,
+    max = this.ctx.config.retryMax,
+  ): void {
     if (addrs.length === 0) return;
-    const c = this.ctx.config;
     let attempts = 0;
     const attempt = async () => {
       attempts++;
@@ -228,12 +233,12 @@ export class SerfMembership implements Membership, Lifecycle {
         await this.join(addrs, pool);
       } catch (e) {
         if (this.stopped) return; // an attempt in flight at stop must not schedule another
-        if (c.retryMax > 0 && attempts >= c.retryMax) {
+        if (max > 0 && attempts >= max) {
           this.log.error('retry join failed too many times; giving up', { pool, attempts, error: e });
           return;
         }
-        this.log.warn('join failed, retrying', { pool, in: `${c.retryIntervalMs}ms`, error: e });
-        this.retryTimers.push(this.scheduler.setTimeout(() => void attempt(), c.retryIntervalMs));
+        this.log.warn('join failed, retrying', { pool, in: `${intervalMs}ms`, error: e });
+        this.retryTimers.push(this.scheduler.setTimeout(() => void attempt(), intervalMs));
       }
     };
     void attempt();

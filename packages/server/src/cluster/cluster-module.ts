@@ -5,6 +5,7 @@ import { ClusterRpc } from '../server/cluster-rpc.js';
 import { BootstrapWatcher } from './bootstrap-watcher.js';
 import { LeaderReconciler } from './leader-reconciler.js';
 import { feedServerAddresses } from './server-address-feed.js';
+import { WanFloodJoin } from '../wan/wan-flood-join.js';
 
 /**
  * Ties gossip to consensus and the catalog; loaded after the plugins so it starts once
@@ -28,6 +29,9 @@ export function clusterModule(): ContainerModule {
             const rpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
             offs.push(new BootstrapWatcher(config, consensus, membership, log, rpc).start());
             offs.push(new LeaderReconciler(config, consensus, membership, ctx.get(ClusterRpc), ctx.get(StateStore), log).start());
+            // One `join -wan` federates the whole datacenter: servers add their LAN peers to the WAN.
+            if (config.server && config.ports.serfWan > 0)
+              offs.push(new WanFloodJoin(config, membership, log.named('wan')).start());
           }
         },
         stop() {

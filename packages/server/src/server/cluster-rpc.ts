@@ -8,6 +8,7 @@ import {
   MetricsRegistry,
   NO_METRICS,
   NotFound,
+  NoPathToDatacenter,
   NotLeader,
   ProconsulError,
   RuntimeConfig,
@@ -15,6 +16,7 @@ import {
   type Authorizer,
   type ClusterRpcPort,
   type Command,
+  type DatacenterTarget,
   type QueryName,
   type QueryOptions,
   type QueryReply,
@@ -35,6 +37,8 @@ import { DEFAULT_RPC_HOLD_MS, holdJitterMs, holdSleep, mayHaveRun, retryableForw
 import { SessionTimers } from './session-timers.js';
 import { QueryMemo } from './query-memo.js';
 import { RpcGuard } from './access/rpc-guard.js';
+import { WanRouter } from '../wan/wan-router.js';
+import { DatacenterForwarder } from '../wan/datacenter-forwarder.js';
 
 const FORWARD_SLACK_MS = 30_000; // a forwarded blocking read may take its whole wait, plus jitter and transit
 
@@ -56,6 +60,7 @@ export class ClusterRpc implements ClusterRpcPort {
   /** Blocking queries waiting on this server right now (`consul.rpc.queries_blocking`). */
   readonly blocking = { count: 0 };
   private readonly shutdown = new AbortController();
+  private readonly remoteDc: DatacenterForwarder | undefined;
 
   constructor(
     @inject(RuntimeConfig) private readonly config: RuntimeConfig,
@@ -67,8 +72,10 @@ export class ClusterRpc implements ClusterRpcPort {
     @multiInject(ServerHandler) @optional() handlers: ServerHandler[] = [],
     @inject(AgentTokens) @optional() private readonly agentTokens?: AgentTokens,
     @inject(MetricsRegistry) @optional() private readonly metrics: MetricsRegistry = NO_METRICS,
+    @inject(WanRouter) @optional() private readonly wan?: WanRouter,
   ) {
     this.log = logger.named('rpc');
+    if (wan) this.remoteDc = new DatacenterForwarder(wan, rpc, this.log, this.metrics);
     for (const h of handlers) this.handlers.set(h.name, h);
     this.sessionTimers = new SessionTimers(async (id) => {
       await this.write({ v: 1, type: 'session-destroy', ID: id, now: 0 }, AS_SERVER);
@@ -112,9 +119,12 @@ export class ClusterRpc implements ClusterRpcPort {
   }
 
   /** Run a {@link ServerHandler} where it must run: here, on the leader, or (from a client) on a server. */
-  async serverCall(name: string, args: unknown, caller: RpcCaller): Promise<unknown> {
+  async serverCall(name: string, args: unknown, caller: RpcCaller, target?: DatacenterTarget): Promise<unknown> {
     const c = this.consensus;
-    if (!c || !this.config.server) return this.forward('Call', { name, args, token: this.wireToken(caller) }, 0);
+    const dc = this.remoteName(target?.datacenter);
+    if (!c || !this.config.server)
+      return this.forward('Call', { name, args, token: this.wireToken(caller), ...(dc && { dc }) }, 0);
+    if (dc) return this.toDatacenter(dc, 'Call', { name, args, token: this.wireToken(caller) }, { waitMs: 0, idempotent: false });
     const h = this.handlers.get(name);
     if (!h) throw UnknownRpc(name);
     if (h.leaderOnly && !c.isLeader())
@@ -151,15 +161,25 @@ export class ClusterRpc implements ClusterRpcPort {
   async read<T>(
     query: QueryName,
     args: unknown,
-    opts: QueryOptions,
+    opts: QueryOptions & DatacenterTarget,
     caller: RpcCaller,
     signal?: AbortSignal,
   ): Promise<QueryReply<T>> {
     this.counts.reads++;
     const c = this.consensus;
     const token = () => this.wireToken(caller);
+    const dc = this.remoteName(opts.datacenter);
     if (!c || !this.config.server)
-      return this.forward('Read', { query, args, opts, token: token() }, opts.maxWaitMs, signal) as Promise<QueryReply<T>>;
+      return this.forward('Read', { query, args, opts: localOpts(opts, dc), token: token() }, opts.maxWaitMs, signal) as Promise<
+        QueryReply<T>
+      >;
+    if (dc)
+      return this.toDatacenter(
+        dc,
+        'Read',
+        { query, args, opts: localOpts(opts, undefined), token: token() },
+        { waitMs: opts.maxWaitMs, idempotent: !opts.minIndex, signal },
+      ) as Promise<QueryReply<T>>;
     const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
     if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', caller, signal);
     if (!c.isLeader())
@@ -179,8 +199,8 @@ export class ClusterRpc implements ClusterRpcPort {
    * Apply a command through consensus on the leader, which first authorizes `caller`
    * against its current state. FSM error values come back as thrown coded errors.
    */
-  async write(command: Command, caller: RpcCaller): Promise<WriteReply> {
-    return this.writeRequest(command, caller, undefined);
+  async write(command: Command, caller: RpcCaller, target?: DatacenterTarget): Promise<WriteReply> {
+    return this.writeRequest(command, caller, undefined, target?.datacenter);
   }
 
   /**
@@ -189,14 +209,27 @@ export class ClusterRpc implements ClusterRpcPort {
    * a RequestCommand, so the FSM applies it once however often it is sent, and the hold may
    * resend it after a failure that leaves its outcome unknown.
    */
-  private async writeRequest(command: Command, caller: RpcCaller, rid: string | undefined): Promise<WriteReply> {
+  private async writeRequest(
+    command: Command,
+    caller: RpcCaller,
+    rid: string | undefined,
+    datacenter?: string,
+  ): Promise<WriteReply> {
     this.counts.writes++;
     const c = this.consensus;
+    const dc = this.remoteName(datacenter);
     if (!c || !this.config.server)
       return this.forward(
         'Write',
-        { command, token: this.wireToken(caller), rid: rid ?? randomUUID() },
+        { command, token: this.wireToken(caller), rid: rid ?? randomUUID(), ...(dc && { dc }) },
         0,
+      ) as Promise<WriteReply>;
+    if (dc)
+      return this.toDatacenter(
+        dc,
+        'Write',
+        { command, token: this.wireToken(caller), rid: rid ?? randomUUID() },
+        { waitMs: 0, idempotent: true },
       ) as Promise<WriteReply>;
     if (!c.isLeader()) {
       const id = rid ?? randomUUID();
@@ -226,14 +259,42 @@ export class ClusterRpc implements ClusterRpcPort {
    * server itself. `signal` aborts when the caller cancels (reads stop waiting).
    */
   async handle(method: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
-    const b = (body ?? {}) as { query: QueryName; args: unknown; opts: QueryOptions; command: Command; token?: unknown };
+    const b = (body ?? {}) as {
+      query: QueryName;
+      args: unknown;
+      opts: QueryOptions & DatacenterTarget;
+      command: Command;
+      token?: unknown;
+      dc?: unknown;
+    };
     const caller: RpcCaller = { token: typeof b.token === 'string' && b.token !== '' ? b.token : undefined, remote: true };
+    // A client agent names the datacenter it wants; this server routes the call on to it.
+    const target = { datacenter: typeof b.dc === 'string' && b.dc !== '' ? b.dc : undefined };
     this.metrics.incrCounter('rpc.request');
     if (method === 'Read') return this.read(b.query, b.args, b.opts, caller, signal);
-    if (method === 'Write') return this.writeRequest(b.command, caller, requestId(body));
+    if (method === 'Write') return this.writeRequest(b.command, caller, requestId(body), target.datacenter);
     if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
-    if (method === 'Call') return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller);
+    if (method === 'Call')
+      return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller, target);
     throw UnknownRpc(method);
+  }
+
+  /** `dc` when it names another datacenter than this agent's; undefined for here. */
+  private remoteName(dc: string | undefined): string | undefined {
+    if (!dc || dc.toLowerCase() === this.config.datacenter.toLowerCase()) return undefined;
+    return dc.toLowerCase();
+  }
+
+  /** A server's hop to a server of another datacenter; without a WAN router there is no path. */
+  private toDatacenter(
+    dc: string,
+    method: string,
+    body: unknown,
+    o: { waitMs: number; idempotent: boolean; signal?: AbortSignal },
+  ): Promise<unknown> {
+    this.counts.forwarded++;
+    if (!this.remoteDc) return Promise.reject(NoPathToDatacenter());
+    return this.remoteDc.call(dc, method, body, o);
   }
 
   /**
@@ -422,6 +483,12 @@ function stamp(command: Command): Command {
   const c = 'now' in command ? { ...command, now } : { ...command };
   if (c.type === 'session-create' && !c.Session.ID) return { ...c, Session: { ...c.Session, ID: randomUUID() } };
   return c as Command;
+}
+
+/** The options a call carries to a server: `datacenter` only when it names another one. */
+function localOpts(opts: QueryOptions & DatacenterTarget, dc: string | undefined): QueryOptions & DatacenterTarget {
+  const { datacenter: _omit, ...rest } = opts;
+  return dc ? { ...rest, datacenter: dc } : rest;
 }
 
 function isEmpty(v: unknown): boolean {

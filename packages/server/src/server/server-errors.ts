@@ -8,3 +8,5 @@ export const ForwardCancelled = defineError(
   499,
   (method: string) => `rpc ${method} cancelled while waiting for a leader`,
 );
+/** Consul's ErrDCNotAvailable: the datacenter is federated but none of its servers answers. */
+export const DatacenterUnavailable = defineError('DC_NOT_AVAILABLE', 500, () => 'Remote DC has no server currently reachable');

@@ -2,8 +2,10 @@ import { ContainerModule } from 'inversify';
 import {
   Authorizer,
   CatalogStats,
+  AS_SERVER,
   ClusterRpcPort,
   Consensus,
+  DatacenterRouter,
   DnsDataSource,
   Fsm,
   Lifecycle,
@@ -18,6 +20,8 @@ import { STATUS_HANDLER_COUNT, statusHandlers } from './status-handlers.js';
 import { CatalogDnsSource } from '../dns/catalog-dns-source.js';
 import { ServerLocator } from './server-locator.js';
 import { bindOperator } from '../operator/operator-module.js';
+import { WanRouter } from '../wan/wan-router.js';
+import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
 
 /**
  * Core services every agent has, loaded before the plugins so they can inject them:
@@ -32,6 +36,9 @@ export function serverModule(): ContainerModule {
       .inSingletonScope();
     bind(ServerLocator).toSelf().inSingletonScope();
     bind(ClusterRpc).toSelf().inSingletonScope();
+    bind(WanRouter).toSelf().inSingletonScope();
+    bind<DatacenterRouter>(DatacenterRouter).toService(WanRouter);
+    bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => datacentersHandler(() => ctx.get(WanRouter)));
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
     bind<StateImagePort>(StateImagePort)
@@ -53,6 +60,9 @@ export function serverModule(): ContainerModule {
       configure() {
         const rpc = ctx.get(ClusterRpc);
         rpc.useAuthorizer(ctx.get<Authorizer>(Authorizer));
+        // A client agent has no WAN pool: its datacenter list comes from a server.
+        if (!rpc.isServer)
+          ctx.get(WanRouter).useServerList(async () => (await rpc.serverCall(LIST_DATACENTERS, {}, AS_SERVER)) as string[]);
         const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
         if (!serverRpc) return;
         serverRpc.setHandler((method, body, signal) => rpc.handle(method, body, signal));

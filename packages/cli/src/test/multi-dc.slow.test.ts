@@ -1,0 +1,154 @@
+/**
+ * Two datacenters federated over the WAN pool, as an operator sets them up: one server per
+ * datacenter, a client agent in dc1, one `join -wan`. Real processes on loopback
+ * (127.0.30.x is this suite's), default ports per address.
+ */
+import { expect } from 'chai';
+import Consul from 'consul';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
+import { runCaptured } from './run-command.js';
+
+const S1 = '127.0.30.1';
+const S2 = '127.0.30.2';
+const C1 = '127.0.30.3';
+const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+async function text(ip: string, path: string, init?: RequestInit): Promise<{ status: number; body: string }> {
+  const r = await fetch(url(ip, path), init);
+  return { status: r.status, body: await r.text() };
+}
+
+describe('two federated datacenters (real agents: a server in each, a client in dc1)', function () {
+  this.timeout(180_000);
+  const agents = new Map<string, RunningAgent>();
+  const dataDirs = new Map<string, string>();
+
+  function start(name: string, ip: string, dc: string, server: boolean): RunningAgent {
+    const dir = dataDirs.get(name) ?? mkdtempSync(join(tmpdir(), `pc-mdc-${name}-`));
+    dataDirs.set(name, dir);
+    const args = ['agent', '-datacenter', dc, '-node', name, '-bind', ip, '-client', ip, '-data-dir', dir];
+    const a = startCli(server ? [...args, '-server', '-bootstrap-expect', '1'] : [...args, '-retry-join', S1]);
+    agents.set(name, a);
+    return a;
+  }
+
+  before(async () => {
+    start('s1', S1, 'dc1', true);
+    start('s2', S2, 'dc2', true);
+    start('c1', C1, 'dc1', false);
+    for (const ip of [S1, S2, C1]) await waitForHttp(url(ip, '/v1/agent/self'));
+    for (const ip of [S1, S2])
+      await poll(`a leader at ${ip}`, async () => ((await text(ip, '/v1/status/leader')).body.length > 2 ? true : undefined));
+  });
+
+  after(function () {
+    if (this.currentTest?.state === 'failed' || process.env['MDC_LOGS'])
+      for (const [n, a] of agents) console.log(`--- ${n}\n${a.output().slice(-3000)}`);
+    for (const a of agents.values()) a.child.kill('SIGKILL');
+  });
+
+  it('one `join -wan` federates: members -wan shows both, every agent lists both datacenters', async () => {
+    const joined = await runCaptured(['join', '-wan', `-http-addr=${S1}:8500`, S2]);
+    expect(joined.code, joined.err).to.equal(0);
+    const members = await runCaptured(['members', '-wan', `-http-addr=${S2}:8500`]);
+    expect(members.out)
+      .to.match(/s1\.dc1 .* alive .* dc1/)
+      .and.to.match(/s2\.dc2 .* alive .* dc2/);
+    for (const ip of [S1, S2, C1])
+      await poll(`both datacenters at ${ip}`, async () => {
+        const dcs = JSON.parse((await text(ip, '/v1/catalog/datacenters')).body) as string[];
+        return dcs.join() === 'dc1,dc2' ? dcs : undefined;
+      });
+  });
+
+  it('?dc= reads and writes reach the other datacenter in both directions, through a client agent too', async () => {
+    expect((await text(C1, '/v1/kv/app/where?dc=dc2', { method: 'PUT', body: 'in-dc2' })).body).to.equal('true');
+    expect((await text(S2, '/v1/kv/app/where?raw')).body).to.equal('in-dc2');
+    expect((await text(S1, '/v1/kv/app/where')).status).to.equal(404); // dc1 never saw it
+    expect((await text(S2, '/v1/kv/app/back?dc=dc1', { method: 'PUT', body: 'in-dc1' })).body).to.equal('true');
+    expect((await text(C1, '/v1/kv/app/back?raw')).body).to.equal('in-dc1');
+    // Datacenter in a catalog/register body routes like ?dc=.
+    const reg = { Datacenter: 'dc2', Node: 'ext-web', Address: '10.0.0.9', Service: { Service: 'web', Port: 80 } };
+    expect((await text(C1, '/v1/catalog/register', { method: 'PUT', body: JSON.stringify(reg) })).body).to.equal('true');
+    const nodes = JSON.parse((await text(C1, '/v1/catalog/service/web?dc=dc2')).body) as { Node: string; Datacenter: string }[];
+    expect(nodes.map((n) => [n.Node, n.Datacenter])).to.deep.equal([['ext-web', 'dc2']]);
+    expect(JSON.parse((await text(C1, '/v1/catalog/service/web')).body)).to.deep.equal([]);
+  });
+
+  it('a blocking query on another datacenter wakes on its change, with that datacenter’s index', async () => {
+    const first = await fetch(url(C1, '/v1/kv/app/where?dc=dc2'));
+    const index = Number(first.headers.get('x-consul-index'));
+    expect(index).to.be.greaterThan(0);
+    const t0 = Date.now();
+    const blocked = fetch(url(C1, `/v1/kv/app/where?dc=dc2&raw&index=${index}&wait=20s`));
+    await new Promise((r) => setTimeout(r, 500));
+    await text(S2, '/v1/kv/app/where', { method: 'PUT', body: 'changed' });
+    const woke = await blocked;
+    expect(await woke.text()).to.equal('changed');
+    expect(Date.now() - t0).to.be.below(15_000);
+    expect(Number(woke.headers.get('x-consul-index'))).to.be.greaterThan(index);
+  });
+
+  it('the npm consul client reaches a service and a key in dc2 with its dc option, unchanged', async () => {
+    const consul = new Consul({ host: C1, port: 8500 });
+    const nodes = (await consul.catalog.service.nodes({ service: 'web', dc: 'dc2' })) as { Node: string }[];
+    expect(nodes.map((n) => n.Node)).to.deep.equal(['ext-web']);
+    const kv = (await consul.kv.get({ key: 'app/where', dc: 'dc2' })) as { Value: string };
+    expect(kv.Value).to.equal('changed');
+    expect(await consul.catalog.datacenters()).to.deep.equal(['dc1', 'dc2']);
+  });
+
+  it('an unknown datacenter is Consul’s 500 "No path to datacenter"', async () => {
+    for (const ip of [S1, C1]) {
+      const r = await text(ip, '/v1/kv/app/where?dc=dc9');
+      expect(r).to.deep.equal({ status: 500, body: 'No path to datacenter' });
+    }
+  });
+
+  it('a cut WAN link: local work goes on, dc2 requests fail clearly, and all heals when dc2 is back', async () => {
+    agents.get('s2')!.child.kill('SIGKILL');
+    await agents.get('s2')!.exited;
+    // Local work is untouched.
+    expect((await text(C1, '/v1/kv/local', { method: 'PUT', body: 'ok' })).body).to.equal('true');
+    expect((await text(C1, '/v1/kv/local?raw')).body).to.equal('ok');
+    // Remote requests fail with a 5xx and a reason, never hang; once gossip marks dc2's server
+    // failed the reason is Consul's "Remote DC has no server currently reachable".
+    const failed = await poll('dc2 reported unreachable', async () => {
+      const r = await text(C1, '/v1/kv/app/where?dc=dc2');
+      expect(r.status).to.be.at.least(500);
+      expect(r.body).to.not.equal('');
+      return r.body === 'Remote DC has no server currently reachable' ? r : undefined;
+    });
+    expect(failed.status).to.equal(500);
+    start('s2', S2, 'dc2', true);
+    await waitForHttp(url(S2, '/v1/agent/self'));
+    await runCaptured(['join', '-wan', `-http-addr=${S2}:8500`, S1]);
+    await poll(
+      'dc2 reachable again',
+      async () => {
+        const w = await text(C1, '/v1/kv/app/healed?dc=dc2', { method: 'PUT', body: 'yes' });
+        return w.body === 'true' ? w : undefined;
+      },
+      60_000,
+    );
+    expect((await text(S2, '/v1/kv/app/healed?raw')).body).to.equal('yes');
+  });
+});

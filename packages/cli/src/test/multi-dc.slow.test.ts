@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import Consul from 'consul';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,18 @@ describe('two federated datacenters (real agents: a server in each, a client in 
     const kv = (await consul.kv.get({ key: 'app/where', dc: 'dc2' })) as { Value: string };
     expect(kv.Value).to.equal('changed');
     expect(await consul.catalog.datacenters()).to.deep.equal(['dc1', 'dc2']);
+  });
+
+  it('DNS answers another datacenter’s names: api.service.dc2.consul (A, SRV) and s2.node.dc2.consul', async () => {
+    await text(S2, '/v1/agent/service/register', { method: 'PUT', body: JSON.stringify({ Name: 'api', Port: 9090 }) });
+    const dig = (ip: string, name: string, type: string) =>
+      execFileSync('dig', ['+short', '+time=3', '+tries=1', `@${ip}`, '-p', '8600', name, type], { encoding: 'utf8' }).trim();
+    // The anti-entropy sync is immediate, but allow it a moment on a loaded machine.
+    await poll('api in dc2 over DNS', async () => (dig(C1, 'api.service.dc2.consul', 'A') === S2 ? true : undefined));
+    expect(dig(S1, 'api.service.dc2.consul', 'SRV')).to.match(/^1 1 9090 s2\.node\.dc2\.consul\.$/);
+    expect(dig(C1, 's2.node.dc2.consul', 'A')).to.equal(S2);
+    expect(dig(C1, 'api.service.consul', 'A')).to.equal(''); // dc1 has no api
+    expect(dig(C1, 'api.service.dc9.consul', 'A')).to.equal('');
   });
 
   it('an unknown datacenter is Consul’s 500 "No path to datacenter"', async () => {

@@ -3,10 +3,12 @@ import { inject, injectable, optional } from 'inversify';
 import {
   AgentTokens,
   Authorizer,
+  DatacenterRouter,
   DEFAULT_QUERY,
   RuntimeConfig,
   type Authorization,
   type CheckServiceNode,
+  type DatacenterTarget,
   type DnsDataSource,
   type DnsNode,
   type DnsReadOptions,
@@ -20,7 +22,8 @@ import { ClusterRpc } from '../server/cluster-rpc.js';
 /**
  * DNS reads over the same RPC path as HTTP: stale by default (dns_config.allow_stale) so
  * any server answers, re-asking the leader when this one is further behind than max_stale.
- * Only the local datacenter is known until multi-datacenter exists. Answers are filtered
+ * Another datacenter's names (`web.service.dc2.consul`) are read from a server of that
+ * datacenter through the same `?dc=` routing as HTTP. Answers are filtered
  * by what the agent's default token (or the anonymous token) may read, as in Consul: with
  * ACLs on and default deny, DNS shows only what that token is granted.
  */
@@ -31,6 +34,7 @@ export class CatalogDnsSource implements DnsDataSource {
     @inject(ClusterRpc) private readonly rpc: ClusterRpc,
     @inject(Authorizer) private readonly authorizer: Authorizer,
     @inject(AgentTokens) @optional() private readonly tokens?: AgentTokens,
+    @inject(DatacenterRouter) @optional() private readonly router?: DatacenterRouter,
   ) {}
 
   /** DNS requests carry no token: Consul's `acl.tokens.dns`, else the default token, applies. */
@@ -47,12 +51,18 @@ export class CatalogDnsSource implements DnsDataSource {
   }
 
   knownDatacenters(): readonly string[] {
-    return [this.config.datacenter];
+    const local = this.config.datacenter;
+    return [local, ...(this.router?.datacenters() ?? []).filter((d) => d !== local.toLowerCase())];
+  }
+
+  /** Whether `dc` is a datacenter this agent can route to (the local one always). */
+  private known(dc: string): boolean {
+    return this.knownDatacenters().some((d) => d.toLowerCase() === dc.toLowerCase());
   }
 
   async node(name: string, dc: string, opts: DnsReadOptions): Promise<DnsNode | undefined> {
-    if (dc !== this.config.datacenter) return undefined;
-    return (await this.nodes(opts)).find((n) => n.Node.toLowerCase() === name.toLowerCase());
+    if (!this.known(dc)) return undefined;
+    return (await this.nodes(opts, dc)).find((n) => n.Node.toLowerCase() === name.toLowerCase());
   }
 
   async serviceInstances(
@@ -61,30 +71,35 @@ export class CatalogDnsSource implements DnsDataSource {
     tags: readonly string[],
     opts: DnsReadOptions,
   ): Promise<DnsServiceInstance[]> {
-    if (dc !== this.config.datacenter) return [];
-    const name = await this.serviceName(service, opts);
+    if (!this.known(dc)) return [];
+    const name = await this.serviceName(service, opts, dc);
     if (!name) return [];
     const authz = await this.authz();
     if (!authz.allowed('service', name, 'read')) return [];
     const r = await this.rpc.read<CheckServiceNode[]>(
       'Health.ServiceNodes',
       { service: name, tags: [...tags] },
-      this.query(opts),
+      this.query(opts, dc),
       this.caller(),
     );
     return r.value.filter((e) => authz.allowed('node', e.Node.Node, 'read')).map(toInstance);
   }
 
   async nodesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsNode[]> {
-    if (dc !== this.config.datacenter) return [];
-    return (await this.nodes(opts)).filter(
+    if (!this.known(dc)) return [];
+    return (await this.nodes(opts, dc)).filter(
       (n) => sameIp(n.Address, ip) || Object.values(n.TaggedAddresses ?? {}).some((a) => sameIp(a, ip)),
     );
   }
 
   async serviceInstancesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsServiceInstance[]> {
-    if (dc !== this.config.datacenter) return [];
-    const services = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts), this.caller());
+    if (!this.known(dc)) return [];
+    const services = await this.rpc.read<Record<string, string[]>>(
+      'Catalog.ListServices',
+      {},
+      this.query(opts, dc),
+      this.caller(),
+    );
     const out: DnsServiceInstance[] = [];
     for (const name of Object.keys(services.value)) {
       for (const inst of await this.serviceInstances(name, dc, [], opts)) if (sameIp(inst.service.Address, ip)) out.push(inst);
@@ -92,22 +107,23 @@ export class CatalogDnsSource implements DnsDataSource {
     return out;
   }
 
-  private async nodes(opts: DnsReadOptions): Promise<Node[]> {
+  private async nodes(opts: DnsReadOptions, dc: string): Promise<Node[]> {
     const authz = await this.authz();
-    return (await this.rpc.read<Node[]>('Catalog.ListNodes', {}, this.query(opts), this.caller())).value.filter((n) =>
+    return (await this.rpc.read<Node[]>('Catalog.ListNodes', {}, this.query(opts, dc), this.caller())).value.filter((n) =>
       authz.allowed('node', n.Node, 'read'),
     );
   }
 
   /** Service names are case-insensitive in DNS; find the catalog's spelling. */
-  private async serviceName(service: string, opts: DnsReadOptions): Promise<string | undefined> {
-    const r = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts), this.caller());
+  private async serviceName(service: string, opts: DnsReadOptions, dc: string): Promise<string | undefined> {
+    const r = await this.rpc.read<Record<string, string[]>>('Catalog.ListServices', {}, this.query(opts, dc), this.caller());
     if (Object.hasOwn(r.value, service)) return service;
     return Object.keys(r.value).find((n) => n.toLowerCase() === service);
   }
 
-  private query(opts: DnsReadOptions): QueryOptions {
-    return { ...DEFAULT_QUERY, allowStale: opts.allowStale, maxStaleMs: opts.maxStaleMs };
+  private query(opts: DnsReadOptions, dc: string): QueryOptions & DatacenterTarget {
+    const remote = dc.toLowerCase() !== this.config.datacenter.toLowerCase();
+    return { ...DEFAULT_QUERY, allowStale: opts.allowStale, maxStaleMs: opts.maxStaleMs, ...(remote && { datacenter: dc }) };
   }
 }
 

@@ -4,7 +4,7 @@ import { asWanServer, type WanServer } from './wan-server.js';
 import { sortDatacenters, type DatacenterDistance } from './datacenter-order.js';
 
 const FAILED_BACKOFF_MS = 30_000; // a server that failed a forwarded call goes to the back this long
-const REFRESH_MS = 30_000; // how stale a client's datacenter list may get
+const REFRESH_MS = 5_000; // how stale a client's datacenter list may get (one cheap server call)
 
 /**
  * The datacenters this agent can reach and their servers. On a server it reads the WAN

@@ -18,9 +18,15 @@ export class PrimaryTokenLookup {
   private readonly cache = new Map<string, { until: number; value: ResolvedToken | null }>();
   private readonly inFlight = new Map<string, Promise<ResolvedToken | null>>();
 
+  /**
+   * `positiveTtlMs`: token_ttl without token replication. With it, the replica is the
+   * authority once it has a token, and a token deleted in the primary must stop working
+   * as soon as the deletion replicates, so answers are not reused (only kept for down_policy).
+   */
   constructor(
     private readonly rpc: ClusterRpcPort,
     private readonly primary: string,
+    private readonly positiveTtlMs = TOKEN_TTL_MS,
   ) {}
 
   lookup(secret: string): Promise<ResolvedToken | null> {
@@ -46,7 +52,7 @@ export class PrimaryTokenLookup {
       else throw e;
     }
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(secret, { until: Date.now() + (value ? TOKEN_TTL_MS : NOT_FOUND_TTL_MS), value });
+    this.cache.set(secret, { until: Date.now() + (value ? this.positiveTtlMs : NOT_FOUND_TTL_MS), value });
     return value;
   }
 }

@@ -46,7 +46,7 @@ export class TokenAuthorizer implements Authorizer {
     private readonly agentTokens: AgentTokens,
   ) {
     const primary = remotePrimary(config);
-    this.primary = primary ? new PrimaryTokenLookup(rpc, primary) : undefined;
+    this.primary = primary ? new PrimaryTokenLookup(rpc, primary, config.acl.enableTokenReplication ? 0 : undefined) : undefined;
   }
 
   /**

@@ -35,19 +35,32 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+/** The JSON objects this suite reads: tokens, policies, the replication status. */
+interface Body {
+  readonly AccessorID: string;
+  readonly SecretID: string;
+  readonly Description: string;
+  readonly ModifyIndex: number;
+  readonly ReplicatedIndex: number;
+  readonly ReplicatedTokenIndex: number;
+  readonly LastSuccess: string;
+  readonly LastErrorMessage: string;
+  readonly Running: boolean;
+}
+
 async function call(
   ip: string,
   path: string,
   token: string | undefined,
   init: { method?: string; body?: unknown } = {},
-): Promise<{ status: number; body: string; json: () => any }> {
+): Promise<{ status: number; body: string; json: () => Body }> {
   const r = await fetch(url(ip, path), {
     method: init.method ?? 'GET',
     headers: token ? { 'X-Consul-Token': token } : {},
     ...(init.body !== undefined && { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
   });
   const body = await r.text();
-  return { status: r.status, body, json: () => JSON.parse(body) };
+  return { status: r.status, body, json: () => JSON.parse(body) as Body };
 }
 
 describe('ACL replication across two datacenters (real agents: a server in each, a client in dc2)', function () {

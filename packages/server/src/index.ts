@@ -24,3 +24,4 @@ export * from './wan/datacenters-handler.js';
 export * from './wan/wan-flood-join.js';
 export * from './wan/datacenter-forwarder.js';
 export { EVENT_FIRE } from './wan/event-fire-handler.js';
+export { KEYRING_CHANGE, KEYRING_LIST } from './wan/keyring-handlers.js';

@@ -12,6 +12,7 @@ import {
   ServerRpc,
   StateImagePort,
   UserEventsPort,
+  Membership,
 } from '@proconsul/kernel';
 import { StateFsm, StateImageService, StateStore, StoreCatalogStats } from '@proconsul/state';
 import { bindAgentLocal, bindAliasCheck, bindUserEvents } from '@proconsul/agent';
@@ -24,6 +25,7 @@ import { bindOperator } from '../operator/operator-module.js';
 import { WanRouter } from '../wan/wan-router.js';
 import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
 import { eventFireHandler } from '../wan/event-fire-handler.js';
+import { keyringHandlers } from '../wan/keyring-handlers.js';
 
 /**
  * Core services every agent has, loaded before the plugins so they can inject them:
@@ -42,6 +44,10 @@ export function serverModule(): ContainerModule {
     bind<DatacenterRouter>(DatacenterRouter).toService(WanRouter);
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => datacentersHandler(() => ctx.get(WanRouter)));
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => eventFireHandler(() => ctx.get<UserEventsPort>(UserEventsPort)));
+    for (let i = 0; i < 2; i++)
+      bind<ServerHandler>(ServerHandler).toDynamicValue(
+        (ctx) => keyringHandlers(() => ctx.get<Membership>(Membership, { optional: true }))[i]!,
+      );
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
     bind<StateImagePort>(StateImagePort)

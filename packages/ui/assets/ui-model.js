@@ -246,6 +246,7 @@ export function route(pathname) {
   const arg = parts.join('/');
   if (section === 'nodes') return arg ? { view: 'node', arg } : { view: 'nodes' };
   if (section === 'kv') return { view: 'kv', arg };
+  if (section === 'login') return { view: 'login' };
   if (section === 'acl') {
     const kind = parts[0] || 'tokens';
     return parts[1] ? { view: 'acl-item', arg: kind, id: parts.slice(1).join('/') } : { view: 'acl', arg: kind };

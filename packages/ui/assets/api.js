@@ -93,6 +93,8 @@ export async function watch(signal, path, onData, onError) {
     } catch (e) {
       if (signal.aborted) return;
       failures++;
+      // The next try reads afresh instead of blocking, so a returning agent clears the error at once.
+      index = 0;
       onError(e);
       await sleep(backoffDelay(failures), signal);
     }

@@ -144,19 +144,23 @@ export function serviceView({ signal, show, arg: name }) {
       live.show(
         el('div', { class: 'summary' }, counts(c), ' ', tags([...new Set(instances.flatMap((i) => i.service.Tags ?? []))])),
         el('h2', { text: 'Instances' }),
-        table(
-          ['Instance', 'Node', 'Address', 'Health', 'Checks'],
-          instances.map((i) => {
-            const path = `services/${enc(name)}/instances/${enc(i.node)}/${enc(i.service.ID)}`;
-            return row(
-              path,
-              el('td', {}, link(path, i.service.ID)),
-              el('td', {}, link(`nodes/${enc(i.node)}`, i.node)),
-              td(`${i.service.Address || i.nodeAddress}:${i.service.Port}`),
-              el('td', {}, badge(i.status)),
-              td(i.checks.map((ch) => `${ch.Name}: ${ch.Status}`).join(', ') || 'no checks'),
-            );
-          }),
+        el(
+          'div',
+          { class: 'instances' },
+          table(
+            ['Instance', 'Node', 'Address', 'Health', 'Checks'],
+            instances.map((i) => {
+              const path = `services/${enc(name)}/instances/${enc(i.node)}/${enc(i.service.ID)}`;
+              return row(
+                path,
+                el('td', {}, link(path, i.service.ID)),
+                el('td', {}, link(`nodes/${enc(i.node)}`, i.node)),
+                td(`${i.service.Address || i.nodeAddress}:${i.service.Port}`),
+                el('td', {}, badge(i.status)),
+                td(i.checks.map((ch) => `${ch.Name}: ${ch.Status}`).join(', ') || 'no checks'),
+              );
+            }),
+          ),
         ),
         el('h2', { text: 'Meta' }),
         pairs(meta, 'No meta.'),
@@ -364,8 +368,7 @@ export function nodeView({ signal, show, arg: name }) {
           el('dd', { text: n.Address }),
           el('dt', { text: 'Datacenter' }),
           el('dd', { text: n.Datacenter ?? '' }),
-          el('dt', { text: 'Node ID' }),
-          el('dd', { text: n.ID ?? '' }),
+          ...(n.ID ? [el('dt', { text: 'Node ID' }), el('dd', { text: n.ID })] : []),
           ...Object.entries(n.TaggedAddresses ?? {}).flatMap(([k, v]) => [
             el('dt', { text: `Address (${k})` }),
             el('dd', { text: v }),

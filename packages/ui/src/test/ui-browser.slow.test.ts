@@ -116,6 +116,7 @@ describe('web UI in chromium (real agents)', function () {
     await row.focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/instances\/web-2\/web-2-http$/);
+    await page.getByText('database connection refused').waitFor();
     const text = await page.locator('main').innerText();
     expect(text).to.contain('10.0.1.12').and.contain('8080').and.contain('web-2').and.contain('frontend');
     expect(text).to.contain('database connection refused');
@@ -277,6 +278,48 @@ describe('web UI in chromium (real agents)', function () {
     const width = await page.evaluate('document.documentElement.scrollWidth');
     expect(width).to.be.at.most(360);
     expect(await page.getByLabel('Datacenter').inputValue()).to.equal('dc1');
+  });
+
+  it('backs off while the agent cannot be reached, says so, and recovers without a reload', async function () {
+    this.timeout(60_000);
+    const calls: number[] = [];
+    page.on('request', (r) => r.url().includes('/v1/internal/ui/nodes') && calls.push(Date.now()));
+    await page.goto(ui(plain!, 'services'));
+    await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+    await page.route('**/v1/**', (r) => r.abort('connectionrefused'));
+    // Wake the outstanding blocking query so the next one meets the "unreachable" agent.
+    await registerNode(plain!, { name: 'away-1', address: '10.9.9.9' }, [{ ID: 'away', Service: 'away', Port: 1 }], []);
+    await page.getByText('The agent cannot be reached').waitFor();
+    const from = Date.now();
+    await page.waitForTimeout(10_000);
+    const during = calls.filter((t) => t >= from).length;
+    // 1 s, 2 s, 4 s, 8 s apart: a handful of tries in 10 s, not a storm (and not none).
+    expect(during).to.be.within(2, 5);
+    await page.unroute('**/v1/**');
+    // The next retry (at most 8 s away) reaches the agent: the error goes and new data arrives live.
+    await page.locator('.live-error .error').waitFor({ state: 'detached', timeout: 20_000 });
+    await registerNode(plain!, { name: 'back-1', address: '10.9.9.10' }, [{ ID: 'back', Service: 'back', Port: 1 }], []);
+    await page.getByRole('link', { name: 'back', exact: true }).waitFor();
+  });
+
+  it('works under ui_config.content_path: deep links, navigation and KV', async function () {
+    this.timeout(60_000);
+    const other = await startAgent('127.0.40.3', { node: 'pathy', config: { ui_config: { content_path: '/console/' } } });
+    try {
+      await page.goto(`${other.url}/console/services/consul`);
+      await page.getByRole('link', { name: 'pathy', exact: true }).first().waitFor();
+      await page.getByRole('link', { name: 'Key/Value' }).click();
+      await page.waitForURL(`${other.url}/console/kv/`);
+      await page.getByLabel('New key name').fill('x y');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.waitForURL(`${other.url}/console/kv/x%20y`);
+      await page.getByLabel('Value', { exact: true }).fill('under /console/');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText(/Saved at index/).waitFor();
+      expect((await call(other, 'GET', '/v1/kv/x%20y?raw')).text).to.equal('under /console/');
+    } finally {
+      await other.stop();
+    }
   });
 
   describe('with default-deny ACLs', () => {

@@ -41,13 +41,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** A dev agent (in-memory server) on `ip`, default ports; with `acl` default-deny ACLs and ROOT_TOKEN. */
-export async function startAgent(ip: string, opts: { acl?: boolean; node?: string } = {}): Promise<Agent> {
+export async function startAgent(
+  ip: string,
+  opts: { acl?: boolean; node?: string; config?: Record<string, unknown> } = {},
+): Promise<Agent> {
   const dir = mkdtempSync(join(tmpdir(), 'pc-ui-agent-'));
   const args = ['agent', '-dev', '-bind', ip, '-client', ip, '-node', opts.node ?? `ui-${ip.split('.').pop()}`];
-  if (opts.acl) {
-    const file = join(dir, 'acl.json');
-    const acl = { enabled: true, default_policy: 'deny', tokens: { initial_management: ROOT_TOKEN } };
-    writeFileSync(file, JSON.stringify({ acl }), { mode: 0o600 });
+  const config = { ...opts.config };
+  if (opts.acl) config['acl'] = { enabled: true, default_policy: 'deny', tokens: { initial_management: ROOT_TOKEN } };
+  if (Object.keys(config).length) {
+    const file = join(dir, 'extra.json');
+    writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
     args.push('-config-file', file);
   }
   const child: ChildProcess = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

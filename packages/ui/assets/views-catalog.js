@@ -262,7 +262,7 @@ export function nodesView({ signal, show }) {
             `nodes/${enc(n.name)}`,
             el('td', {}, link(`nodes/${enc(n.name)}`, n.name)),
             td(n.address),
-            el('td', {}, counts({ ...n, ...{} }), ' ', el('span', { class: 'muted small', text: 'checks' })),
+            el('td', {}, counts(n), ' ', el('span', { class: 'muted small', text: 'checks' })),
             td(n.services),
           ),
         ),

@@ -356,6 +356,18 @@ describe('web UI in chromium (real agents)', function () {
       await page.getByRole('button', { name: 'Save' }).click();
       await page.locator('.tabs').getByRole('link', { name: 'Policies' }).click();
       await page.getByText('reads app/').waitFor();
+      // A role holding that policy.
+      await page.locator('.tabs').getByRole('link', { name: 'Roles' }).click();
+      await page.getByRole('link', { name: 'Create role' }).click();
+      await page.getByLabel('Name').fill('app-readers');
+      await page.getByLabel('Policies').fill('kv-app');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'app-readers' }).waitFor();
+      const roles = JSON.parse((await call(secured!, 'GET', '/v1/acl/roles', undefined, ROOT_TOKEN)).text) as {
+        Name: string;
+        Policies?: { Name: string }[];
+      }[];
+      expect(roles.find((r) => r.Name === 'app-readers')?.Policies?.map((p) => p.Name)).to.deep.equal(['kv-app']);
       // A token with that policy, then edited and deleted.
       await page.locator('.tabs').getByRole('link', { name: 'Tokens' }).click();
       await page.getByRole('link', { name: 'Create token' }).click();

@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     const narrow = await browser.context.newPage();
     await narrow.setViewportSize({ width: 360, height: 740 });
     await narrow.goto(`${base}/services/web`);
-    await narrow.getByText('HTTP /health').first().waitFor();
+    await narrow.getByText('database connection refused').waitFor();
     await shot('service-360px', narrow);
     const dark = await browser.context.newPage();
     await dark.emulateMedia({ colorScheme: 'dark' });

@@ -278,6 +278,11 @@ describe('web UI in chromium (real agents)', function () {
     const width = await page.evaluate('document.documentElement.scrollWidth');
     expect(width).to.be.at.most(360);
     expect(await page.getByLabel('Datacenter').inputValue()).to.equal('dc1');
+    // The issue's budget is 300 ms to first paint from a local agent (about 90 ms here when
+    // idle); the bound is looser so a loaded CI machine does not fail it, and the figure is printed.
+    const fcp = Number(await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`));
+    console.log(`      first contentful paint: ${Math.round(fcp)} ms`);
+    expect(fcp).to.be.within(0, 1500);
   });
 
   it('backs off while the agent cannot be reached, says so, and recovers without a reload', async function () {

@@ -14,6 +14,7 @@ import {
   chromiumMissing,
   launchBrowser,
   registerNode,
+  runCli,
   seedCatalog,
   seedKv,
   startAgent,
@@ -324,6 +325,39 @@ describe('web UI in chromium (real agents)', function () {
       expect((await call(other, 'GET', '/v1/kv/x%20y?raw')).text).to.equal('under /console/');
     } finally {
       await other.stop();
+    }
+  });
+
+  it('the datacenter picker switches every view to another federated datacenter with ?dc=', async function () {
+    this.timeout(90_000);
+    const [one, two] = await Promise.all([
+      startAgent('127.0.40.6', { node: 'dcone' }),
+      startAgent('127.0.40.7', { node: 'dctwo', datacenter: 'dc2' }),
+    ]);
+    try {
+      const joined = await runCli(['join', '-wan', `-http-addr=${one.ip}:8500`, two.ip]);
+      expect(joined.code, joined.out).to.equal(0);
+      await page.goto(ui(one, 'nodes'));
+      await page.getByRole('link', { name: 'dcone', exact: true }).waitFor();
+      // The picker is filled at start: reload until the WAN join has reached the datacenter list.
+      for (let i = 0; i < 20 && !(await page.getByLabel('Datacenter').innerText()).includes('dc2'); i++) {
+        await page.waitForTimeout(500);
+        await page.reload();
+        await page.getByRole('link', { name: 'dcone', exact: true }).waitFor();
+      }
+      await page.getByLabel('Datacenter').selectOption('dc2');
+      await page.waitForURL(/\/ui\/nodes\?dc=dc2$/);
+      await page.getByRole('link', { name: 'dctwo', exact: true }).click();
+      await page.waitForURL(/\/ui\/nodes\/dctwo\?dc=dc2$/);
+      await page.getByText('127.0.40.7').first().waitFor();
+      await page.goto(ui(one, 'kv/where?dc=dc2'));
+      await page.getByLabel('Value', { exact: true }).fill('written from dc1’s UI');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText(/Saved at index/).waitFor();
+      expect((await call(two, 'GET', '/v1/kv/where?raw')).text).to.equal('written from dc1’s UI');
+      expect((await call(one, 'GET', '/v1/kv/where')).status).to.equal(404);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
     }
   });
 

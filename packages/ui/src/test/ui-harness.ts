@@ -3,7 +3,7 @@
  * child process, on a loopback address of the UI's range 127.0.40.x–127.0.41.x), data seeded
  * over its HTTP API, and Debian's chromium driven by playwright-core.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,10 +43,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 /** A dev agent (in-memory server) on `ip`, default ports; with `acl` default-deny ACLs and ROOT_TOKEN. */
 export async function startAgent(
   ip: string,
-  opts: { acl?: boolean; node?: string; config?: Record<string, unknown> } = {},
+  opts: { acl?: boolean; node?: string; datacenter?: string; config?: Record<string, unknown> } = {},
 ): Promise<Agent> {
   const dir = mkdtempSync(join(tmpdir(), 'pc-ui-agent-'));
   const args = ['agent', '-dev', '-bind', ip, '-client', ip, '-node', opts.node ?? `ui-${ip.split('.').pop()}`];
+  if (opts.datacenter) args.push('-datacenter', opts.datacenter);
   const config = { ...opts.config };
   if (opts.acl) config['acl'] = { enabled: true, default_policy: 'deny', tokens: { initial_management: ROOT_TOKEN } };
   if (Object.keys(config).length) {
@@ -87,6 +88,15 @@ export async function startAgent(
     throw new Error(`${String(e)}\n--- agent output:\n${out.slice(-3000)}`);
   }
   return agent;
+}
+
+/** Runs a `proconsul` CLI command (for example `join -wan`); resolves with its exit code and output. */
+export function runCli(args: readonly string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI_MAIN, ...args], { timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    );
+  });
 }
 
 /** One HTTP call to the agent (as the seeding user, or with `token`); the body text. */

@@ -132,7 +132,7 @@ export class ClusterRpc implements ClusterRpcPort {
         this.serverCall(name, args, caller),
       );
     await this.guard.call(name, h.access, caller);
-    return h.handle(args);
+    return h.handle(args, caller);
   }
 
   /** `PUT /v1/session/renew/:id`: resets the TTL timer on the leader; rejects with 404 for an unknown session. */

@@ -22,6 +22,7 @@ import { ServerLocator } from './server-locator.js';
 import { bindOperator } from '../operator/operator-module.js';
 import { WanRouter } from '../wan/wan-router.js';
 import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
+import { bindPreparedQueries } from '../prepared-query/prepared-query-module.js';
 
 /**
  * Core services every agent has, loaded before the plugins so they can inject them:
@@ -77,5 +78,7 @@ export function serverModule(): ContainerModule {
     // Operator raft/autopilot RPCs and the leader's autopilot loop; the agent's user events.
     bindOperator(bind);
     bindUserEvents(bind);
+    // Prepared-query execution, explain and cross-datacenter failover.
+    bindPreparedQueries(bind);
   });
 }

@@ -1,9 +1,4 @@
-import {
-  DEFAULT_QUERY,
-  type PreparedQuery,
-  type PreparedQueryExecuteResponse,
-  type RpcCaller,
-} from '@proconsul/kernel';
+import { DEFAULT_QUERY, type PreparedQuery, type PreparedQueryExecuteResponse, type RpcCaller } from '@proconsul/kernel';
 import type { ServerHandler } from '../server/server-handler.js';
 import type { ExecuteArgs, ExecuteRemoteArgs, QueryExecutor } from './query-executor.js';
 import { PreparedQueryInvalid } from './prepared-query-errors.js';
@@ -31,7 +26,8 @@ function executeArgs(raw: unknown): ExecuteArgs {
   const query = optString(a.query, 'query');
   if (!query) throw PreparedQueryInvalid('Missing query ID or name');
   const limit = a.limit === undefined || a.limit === null ? 0 : a.limit;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) throw PreparedQueryInvalid('limit must be a non-negative integer');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)
+    throw PreparedQueryInvalid('limit must be a non-negative integer');
   return {
     query,
     limit,

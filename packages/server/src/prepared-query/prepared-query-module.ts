@@ -38,7 +38,8 @@ export function bindPreparedQueries(bind: ContainerModuleLoadOptions['bind']): v
       (ctx) =>
         preparedQueryHandlers(
           () => (executor ??= make(ctx)),
-          async (id, caller) => (await ctx.get(ClusterRpc).read<PreparedQuery | null>('PreparedQuery.Get', { id }, LOCAL_READ, caller)).value,
+          async (id, caller) =>
+            (await ctx.get(ClusterRpc).read<PreparedQuery | null>('PreparedQuery.Get', { id }, LOCAL_READ, caller)).value,
         )[i]!,
     );
   }

@@ -38,15 +38,29 @@ function query(over: Partial<PreparedQuery> = {}, svc: Partial<PreparedQuery['Se
   };
 }
 
-function instance(node: string, status: HealthCheck['Status'], extra: { tags?: string[]; meta?: Record<string, string>; nodeMeta?: Record<string, string>; checkId?: string } = {}): CheckServiceNode {
+function instance(
+  node: string,
+  status: HealthCheck['Status'],
+  extra: { tags?: string[]; meta?: Record<string, string>; nodeMeta?: Record<string, string>; checkId?: string } = {},
+): CheckServiceNode {
   return {
     Node: { Node: node, Address: '10.0.0.1', Meta: extra.nodeMeta ?? {} } as CheckServiceNode['Node'],
-    Service: { ID: 'web', Service: 'web', Tags: extra.tags ?? [], Meta: extra.meta ?? {}, Port: 80 } as unknown as CheckServiceNode['Service'],
+    Service: {
+      ID: 'web',
+      Service: 'web',
+      Tags: extra.tags ?? [],
+      Meta: extra.meta ?? {},
+      Port: 80,
+    } as unknown as CheckServiceNode['Service'],
     Checks: [{ Node: node, CheckID: extra.checkId ?? 'c', Status: status } as HealthCheck],
   };
 }
 
-const coord = (node: string, x: number): Coordinate => ({ Node: node, Segment: '', Coord: { Vec: [x], Error: 0, Adjustment: 0, Height: 0 } });
+const coord = (node: string, x: number): Coordinate => ({
+  Node: node,
+  Segment: '',
+  Coord: { Vec: [x], Error: 0, Adjustment: 0, Height: 0 },
+});
 
 function executor(over: Partial<ExecutorDeps> & { queries?: PreparedQuery[]; nodes?: CheckServiceNode[] } = {}) {
   const calls: { dc: string; args: ExecuteRemoteArgs; caller: RpcCaller }[] = [];
@@ -54,7 +68,8 @@ function executor(over: Partial<ExecutorDeps> & { queries?: PreparedQuery[]; nod
   const queries = over.queries ?? [query()];
   const ex = new QueryExecutor({
     datacenter: 'dc1',
-    resolve: (x) => queries.find((q) => q.ID === x || q.Name === x) ?? queries.find((q) => q.Template.Type && x.startsWith(q.Name)) ?? null,
+    resolve: (x) =>
+      queries.find((q) => q.ID === x || q.Name === x) ?? queries.find((q) => q.Template.Type && x.startsWith(q.Name)) ?? null,
     instances: async (_s, caller) => {
       seen.push(caller);
       return over.nodes ?? [];
@@ -74,9 +89,16 @@ function executor(over: Partial<ExecutorDeps> & { queries?: PreparedQuery[]; nod
 
 describe('prepared query execution', () => {
   it('keeps passing and warning instances, drops critical; OnlyPassing drops warning; IgnoreCheckIDs ignores a check', async () => {
-    const nodes = [instance('a', 'passing'), instance('b', 'warning'), instance('c', 'critical'), instance('d', 'critical', { checkId: 'flaky' })];
+    const nodes = [
+      instance('a', 'passing'),
+      instance('b', 'warning'),
+      instance('c', 'critical'),
+      instance('d', 'critical', { checkId: 'flaky' }),
+    ];
     const names = async (svc: Partial<PreparedQuery['Service']>) =>
-      (await executor({ queries: [query({}, svc)], nodes }).ex.execute({ query: 'q1' }, AS_SERVER)).Nodes.map((n) => n.Node.Node).sort();
+      (await executor({ queries: [query({}, svc)], nodes }).ex.execute({ query: 'q1' }, AS_SERVER)).Nodes.map(
+        (n) => n.Node.Node,
+      ).sort();
     expect(await names({})).to.deep.equal(['a', 'b']);
     expect(await names({ OnlyPassing: true })).to.deep.equal(['a']);
     expect(await names({ IgnoreCheckIDs: ['flaky'] })).to.deep.equal(['a', 'b', 'd']);
@@ -101,9 +123,15 @@ describe('prepared query execution', () => {
     const q = query({}, { Near: '_agent' });
     const r = await executor({ queries: [q], nodes, coordinates }).ex.execute({ query: 'q1', agent: 'me' }, AS_SERVER);
     expect(r.Nodes.map((n) => n.Node.Node)).to.deep.equal(['near', 'mid', 'far', 'unknown']);
-    const limited = await executor({ queries: [q], nodes, coordinates }).ex.execute({ query: 'q1', agent: 'me', limit: 2 }, AS_SERVER);
+    const limited = await executor({ queries: [q], nodes, coordinates }).ex.execute(
+      { query: 'q1', agent: 'me', limit: 2 },
+      AS_SERVER,
+    );
     expect(limited.Nodes.map((n) => n.Node.Node)).to.deep.equal(['near', 'mid']);
-    const byParam = await executor({ queries: [query()], nodes, coordinates }).ex.execute({ query: 'q1', near: 'far' }, AS_SERVER);
+    const byParam = await executor({ queries: [query()], nodes, coordinates }).ex.execute(
+      { query: 'q1', near: 'far' },
+      AS_SERVER,
+    );
     expect(byParam.Nodes[0]!.Node.Node).to.equal('far');
     const none = await executor({ queries: [q], nodes }).ex.execute({ query: 'q1', agent: 'me' }, AS_SERVER);
     expect(none.Nodes).to.have.length(4);
@@ -169,15 +197,21 @@ describe('prepared query templates', () => {
     query({ Name: name, Template: { Type: 'name_prefix_match', Regexp: '', RemoveEmptyTags: false, ...over } }, svc);
 
   it('interpolates name.full, name.prefix, name.suffix and agent.segment', () => {
-    const r = renderQuery(tpl({}, { Service: '${name.suffix}', Tags: ['${name.full}', '${name.prefix}', 'seg-${agent.segment}'] }), {
-      name: 'geo-db',
-      segment: 'alpha',
-    });
+    const r = renderQuery(
+      tpl({}, { Service: '${name.suffix}', Tags: ['${name.full}', '${name.prefix}', 'seg-${agent.segment}'] }),
+      {
+        name: 'geo-db',
+        segment: 'alpha',
+      },
+    );
     expect([r.Service.Service, r.Service.Tags]).to.deep.equal(['db', ['geo-db', 'geo-', 'seg-alpha']]);
   });
 
   it('fills match(N) from the regexp, and RemoveEmptyTags drops tags that render empty', () => {
-    const q = tpl({ Regexp: '^geo-db-(.*?)-([^\\-]+?)$', RemoveEmptyTags: true }, { Service: 'mysql-${match(1)}', Tags: ['${match(2)}', '${match(7)}'] });
+    const q = tpl(
+      { Regexp: '^geo-db-(.*?)-([^\\-]+?)$', RemoveEmptyTags: true },
+      { Service: 'mysql-${match(1)}', Tags: ['${match(2)}', '${match(7)}'] },
+    );
     const r = renderQuery(q, { name: 'geo-db-customer-primary', segment: '' });
     expect([r.Service.Service, r.Service.Tags]).to.deep.equal(['mysql-customer', ['primary']]);
   });

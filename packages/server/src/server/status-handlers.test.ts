@@ -12,7 +12,11 @@ describe('Status.Peers / Status.Leader server handlers', () => {
   const handler = (name: string) => statusHandlers(() => consensus).find((h) => h.name === name)!;
 
   it('lists every raft server, non-voters included, as Consul does', async () => {
-    expect(await handler('Status.Peers').handle(null, AS_SERVER)).to.deep.equal(['127.0.15.1:8300', '127.0.15.2:8300', '127.0.15.3:8300']);
+    expect(await handler('Status.Peers').handle(null, AS_SERVER)).to.deep.equal([
+      '127.0.15.1:8300',
+      '127.0.15.2:8300',
+      '127.0.15.3:8300',
+    ]);
   });
 
   it('names the leader by its server address, or "" without consensus', async () => {

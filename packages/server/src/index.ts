@@ -23,3 +23,4 @@ export * from './wan/datacenter-order.js';
 export * from './wan/datacenters-handler.js';
 export * from './wan/wan-flood-join.js';
 export * from './wan/datacenter-forwarder.js';
+export { EVENT_FIRE } from './wan/event-fire-handler.js';

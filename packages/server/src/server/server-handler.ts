@@ -8,8 +8,16 @@ import type { AclAccess, AclResource, RpcCaller } from '@proconsul/kernel';
  */
 export const ServerHandler = Symbol.for('proconsul.ServerHandler');
 
-/** What a caller's token needs for a handler; `null` for what Consul leaves unprotected (`/v1/status/*`). */
-export type HandlerAccess = { readonly resource: AclResource; readonly access: AclAccess } | null;
+/**
+ * What a caller's token needs for a handler; `null` for what Consul leaves unprotected
+ * (`/v1/status/*`). `segment` names the resource from the call's arguments (an event's
+ * name); without it the rule must hold for every name (the '' segment).
+ */
+export type HandlerAccess = {
+  readonly resource: AclResource;
+  readonly access: AclAccess;
+  readonly segment?: (args: unknown) => string;
+} | null;
 
 export interface ServerHandler {
   /** Unique RPC name, e.g. "Operator.RaftGetConfiguration". */

@@ -11,6 +11,7 @@ import {
   Lifecycle,
   ServerRpc,
   StateImagePort,
+  UserEventsPort,
 } from '@proconsul/kernel';
 import { StateFsm, StateImageService, StateStore, StoreCatalogStats } from '@proconsul/state';
 import { bindAgentLocal, bindAliasCheck, bindUserEvents } from '@proconsul/agent';
@@ -23,6 +24,7 @@ import { bindOperator } from '../operator/operator-module.js';
 import { WanRouter } from '../wan/wan-router.js';
 import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
 import { bindPreparedQueries } from '../prepared-query/prepared-query-module.js';
+import { eventFireHandler } from '../wan/event-fire-handler.js';
 
 /**
  * Core services every agent has, loaded before the plugins so they can inject them:
@@ -40,6 +42,7 @@ export function serverModule(): ContainerModule {
     bind(WanRouter).toSelf().inSingletonScope();
     bind<DatacenterRouter>(DatacenterRouter).toService(WanRouter);
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => datacentersHandler(() => ctx.get(WanRouter)));
+    bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => eventFireHandler(() => ctx.get<UserEventsPort>(UserEventsPort)));
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
     bind<StateImagePort>(StateImagePort)

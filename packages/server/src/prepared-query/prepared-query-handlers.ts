@@ -21,6 +21,32 @@ function optString(v: unknown, field: string): string | undefined {
   return v;
 }
 
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const strMap = (v: unknown): Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
+
+/** A query from another datacenter's server, reduced to what execution reads, so a malformed one cannot crash it. */
+function remoteShape(q: PreparedQuery): PreparedQuery {
+  const s = q.Service;
+  return {
+    ...q,
+    Token: '',
+    DNS: { TTL: typeof q.DNS?.TTL === 'string' ? q.DNS.TTL : '' },
+    Service: {
+      Service: s.Service,
+      Failover: { NearestN: 0, Datacenters: [] },
+      OnlyPassing: s.OnlyPassing === true,
+      IgnoreCheckIDs: list(s.IgnoreCheckIDs),
+      Near: '',
+      Tags: list(s.Tags),
+      NodeMeta: strMap(s.NodeMeta),
+      ServiceMeta: strMap(s.ServiceMeta),
+    },
+  };
+}
+
 function executeArgs(raw: unknown): ExecuteArgs {
   const a = record(raw);
   const query = optString(a.query, 'query');
@@ -48,19 +74,20 @@ export function preparedQueryHandlers(executor: () => QueryExecutor, visible: Vi
       name: EXECUTE_QUERY,
       leaderOnly: false,
       access: null,
-      handle: (args, caller: RpcCaller): Promise<PreparedQueryExecuteResponse> => executor().execute(executeArgs(args), caller),
+      handle: async (args, caller: RpcCaller): Promise<PreparedQueryExecuteResponse> =>
+        executor().execute(executeArgs(args), caller),
     },
     {
       name: EXECUTE_REMOTE_QUERY,
       leaderOnly: false,
       access: null,
-      handle: (args, caller: RpcCaller) => {
+      handle: async (args, caller: RpcCaller) => {
         const a = record(args);
         const q = a.query as PreparedQuery | undefined;
         if (typeof q !== 'object' || q === null || typeof q.Service?.Service !== 'string')
           throw PreparedQueryInvalid('ExecuteRemote needs a rendered query');
         const limit = typeof a.limit === 'number' && a.limit > 0 ? a.limit : 0;
-        return executor().executeRemote({ query: q, limit } satisfies ExecuteRemoteArgs, caller);
+        return executor().executeRemote({ query: remoteShape(q), limit } satisfies ExecuteRemoteArgs, caller);
       },
     },
     {

@@ -12,6 +12,7 @@ import {
 } from '@proconsul/kernel';
 import { QueryExecutor, type ExecuteRemoteArgs, type ExecutorDeps } from './query-executor.js';
 import { renderQuery } from './query-render.js';
+import { EXECUTE_REMOTE_QUERY, preparedQueryHandlers } from './prepared-query-handlers.js';
 
 function query(over: Partial<PreparedQuery> = {}, svc: Partial<PreparedQuery['Service']> = {}): PreparedQuery {
   return {
@@ -228,5 +229,21 @@ describe('prepared query templates', () => {
   it('an execution by a name the template matches runs the rendered query', async () => {
     const { ex } = executor({ queries: [tpl({}, { Service: '${name.suffix}' })], nodes: [instance('a', 'passing')] });
     expect((await ex.execute({ query: 'geo-web' }, AS_SERVER)).Service).to.equal('web');
+  });
+});
+
+describe('PreparedQuery.ExecuteRemote handler', () => {
+  it('refuses arguments without a rendered query, and runs a malformed one without crashing', async () => {
+    const { ex } = executor({ nodes: [instance('a', 'passing', { tags: ['x'] })] });
+    const remote = preparedQueryHandlers(
+      () => ex,
+      async () => null,
+    ).find((h) => h.name === EXECUTE_REMOTE_QUERY)!;
+    const refused = await remote.handle({}, AS_SERVER).catch((e: unknown) => e);
+    expect(isCoded(refused, 'PREPARED_QUERY_INVALID')).to.equal(true);
+    const r = (await remote.handle({ query: { Service: { Service: 'web', Tags: 'x', NodeMeta: 5 } } }, AS_SERVER)) as {
+      Nodes: unknown[];
+    };
+    expect(r.Nodes).to.have.length(1);
   });
 });

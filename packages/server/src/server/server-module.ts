@@ -24,6 +24,7 @@ import { ServerLocator } from './server-locator.js';
 import { bindOperator } from '../operator/operator-module.js';
 import { WanRouter } from '../wan/wan-router.js';
 import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
+import { bindPreparedQueries } from '../prepared-query/prepared-query-module.js';
 import { eventFireHandler } from '../wan/event-fire-handler.js';
 import { keyringHandlers } from '../wan/keyring-handlers.js';
 
@@ -86,5 +87,7 @@ export function serverModule(): ContainerModule {
     // Operator raft/autopilot RPCs and the leader's autopilot loop; the agent's user events.
     bindOperator(bind);
     bindUserEvents(bind);
+    // Prepared-query execution, explain and cross-datacenter failover.
+    bindPreparedQueries(bind);
   });
 }

@@ -94,10 +94,17 @@ export async function captureDebug(o: DebugCaptureOptions): Promise<TarEntry[]> 
       }
     }
     n++;
-    const left = started + o.durationMs - Date.now();
-    if (left <= 0 || stop.signal.aborted) break;
-    await sleep(Math.min(o.intervalMs, left), stop.signal);
-    if (stop.signal.aborted || Date.now() - started >= o.durationMs) break;
+    // Captures are due at fixed offsets (0, interval, 2×interval… before the duration ends),
+    // so a late wake-up or a timer firing a millisecond early never adds or drops one.
+    const next = started + n * o.intervalMs;
+    const end = started + o.durationMs;
+    if (stop.signal.aborted) break;
+    if (next >= end) {
+      await sleep(Math.max(0, end - Date.now()), stop.signal);
+      break;
+    }
+    await sleep(Math.max(0, next - Date.now()), stop.signal);
+    if (stop.signal.aborted) break;
   }
   // The profile ends on its own at the duration; the log stream must be told to.
   stop.abort();

@@ -3,6 +3,7 @@ import { inject, injectable, optional } from 'inversify';
 import {
   GossipEncryption,
   MetricsRegistry,
+  type Coord,
   NO_METRICS,
   type KeyringOp,
   type KeyringPoolResult,
@@ -170,6 +171,14 @@ export class SerfMembership implements Membership, Lifecycle {
     else if (op === 'remove') await k.removeKey(key);
     const pools = [this.pool('lan'), ...(this.wan && !localOnly ? [this.wan] : [])];
     return Promise.all(pools.map((p) => keyringQuery(p, op, key)));
+  }
+
+  coordinate(pool: Pool): Coord | undefined {
+    return (pool === 'lan' ? this.lan : this.wan)?.coordinate();
+  }
+
+  memberCoordinate(pool: Pool, name: string): Coord | undefined {
+    return (pool === 'lan' ? this.lan : this.wan)?.memberCoordinate(name);
   }
 
   subscribe(listener: MembershipListener): () => void {

@@ -23,3 +23,5 @@ export * from './wan/datacenter-order.js';
 export * from './wan/datacenters-handler.js';
 export * from './wan/wan-flood-join.js';
 export * from './wan/datacenter-forwarder.js';
+export * from './coordinate/coordinate-update.js';
+export * from './coordinate/coordinate-batcher.js';

@@ -208,7 +208,12 @@ export class SerfMembership implements Membership, Lifecycle {
     const snapshotPath = c.dataDir
       ? joinPath(c.dataDir, 'serf', pool === 'lan' ? 'local.snapshot' : 'remote.snapshot')
       : undefined;
-    const config = { ...defaultSerfConfig(ml, consulTags(c, pool)), snapshotPath, rejoinAfterLeave: c.rejoinAfterLeave };
+    const config = {
+      ...defaultSerfConfig(ml, consulTags(c, pool)),
+      snapshotPath,
+      rejoinAfterLeave: c.rejoinAfterLeave,
+      disableCoordinates: c.disableCoordinates === true,
+    };
     const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: this.encryption });
     serf.subscribe((e) => {
       countSerfEvent(e, this.metrics);

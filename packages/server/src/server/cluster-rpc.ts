@@ -131,7 +131,7 @@ export class ClusterRpc implements ClusterRpcPort {
       return this.toLeader('Call', { name, args, token: this.wireToken(caller) }, 0, undefined, () =>
         this.serverCall(name, args, caller),
       );
-    await this.guard.call(name, h.access, caller);
+    await this.guard.call(name, h.access, caller, args);
     return h.handle(args);
   }
 

@@ -9,7 +9,12 @@ import type { AclAccess, AclResource } from '@proconsul/kernel';
 export const ServerHandler = Symbol.for('proconsul.ServerHandler');
 
 /** What a caller's token needs for a handler; `null` for what Consul leaves unprotected (`/v1/status/*`). */
-export type HandlerAccess = { readonly resource: AclResource; readonly access: AclAccess } | null;
+export type HandlerAccess = {
+  readonly resource: AclResource;
+  readonly access: AclAccess;
+  /** The resource's name taken from the call's arguments (`node:write` on the node updated); '' without. */
+  readonly segment?: (args: unknown) => string;
+} | null;
 
 export interface ServerHandler {
   /** Unique RPC name, e.g. "Operator.RaftGetConfiguration". */

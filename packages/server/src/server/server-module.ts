@@ -9,6 +9,7 @@ import {
   DnsDataSource,
   Fsm,
   Lifecycle,
+  Logger,
   ServerRpc,
   StateImagePort,
 } from '@proconsul/kernel';
@@ -22,6 +23,8 @@ import { ServerLocator } from './server-locator.js';
 import { bindOperator } from '../operator/operator-module.js';
 import { WanRouter } from '../wan/wan-router.js';
 import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
+import { CoordinateBatcher } from '../coordinate/coordinate-batcher.js';
+import { coordinateUpdateHandler } from '../coordinate/coordinate-update-handler.js';
 
 /**
  * Core services every agent has, loaded before the plugins so they can inject them:
@@ -39,6 +42,15 @@ export function serverModule(): ContainerModule {
     bind(WanRouter).toSelf().inSingletonScope();
     bind<DatacenterRouter>(DatacenterRouter).toService(WanRouter);
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => datacentersHandler(() => ctx.get(WanRouter)));
+    bind(CoordinateBatcher)
+      .toDynamicValue((ctx) => {
+        const rpc = ctx.get(ClusterRpc);
+        const consensus = () => ctx.get<Consensus>(Consensus, { optional: true });
+        const writer = { write: rpc.write.bind(rpc), isLeader: () => consensus()?.isLeader() === true };
+        return new CoordinateBatcher(writer, ctx.get<Logger>(Logger).named('coordinate'));
+      })
+      .inSingletonScope();
+    bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => coordinateUpdateHandler(() => ctx.get(CoordinateBatcher)));
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
     bind<StateImagePort>(StateImagePort)
@@ -67,8 +79,14 @@ export function serverModule(): ContainerModule {
         if (!serverRpc) return;
         serverRpc.setHandler((method, body, signal) => rpc.handle(method, body, signal));
       },
-      start: () => ctx.get(ClusterRpc).start(),
-      stop: () => ctx.get(ClusterRpc).stop(),
+      start: async () => {
+        await ctx.get(ClusterRpc).start();
+        if (ctx.get(ClusterRpc).isServer) ctx.get(CoordinateBatcher).start();
+      },
+      stop: async () => {
+        await ctx.get(CoordinateBatcher).stop();
+        await ctx.get(ClusterRpc).stop();
+      },
       // Before anti-entropy's stop waits for its round: a write held for a leader must end now.
       stopping: () => ctx.get(ClusterRpc).beginShutdown(),
     }));

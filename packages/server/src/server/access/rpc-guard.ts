@@ -64,11 +64,12 @@ export class RpcGuard {
     if (authz) authorizeCommand(authz, state, command);
   }
 
-  async call(name: string, access: HandlerAccess, caller: RpcCaller): Promise<void> {
+  async call(name: string, access: HandlerAccess, caller: RpcCaller, args?: unknown): Promise<void> {
     if (!access) return;
     const authz = await this.resolve(caller);
-    if (authz && !authz.allowed(access.resource, '', access.access))
-      throw PermissionDenied(`token lacks '${access.resource}:${access.access}' for ${name}`);
+    const segment = access.segment?.(args) ?? '';
+    if (authz && !authz.allowed(access.resource, segment, access.access))
+      throw PermissionDenied(`token lacks '${access.resource}:${access.access}'${segment ? ` on "${segment}"` : ''} for ${name}`);
   }
 
   /** `session:write` on the node the session belongs to. */

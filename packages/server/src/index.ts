@@ -25,3 +25,4 @@ export * from './wan/wan-flood-join.js';
 export * from './wan/datacenter-forwarder.js';
 export * from './coordinate/coordinate-update.js';
 export * from './coordinate/coordinate-batcher.js';
+export * from './wan/wan-coordinates.js';

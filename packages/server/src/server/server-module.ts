@@ -10,6 +10,7 @@ import {
   Fsm,
   Lifecycle,
   Logger,
+  Membership,
   ServerRpc,
   StateImagePort,
 } from '@proconsul/kernel';
@@ -23,6 +24,7 @@ import { ServerLocator } from './server-locator.js';
 import { bindOperator } from '../operator/operator-module.js';
 import { WanRouter } from '../wan/wan-router.js';
 import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
+import { coordinateDatacentersHandler, medianRttMs } from '../wan/wan-coordinates.js';
 import { CoordinateBatcher } from '../coordinate/coordinate-batcher.js';
 import { coordinateUpdateHandler } from '../coordinate/coordinate-update-handler.js';
 
@@ -50,6 +52,9 @@ export function serverModule(): ContainerModule {
         return new CoordinateBatcher(writer, ctx.get<Logger>(Logger).named('coordinate'));
       })
       .inSingletonScope();
+    bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) =>
+      coordinateDatacentersHandler(() => ctx.get<Membership>(Membership, { optional: true })),
+    );
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => coordinateUpdateHandler(() => ctx.get(CoordinateBatcher)));
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
@@ -73,6 +78,9 @@ export function serverModule(): ContainerModule {
         const rpc = ctx.get(ClusterRpc);
         rpc.useAuthorizer(ctx.get<Authorizer>(Authorizer));
         // A client agent has no WAN pool: its datacenter list comes from a server.
+        // A server orders datacenters by the median estimated RTT to their servers (Consul's order).
+        const membership = ctx.get<Membership>(Membership, { optional: true });
+        if (rpc.isServer) ctx.get(WanRouter).useDistance((dc) => medianRttMs(membership, dc));
         if (!rpc.isServer)
           ctx.get(WanRouter).useServerList(async () => (await rpc.serverCall(LIST_DATACENTERS, {}, AS_SERVER)) as string[]);
         const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });

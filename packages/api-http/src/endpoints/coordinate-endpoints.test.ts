@@ -83,6 +83,53 @@ describe('/v1/coordinate/* (in-process)', () => {
   });
 });
 
+describe('?near= on catalog and health reads (in-process)', () => {
+  let a: InProcessAgent;
+  const names = (r: { json<T>(): T }, pick: (x: never) => string) => r.json<never[]>().map(pick);
+  before(async () => {
+    a = await startInProcessAgent(); // node name node-1
+    // On a line: node-1 at 0, far at 50 ms, mid at 20 ms, near at 5 ms; nocoord has none.
+    const at: Record<string, number | undefined> = { 'node-1': 0, far: 0.05, mid: 0.02, near: 0.005, nocoord: undefined };
+    for (const [node, x] of Object.entries(at)) {
+      const body = {
+        Node: node,
+        Address: '10.0.0.1',
+        Service: { Service: 'web', Port: 80 },
+        Check: { Name: 'c', Status: 'passing', ServiceID: 'web' },
+      };
+      expect((await a.http({ method: 'PUT', url: '/v1/catalog/register', body })).status).to.equal(200);
+      if (x !== undefined) await a.http({ method: 'PUT', url: '/v1/coordinate/update', body: { Node: node, Coord: coord(x) } });
+    }
+    await a.kernel.container.get(CoordinateBatcher).flush();
+  });
+  after(() => a.stop());
+
+  it('sorts by estimated RTT from the named node, nodes without coordinates last', async () => {
+    const byNode = (x: { Node: string }) => x.Node;
+    const want = ['mid', 'near', 'node-1', 'far', 'nocoord']; // 0, 15, 20, 30 ms, unknown
+    expect(names(await a.http('/v1/catalog/nodes?near=mid'), byNode as never)).to.deep.equal(want);
+    expect(names(await a.http('/v1/catalog/service/web?near=mid'), byNode as never)).to.deep.equal(want);
+    expect(names(await a.http('/v1/health/checks/web?near=mid'), byNode as never)).to.deep.equal(want);
+    expect(names(await a.http('/v1/health/state/any?near=mid'), byNode as never)).to.deep.equal(want);
+    const health = await a.http('/v1/health/service/web?near=mid');
+    expect(names(health, ((e: { Node: { Node: string } }) => e.Node.Node) as never)).to.deep.equal(want);
+  });
+
+  it('_agent is this agent’s node; without ?near (or an unknown node) the order is by name', async () => {
+    const byNode = (x: { Node: string }) => x.Node;
+    expect(names(await a.http('/v1/catalog/nodes?near=_agent'), byNode as never)).to.deep.equal([
+      'node-1',
+      'near',
+      'mid',
+      'far',
+      'nocoord',
+    ]);
+    const byName = ['far', 'mid', 'near', 'nocoord', 'node-1'];
+    expect(names(await a.http('/v1/catalog/nodes'), byNode as never)).to.deep.equal(byName);
+    expect(names(await a.http('/v1/catalog/nodes?near=ghost'), byNode as never)).to.deep.equal(byName);
+  });
+});
+
 describe('/v1/coordinate/* with ACLs (in-process, acl plugin)', () => {
   let a: InProcessAgent;
   const as = (token: string) => ({ 'X-Consul-Token': token });

@@ -21,8 +21,10 @@ export function sortByNear<T>(
   const distanceTo = (node: string): number => {
     let d = dist.get(node);
     if (d === undefined) {
-      const c = segmentZero(r, node);
-      d = c ? coordDistance(from, c) : Number.POSITIVE_INFINITY;
+      const c = node === near ? from : segmentZero(r, node);
+      // The near node itself is 0 away: serf's formula would give it twice its height,
+      // which on a LAN can exceed a neighbour's estimate and put it second.
+      d = node === near ? 0 : c ? coordDistance(from, c) : Number.POSITIVE_INFINITY;
       dist.set(node, d);
     }
     return d;

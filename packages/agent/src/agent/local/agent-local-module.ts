@@ -85,7 +85,13 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
         rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
         node: c.nodeName,
         coordinate: () => membership?.coordinate?.('lan'),
-        clusterSize: () => membership?.members('lan').filter((m) => m.status === 'alive').length || 1,
+        clusterSize: () => {
+          try {
+            return membership?.members('lan').filter((m) => m.status === 'alive').length || 1;
+          } catch {
+            return 1; // gossip not started yet: the first interval is the minimum
+          }
+        },
         token: () => tokens?.get('agent'),
         log: ctx.get<Logger>(Logger).named('coordinate'),
         rateTarget: c.syncCoordinateRateTarget ?? 64,

@@ -16,6 +16,7 @@ import {
   GLOBAL_MANAGEMENT_POLICY_NAME,
 } from './builtin.js';
 import { tokenHash } from './token-hash.js';
+import { remotePrimary } from './replication/acl-datacenters.js';
 
 const stale = { ...DEFAULT_QUERY, allowStale: true };
 
@@ -40,7 +41,9 @@ export async function ensureAclBuiltins(rpc: ClusterRpcPort, config: RuntimeConf
     log?.info('created the anonymous token');
   }
   const initial = config.acl.tokens['initial_management'];
-  if (initial) {
+  // Only the primary creates it (as Consul): a secondary receives the primary's by replication,
+  // and its own copy under another AccessorID would claim the same SecretID.
+  if (initial && !remotePrimary(config)) {
     const existing = await rpc.read<ResolvedToken | null>('ACL.ResolveSecret', { secret: initial }, stale, AS_SERVER);
     if (!existing.value) {
       // As in Consul, creating it counts as the ACL bootstrap when none happened yet.

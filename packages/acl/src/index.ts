@@ -8,7 +8,6 @@ import {
   Lifecycle,
   type HttpEndpoint as Endpoint,
   type ProconsulPlugin,
-  type RuntimeConfig,
 } from '@proconsul/kernel';
 import { AclDisabled } from './acl-errors.js';
 import { ensureAclBuiltins } from './acl-builtins.js';
@@ -21,6 +20,9 @@ import { aclPolicyEndpoints } from './http/acl-policy-endpoints.js';
 import { aclRoleEndpoints } from './http/acl-role-endpoints.js';
 import { aclTokenEndpoints } from './http/acl-token-endpoints.js';
 import { aclMiscEndpoints } from './http/acl-misc-endpoints.js';
+import { AclReplicator } from './replication/acl-replicator.js';
+import { replicationStatusHandler } from './replication/replication-status-handler.js';
+import { ServerHandler } from '@proconsul/server';
 
 export { parsePolicyRules } from './rules/policy-rules.js';
 export { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID } from './builtin.js';
@@ -28,18 +30,18 @@ export { canSeeSecrets, redactToken } from './token-redaction.js';
 
 const AclEndpoints = Symbol.for('proconsul.acl.Endpoints');
 
-export function aclEndpoints(deps: AclHttpDeps, agentTokens: AgentTokens, config: RuntimeConfig): Endpoint[] {
+export function aclEndpoints(deps: AclHttpDeps, agentTokens: AgentTokens): Endpoint[] {
   return [
     ...aclTokenEndpoints(deps),
     ...aclPolicyEndpoints(deps),
     ...aclRoleEndpoints(deps),
-    ...aclMiscEndpoints(deps, config),
+    ...aclMiscEndpoints(deps),
     agentTokenEndpoint(deps, agentTokens),
   ];
 }
 // Endpoints touch their deps only when handling a request, so placeholders are enough to
 // count them: one HttpEndpoint binding per endpoint, each resolved lazily from the list.
-const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps, {} as AgentTokens, {} as RuntimeConfig).length;
+const ENDPOINT_COUNT = aclEndpoints({} as AclHttpDeps, {} as AgentTokens).length;
 
 /**
  * ACLs as Consul has them: tokens, policies and roles in the replicated state, rules in
@@ -79,9 +81,9 @@ const plugin: ProconsulPlugin = {
               rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
               authorizer: ctx.get<Authorizer>(Authorizer),
               dataDir: config.dataDir,
+              primaryDatacenter: config.primaryDatacenter,
             },
             agentTokens,
-            config,
           ),
         )
         .inSingletonScope();
@@ -89,6 +91,10 @@ const plugin: ProconsulPlugin = {
         bind<Endpoint>(HttpEndpoint).toDynamicValue((ctx) => ctx.get<Endpoint[]>(AclEndpoints)[i]!);
       if (!config.server) return;
       const log = logger.named('acl');
+      bind(AclReplicator)
+        .toDynamicValue((ctx) => new AclReplicator(ctx.get<ClusterRpcPort>(ClusterRpcPort), config, log.named('replication')))
+        .inSingletonScope();
+      bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => replicationStatusHandler(() => ctx.get(AclReplicator)));
       let off: (() => void) | undefined;
       let reaper: NodeJS.Timeout | undefined;
       bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => ({
@@ -100,8 +106,16 @@ const plugin: ProconsulPlugin = {
             void ensureAclBuiltins(ctx.get<ClusterRpcPort>(ClusterRpcPort), config, log).catch((e: unknown) =>
               log.warn('creating the builtin ACL objects failed; the next leader term retries', { error: e }),
             );
-          off = consensus.onLeadershipChange((leader) => leader && init());
-          if (consensus.isLeader()) init();
+          const replicator = ctx.get(AclReplicator);
+          // The leader replicates from the primary (in a secondary); a follower must not.
+          const onLeadership = (leader: boolean) => {
+            if (leader) {
+              init();
+              replicator.start();
+            } else replicator.stop();
+          };
+          off = consensus.onLeadershipChange(onLeadership);
+          if (consensus.isLeader()) onLeadership(true);
           reaper = setInterval(() => {
             if (!consensus.isLeader()) return;
             reapExpiredTokens(ctx.get<ClusterRpcPort>(ClusterRpcPort)).then(
@@ -113,6 +127,7 @@ const plugin: ProconsulPlugin = {
         },
         stop() {
           off?.();
+          ctx.get(AclReplicator).stop();
           clearInterval(reaper);
         },
       }));

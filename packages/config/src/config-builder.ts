@@ -200,6 +200,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
       defaultPolicy: defaultPolicy as 'allow' | 'deny',
       downPolicy: str('acl.down_policy', 'extend-cache'),
       enableTokenPersistence: bool('acl.enable_token_persistence'),
+      enableTokenReplication: bool('acl.enable_token_replication'),
       tokens: {
         ...tokens,
         ...(tokens['master'] && !tokens['initial_management'] ? { initial_management: tokens['master'] } : {}),

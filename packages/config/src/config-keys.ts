@@ -87,6 +87,7 @@ export const CONFIG_KEYS: KeySpec = {
     default_policy: 'string',
     down_policy: 'string',
     enable_token_persistence: 'bool',
+    enable_token_replication: 'bool',
     enable_key_list_policy: 'bool',
     tokens: {
       initial_management: 'string',
@@ -163,5 +164,6 @@ export const CONFIG_KEYS: KeySpec = {
   acl_replication_token: 'string',
   acl_default_policy: 'string',
   acl_down_policy: 'string',
+  enable_acl_replication: 'bool',
   auto_encrypt: { tls: 'bool', allow_tls: 'bool', dns_san: 'strings', ip_san: 'strings', ca_key_file: 'string' },
 };

@@ -27,7 +27,6 @@ export const UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
   disable_update_check: 'update check',
   discard_check_output: 'dropping check output',
   discovery_max_stale: 'default stale reads for discovery',
-  enable_acl_replication: 'legacy ACL replication',
   enable_central_service_config: 'central service config',
   experiments: 'experimental features',
   http_config: 'HTTP response headers, allowed methods and timeouts',
@@ -59,7 +58,6 @@ export const UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
   unix_sockets: 'Unix socket permissions',
   xds: 'Envoy xDS update rate',
   // Inside blocks Proconsul implements.
-  'acl.enable_token_replication': 'ACL token replication',
   'acl.msp_disable_bootstrap': 'HCP bootstrap',
   'acl.policy_ttl': 'ACL policy cache TTL',
   'acl.role_ttl': 'ACL role cache TTL',

@@ -11,6 +11,7 @@ export const LEGACY_ACL_KEYS: Readonly<Record<string, string>> = {
   acl_replication_token: 'acl.tokens.replication',
   acl_default_policy: 'acl.default_policy',
   acl_down_policy: 'acl.down_policy',
+  enable_acl_replication: 'acl.enable_token_replication',
 };
 
 /**

@@ -26,3 +26,4 @@ export * from './wan/datacenter-forwarder.js';
 export * from './coordinate/coordinate-update.js';
 export * from './coordinate/coordinate-batcher.js';
 export * from './wan/wan-coordinates.js';
+export { EVENT_FIRE } from './wan/event-fire-handler.js';

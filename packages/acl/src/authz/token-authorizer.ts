@@ -15,6 +15,8 @@ import { AclNotFound } from '../acl-errors.js';
 import { ANONYMOUS_TOKEN_ACCESSOR, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POLICY_ID } from '../builtin.js';
 import { parsePolicyRules, type PolicyRules } from '../rules/policy-rules.js';
 import { identityRules, RulesAuthorization } from './rules-authorization.js';
+import { PrimaryTokenLookup } from './primary-token-lookup.js';
+import { remotePrimary } from '../replication/acl-datacenters.js';
 
 const STALE = { ...DEFAULT_QUERY, allowStale: true };
 
@@ -35,12 +37,17 @@ export class TokenAuthorizer implements Authorizer {
   /** Client agents: resolved answers (kept past expiry for down_policy) and fetches in flight. */
   private readonly clientCache = new Map<string, { until: number; authz: Authorization }>();
   private readonly inFlight = new Map<string, Promise<Authorization>>();
+  /** In a secondary datacenter: tokens the local replica lacks are asked of the primary. */
+  private readonly primary: PrimaryTokenLookup | undefined;
 
   constructor(
     private readonly rpc: ClusterRpcPort,
     private readonly config: RuntimeConfig,
     private readonly agentTokens: AgentTokens,
-  ) {}
+  ) {
+    const primary = remotePrimary(config);
+    this.primary = primary ? new PrimaryTokenLookup(rpc, primary, config.acl.enableTokenReplication ? 0 : undefined) : undefined;
+  }
 
   /**
    * `undefined` (no token on the request): the agent's default token, else the anonymous
@@ -49,7 +56,9 @@ export class TokenAuthorizer implements Authorizer {
   resolve(secretId: string | undefined, options?: ResolveOptions): Promise<Authorization> {
     const fallback = options?.fromRpc ? undefined : this.agentTokens.get('default');
     const secret = secretId || fallback || ANONYMOUS_TOKEN_SECRET;
-    if (this.config.server) return this.fetch(secret);
+    // A secondary's server may depend on the primary (WAN) for a token: down_policy applies.
+    if (this.config.server)
+      return this.primary ? this.fetch(secret).catch((e) => this.whenDown(e, undefined)) : this.fetch(secret);
     const hit = this.clientCache.get(secret);
     if (hit && hit.until > Date.now()) return Promise.resolve(hit.authz);
     let pending = this.inFlight.get(secret);
@@ -65,22 +74,29 @@ export class TokenAuthorizer implements Authorizer {
     try {
       authz = await this.fetch(secret);
     } catch (e) {
-      if (isCoded(e, 'ACL_NOT_FOUND')) {
-        this.clientCache.delete(secret);
-        throw e;
-      }
-      const down = this.config.acl.downPolicy;
-      if (down === 'allow') return new RulesAuthorization('down-policy-allow', [], true);
-      if (down === 'deny' || !stale) return new RulesAuthorization('down-policy-deny', [], false);
-      return stale; // extend-cache / async-cache
+      if (isCoded(e, 'ACL_NOT_FOUND')) this.clientCache.delete(secret);
+      return this.whenDown(e, stale);
     }
     if (this.clientCache.size >= 10_000) this.clientCache.delete(this.clientCache.keys().next().value!);
     this.clientCache.set(secret, { until: Date.now() + CLIENT_TOKEN_TTL_MS, authz });
     return authz;
   }
 
+  /** `acl.down_policy` when the token's authority cannot be reached; "not found" stays not found. */
+  private whenDown(e: unknown, stale: Authorization | undefined): Authorization {
+    if (isCoded(e, 'ACL_NOT_FOUND')) throw e;
+    const down = this.config.acl.downPolicy;
+    if (down === 'allow') return new RulesAuthorization('down-policy-allow', [], true);
+    if (down === 'deny' || !stale) return new RulesAuthorization('down-policy-deny', [], false);
+    return stale; // extend-cache / async-cache
+  }
+
   private async fetch(secret: string): Promise<Authorization> {
-    const r = (await this.lookup(secret)) ?? (secret === ANONYMOUS_TOKEN_SECRET ? null : await this.lookupOnLeader(secret));
+    const anonymous = secret === ANONYMOUS_TOKEN_SECRET;
+    const r =
+      (await this.lookup(secret)) ??
+      (anonymous ? null : await this.lookupOnLeader(secret)) ??
+      (anonymous || !this.primary ? null : await this.primary.lookup(secret));
     const defaultAllow = this.config.acl.defaultPolicy === 'allow';
     if (!r) {
       // Before a leader has created the anonymous token, anonymous simply has no policies.
@@ -89,10 +105,15 @@ export class TokenAuthorizer implements Authorizer {
     }
     // An expired token is gone as far as anyone can tell, even before the leader reaps it.
     if (r.token.ExpirationTime && Date.parse(r.token.ExpirationTime) <= Date.now()) throw AclNotFound();
-    const management = r.policies.some((p) => p.ID === GLOBAL_MANAGEMENT_POLICY_ID);
-    const rules = r.policies.map((p) => this.rulesOf(p));
-    if (r.serviceIdentities.length + r.nodeIdentities.length > 0)
-      rules.push(identityRules(r.serviceIdentities, r.nodeIdentities));
+    // A policy or identity scoped to other datacenters (Consul's `Datacenters`) grants nothing here.
+    const dc = this.config.datacenter.toLowerCase();
+    const here = (dcs: readonly string[] | undefined) => !dcs?.length || dcs.some((d) => d.toLowerCase() === dc);
+    const policies = r.policies.filter((p) => here(p.Datacenters));
+    const services = r.serviceIdentities.filter((s) => here(s.Datacenters));
+    const nodes = r.nodeIdentities.filter((n) => n.Datacenter.toLowerCase() === dc);
+    const management = policies.some((p) => p.ID === GLOBAL_MANAGEMENT_POLICY_ID);
+    const rules = policies.map((p) => this.rulesOf(p));
+    if (services.length + nodes.length > 0) rules.push(identityRules(services, nodes));
     return new RulesAuthorization(r.token.AccessorID, rules, defaultAllow, management);
   }
 

@@ -5,12 +5,21 @@ import {
   type Authorization,
   type Authorizer,
   type ClusterRpcPort,
+  type DatacenterTarget,
   type HttpRequest,
   type HttpResponse,
   type QueryName,
   type QueryReply,
 } from '@proconsul/kernel';
-import { authorize, canonicalKeys, decodeJsonBody, readForRequest, replyWithMeta, requireAccess } from '@proconsul/http';
+import {
+  authorize,
+  canonicalKeys,
+  datacenterTarget,
+  decodeJsonBody,
+  readForRequest,
+  replyWithMeta,
+  requireAccess,
+} from '@proconsul/http';
 import { AclInvalid, AclNotFound } from '../acl-errors.js';
 
 // route, authorization and meta replies are the shared HTTP endpoint helpers (@proconsul/http).
@@ -22,6 +31,20 @@ export interface AclHttpDeps {
   readonly authorizer: Authorizer;
   /** This agent's data_dir, where an operator may put Consul's `acl-bootstrap-reset` file. */
   readonly dataDir?: string;
+  /**
+   * `primary_datacenter`: global tokens, policies and roles are written there, as Consul
+   * forwards them, and replicate to the others. Absent or the local one: written here.
+   */
+  readonly primaryDatacenter?: string;
+}
+
+/**
+ * Where an ACL write runs: a global object (policy, role, non-local token) in the primary
+ * datacenter whatever the agent's own datacenter or `?dc=` say, so the primary stays the
+ * one authority; a local token where the request names (`?dc=`, else here).
+ */
+export function aclWriteTarget(deps: AclHttpDeps, req: HttpRequest, global: boolean): DatacenterTarget {
+  return global && deps.primaryDatacenter ? { datacenter: deps.primaryDatacenter } : datacenterTarget(req);
 }
 
 /** The request's authorization, refused unless it has `acl:<access>`. */
@@ -62,6 +85,7 @@ export async function resolveLinks(
   raw: unknown,
   kind: 'policy' | 'role',
   what: string,
+  target: DatacenterTarget = datacenterTarget(req),
 ): Promise<AclLink[]> {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw AclInvalid(what, `${kind === 'policy' ? 'Policies' : 'Roles'} must be a list`);
@@ -77,9 +101,9 @@ export async function resolveLinks(
     const found = await deps.rpc.read<{ ID: string; Name: string } | null>(
       query,
       byId ? { id: key } : { name: key },
-      // On the leader, as Consul resolves links inside the write RPC: a stale server may not
-      // yet have the policy or role created a moment ago.
-      DEFAULT_QUERY,
+      // On the leader of the datacenter the write goes to, as Consul resolves links inside the
+      // write RPC: a stale server (or a secondary's replica) may lack one created a moment ago.
+      { ...DEFAULT_QUERY, ...target },
       { token: req.token },
     );
     if (!found.value) throw AclInvalid(what, `cannot find ${kind} ${key}`);

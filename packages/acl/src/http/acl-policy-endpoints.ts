@@ -1,10 +1,19 @@
-import { datacenterTarget } from '@proconsul/http';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AclPolicy, HttpEndpoint, HttpRequest } from '@proconsul/kernel';
 import { AclInvalid, AclNotFound } from '../acl-errors.js';
 import { GLOBAL_MANAGEMENT_POLICY_ID } from '../builtin.js';
 import { parsePolicyRules } from '../rules/policy-rules.js';
-import { aclRead, objectBody, optString, readOr403, requireAcl, route, withMeta, type AclHttpDeps } from './acl-http-support.js';
+import {
+  aclRead,
+  aclWriteTarget,
+  objectBody,
+  optString,
+  readOr403,
+  requireAcl,
+  route,
+  withMeta,
+  type AclHttpDeps,
+} from './acl-http-support.js';
 
 const POLICY_FIELDS = ['ID', 'Name', 'Description', 'Rules', 'Datacenters'];
 const NAME = /^[A-Za-z0-9\-_]{1,128}$/;
@@ -12,7 +21,7 @@ const NAME = /^[A-Za-z0-9\-_]{1,128}$/;
 /** `/v1/acl/policy[/:id|/name/:name]` and `/v1/acl/policies`. Rules are parsed before anything is stored. */
 export function aclPolicyEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
   const write = async (req: HttpRequest, p: Omit<AclPolicy, 'CreateIndex' | 'ModifyIndex'>) =>
-    (await deps.rpc.write({ v: 1, type: 'acl-policy-set', Policy: p }, { token: req.token }, datacenterTarget(req)))
+    (await deps.rpc.write({ v: 1, type: 'acl-policy-set', Policy: p }, { token: req.token }, aclWriteTarget(deps, req, true)))
       .value as AclPolicy;
   return [
     route('PUT', '/v1/acl/policy', async (req) => {
@@ -43,7 +52,7 @@ export function aclPolicyEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       await deps.rpc.write(
         { v: 1, type: 'acl-policy-delete', ID: req.params['id']! },
         { token: req.token },
-        datacenterTarget(req),
+        aclWriteTarget(deps, req, true),
       );
       return { body: true };
     }),

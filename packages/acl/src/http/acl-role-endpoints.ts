@@ -1,4 +1,3 @@
-import { datacenterTarget } from '@proconsul/http';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AclRole, HttpEndpoint, HttpRequest } from '@proconsul/kernel';
 import { AclInvalid, AclNotFound } from '../acl-errors.js';
@@ -9,6 +8,7 @@ import {
   readOr403,
   requireAcl,
   resolveLinks,
+  aclWriteTarget,
   route,
   withMeta,
   type AclHttpDeps,
@@ -20,7 +20,8 @@ const NAME = /^[A-Za-z0-9\-_]{1,256}$/;
 /** `/v1/acl/role[/:id|/name/:name]` and `/v1/acl/roles`: named bundles of policies a token can carry. */
 export function aclRoleEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
   const write = async (req: HttpRequest, r: Omit<AclRole, 'CreateIndex' | 'ModifyIndex'>) =>
-    (await deps.rpc.write({ v: 1, type: 'acl-role-set', Role: r }, { token: req.token }, datacenterTarget(req))).value as AclRole;
+    (await deps.rpc.write({ v: 1, type: 'acl-role-set', Role: r }, { token: req.token }, aclWriteTarget(deps, req, true)))
+      .value as AclRole;
   return [
     route('PUT', '/v1/acl/role', async (req) => {
       await requireAcl(deps, req, 'write');
@@ -42,7 +43,11 @@ export function aclRoleEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
     }),
     route('DELETE', '/v1/acl/role/:id', async (req) => {
       await requireAcl(deps, req, 'write');
-      await deps.rpc.write({ v: 1, type: 'acl-role-delete', ID: req.params['id']! }, { token: req.token }, datacenterTarget(req));
+      await deps.rpc.write(
+        { v: 1, type: 'acl-role-delete', ID: req.params['id']! },
+        { token: req.token },
+        aclWriteTarget(deps, req, true),
+      );
       return { body: true };
     }),
     route('GET', '/v1/acl/roles', async (req) => {
@@ -68,7 +73,7 @@ async function roleInput(
   const name = optString(b, 'Name', 'Role') || existing?.Name || '';
   if (!NAME.test(name)) throw AclInvalid('Role', `invalid Name "${name}". Only alphanumeric characters, '-' and '_' are allowed`);
   const description = optString(b, 'Description', 'Role');
-  const policies = await resolveLinks(deps, req, b['Policies'], 'policy', 'Role');
+  const policies = await resolveLinks(deps, req, b['Policies'], 'policy', 'Role', aclWriteTarget(deps, req, true));
   const services = Array.isArray(b['ServiceIdentities']) ? (b['ServiceIdentities'] as AclRole['ServiceIdentities']) : [];
   const nodes = Array.isArray(b['NodeIdentities']) ? (b['NodeIdentities'] as AclRole['NodeIdentities']) : [];
   return {

@@ -1,4 +1,3 @@
-import { datacenterTarget } from '@proconsul/http';
 import { randomUUID } from 'node:crypto';
 import {
   BadRequest,
@@ -19,6 +18,7 @@ import { redactToken } from '../token-redaction.js';
 import { ANONYMOUS_TOKEN_ACCESSOR, GLOBAL_MANAGEMENT_POLICY_ID, GLOBAL_MANAGEMENT_POLICY_NAME } from '../builtin.js';
 import {
   aclRead,
+  aclWriteTarget,
   objectBody,
   optString,
   requireAcl,
@@ -51,7 +51,8 @@ type TokenInput = Omit<AclToken, 'CreateIndex' | 'ModifyIndex'>;
 /** `/v1/acl/bootstrap`, `/v1/acl/token[/:id|/self]`, `/v1/acl/tokens`. */
 export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
   const write = async (req: HttpRequest, token: TokenInput) => {
-    const r = await deps.rpc.write({ v: 1, type: 'acl-token-set', Token: token }, { token: req.token }, datacenterTarget(req));
+    const target = aclWriteTarget(deps, req, !token.Local);
+    const r = await deps.rpc.write({ v: 1, type: 'acl-token-set', Token: token }, { token: req.token }, target);
     return r.value as AclToken;
   };
   return [
@@ -76,6 +77,8 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
         const r = await deps.rpc.write(
           { v: 1, type: 'acl-bootstrap', Token: token, ...(resetIndex !== undefined && { ResetIndex: resetIndex }) },
           { token: req.token },
+          // The bootstrap token is global: only the primary may mint it.
+          aclWriteTarget(deps, req, true),
         );
         if (resetIndex !== undefined) removeBootstrapResetFile(deps.dataDir);
         return { body: r.value };
@@ -139,7 +142,10 @@ export function aclTokenEndpoints(deps: AclHttpDeps): HttpEndpoint[] {
       const id = req.params['id']!;
       if (id === ANONYMOUS_TOKEN_ACCESSOR) throw AclInvalid('Token', 'Delete of the anonymous token is not permitted');
       if (id === authz.accessorId) throw AclInvalid('Token', "Deletion of the request's authorization token is not permitted");
-      await deps.rpc.write({ v: 1, type: 'acl-token-delete', AccessorID: id }, { token: req.token }, datacenterTarget(req));
+      // A global token is deleted in the primary (replication removes it here); a local one here.
+      const existing = (await aclRead<AclToken | null>(deps, req, 'ACL.TokenRead', { id })).value;
+      const target = aclWriteTarget(deps, req, !existing?.Local);
+      await deps.rpc.write({ v: 1, type: 'acl-token-delete', AccessorID: id }, { token: req.token }, target);
       return { body: true };
     }),
     route('GET', '/v1/acl/tokens', async (req) => {
@@ -175,17 +181,23 @@ async function tokenInput(deps: AclHttpDeps, req: HttpRequest, existing: AclToke
   }
   if (b['Local'] !== undefined && typeof b['Local'] !== 'boolean')
     throw BadRequest('Request decode failed: Token.Local must be a boolean');
+  const local = existing ? existing.Local : ((b['Local'] as boolean | undefined) ?? false);
+  // Consul refuses to move a token between local and global: they live in different places.
+  if (existing && b['Local'] !== undefined && b['Local'] !== existing.Local)
+    throw AclInvalid('Token', `Cannot toggle local mode of ${existing.AccessorID}`);
+  // Links resolve where the token is written: in the primary for a global token.
+  const target = aclWriteTarget(deps, req, !local);
   const expiration = expirationOf(b, existing);
   return completeToken(
     {
       AccessorID: existing?.AccessorID ?? (accessor || randomUUID()),
       SecretID: existing?.SecretID ?? (secret || randomUUID()),
       Description: optString(b, 'Description', 'Token'),
-      Policies: await resolveLinks(deps, req, b['Policies'], 'policy', 'Token'),
-      Roles: await resolveLinks(deps, req, b['Roles'], 'role', 'Token'),
+      Policies: await resolveLinks(deps, req, b['Policies'], 'policy', 'Token', target),
+      Roles: await resolveLinks(deps, req, b['Roles'], 'role', 'Token', target),
       ServiceIdentities: serviceIdentities(b['ServiceIdentities']),
       NodeIdentities: nodeIdentities(b['NodeIdentities']),
-      Local: (b['Local'] as boolean | undefined) ?? false,
+      Local: local,
       ...(expiration ? { ExpirationTime: expiration } : {}),
     },
     existing,

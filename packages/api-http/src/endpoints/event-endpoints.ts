@@ -9,28 +9,33 @@ import {
   type UserEventsPort,
 } from '@proconsul/kernel';
 import { eventListIndex } from '@proconsul/agent';
-import { authorize, checkDatacenter, require, route, type EndpointDeps } from './endpoint-support.js';
+import { EVENT_FIRE } from '@proconsul/server';
+import { authorize, require, route, type EndpointDeps } from './endpoint-support.js';
 
 /**
  * `/v1/event/fire/:name` and `/v1/event/list`. Both are answered by this agent: firing
- * gossips from here, and the list is this agent's own buffer of events it accepted.
+ * gossips from here (`?dc=` another datacenter: from one of its servers), and the list is
+ * this agent's own buffer of events it accepted.
  */
 export function eventEndpoints(deps: EndpointDeps, events: UserEventsPort): HttpEndpoint[] {
   return [
     route('PUT', '/v1/event/fire{/*name}', async (req) => {
-      checkDatacenter(req, deps.config);
       const name = req.params['name'] ?? '';
       if (!name) throw BadRequest('Missing name');
       require(await authorize(deps, req), 'event', name, 'write');
       const q = req.query;
-      const event = await events.fire({
+      const fire = {
         Name: name,
         Payload: req.body.length > 0 ? new Uint8Array(req.body) : null,
         NodeFilter: q.get('node') ?? '',
         ServiceFilter: q.get('service') ?? '',
         TagFilter: q.get('tag') ?? '',
-      });
-      return { body: event };
+      };
+      // Another datacenter's event is fired by one of its servers, which checks the token again.
+      const dc = q.get('dc');
+      if (dc && dc.toLowerCase() !== deps.config.datacenter.toLowerCase())
+        return { body: await deps.rpc.serverCall(EVENT_FIRE, fire, { token: req.token }, { datacenter: dc }) };
+      return { body: await events.fire(fire) };
     }),
     route('GET', '/v1/event/list', async (req) => {
       const authz = await authorize(deps, req);

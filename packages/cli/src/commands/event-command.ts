@@ -16,7 +16,7 @@ export const eventCommand = defineCommand({
   description: `Dispatches a custom user event across a datacenter. An event must provide
 a name, but a payload is optional. Events support filtering using regular
 expressions on node name, service, and tag definitions.`,
-  http: 'client',
+  http: 'server',
   flags: [
     { name: 'name', kind: 'string', value: '<name>', usage: 'Name of the event.' },
     { name: 'node', kind: 'string', value: '<regexp>', usage: 'Regular expression to filter on node names.' },

@@ -136,6 +136,17 @@ describe('two federated datacenters (real agents: a server in each, a client in 
     }
   });
 
+  it('`event -datacenter dc2` is fired by a dc2 server into dc2, and not seen in dc1', async () => {
+    const r = await runCaptured(['event', `-http-addr=${C1}:8500`, '-datacenter', 'dc2', '-name', 'deploy', 'v2']);
+    expect(r.code, r.err).to.equal(0);
+    await poll('the event in dc2', async () => {
+      const list = JSON.parse((await text(S2, '/v1/event/list?name=deploy')).body) as { Name: string }[];
+      return list.length === 1 ? list : undefined;
+    });
+    expect(JSON.parse((await text(S1, '/v1/event/list?name=deploy')).body)).to.deep.equal([]);
+    expect(JSON.parse((await text(C1, '/v1/event/list?name=deploy')).body)).to.deep.equal([]);
+  });
+
   it('a cut WAN link: local work goes on, dc2 requests fail clearly, and all heals when dc2 is back', async () => {
     agents.get('s2')!.child.kill('SIGKILL');
     await agents.get('s2')!.exited;

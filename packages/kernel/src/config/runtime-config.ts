@@ -33,6 +33,11 @@ export interface AclConfig {
   readonly downPolicy: string;
   /** Keep agent tokens set through `/v1/agent/token/:type` in data_dir across restarts. */
   readonly enableTokenPersistence?: boolean;
+  /**
+   * In a secondary datacenter, replicate global tokens from the primary too (policies and
+   * roles replicate whenever `tokens.replication` is set), as Consul's enable_token_replication.
+   */
+  readonly enableTokenReplication?: boolean;
   readonly tokens: Readonly<Record<string, string>>;
 }
 

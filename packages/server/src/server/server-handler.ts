@@ -8,11 +8,14 @@ import type { AclAccess, AclResource } from '@proconsul/kernel';
  */
 export const ServerHandler = Symbol.for('proconsul.ServerHandler');
 
-/** What a caller's token needs for a handler; `null` for what Consul leaves unprotected (`/v1/status/*`). */
+/**
+ * What a caller's token needs for a handler; `null` for what Consul leaves unprotected
+ * (`/v1/status/*`). `segment` names the resource from the call's arguments (an event's
+ * name); without it the rule must hold for every name (the '' segment).
+ */
 export type HandlerAccess = {
   readonly resource: AclResource;
   readonly access: AclAccess;
-  /** The resource's name taken from the call's arguments (`node:write` on the node updated); '' without. */
   readonly segment?: (args: unknown) => string;
 } | null;
 

@@ -13,6 +13,7 @@ import {
   Membership,
   ServerRpc,
   StateImagePort,
+  UserEventsPort,
 } from '@proconsul/kernel';
 import { StateFsm, StateImageService, StateStore, StoreCatalogStats } from '@proconsul/state';
 import { bindAgentLocal, bindAliasCheck, bindUserEvents } from '@proconsul/agent';
@@ -27,6 +28,7 @@ import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler
 import { coordinateDatacentersHandler, medianRttMs } from '../wan/wan-coordinates.js';
 import { CoordinateBatcher } from '../coordinate/coordinate-batcher.js';
 import { coordinateUpdateHandler } from '../coordinate/coordinate-update-handler.js';
+import { eventFireHandler } from '../wan/event-fire-handler.js';
 
 /**
  * Core services every agent has, loaded before the plugins so they can inject them:
@@ -56,6 +58,7 @@ export function serverModule(): ContainerModule {
       coordinateDatacentersHandler(() => ctx.get<Membership>(Membership, { optional: true })),
     );
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => coordinateUpdateHandler(() => ctx.get(CoordinateBatcher)));
+    bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => eventFireHandler(() => ctx.get<UserEventsPort>(UserEventsPort)));
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
     bind<StateImagePort>(StateImagePort)

@@ -11,11 +11,11 @@ describe('CoordinateSync', () => {
 
   it('sends the node’s LAN coordinate with the agent token, and nothing before it has one', async () => {
     const calls: { name: string; args: unknown; caller: unknown }[] = [];
-    let current: Coord | undefined;
+    const held: { coord?: Coord } = {};
     const sync = new CoordinateSync({
       rpc: { serverCall: async (name, args, caller) => (calls.push({ name, args, caller }), true) },
       node: 'web-1',
-      coordinate: () => current,
+      coordinate: () => held.coord,
       clusterSize: () => 1,
       token: () => 'agent-secret',
       log: new NullLogger(),
@@ -23,7 +23,8 @@ describe('CoordinateSync', () => {
       intervalMinMs: 15_000,
     });
     expect(await sync.sendOnce()).to.equal(false);
-    current = { Vec: [0.001], Error: 0.4, Adjustment: 0, Height: 1e-5 };
+    const current: Coord = { Vec: [0.001], Error: 0.4, Adjustment: 0, Height: 1e-5 };
+    held.coord = current;
     expect(await sync.sendOnce()).to.equal(true);
     expect(calls).to.deep.equal([
       { name: COORDINATE_UPDATE_RPC, args: { Node: 'web-1', Segment: '', Coord: current }, caller: { token: 'agent-secret' } },

@@ -50,9 +50,11 @@ describe('network coordinates (real agents: a server and two clients)', function
       agents.set(name, startCli(server ? [...args, '-server', '-bootstrap-expect', '1'] : [...args, '-retry-join', S1]));
     };
     start('s1', S1, true);
+    // The clients start once the server listens: a first retry_join that finds nothing waits 30 s.
+    await waitForHttp(url(S1, '/v1/agent/self'));
     start('c1', C1, false);
     start('c2', C2, false);
-    for (const ip of [S1, C1, C2]) await waitForHttp(url(ip, '/v1/agent/self'));
+    for (const ip of [C1, C2]) await waitForHttp(url(ip, '/v1/agent/self'));
     await poll('a leader', async () =>
       (await (await fetch(url(S1, '/v1/status/leader'))).text()).length > 2 ? true : undefined,
     );

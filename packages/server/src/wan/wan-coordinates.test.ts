@@ -41,6 +41,7 @@ function pool(): Membership {
     members: (p: string) => (p === 'wan' ? members : []),
     coordinate: (p: string) => (p === 'wan' ? at(0) : undefined),
     memberCoordinate: (p: string, n: string) => (p === 'wan' ? coords[n] : undefined),
+    localMember: () => members[0],
   } as unknown as Membership;
 }
 
@@ -50,6 +51,7 @@ describe('WAN coordinates', () => {
     expect(medianRttMs(pool(), 'DC3')).to.be.closeTo(10, 1e-9); // the failed server does not count
     expect(medianRttMs(pool(), 'dc4')).to.equal(undefined);
     expect(medianRttMs(undefined, 'dc2')).to.equal(undefined);
+    expect(medianRttMs(pool(), 'dc1')).to.equal(0); // ourselves
   });
 
   it('orders /v1/catalog/datacenters nearest first, unknown distances last by name', () => {

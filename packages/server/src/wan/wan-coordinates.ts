@@ -13,7 +13,7 @@ export interface DatacenterMap {
 }
 
 /** Alive servers of every datacenter with the coordinate each last sent us on the WAN pool. */
-function wanServerCoordinates(membership: Membership | undefined): { dc: string; c: Coordinate }[] {
+function wanServerCoordinates(membership: Membership | undefined): { dc: string; member: string; c: Coordinate }[] {
   if (!membership?.memberCoordinate) return [];
   let members;
   try {
@@ -21,12 +21,12 @@ function wanServerCoordinates(membership: Membership | undefined): { dc: string;
   } catch {
     return []; // no WAN pool on this agent
   }
-  const out: { dc: string; c: Coordinate }[] = [];
+  const out: { dc: string; member: string; c: Coordinate }[] = [];
   for (const m of members) {
     const s = asWanServer(m);
     if (!s || !s.alive) continue;
     const coord = membership.memberCoordinate('wan', m.name);
-    if (coord) out.push({ dc: s.dc, c: { Node: s.node, Segment: '', Coord: coord } });
+    if (coord) out.push({ dc: s.dc, member: m.name, c: { Node: s.node, Segment: '', Coord: coord } });
   }
   return out;
 }
@@ -50,9 +50,12 @@ export function medianRttMs(membership: Membership | undefined, dc: string): num
   const self = membership?.coordinate?.('wan');
   if (!self) return undefined;
   const want = dc.toLowerCase();
+  const me = selfName(membership!);
+  // We are 0 away from ourselves (serf's formula would say twice our height), so with one
+  // server per datacenter the local one sorts first, as a Consul server lists it.
   const rtts = wanServerCoordinates(membership)
     .filter((s) => s.dc === want)
-    .map((s) => coordDistance(self, s.c.Coord) * 1000)
+    .map((s) => (s.member === me ? 0 : coordDistance(self, s.c.Coord) * 1000))
     .sort((a, b) => a - b);
   if (rtts.length === 0) return undefined;
   return rtts[Math.floor(rtts.length / 2)];
@@ -66,4 +69,12 @@ export function coordinateDatacentersHandler(membership: () => Membership | unde
     access: null,
     handle: async () => datacenterMaps(membership()),
   };
+}
+
+function selfName(membership: Membership): string | undefined {
+  try {
+    return membership.localMember('wan').name;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ export {
   DnsDataSource,
   type DnsCheck,
   type DnsNode,
+  type DnsQueryAnswer,
   type DnsReadOptions,
   type DnsService,
   type DnsServiceInstance,

@@ -7,6 +7,7 @@ import { parseQueryName } from './query-name.js';
 import { failure, FORWARD, noData, nxdomain, type LookupOutcome } from './resolution.js';
 import { lookupReverse } from './reverse-lookup.js';
 import { lookupService } from './service-lookup.js';
+import { lookupPreparedQuery } from './prepared-query-lookup.js';
 import { ServiceTtl } from './service-ttl.js';
 import { lookupZone } from './zone-lookup.js';
 
@@ -57,6 +58,8 @@ export class DnsResolver {
         return lookupService(ctx, parsed.domain, parsed.service, parsed.tag, parsed.dc);
       case 'addr':
         return lookupAddr(ctx, parsed.domain, parsed.ip);
+      case 'query':
+        return lookupPreparedQuery(ctx, parsed.domain, parsed.query, parsed.dc);
     }
   }
 }

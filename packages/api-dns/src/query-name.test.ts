@@ -37,8 +37,13 @@ describe('parseQueryName', () => {
   });
 
   it('marks unknown forms inside the domain as invalid', () => {
-    for (const n of ['foo.consul', 'node.consul', 'x.node.a.b.c.consul', 'q.query.consul', 'a..service.consul']) {
+    for (const n of ['foo.consul', 'node.consul', 'x.node.a.b.c.consul', 'query.consul', 'a..service.consul']) {
       expect(p(n), n).to.deep.equal({ kind: 'invalid', domain: 'consul' });
     }
+  });
+
+  it('parses prepared query names, with and without a datacenter', () => {
+    expect(p('q.query.consul')).to.deep.include({ kind: 'query', domain: 'consul', query: 'q', dc: undefined });
+    expect(p('web-q.query.dc2.consul')).to.deep.include({ kind: 'query', query: 'web-q', dc: 'dc2' });
   });
 });

@@ -17,7 +17,8 @@ export type QueryName =
       readonly service: string;
       readonly tag?: string;
     }
-  | { readonly kind: 'addr'; readonly domain: string; readonly ip: string | undefined };
+  | { readonly kind: 'addr'; readonly domain: string; readonly ip: string | undefined }
+  | { readonly kind: 'query'; readonly domain: string; readonly dc?: string; readonly query: string };
 
 const TYPE_LABELS = new Set(['service', 'node', 'addr', 'query', 'connect', 'ingress', 'virtual']);
 
@@ -58,8 +59,10 @@ function parseLabels(labels: string[], domain: string): QueryName {
       return parts.length === 1 ? { kind: 'addr', domain, ip: ipFromAddrLabel(parts[0]!) } : invalid;
     case 'service':
       return parseService(parts, domain, dc);
+    case 'query':
+      return { kind: 'query', domain, dc, query: parts.join('.') };
     default:
-      // Prepared queries and mesh/enterprise forms are not served.
+      // Mesh and enterprise forms are not served.
       return invalid;
   }
 }

@@ -25,13 +25,23 @@ export async function lookupService(
   const healthy = all.filter((i) => isServable(i, ctx.options.onlyPassing));
   if (healthy.length === 0) return nxdomain(domain);
   shuffle(healthy, ctx.options.random);
-  const ttl = ctx.serviceTtl.forService(service);
+  return answerInstances(ctx, domain, healthy, ctx.serviceTtl.forService(service), dc);
+}
+
+/** The records for `instances`, in their order, within the response's limits (shared with prepared queries). */
+export function answerInstances(
+  ctx: LookupContext,
+  domain: string,
+  instances: readonly DnsServiceInstance[],
+  ttl: number,
+  dc: string,
+): Resolution {
   const build = ctx.qtype === 'SRV' ? srvUnit : ctx.qtype === 'TXT' ? txtUnit : addressUnit;
   const units: AnswerUnit[] = [];
   const seen = new Set<string>();
   let addressUnits = 0;
   let more = false;
-  for (const instance of healthy) {
+  for (const instance of instances) {
     if (addressUnits >= ctx.maxUnits) {
       more = true;
       break;

@@ -37,6 +37,7 @@ import { agentHostEndpoints } from './endpoints/agent-host-endpoints.js';
 import { connectEndpoints } from './endpoints/connect-endpoints.js';
 import { configEndpoints } from './endpoints/config-endpoints.js';
 import { coordinateEndpoints } from './endpoints/coordinate-endpoints.js';
+import { preparedQueryEndpoints } from './endpoints/prepared-query-endpoints.js';
 import { uiInternalEndpoints } from './endpoints/ui-internal-endpoints.js';
 import { duplicateServicesEndpoint } from './endpoints/duplicate-services-endpoint.js';
 import { AgentCache } from './endpoints/agent-cache.js';
@@ -84,6 +85,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     debugProfileEndpoint(deps),
     ...connectEndpoints(deps),
     ...configEndpoints(deps),
+    ...preparedQueryEndpoints(deps),
     ...uiInternalEndpoints(deps),
     agentMonitorEndpoint(deps, ctx.get<LogTap>(LogTap, { optional: true })),
     ...healthEndpoints(deps),

@@ -9,6 +9,8 @@ export * from './model/coordinate.js';
 export * from './model/txn.js';
 export * from './model/config-entry.js';
 export * from './commands/config-entry-commands.js';
+export * from './model/prepared-query.js';
+export * from './commands/prepared-query-commands.js';
 export * from './commands/command.js';
 export * from './commands/catalog-commands.js';
 export * from './commands/kv-commands.js';

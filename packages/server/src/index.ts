@@ -27,3 +27,4 @@ export * from './coordinate/coordinate-update.js';
 export * from './coordinate/coordinate-batcher.js';
 export * from './wan/wan-coordinates.js';
 export { EVENT_FIRE } from './wan/event-fire-handler.js';
+export { KEYRING_CHANGE, KEYRING_LIST } from './wan/keyring-handlers.js';

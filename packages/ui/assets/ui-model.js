@@ -2,48 +2,116 @@
 
 const RANK = { passing: 0, warning: 1, critical: 2 };
 
-/** The worst of a list of check statuses ("passing" when there are none). */
+/** The worst of a list of check statuses ("passing" when there are none; unknown counts as critical). */
 export function worstStatus(statuses) {
   let worst = 'passing';
-  for (const s of statuses) if ((RANK[s] ?? 2) > RANK[worst]) worst = RANK[s] === undefined ? 'critical' : s;
+  for (const s of statuses) {
+    const r = RANK[s] ?? 2;
+    if (r > RANK[worst]) worst = RANK[s] === undefined ? 'critical' : s;
+  }
   return worst;
 }
 
 /**
- * Per-service health from `/v1/catalog/services` and `/v1/health/state/any`: for each
- * service, its tags and how many of its checks (service checks plus node checks of the
- * nodes it runs on) pass, warn or fail.
+ * The one definition of an instance's health, used by every list and page: the worst of
+ * its own checks and the checks of the node it runs on (as Consul's health endpoints do).
  */
-export function serviceSummaries(services, checks) {
-  const nodeChecks = new Map();
-  const serviceChecks = new Map();
-  for (const c of checks) {
-    if (!c.ServiceName) {
-      const list = nodeChecks.get(c.Node) ?? [];
-      list.push(c.Status);
-      nodeChecks.set(c.Node, list);
-    } else {
-      const list = serviceChecks.get(c.ServiceName) ?? [];
-      list.push(c);
-      serviceChecks.set(c.ServiceName, list);
-    }
+export function instanceOf(node, service, nodeChecks) {
+  const checks = [...nodeChecks.filter((c) => !c.ServiceID), ...nodeChecks.filter((c) => c.ServiceID === service.ID)];
+  return {
+    node: node.Node,
+    nodeAddress: node.Address,
+    service,
+    checks,
+    status: worstStatus(checks.map((c) => c.Status)),
+  };
+}
+
+/** Instances from `/v1/internal/ui/nodes` (each node with its Services and Checks). */
+export function instancesFromNodes(nodes) {
+  const out = [];
+  for (const n of nodes ?? []) for (const s of n.Services ?? []) out.push(instanceOf(n, s, n.Checks ?? []));
+  return out;
+}
+
+/** Instances from `/v1/health/service/:name` entries (their Checks hold node and service checks). */
+export function instancesFromHealth(entries) {
+  return (entries ?? []).map((e) => instanceOf(e.Node, e.Service, e.Checks ?? []));
+}
+
+/** How many instances pass, warn and fail, and the worst of them. */
+export function healthCounts(instances) {
+  const c = { passing: 0, warning: 0, critical: 0 };
+  for (const i of instances) c[i.status]++;
+  return { ...c, status: worstStatus(instances.map((i) => i.status)) };
+}
+
+/** Where a service instance came from (Consul's `external-source` meta), or "consul". */
+export function sourceOf(service) {
+  return service.Meta?.['external-source'] || 'consul';
+}
+
+/** One row per service name, with the union of tags and sources and its instance health counts. */
+export function serviceSummaries(instances) {
+  const byName = new Map();
+  for (const i of instances) {
+    const list = byName.get(i.service.Service) ?? [];
+    list.push(i);
+    byName.set(i.service.Service, list);
   }
-  return Object.keys(services)
-    .sort()
-    .map((name) => {
-      const own = serviceChecks.get(name) ?? [];
-      const nodes = new Set(own.map((c) => c.Node));
-      const statuses = [...own.map((c) => c.Status), ...[...nodes].flatMap((n) => nodeChecks.get(n) ?? [])];
-      const count = (s) => statuses.filter((x) => x === s).length;
+  return [...byName.keys()].sort().map((name) => {
+    const list = byName.get(name);
+    const tags = [...new Set(list.flatMap((i) => i.service.Tags ?? []))].sort();
+    const sources = [...new Set(list.map((i) => sourceOf(i.service)))].sort();
+    return { name, tags, sources, instances: list.length, ...healthCounts(list) };
+  });
+}
+
+/** Services matching a search text (name or tag), a health, a tag and a source ("" = any). */
+export function filterServices(rows, { q = '', health = '', tag = '', source = '' } = {}) {
+  const needle = q.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      (!needle || r.name.toLowerCase().includes(needle) || r.tags.some((t) => t.toLowerCase().includes(needle))) &&
+      (!health || (r[health] ?? 0) > 0) &&
+      (!tag || r.tags.includes(tag)) &&
+      (!source || r.sources.includes(source)),
+  );
+}
+
+/** One row per node: its address, the worst of all its checks, and counts. */
+export function nodeSummaries(nodes) {
+  return (nodes ?? [])
+    .map((n) => {
+      const checks = n.Checks ?? [];
+      const count = (s) => checks.filter((c) => c.Status === s).length;
       return {
-        name,
-        tags: services[name] ?? [],
+        name: n.Node,
+        address: n.Address,
+        services: (n.Services ?? []).length,
         passing: count('passing'),
         warning: count('warning'),
         critical: count('critical'),
-        status: worstStatus(statuses),
+        status: worstStatus(checks.map((c) => c.Status)),
       };
-    });
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Nodes whose name or address contains the search text. */
+export function filterNodes(rows, q = '', health = '') {
+  const needle = q.trim().toLowerCase();
+  return rows.filter(
+    (r) => (!needle || r.name.toLowerCase().includes(needle) || r.address.includes(needle)) && (!health || r[health] > 0),
+  );
+}
+
+/**
+ * A key as a URL path: every segment percent-encoded ("?", "#", "%", spaces, unicode), the "/"
+ * separators kept, so `a b/c?d` is `a%20b/c%3Fd` and a trailing "/" (a folder) survives.
+ */
+export function encodeKey(key) {
+  return key.split('/').map(encodeURIComponent).join('/');
 }
 
 /** Direct children of `prefix` in a key list from `?keys&separator=/`: folders end in "/". */
@@ -58,25 +126,133 @@ export function parentOf(path) {
   return i < 0 ? '' : trimmed.slice(0, i + 1);
 }
 
+/** The folders from the root to `path`, each as [label, path] (for breadcrumbs). */
+export function breadcrumbs(path) {
+  const parts = path.split('/');
+  const out = [['Key/Value', '']];
+  let acc = '';
+  for (let i = 0; i < parts.length - 1; i++) {
+    acc += parts[i] + '/';
+    out.push([parts[i] || '(empty)', acc]);
+  }
+  return out;
+}
+
+/** The bytes of a base64 KV value (null is empty). */
+export function base64Bytes(b64) {
+  if (!b64) return new Uint8Array(0);
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+/** Base64 of bytes. */
+export function bytesBase64(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
 /** UTF-8 text of a base64 KV value (null stays empty). */
 export function decodeValue(b64) {
-  if (!b64) return '';
-  const bin = atob(b64);
-  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(base64Bytes(b64));
+}
+
+/** Whether bytes are valid UTF-8 text (otherwise the editor starts in base64). */
+export function isText(bytes) {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bytes to store for what the editor holds in `mode` ("text", "json" or "base64"), or an
+ * `error` in plain words (invalid JSON is refused before anything is written).
+ */
+export function editorBytes(text, mode) {
+  if (mode === 'json') {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return { error: `Not valid JSON: ${e.message}` };
+    }
+    return { bytes: new TextEncoder().encode(text) };
+  }
+  if (mode === 'base64') {
+    const clean = text.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return { error: 'Not valid base64.' };
+    try {
+      return { bytes: base64Bytes(clean) };
+    } catch {
+      return { error: 'Not valid base64.' };
+    }
+  }
+  return { bytes: new TextEncoder().encode(text) };
+}
+
+/** What the editor shows for `bytes` in `mode`; JSON is pretty-printed when it parses. */
+export function editorText(bytes, mode) {
+  if (mode === 'base64') return bytesBase64(bytes);
+  const text = new TextDecoder().decode(bytes);
+  if (mode === 'json') {
+    try {
+      return JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** Delay before retry number `failures` (1, 2, …) when the agent is away: 1 s doubling to 30 s. */
+export function backoffDelay(failures) {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * What changed between two snapshots of a service's instances (registrations,
+ * deregistrations, health transitions), as timeline events.
+ */
+export function instanceChanges(before, after, at) {
+  const key = (i) => `${i.node}/${i.service.ID}`;
+  const prev = new Map(before.map((i) => [key(i), i]));
+  const next = new Map(after.map((i) => [key(i), i]));
+  const events = [];
+  for (const [k, i] of next) {
+    const p = prev.get(k);
+    if (!p) events.push({ at, kind: 'registered', instance: k, status: i.status });
+    else if (p.status !== i.status) events.push({ at, kind: 'health', instance: k, from: p.status, status: i.status });
+  }
+  for (const k of prev.keys()) if (!next.has(k)) events.push({ at, kind: 'deregistered', instance: k });
+  return events;
 }
 
 /** Where the UI is served (ui_config.content_path); the agent rewrites this literal when it is not /ui/. */
 export const UI_BASE = '/ui/';
 
-/** Which view a path under UI_BASE shows, and its argument. */
+/** Which view a path under UI_BASE shows, and its argument(s). */
 export function route(pathname) {
   const base = UI_BASE.slice(0, -1);
   const p = pathname === base ? '' : pathname.startsWith(UI_BASE) ? pathname.slice(UI_BASE.length) : pathname.slice(1);
   const [section, ...rest] = p.split('/');
-  const arg = decodeURIComponent(rest.join('/'));
+  const parts = rest.map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
+  const arg = parts.join('/');
   if (section === 'nodes') return arg ? { view: 'node', arg } : { view: 'nodes' };
   if (section === 'kv') return { view: 'kv', arg };
+  if (section === 'login') return { view: 'login' };
+  if (section === 'acl') {
+    const kind = parts[0] || 'tokens';
+    return parts[1] ? { view: 'acl-item', arg: kind, id: parts.slice(1).join('/') } : { view: 'acl', arg: kind };
+  }
+  if (section === 'services' && parts.length >= 3 && parts[1] === 'instances')
+    return { view: 'instance', arg: parts[0], node: parts[2], id: parts.slice(3).join('/') };
   if (section === 'services' && arg) return { view: 'service', arg };
   return { view: 'services' };
 }

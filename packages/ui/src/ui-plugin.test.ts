@@ -47,6 +47,26 @@ describe('ui plugin', () => {
     expect(String(deep.body)).to.equal(String(index.body));
   });
 
+  it('ships under 100 KB of JavaScript, loaded as ES modules without a build step', async () => {
+    const eps = endpoints(true);
+    const file = async (name: string) =>
+      String((await eps.find((e) => e.path === '/ui/*file')!.handle(req(`/ui/${name}`, { file: name }))).body);
+    expect(await file('index.html')).to.contain('<script type="module" src="/ui/app.js">');
+    const seen = new Set<string>();
+    const queue = ['app.js'];
+    let bytes = 0;
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const js = await file(name);
+      bytes += Buffer.byteLength(js);
+      for (const m of js.matchAll(/from '\.\/([\w-]+\.js)'/g)) queue.push(m[1]!);
+    }
+    expect([...seen].sort()).to.include.members(['api.js', 'app.js', 'dom.js', 'ui-model.js', 'views-kv.js']);
+    expect(bytes).to.be.below(100 * 1024);
+  });
+
   it('serves under ui_config.content_path, with the built-in links and routes rebased', async () => {
     const eps = endpoints(true, { ui_config: { content_path: 'consul-ui' } });
     const at = (path: string) => eps.find((e) => e.path === path);

@@ -1,4 +1,12 @@
-import type { DnsCheck, DnsDataSource, DnsNode, DnsReadOptions, DnsService, DnsServiceInstance } from '../dns-data-source.js';
+import type {
+  DnsCheck,
+  DnsDataSource,
+  DnsNode,
+  DnsQueryAnswer,
+  DnsReadOptions,
+  DnsService,
+  DnsServiceInstance,
+} from '../dns-data-source.js';
 import { canonicalIp } from '../ip-names.js';
 
 interface StoredInstance {
@@ -19,6 +27,7 @@ export class FakeDataSource implements DnsDataSource {
   stallMs = 0;
   private readonly nodes = new Map<string, DnsNode & { dc: string; checks: DnsCheck[] }>();
   private readonly instances: StoredInstance[] = [];
+  private readonly queries = new Map<string, { dc: string; service: string; ttl: string; nodes: string[] }>();
 
   constructor(
     private readonly localDc = 'dc1',
@@ -83,6 +92,24 @@ export class FakeDataSource implements DnsDataSource {
   async serviceInstancesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsServiceInstance[]> {
     await this.enter('serviceInstancesByAddress', opts);
     return this.instances.filter((i) => i.dc === dc && canonicalIp(i.service.Address) === ip).map((i) => this.toInstance(i));
+  }
+
+  /** A prepared query `name` in `dc` answering with the instances of `service` on `nodes`, in that order. */
+  addQuery(name: string, service: string, nodes: string[], ttl = '', dc = this.localDc): this {
+    this.queries.set(key(dc, name), { dc, service, ttl, nodes });
+    return this;
+  }
+
+  async preparedQuery(name: string, dc: string, opts: DnsReadOptions): Promise<DnsQueryAnswer | undefined> {
+    await this.enter('preparedQuery', opts);
+    const q = this.queries.get(key(dc, name));
+    if (!q) return undefined;
+    const instances = q.nodes.map((n) => {
+      const i = this.instances.find((x) => x.dc === q.dc && x.nodeName === n && x.service.Service === q.service);
+      if (!i) throw new Error(`fake: no ${q.service} on ${n}`);
+      return this.toInstance(i);
+    });
+    return { service: q.service, ttl: q.ttl, instances };
   }
 
   private toInstance(i: StoredInstance): DnsServiceInstance {

@@ -110,4 +110,48 @@ describe('/v1/operator/keyring', () => {
     const bad = await injectHttp(app, { url: '/v1/operator/keyring?relay-factor=9' });
     expect([bad.status, bad.text]).to.deep.equal([400, 'Relay factor must be in range: [0, 5]']);
   });
+
+  it('reaches every other datacenter through one of its servers, with the caller token; an unreachable one is named', async () => {
+    const seen: { name: string; args: unknown; token: unknown; dc: string | undefined }[] = [];
+    const lan = (keys: Record<string, number>): KeyringPoolResult => ({
+      pool: 'lan',
+      numNodes: 2,
+      numResp: 2,
+      numErr: 0,
+      messages: {},
+      keys,
+      primaryKeys: keys,
+    });
+    const rpc = {
+      serverCall: async (name: string, args: unknown, caller: { token?: string }, target?: { datacenter?: string }) => {
+        if (name === 'Catalog.ListDatacenters') return ['dc1', 'dc2', 'dc3'];
+        seen.push({ name, args, token: caller.token, dc: target?.datacenter });
+        if (target?.datacenter === 'dc3') throw new Error('Remote DC has no server currently reachable');
+        return [lan({ k1: 2 })];
+      },
+    } as unknown as ClusterRpc;
+    const membership = { keyring: async () => [lan({ k1: 5 })] } as unknown as Membership;
+    const app = createHttpApp(keyringEndpoints({ ...deps, rpc }, new FakeKeyring(), membership), new NullLogger());
+    const list = (await injectHttp(app, { url: '/v1/operator/keyring', headers: { 'X-Consul-Token': 'op' } })).json<
+      { Datacenter: string; Keys: Record<string, number>; NumNodes: number }[]
+    >();
+    expect(list.map((l) => [l.Datacenter, l.Keys['k1'] ?? 0])).to.deep.equal([
+      ['dc1', 5],
+      ['dc2', 2],
+      ['dc3', 0],
+    ]);
+    expect(seen.map((c) => [c.name, c.dc, c.token])).to.deep.equal([
+      ['Internal.KeyringList', 'dc2', 'op'],
+      ['Internal.KeyringList', 'dc3', 'op'],
+    ]);
+    const r = await injectHttp(app, { method: 'POST', url: '/v1/operator/keyring', body: { Key: 'k9' } });
+    expect(r.status).to.equal(500);
+    expect(r.text).to.contain('dc3 (LAN) error: 1/1 nodes reported failure');
+    expect(r.text).to.contain('Remote DC has no server currently reachable');
+    expect(seen.at(-2)).to.deep.include({ name: 'Internal.KeyringOperation', dc: 'dc2', args: { op: 'install', key: 'k9' } });
+    // ?local-only stays on this agent.
+    const before = seen.length;
+    await injectHttp(app, { url: '/v1/operator/keyring?local-only' });
+    expect(seen.length).to.equal(before);
+  });
 });

@@ -8,8 +8,12 @@ import {
   type Membership,
 } from '@proconsul/kernel';
 import { canonicalKeys, decodeJsonBody } from '@proconsul/http';
+import { KEYRING_CHANGE, KEYRING_LIST, LIST_DATACENTERS } from '@proconsul/server';
 import { KeyringIncomplete } from '../http-errors.js';
 import { authorize, require, route, type EndpointDeps } from './endpoint-support.js';
+
+/** One pool's answer and the datacenter it came from. */
+type DcResult = KeyringPoolResult & { readonly dc: string };
 
 interface KeyringResponse {
   WAN: boolean;
@@ -22,7 +26,8 @@ interface KeyringResponse {
 
 /**
  * `/v1/operator/keyring`. With a membership that supports it, every operation is
- * cluster-wide as in Consul (serf queries to the LAN pool, and the WAN pool on servers):
+ * cluster-wide as in Consul (serf queries to the LAN pool, the WAN pool on servers, and
+ * each other datacenter's LAN pool through one of its servers; `?local-only`: this pool):
  * a change is applied here first (bad input is a 400 and nothing is sent), then by every
  * member; members that refuse or do not answer make it a 500 naming them. A list always
  * answers 200 with the counts, so a down member shows as a short count, not an error.
@@ -42,13 +47,43 @@ export function keyringEndpoints(
     if (typeof body['Key'] !== 'string' || !body['Key']) throw BadRequest('Request decode failed: Key is required');
     return body['Key'];
   };
-  const clusterWide = (op: KeyringOp, key: string | undefined, localOnly: boolean) => {
+  /** This agent's pools, then (unless local-only) each other datacenter's LAN pool through one of its servers. */
+  const clusterWide = async (req: HttpRequest, op: KeyringOp, key: string | undefined, localOnly: boolean) => {
     need();
-    return membership?.keyring ? membership.keyring(op, key, localOnly) : undefined;
+    if (!membership?.keyring) return undefined;
+    const here: DcResult[] = (await membership.keyring(op, key, localOnly)).map((r) => ({ ...r, dc: deps.config.datacenter }));
+    if (localOnly) return here;
+    return [...here, ...(await otherDatacenters(req, op, key))];
   };
-  const toJson = (r: KeyringPoolResult): KeyringResponse => ({
+  const otherDatacenters = async (req: HttpRequest, op: KeyringOp, key: string | undefined): Promise<DcResult[]> => {
+    const caller = { token: req.token };
+    let all: string[] = [];
+    try {
+      all = (await deps.rpc.serverCall(LIST_DATACENTERS, {}, caller)) as string[];
+    } catch {
+      // Without a reachable server the other datacenters are unknown; this agent's pools still count.
+    }
+    const others = all.filter((dc) => dc.toLowerCase() !== deps.config.datacenter.toLowerCase());
+    const name = op === 'list' ? KEYRING_LIST : KEYRING_CHANGE;
+    const per = await Promise.all(
+      others.map(async (dc): Promise<DcResult[]> => {
+        try {
+          const results = (await deps.rpc.serverCall(name, { op, key }, caller, { datacenter: dc })) as KeyringPoolResult[];
+          return results.map((r) => ({ ...r, dc }));
+        } catch (e) {
+          // An unreachable datacenter is reported like a pool whose members did not answer.
+          const message = e instanceof Error ? e.message : String(e);
+          return [
+            { pool: 'lan', dc, numNodes: 1, numResp: 0, numErr: 1, messages: { [dc]: message }, keys: {}, primaryKeys: {} },
+          ];
+        }
+      }),
+    );
+    return per.flat();
+  };
+  const toJson = (r: DcResult): KeyringResponse => ({
     WAN: r.pool === 'wan',
-    Datacenter: deps.config.datacenter,
+    Datacenter: r.dc,
     Segment: '',
     Keys: r.keys,
     PrimaryKeys: r.primaryKeys,
@@ -59,9 +94,9 @@ export function keyringEndpoints(
       require(await authorize(deps, req), 'keyring', '', 'write');
       relayFactor(req);
       const key = keyOf(req);
-      const results = await clusterWide(op, key, false);
+      const results = await clusterWide(req, op, key, false);
       if (!results) await localChange(need(), op, key);
-      else failIfIncomplete(results, deps.config.datacenter);
+      else failIfIncomplete(results);
       return { body: '' };
     });
   return [
@@ -69,7 +104,7 @@ export function keyringEndpoints(
       require(await authorize(deps, req), 'keyring', '', 'read');
       relayFactor(req);
       const localOnly = req.query.has('local-only') && req.query.get('local-only') !== 'false';
-      const results = await clusterWide('list', undefined, localOnly);
+      const results = await clusterWide(req, 'list', undefined, localOnly);
       return { body: results ? results.map(toJson) : localList(need(), deps) };
     }),
     change('POST', 'install'),
@@ -85,10 +120,10 @@ function relayFactor(req: HttpRequest): void {
   if (!/^\d+$/.test(v) || Number(v) > 5) throw BadRequest('Relay factor must be in range: [0, 5]');
 }
 
-function failIfIncomplete(results: readonly KeyringPoolResult[], dc: string): void {
+function failIfIncomplete(results: readonly DcResult[]): void {
   const lines: string[] = [];
   for (const r of results) {
-    const pool = r.pool === 'wan' ? 'WAN' : `${dc} (LAN)`;
+    const pool = r.pool === 'wan' ? 'WAN' : `${r.dc} (LAN)`;
     if (r.numErr > 0) lines.push(`${pool} error: ${r.numErr}/${r.numNodes} nodes reported failure`);
     else if (r.numResp < r.numNodes) lines.push(`${pool} error: ${r.numResp}/${r.numNodes} nodes reported success`);
     for (const [node, msg] of Object.entries(r.messages)) lines.push(`${node}: ${msg}`);

@@ -11,7 +11,7 @@ describe('paths and methods nothing serves', () => {
   });
   after(() => a.stop());
 
-  for (const url of ['/v1/query/abc', '/v1/coordinate/unknown', '/v1/snapshot', '/v1/no/such/thing']) {
+  for (const url of ['/v1/peering/abc', '/v1/coordinate/unknown', '/v1/snapshot', '/v1/no/such/thing']) {
     it(`GET ${url}: 404 with X-Consul-Index and the other query headers`, async () => {
       const r = await a.http(url);
       expect(r.status).to.equal(404);
@@ -23,7 +23,7 @@ describe('paths and methods nothing serves', () => {
   }
 
   it('PUT on an unknown /v1/ path is a 404 with the header too; a path outside /v1/ is a bare 404', async () => {
-    const put = await a.http({ method: 'PUT', url: '/v1/query', body: {} });
+    const put = await a.http({ method: 'PUT', url: '/v1/peering/token', body: {} });
     expect(put.status).to.equal(404);
     expect(put.headers['x-consul-index']).to.be.a('string');
     const other = await a.http('/not-api');

@@ -16,6 +16,7 @@ const TABLE_LABELS: Readonly<Record<string, string>> = {
   'acl-roles': 'ACLRole',
   coordinates: 'CoordinateBatchUpdate',
   system: 'SystemMetadata',
+  'prepared-queries': 'PreparedQuery',
 };
 
 export const snapshotInspectCommand = defineCommand({

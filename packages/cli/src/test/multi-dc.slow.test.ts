@@ -16,6 +16,9 @@ const S1 = '127.0.30.1';
 const S2 = '127.0.30.2';
 const C1 = '127.0.30.3';
 const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
+// Gossip encryption on both pools, so the keyring test below can rotate it across datacenters.
+const KEY1 = 'pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=';
+const KEY2 = 'HCFFD/iHC8Ej+cRkfqgy5FkJ2uUV3yqH7x1sRzqeyW8=';
 
 async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -45,7 +48,7 @@ describe('two federated datacenters (real agents: a server in each, a client in 
   function start(name: string, ip: string, dc: string, server: boolean): RunningAgent {
     const dir = dataDirs.get(name) ?? mkdtempSync(join(tmpdir(), `pc-mdc-${name}-`));
     dataDirs.set(name, dir);
-    const args = ['agent', '-datacenter', dc, '-node', name, '-bind', ip, '-client', ip, '-data-dir', dir];
+    const args = ['agent', '-datacenter', dc, '-node', name, '-bind', ip, '-client', ip, '-data-dir', dir, '-encrypt', KEY1];
     const a = startCli(server ? [...args, '-server', '-bootstrap-expect', '1'] : [...args, '-retry-join', S1]);
     agents.set(name, a);
     return a;
@@ -167,6 +170,32 @@ describe('two federated datacenters (real agents: a server in each, a client in 
     });
     expect(JSON.parse((await text(S1, '/v1/event/list?name=deploy')).body)).to.deep.equal([]);
     expect(JSON.parse((await text(C1, '/v1/event/list?name=deploy')).body)).to.deep.equal([]);
+  });
+
+  it('a keyring change from a client agent in dc1 reaches dc1, the WAN pool and dc2, and gossip keeps working', async () => {
+    for (const args of [
+      ['-install', KEY2],
+      ['-use', KEY2],
+      ['-remove', KEY1],
+    ]) {
+      const r = await runCaptured(['keyring', ...args, `-http-addr=${C1}:8500`]);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).to.equal(0);
+    }
+    const pools = JSON.parse((await text(S2, '/v1/operator/keyring')).body) as {
+      WAN: boolean;
+      Datacenter: string;
+      Keys: Record<string, number>;
+      PrimaryKeys: Record<string, number>;
+      NumNodes: number;
+    }[];
+    // dc2's server sees its own LAN and the WAN pool, and dc1's LAN through a dc1 server.
+    expect(pools.map((p) => `${p.Datacenter}/${p.WAN ? 'wan' : 'lan'}`).sort()).to.deep.equal(['dc1/lan', 'dc2/lan', 'dc2/wan']);
+    for (const p of pools) {
+      expect(p.Keys, JSON.stringify(p)).to.deep.equal({ [KEY2]: p.NumNodes });
+      expect(p.PrimaryKeys).to.deep.equal({ [KEY2]: p.NumNodes });
+    }
+    // Still one federation: a fresh cross-datacenter write goes through.
+    expect((await text(C1, '/v1/kv/app/after-rotation?dc=dc2', { method: 'PUT', body: 'ok' })).body).to.equal('true');
   });
 
   it('a cut WAN link: local work goes on, dc2 requests fail clearly, and all heals when dc2 is back', async () => {

@@ -60,6 +60,15 @@ export interface DnsServiceInstance {
   readonly checks: readonly DnsCheck[];
 }
 
+/** A prepared query's answer for DNS: instances already filtered, shuffled or sorted by the query. */
+export interface DnsQueryAnswer {
+  /** The service the query selected (for dns_config.service_ttl when the query sets no TTL). */
+  readonly service: string;
+  /** The query's DNS.TTL ("" when unset). */
+  readonly ttl: string;
+  readonly instances: readonly DnsServiceInstance[];
+}
+
 export interface DnsDataSource {
   /** The local datacenter's name. Never blocks. */
   datacenter(): string;
@@ -79,4 +88,10 @@ export interface DnsDataSource {
   nodesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsNode[]>;
   /** Service instances in `dc` whose own Service.Address equals `ip`, for PTR lookups. */
   serviceInstancesByAddress(ip: string, dc: string, opts: DnsReadOptions): Promise<DnsServiceInstance[]>;
+  /**
+   * Executes the prepared query `name` (an ID, a name, or a name a template matches) in `dc`
+   * with the DNS token, failover included; undefined when no query matches. May block on a
+   * server and, on failover, on other datacenters.
+   */
+  preparedQuery(name: string, dc: string, opts: DnsReadOptions): Promise<DnsQueryAnswer | undefined>;
 }

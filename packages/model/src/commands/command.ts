@@ -22,6 +22,7 @@ import type { CoordinateBatchCommand, SystemMetaSetCommand } from './misc-comman
 import type { SessionCreateCommand, SessionDestroyCommand } from './session-commands.js';
 import type { TxnCommand } from './txn-commands.js';
 import type { ConfigEntryDeleteCommand, ConfigEntrySetCommand } from './config-entry-commands.js';
+import type { PreparedQueryDeleteCommand, PreparedQuerySetCommand } from './prepared-query-commands.js';
 
 /**
  * A command carrying the ID its forwarding agent gave the request, so that agent may send it
@@ -68,7 +69,9 @@ export type Command =
   | SystemMetaSetCommand
   | RequestCommand
   | ConfigEntrySetCommand
-  | ConfigEntryDeleteCommand;
+  | ConfigEntryDeleteCommand
+  | PreparedQuerySetCommand
+  | PreparedQueryDeleteCommand;
 
 export type CommandType = Command['type'];
 
@@ -102,4 +105,6 @@ export const COMMAND_FIELDS: Readonly<Record<CommandType, Readonly<Record<string
   request: { ID: 's', now: 'n', Command: 'o' },
   'config-entry-set': { Entry: 'o' },
   'config-entry-delete': { Kind: 's', Name: 's' },
+  'prepared-query-set': { Query: 'o' },
+  'prepared-query-delete': { ID: 's' },
 };

@@ -35,6 +35,8 @@ export const QUERY_NAMES = [
   'ACL.BootstrapIndex',
   'ConfigEntry.Get',
   'ConfigEntry.List',
+  'PreparedQuery.Get',
+  'PreparedQuery.List',
 ] as const;
 
 export type QueryName = (typeof QUERY_NAMES)[number];

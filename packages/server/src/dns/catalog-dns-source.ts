@@ -6,11 +6,14 @@ import {
   DatacenterRouter,
   DEFAULT_QUERY,
   RuntimeConfig,
+  isCoded,
   type Authorization,
   type CheckServiceNode,
   type DatacenterTarget,
   type DnsDataSource,
   type DnsNode,
+  type DnsQueryAnswer,
+  type PreparedQueryExecuteResponse,
   type DnsReadOptions,
   type DnsServiceInstance,
   type Node,
@@ -18,6 +21,7 @@ import {
   type RpcCaller,
 } from '@proconsul/kernel';
 import { ClusterRpc } from '../server/cluster-rpc.js';
+import { EXECUTE_QUERY } from '../prepared-query/prepared-query-handlers.js';
 
 /**
  * DNS reads over the same RPC path as HTTP: stale by default (dns_config.allow_stale) so
@@ -105,6 +109,25 @@ export class CatalogDnsSource implements DnsDataSource {
       for (const inst of await this.serviceInstances(name, dc, [], opts)) if (sameIp(inst.service.Address, ip)) out.push(inst);
     }
     return out;
+  }
+
+  /** Runs on a server of `dc` with the DNS token; the query's own Token, when captured, takes over there. */
+  async preparedQuery(name: string, dc: string, _opts: DnsReadOptions): Promise<DnsQueryAnswer | undefined> {
+    if (!this.known(dc)) return undefined;
+    const remote = dc.toLowerCase() !== this.config.datacenter.toLowerCase();
+    let r: PreparedQueryExecuteResponse;
+    try {
+      r = (await this.rpc.serverCall(
+        EXECUTE_QUERY,
+        { query: name, agent: this.config.nodeName },
+        this.caller(),
+        remote ? { datacenter: dc } : undefined,
+      )) as PreparedQueryExecuteResponse;
+    } catch (err) {
+      if (isCoded(err, 'PREPARED_QUERY_NOT_FOUND')) return undefined;
+      throw err;
+    }
+    return { service: r.Service, ttl: r.DNS.TTL, instances: r.Nodes.map(toInstance) };
   }
 
   private async nodes(opts: DnsReadOptions, dc: string): Promise<Node[]> {

@@ -132,7 +132,7 @@ export class ClusterRpc implements ClusterRpcPort {
         this.serverCall(name, args, caller),
       );
     await this.guard.call(name, h.access, caller, args);
-    return h.handle(args);
+    return h.handle(args, caller);
   }
 
   /** `PUT /v1/session/renew/:id`: resets the TTL timer on the leader; rejects with 404 for an unknown session. */
@@ -482,6 +482,8 @@ function stamp(command: Command): Command {
   const now = Date.now();
   const c = 'now' in command ? { ...command, now } : { ...command };
   if (c.type === 'session-create' && !c.Session.ID) return { ...c, Session: { ...c.Session, ID: randomUUID() } };
+  // The leader names a new prepared query, as Consul's server does (a caller's ID is never used).
+  if (c.type === 'prepared-query-set' && c.Create) return { ...c, Query: { ...c.Query, ID: randomUUID() } };
   return c as Command;
 }
 

@@ -1,4 +1,4 @@
-import type { AclAccess, AclResource } from '@proconsul/kernel';
+import type { AclAccess, AclResource, RpcCaller } from '@proconsul/kernel';
 
 /**
  * A server-side RPC beyond state reads and writes (operator raft calls, autopilot, event
@@ -26,8 +26,12 @@ export interface ServerHandler {
   readonly leaderOnly: boolean;
   /** Checked on the server that runs the handler, against the caller's token, before `handle`. */
   readonly access: HandlerAccess;
-  /** Runs concurrently with other calls. `args` is a decoded msgpack value; validate it. */
-  handle(args: unknown): Promise<unknown>;
+  /**
+   * Runs concurrently with other calls. `args` is a decoded msgpack value; validate it.
+   * `caller` is who asked (already checked against `access`), for handlers whose answer
+   * depends on the caller's rights (prepared queries filter by them).
+   */
+  handle(args: unknown, caller: RpcCaller): Promise<unknown>;
 }
 
 export const OPERATOR_READ: HandlerAccess = { resource: 'operator', access: 'read' };

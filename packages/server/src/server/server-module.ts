@@ -28,7 +28,9 @@ import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler
 import { coordinateDatacentersHandler, medianRttMs } from '../wan/wan-coordinates.js';
 import { CoordinateBatcher } from '../coordinate/coordinate-batcher.js';
 import { coordinateUpdateHandler } from '../coordinate/coordinate-update-handler.js';
+import { bindPreparedQueries } from '../prepared-query/prepared-query-module.js';
 import { eventFireHandler } from '../wan/event-fire-handler.js';
+import { keyringHandlers } from '../wan/keyring-handlers.js';
 
 /**
  * Core services every agent has, loaded before the plugins so they can inject them:
@@ -59,6 +61,10 @@ export function serverModule(): ContainerModule {
     );
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => coordinateUpdateHandler(() => ctx.get(CoordinateBatcher)));
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => eventFireHandler(() => ctx.get<UserEventsPort>(UserEventsPort)));
+    for (let i = 0; i < 2; i++)
+      bind<ServerHandler>(ServerHandler).toDynamicValue(
+        (ctx) => keyringHandlers(() => ctx.get<Membership>(Membership, { optional: true }))[i]!,
+      );
     // Frontends see narrow ports, never the classes behind them.
     bind<ClusterRpcPort>(ClusterRpcPort).toService(ClusterRpc);
     bind<StateImagePort>(StateImagePort)
@@ -106,5 +112,7 @@ export function serverModule(): ContainerModule {
     // Operator raft/autopilot RPCs and the leader's autopilot loop; the agent's user events.
     bindOperator(bind);
     bindUserEvents(bind);
+    // Prepared-query execution, explain and cross-datacenter failover.
+    bindPreparedQueries(bind);
   });
 }

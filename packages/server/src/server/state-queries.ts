@@ -50,6 +50,8 @@ export const STATE_QUERIES = {
   'ACL.BootstrapIndex': (r, _a, ws) => r.acl.bootstrapIndex(ws),
   'ConfigEntry.Get': (r, a: { kind: string; name: string }, ws) => r.configEntries.get(a.kind, a.name, ws),
   'ConfigEntry.List': (r, a: { kind: string }, ws) => r.configEntries.list(a.kind, ws),
+  'PreparedQuery.Get': (r, a: { id: string }, ws) => r.preparedQueries.get(a.id, ws),
+  'PreparedQuery.List': (r, _a, ws) => r.preparedQueries.list(ws),
 } satisfies Record<QueryName, Query>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { FireRequest, UserEvent, UserEventsPort } from '@proconsul/kernel';
+import { AS_SERVER, type FireRequest, type UserEvent, type UserEventsPort } from '@proconsul/kernel';
 import { eventFireHandler } from './event-fire-handler.js';
 
 describe('Internal.EventFire (a user event for another datacenter, run by its server)', () => {
@@ -18,7 +18,7 @@ describe('Internal.EventFire (a user event for another datacenter, run by its se
   });
 
   it('fires what it was given and refuses malformed wire arguments with a 400', async () => {
-    await h.handle({ Name: 'deploy', Payload: new Uint8Array([1]), NodeFilter: 'web.*' });
+    await h.handle({ Name: 'deploy', Payload: new Uint8Array([1]), NodeFilter: 'web.*' }, AS_SERVER);
     expect(fired.at(-1)).to.deep.equal({
       Name: 'deploy',
       Payload: new Uint8Array([1]),
@@ -27,7 +27,7 @@ describe('Internal.EventFire (a user event for another datacenter, run by its se
       TagFilter: '',
     });
     for (const bad of [{}, { Name: '' }, { Name: 'x', Payload: 'text' }, { Name: 'x', TagFilter: 3 }]) {
-      const err = await h.handle(bad).catch((e: { statusCode?: number }) => e);
+      const err = await h.handle(bad, AS_SERVER).catch((e: { statusCode?: number }) => e);
       expect((err as { statusCode?: number }).statusCode, JSON.stringify(bad)).to.equal(400);
     }
   });

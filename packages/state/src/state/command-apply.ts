@@ -16,6 +16,7 @@ import { applyTxn } from './txn-apply.js';
 import type { WriteContext } from './write-context.js';
 import { CommandInvalid } from './state-errors.js';
 import { configEntryDelete, configEntrySet } from './config-entry-writes.js';
+import { preparedQueryDelete, preparedQuerySet } from './prepared-query-writes.js';
 
 /**
  * Commands whose writers validate fully before mutating; everything else may fail
@@ -37,6 +38,8 @@ export const SINGLE_STEP: ReadonlySet<CommandType> = new Set<CommandType>([
   'acl-role-delete',
   'config-entry-set',
   'config-entry-delete',
+  'prepared-query-set',
+  'prepared-query-delete',
 ]);
 
 /** Apply one decoded command; returns its result or throws a coded rejection. */
@@ -98,6 +101,10 @@ export function applyCommand(ctx: WriteContext, cmd: Command): unknown {
       return configEntrySet(ctx, cmd.Entry, cmd.Cas);
     case 'config-entry-delete':
       return configEntryDelete(ctx, cmd.Kind, cmd.Name, cmd.Cas);
+    case 'prepared-query-set':
+      return preparedQuerySet(ctx, cmd.Query, cmd.Create);
+    case 'prepared-query-delete':
+      return preparedQueryDelete(ctx, cmd.ID);
     case 'request':
       // StateStore.apply unwraps these; one nested in another command is refused.
       throw CommandInvalid('request: nested request');

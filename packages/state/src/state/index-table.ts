@@ -14,6 +14,7 @@ export const TABLE = {
   coordinates: 'coordinates',
   system: 'system',
   configEntries: 'config-entries',
+  preparedQueries: 'prepared-queries',
 } as const;
 
 /** Set when the last instance of some service name goes away; the index of "no such service" reads. */

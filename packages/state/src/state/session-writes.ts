@@ -1,6 +1,7 @@
 import { DEFAULT_LOCK_DELAY_NS, SERF_HEALTH_CHECK_ID, type Session, type SessionInput } from '@proconsul/kernel';
 import { TABLE } from './index-table.js';
 import { kvDelete } from './kv-writes.js';
+import { deleteQueriesOfSession } from './prepared-query-writes.js';
 import { linkedChecks } from './session-table.js';
 import { CommandRejected } from './state-errors.js';
 import type { WriteContext } from './write-context.js';
@@ -46,6 +47,7 @@ export function sessionInvalidate(ctx: WriteContext, id: string, now: number): b
   const session = t.sessions.remove(id);
   if (!session) return false;
   ctx.bump(TABLE.sessions);
+  deleteQueriesOfSession(ctx, id);
   const delayMs = session.LockDelay / 1e6;
   for (const key of t.kv.keysHeldBy(id)) {
     if (delayMs > 0) t.kv.lockDelays.set(key, now + delayMs);

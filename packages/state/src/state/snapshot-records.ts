@@ -12,7 +12,7 @@ import type {
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateTables } from './state-tables.js';
 import type { RequestRecord } from './request-table.js';
-import type { ConfigEntry } from '@proconsul/kernel';
+import type { ConfigEntry, PreparedQuery } from '@proconsul/kernel';
 import { SEP } from './table-keys.js';
 
 /** Snapshot stream format marker and version; bump the version on any record change. */
@@ -44,7 +44,8 @@ export type SnapshotRecord =
   | ['co', Coordinate]
   | ['m', string, unknown]
   | ['r', string, RequestRecord]
-  | ['ce', ConfigEntry];
+  | ['ce', ConfigEntry]
+  | ['pq', PreparedQuery];
 
 /** Every row of `t`, generated lazily (the caller holds a frozen clone, so this may be slow and interleaved). */
 export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
@@ -63,6 +64,7 @@ export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
   for (const [key, value] of t.system.entries()) yield ['m', key, value];
   for (const [id, rec] of t.requests.byId.entries()) yield ['r', id, rec];
   for (const e of t.configEntries.entries.values()) yield ['ce', e];
+  for (const q of t.preparedQueries.queries.values()) yield ['pq', q];
 }
 
 /** Put one record into tables being rebuilt. Throws STATE_SNAPSHOT_INVALID on an unknown tag. */
@@ -104,6 +106,8 @@ export function restoreRecord(t: StateTables, rec: SnapshotRecord): void {
       return t.requests.put(rec[1], rec[2]);
     case 'ce':
       return t.configEntries.put(rec[1]);
+    case 'pq':
+      return t.preparedQueries.put(rec[1]);
     default:
       throw SnapshotInvalid(`unknown record tag ${JSON.stringify((rec as unknown[])[0])}`);
   }

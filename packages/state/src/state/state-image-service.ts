@@ -27,6 +27,7 @@ const RECORD_TABLE: Readonly<Record<string, string>> = {
   co: 'coordinates',
   m: 'system',
   ce: 'config-entries',
+  pq: 'prepared-queries',
   r: 'requests',
 };
 
@@ -44,6 +45,7 @@ function countTables(t: StateTables): TableCounts {
     coordinates: t.coordinates.coords.size,
     system: t.system.size,
     'config-entries': t.configEntries.entries.size,
+    'prepared-queries': t.preparedQueries.size,
     requests: t.requests.size,
   };
 }

@@ -7,6 +7,7 @@ import { KvTable } from './kv-table.js';
 import { SessionTable } from './session-table.js';
 import { RequestTable } from './request-table.js';
 import { ConfigEntryTable } from './config-entry-table.js';
+import { PreparedQueryTable } from './prepared-query-table.js';
 
 /**
  * One version of the whole database. `clone()` is O(1) (every SortedMap clones in O(1)
@@ -27,6 +28,8 @@ export class StateTables {
     readonly requests = new RequestTable(),
     /** `/v1/config` entries. */
     readonly configEntries = new ConfigEntryTable(),
+    /** `/v1/query` prepared queries. */
+    readonly preparedQueries = new PreparedQueryTable(),
   ) {}
 
   clone(): StateTables {
@@ -40,6 +43,7 @@ export class StateTables {
       this.indexes.clone(),
       this.requests.clone(),
       this.configEntries.clone(),
+      this.preparedQueries.clone(),
     );
   }
 }

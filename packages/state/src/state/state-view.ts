@@ -1,4 +1,5 @@
 import { ConfigEntryReader } from './config-entry-reader.js';
+import { PreparedQueryReader } from './prepared-query-reader.js';
 import { AclReader } from './acl-reader.js';
 import { CatalogReader } from './catalog-reader.js';
 import { HealthReader } from './health-reader.js';
@@ -19,6 +20,7 @@ export class StateReaders {
   readonly coordinates: CoordinateReader;
   readonly system: SystemReader;
   readonly configEntries: ConfigEntryReader;
+  readonly preparedQueries: PreparedQueryReader;
 
   constructor(source: TablesSource, watches?: WatchRegistry) {
     this.catalog = new CatalogReader(source, watches);
@@ -29,6 +31,7 @@ export class StateReaders {
     this.coordinates = new CoordinateReader(source, watches);
     this.system = new SystemReader(source, watches);
     this.configEntries = new ConfigEntryReader(source, watches);
+    this.preparedQueries = new PreparedQueryReader(source, watches);
   }
 }
 

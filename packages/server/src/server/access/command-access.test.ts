@@ -6,6 +6,7 @@ import {
   type AclResource,
   type Authorization,
   type Command,
+  type PreparedQueryInput,
   type CommandType,
 } from '@proconsul/kernel';
 import { encodeCommand, StateFsm, StateStore } from '@proconsul/state';
@@ -41,6 +42,7 @@ function store(): StateStore {
     now: 1,
   });
   apply({ v: 1, type: 'session-create', Session: { ID: 's1', Node: 'n1', NodeChecks: [] }, now: 1 });
+  apply({ v: 1, type: 'prepared-query-set', Create: true, Query: QUERY });
   return s;
 }
 
@@ -52,6 +54,25 @@ const denied = (fn: () => void) => {
     return;
   }
   expect.fail('expected PERMISSION_DENIED');
+};
+
+const QUERY: PreparedQueryInput = {
+  ID: 'q1',
+  Name: 'db-query',
+  Session: '',
+  Token: 'captured',
+  Template: { Type: '', Regexp: '', RemoveEmptyTags: false },
+  Service: {
+    Service: 'db',
+    Failover: { NearestN: 0, Datacenters: [] },
+    OnlyPassing: false,
+    IgnoreCheckIDs: [],
+    Near: '',
+    Tags: [],
+    NodeMeta: {},
+    ServiceMeta: {},
+  },
+  DNS: { TTL: '' },
 };
 
 /** One example of every command type, with the least rights that allow it. */
@@ -93,6 +114,11 @@ const CASES: Record<CommandType, { cmd: Command; needs: string[] }> = {
   'acl-bootstrap': { cmd: { v: 1, type: 'acl-bootstrap', Token: {} as never }, needs: [] },
   'coordinate-batch': { cmd: { v: 1, type: 'coordinate-batch', Updates: [{ Node: 'n1' } as never] }, needs: ['node:n1:write'] },
   'system-meta-set': { cmd: { v: 1, type: 'system-meta-set', Key: 'k', Value: 1 }, needs: ['operator:*:write'] },
+  'prepared-query-set': {
+    cmd: { v: 1, type: 'prepared-query-set', Create: false, Query: { ...QUERY, Name: 'renamed' } },
+    needs: ['query:renamed:write', 'query:db-query:write'],
+  },
+  'prepared-query-delete': { cmd: { v: 1, type: 'prepared-query-delete', ID: 'q1' }, needs: ['query:db-query:write'] },
 };
 
 describe('authorizeCommand: every command a server applies is vetted against the caller', () => {

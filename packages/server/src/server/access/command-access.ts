@@ -14,6 +14,7 @@ import {
 } from '@proconsul/kernel';
 import { deepEqual, type StateReaders } from '@proconsul/state';
 import { configEntryWriteNeeds } from './config-entry-access.js';
+import { vetPreparedQueryWrite } from './prepared-query-access.js';
 
 function need(a: Authorization, resource: AclResource, segment: string, access: AclAccess): void {
   if (!a.allowed(resource, segment, access)) throw PermissionDenied(`token lacks '${resource}:${access}' on "${segment}"`);
@@ -175,6 +176,9 @@ export function authorizeCommand(a: Authorization, r: StateReaders, cmd: Command
       const w = configEntryWriteNeeds(cmd.Kind, cmd.Name);
       return need(a, w.resource, w.segment, w.access);
     }
+    case 'prepared-query-set':
+    case 'prepared-query-delete':
+      return vetPreparedQueryWrite(a, r, cmd);
     case 'tombstone-reap':
     case 'request':
       // Only the leader issues these (its garbage collection; wrapping a forwarded write).

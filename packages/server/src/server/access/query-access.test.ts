@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isCoded, type Authorization, type Command, type QueryName } from '@proconsul/kernel';
+import { isCoded, type Authorization, type Command, type PreparedQueryInput, type QueryName } from '@proconsul/kernel';
 import { encodeCommand, StateFsm, StateStore } from '@proconsul/state';
 import { STATE_QUERIES } from '../state-queries.js';
 import { QUERY_ACCESS } from './query-access.js';
@@ -41,6 +41,27 @@ const ARGS: Record<QueryName, unknown> = {
   'ACL.BootstrapIndex': {},
   'ConfigEntry.Get': { kind: 'service-defaults', name: 'db' },
   'ConfigEntry.List': { kind: 'service-defaults' },
+  'PreparedQuery.Get': { id: 'q1' },
+  'PreparedQuery.List': {},
+};
+
+const QUERY: PreparedQueryInput = {
+  ID: 'q1',
+  Name: 'db-query',
+  Session: '',
+  Token: 'captured',
+  Template: { Type: '', Regexp: '', RemoveEmptyTags: false },
+  Service: {
+    Service: 'db',
+    Failover: { NearestN: 0, Datacenters: [] },
+    OnlyPassing: false,
+    IgnoreCheckIDs: [],
+    Near: '',
+    Tags: [],
+    NodeMeta: {},
+    ServiceMeta: {},
+  },
+  DNS: { TTL: '' },
 };
 
 function populated(): StateStore {
@@ -65,6 +86,7 @@ function populated(): StateStore {
     Updates: [{ Node: 'n1', Segment: '', Coord: { Vec: [0], Error: 1, Adjustment: 0, Height: 0 } }],
   });
   apply({ v: 1, type: 'system-meta-set', Key: 'k', Value: { x: 1 } });
+  apply({ v: 1, type: 'prepared-query-set', Create: true, Query: QUERY });
   apply({ v: 1, type: 'config-entry-set', Entry: { Kind: 'service-defaults', Name: 'db', Protocol: 'http' } });
   apply({
     v: 1,
@@ -128,6 +150,22 @@ describe('QUERY_ACCESS: every read a server answers is checked or filtered for t
       expect(full).to.deep.equal(value);
     });
   }
+
+  it('prepared queries: query:read shows the query with its captured token hidden; acl:write shows the token', () => {
+    const reader: Authorization = {
+      accessorId: 'r',
+      allowed: (res, seg, acc) => res === 'query' && seg === 'db-query' && acc === 'read',
+    };
+    const list = run('PreparedQuery.List');
+    const seen = QUERY_ACCESS['PreparedQuery.List'](reader, {}, list, 'x') as { Token: string }[];
+    expect(seen.map((q) => q.Token)).to.deep.equal(['<hidden>']);
+    const other: Authorization = { accessorId: 'o', allowed: (res, seg) => res === 'query' && seg === 'other' };
+    expect(QUERY_ACCESS['PreparedQuery.List'](other, {}, list, 'x')).to.deep.equal([]);
+    const admin: Authorization = { accessorId: 'a', allowed: (res) => res === 'acl' };
+    expect((QUERY_ACCESS['PreparedQuery.Get'](admin, {}, run('PreparedQuery.Get'), 'x') as { Token: string }).Token).to.equal(
+      'captured',
+    );
+  });
 
   it('the UI dumps show a node without the services and checks the caller may not read', () => {
     const nodeOnly: Authorization = { accessorId: 'n', allowed: (res) => res === 'node' };

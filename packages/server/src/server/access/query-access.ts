@@ -17,6 +17,8 @@ import {
 import type { NodeInfo } from '../internal-queries.js';
 import type { ConfigEntry } from '@proconsul/kernel';
 import { configEntryReadable } from './config-entry-access.js';
+import { preparedQueryVisible } from './prepared-query-access.js';
+import type { PreparedQuery } from '@proconsul/kernel';
 
 /**
  * What a read may return to a caller: throw PermissionDenied for a point read the caller
@@ -123,6 +125,15 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   'ConfigEntry.Get': (a, x: { kind: string; name: string }, v: ConfigEntry | null) =>
     v && configEntryReadable(a, x.kind, x.name) ? v : null,
   'ConfigEntry.List': (a, _x, v: ConfigEntry[]) => keepAll(v, (e) => configEntryReadable(a, e.Kind, e.Name)),
+  // Consul answers a query the caller may not read as a permission error, and filters lists.
+  'PreparedQuery.Get': (a, _x, v: PreparedQuery | null) => {
+    if (!v) return v;
+    const seen = preparedQueryVisible(a, v);
+    if (!seen) throw PermissionDenied(`token lacks 'query:read' on "${v.Name}"`);
+    return seen;
+  },
+  'PreparedQuery.List': (a, _x, v: PreparedQuery[]) =>
+    v.map((q) => preparedQueryVisible(a, q)).filter((q): q is PreparedQuery => q !== undefined),
 };
 
 /** Reads that decide from the caller's token alone, without resolving it. */

@@ -36,6 +36,7 @@ import { unknownApiPath } from './endpoints/unknown-path.js';
 import { agentHostEndpoints } from './endpoints/agent-host-endpoints.js';
 import { connectEndpoints } from './endpoints/connect-endpoints.js';
 import { configEndpoints } from './endpoints/config-endpoints.js';
+import { coordinateEndpoints } from './endpoints/coordinate-endpoints.js';
 import { preparedQueryEndpoints } from './endpoints/prepared-query-endpoints.js';
 import { uiInternalEndpoints } from './endpoints/ui-internal-endpoints.js';
 import { duplicateServicesEndpoint } from './endpoints/duplicate-services-endpoint.js';
@@ -88,6 +89,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...uiInternalEndpoints(deps),
     agentMonitorEndpoint(deps, ctx.get<LogTap>(LogTap, { optional: true })),
     ...healthEndpoints(deps),
+    ...coordinateEndpoints(deps),
     ...kvEndpoints(deps),
     ...sessionEndpoints(deps),
     txnEndpoint(deps),

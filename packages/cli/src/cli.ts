@@ -19,6 +19,7 @@ import { membersCommand } from './commands/members-command.js';
 import { monitorCommand } from './commands/monitor-command.js';
 import { operatorCommand } from './commands/operator-command.js';
 import { reloadCommand } from './commands/reload-command.js';
+import { rttCommand } from './commands/rtt-command.js';
 import { servicesCommand } from './commands/services-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { tlsCommand } from './commands/tls-command.js';
@@ -46,6 +47,7 @@ export const COMMANDS: readonly Command[] = [
   monitorCommand,
   operatorCommand,
   reloadCommand,
+  rttCommand,
   servicesCommand,
   snapshotCommand,
   tlsCommand,

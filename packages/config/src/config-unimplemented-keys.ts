@@ -22,7 +22,6 @@ export const UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
   connect: 'service mesh (Connect) and its CA',
   default_query_time: 'default blocking query wait',
   disable_anonymous_signature: 'update check signature',
-  disable_coordinates: 'network coordinates',
   disable_http_unprintable_char_filter: 'HTTP path filter',
   disable_keyring_file: 'keyring file persistence',
   disable_update_check: 'update check',

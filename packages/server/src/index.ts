@@ -23,5 +23,8 @@ export * from './wan/datacenter-order.js';
 export * from './wan/datacenters-handler.js';
 export * from './wan/wan-flood-join.js';
 export * from './wan/datacenter-forwarder.js';
+export * from './coordinate/coordinate-update.js';
+export * from './coordinate/coordinate-batcher.js';
+export * from './wan/wan-coordinates.js';
 export { EVENT_FIRE } from './wan/event-fire-handler.js';
 export { KEYRING_CHANGE, KEYRING_LIST } from './wan/keyring-handlers.js';

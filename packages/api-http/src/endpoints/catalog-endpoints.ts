@@ -18,6 +18,7 @@ import {
   read,
   reply,
   keepAll,
+  nearArg,
   require,
   route,
   type EndpointDeps,
@@ -126,14 +127,12 @@ export function catalogEndpoints(
     route('GET', '/v1/catalog/nodes', async (req) => {
       filterExpression(req); // a malformed filter is a 400 before any blocking wait
       const authz = await authorize(deps, req);
-      const r = await read<Node[]>(deps, req, 'Catalog.ListNodes', {});
+      const near = nearArg(req, deps.config);
+      const r = await read<Node[]>(deps, req, 'Catalog.ListNodes', near);
       const meta = nodeMetaFilter(req);
       const nodes = r.value.filter((n) => authz.allowed('node', n.Node, 'read') && (!meta || meta(n.Meta)));
-      return reply(
-        r.meta,
-        sortBy(nodes, (n) => n.Node),
-        req,
-      );
+      // With ?near the server's RTT order is the answer; else Consul's order by name.
+      return reply(r.meta, near.near ? nodes : sortBy(nodes, (n) => n.Node), req);
     }),
     route('GET', '/v1/catalog/services', async (req) => {
       const authz = await authorize(deps, req);
@@ -153,6 +152,7 @@ export function catalogEndpoints(
       const { reply: r, cacheHeaders } = await readMaybeCached<ServiceNode[]>(deps, req, 'Catalog.ServiceNodes', {
         service,
         tags: req.query.getAll('tag'),
+        ...nearArg(req, deps.config),
       });
       const meta = nodeMetaFilter(req);
       const list = authz.allowed('service', service, 'read')

@@ -98,3 +98,13 @@ export function param(req: HttpRequest, name: string, what: string): string {
 }
 
 export { keepAll } from '@proconsul/kernel';
+
+/**
+ * `?near=<node>` for reads the server sorts by estimated RTT; `_agent` means this agent's
+ * node and is resolved here, before the read goes to a server that does not know us.
+ */
+export function nearArg(req: HttpRequest, config: RuntimeConfig): { near?: string } {
+  const near = req.query.get('near');
+  if (!near) return {};
+  return { near: near === '_agent' ? config.nodeName : near };
+}

@@ -3,6 +3,7 @@ import {
   authorize,
   filterExpression,
   keepAll,
+  nearArg,
   nodeMetaFilter,
   nodeMetaPairs,
   param,
@@ -35,7 +36,11 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       const service = param(req, 'service', 'service name');
       const ok = await visible(req);
       const nodeMeta = nodeMetaPairs(req);
-      const r = await read<HealthCheck[]>(deps, req, 'Health.ServiceChecks', { service, ...(nodeMeta ? { nodeMeta } : {}) });
+      const r = await read<HealthCheck[]>(deps, req, 'Health.ServiceChecks', {
+        service,
+        ...(nodeMeta ? { nodeMeta } : {}),
+        ...nearArg(req, deps.config),
+      });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/state/:state', async (req) => {
@@ -44,7 +49,11 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       if (!STATES.has(state)) throw BadRequest(`Invalid check state "${state}": must be one of any, passing, warning, critical`);
       const ok = await visible(req);
       const nodeMeta = nodeMetaPairs(req);
-      const r = await read<HealthCheck[]>(deps, req, 'Health.ChecksInState', { state, ...(nodeMeta ? { nodeMeta } : {}) });
+      const r = await read<HealthCheck[]>(deps, req, 'Health.ChecksInState', {
+        state,
+        ...(nodeMeta ? { nodeMeta } : {}),
+        ...nearArg(req, deps.config),
+      });
       return reply(r.meta, keepAll(r.value, ok), req);
     }),
     route('GET', '/v1/health/service/:service', async (req) => {
@@ -56,6 +65,7 @@ export function healthEndpoints(deps: EndpointDeps): HttpEndpoint[] {
         service,
         tags: req.query.getAll('tag'),
         passingOnly: passing,
+        ...nearArg(req, deps.config),
       });
       const meta = nodeMetaFilter(req);
       const list = authz.allowed('service', service, 'read')

@@ -11,7 +11,7 @@ describe('paths and methods nothing serves', () => {
   });
   after(() => a.stop());
 
-  for (const url of ['/v1/peering/abc', '/v1/coordinate/nodes', '/v1/coordinate/node/n1', '/v1/snapshot', '/v1/no/such/thing']) {
+  for (const url of ['/v1/peering/abc', '/v1/coordinate/unknown', '/v1/snapshot', '/v1/no/such/thing']) {
     it(`GET ${url}: 404 with X-Consul-Index and the other query headers`, async () => {
       const r = await a.http(url);
       expect(r.status).to.equal(404);

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { Membership, type Member, type MembershipListener, type Pool, type ProconsulPlugin } from '@proconsul/kernel';
+import { Membership, type Coord, type Member, type MembershipListener, type Pool, type ProconsulPlugin } from '@proconsul/kernel';
 
 /**
  * Test-only in-memory gossip for one agent: user events are delivered to this agent's own
@@ -10,10 +10,21 @@ export class FakeMembership implements Membership {
   readonly listeners = new Set<MembershipListener>();
   readonly sentEvents: { name: string; payload: Uint8Array }[] = [];
   membersList: Member[] = [];
+  /** WAN-pool members (servers named node.dc), for the datacenter endpoints. */
+  wanMembers: Member[] = [];
+  /** Our coordinate per pool, and members' coordinates keyed `pool:name`. */
+  readonly selfCoord: Partial<Record<Pool, Coord>> = {};
+  readonly coords = new Map<string, Coord>();
   private ltime = 0;
 
-  members(): readonly Member[] {
-    return this.membersList;
+  members(pool: Pool = 'lan'): readonly Member[] {
+    return pool === 'wan' ? this.wanMembers : this.membersList;
+  }
+  coordinate(pool: Pool): Coord | undefined {
+    return this.selfCoord[pool];
+  }
+  memberCoordinate(pool: Pool, name: string): Coord | undefined {
+    return this.coords.get(`${pool}:${name}`);
   }
   localMember(): Member {
     const m = this.membersList[0];

@@ -76,11 +76,33 @@ describe('two federated datacenters (real agents: a server in each, a client in 
     expect(members.out)
       .to.match(/s1\.dc1 .* alive .* dc1/)
       .and.to.match(/s2\.dc2 .* alive .* dc2/);
-    for (const ip of [S1, S2, C1])
+    // Nearest first by estimated RTT: each agent's own datacenter leads.
+    for (const [ip, want] of [
+      [S1, 'dc1,dc2'],
+      [S2, 'dc2,dc1'],
+      [C1, 'dc1,dc2'],
+    ] as const)
       await poll(`both datacenters at ${ip}`, async () => {
         const dcs = JSON.parse((await text(ip, '/v1/catalog/datacenters')).body) as string[];
-        return dcs.join() === 'dc1,dc2' ? dcs : undefined;
+        return dcs.join() === want ? dcs : undefined;
       });
+  });
+
+  it('WAN coordinates: /v1/coordinate/datacenters lists both datacenters’ servers, and rtt -wan estimates between them', async () => {
+    const maps = await poll('WAN coordinates of both datacenters', async () => {
+      const m = JSON.parse((await text(C1, '/v1/coordinate/datacenters')).body) as {
+        Datacenter: string;
+        Coordinates: { Node: string }[];
+      }[];
+      return m.length === 2 ? m : undefined;
+    });
+    expect(maps.map((d) => [d.Datacenter, d.Coordinates.map((c) => c.Node)])).to.deep.equal([
+      ['dc1', ['s1']],
+      ['dc2', ['s2']],
+    ]);
+    const rtt = await runCaptured(['rtt', '-wan', `-http-addr=${S1}:8500`, 's2.dc2']);
+    expect(rtt.code, rtt.err).to.equal(0);
+    expect(rtt.out).to.match(/^Estimated s2\.dc2 <-> s1\.dc1 rtt: \d+\.\d{3} ms \(using WAN coordinates\)\n$/);
   });
 
   it('?dc= reads and writes reach the other datacenter in both directions, through a client agent too', async () => {

@@ -145,6 +145,10 @@ export interface RuntimeConfig {
   readonly retryIntervalWanMs?: number;
   readonly retryMaxWan?: number;
   readonly rejoinAfterLeave: boolean;
+  /** disable_coordinates; sync_coordinate_rate_target, sync_coordinate_interval_min (absent: 64/s, 15 s). */
+  readonly disableCoordinates?: boolean;
+  readonly syncCoordinateRateTarget?: number;
+  readonly syncCoordinateIntervalMinMs?: number;
   readonly ui: boolean;
   /** ui_config.dir (legacy ui_dir): serve the UI from this directory instead of the built-in one. */
   readonly uiDir: string;

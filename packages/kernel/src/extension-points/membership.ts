@@ -1,3 +1,5 @@
+import type { Coord } from '@proconsul/model';
+
 /**
  * Gossip membership (the serf plugin). Every agent is a member of its datacenter's LAN
  * pool; servers are also in the WAN pool.
@@ -104,6 +106,13 @@ export interface Membership {
    * query deadline. Absent when gossip is not encrypted by a plugin that supports it.
    */
   keyring?(op: KeyringOp, key?: string, localOnly?: boolean): Promise<KeyringPoolResult[]>;
+  /**
+   * This agent's Vivaldi coordinate in `pool` (from gossip probe RTTs); undefined when the
+   * agent is not in that pool or computes none. Synchronous.
+   */
+  coordinate?(pool: Pool): Coord | undefined;
+  /** The last coordinate member `name` of `pool` sent on a probe ack (ours for our name). */
+  memberCoordinate?(pool: Pool, name: string): Coord | undefined;
   /** Listeners run on the event loop after the state change; they must not block. */
   subscribe(listener: MembershipListener): () => void;
 }

@@ -51,6 +51,7 @@ export class Memberlist implements ProbeHost {
   private readonly loop: GossipLoop;
   private readonly sync: PushPullSync;
   private readonly packets: PacketHandler;
+  private readonly delegate: MemberlistDelegate | undefined;
   private seq = 0;
   private running = false;
   private leaving = false;
@@ -60,6 +61,7 @@ export class Memberlist implements ProbeHost {
     this.transport = o.transport;
     this.scheduler = o.scheduler;
     this.logger = o.logger;
+    this.delegate = o.delegate;
     this.awareness = new Awareness(config.awarenessMaxMultiplier);
     this.nodes = new NodeTable(o.scheduler, config.gossipToTheDeadTimeMs);
     this.broadcasts = new BroadcastQueue(config.retransmitMult, () => this.nodes.size);
@@ -201,7 +203,7 @@ export class Memberlist implements ProbeHost {
     return ++this.seq;
   }
 
-  registerAck(seq: number, onAck: () => void, onNack: () => void): () => void {
+  registerAck(seq: number, onAck: (payload?: Uint8Array) => void, onNack: () => void): () => void {
     return this.packets.registerAck(seq, onAck, onNack);
   }
 
@@ -221,6 +223,10 @@ export class Memberlist implements ProbeHost {
 
   randomNodes(k: number, exclude: (n: NodeState) => boolean): NodeState[] {
     return this.nodes.randomNodes(k, exclude);
+  }
+
+  pingComplete(node: NodeState, rttMs: number, payload: Uint8Array | undefined): void {
+    this.delegate?.notifyPingComplete?.(cloneNode(node), rttMs, payload);
   }
 
   suspect(node: NodeState): void {

@@ -17,7 +17,11 @@ export type Msg =
       addr: string;
       port: number;
     }
-  | { t: 'ack'; seq: number }
+  /**
+   * `pl`: the responder's ping-delegate payload (serf's Vivaldi coordinate) on the ack to a
+   * direct ping. Optional: members that do not send it are still acked and probed normally.
+   */
+  | { t: 'ack'; seq: number; pl?: Uint8Array }
   | { t: 'nack'; seq: number }
   | { t: 'suspect'; inc: number; node: string; from: string }
   | { t: 'alive'; inc: number; node: string; addr: string; port: number; meta: Uint8Array; vsn: number[] }

@@ -36,6 +36,14 @@ export interface MemberlistDelegate {
   notifyAlive?(n: NodeInfo): string | undefined;
   /** A reason to refuse a whole push-pull state (the joining side then fails its join). */
   notifyMerge?(nodes: readonly NodeInfo[]): string | undefined;
+  /** memberlist's PingDelegate: bytes to put on our ack to a direct ping (kept small: UDP). */
+  ackPayload?(): Uint8Array | undefined;
+  /**
+   * The ack to our direct ping of `n` arrived `rttMs` after we sent it, carrying `payload`
+   * (absent when the peer sent none). Not called for indirect or TCP probes: their
+   * timing includes a relay.
+   */
+  notifyPingComplete?(n: NodeInfo, rttMs: number, payload: Uint8Array | undefined): void;
 }
 
 export function cloneNode(n: NodeState): NodeInfo {

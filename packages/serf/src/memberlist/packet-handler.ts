@@ -24,12 +24,12 @@ export interface PacketHost {
 
 /** Opens and decodes what arrives on the Transport and routes each message to its handler. */
 export class PacketHandler {
-  private readonly acks = new Map<number, { onAck: () => void; onNack: () => void }>();
+  private readonly acks = new Map<number, { onAck: (payload?: Uint8Array) => void; onNack: () => void }>();
 
   constructor(private readonly h: PacketHost) {}
 
   /** Routes acks/nacks carrying `seq`; the returned function unregisters. */
-  registerAck(seq: number, onAck: () => void, onNack: () => void): () => void {
+  registerAck(seq: number, onAck: (payload?: Uint8Array) => void, onNack: () => void): () => void {
     this.acks.set(seq, { onAck, onNack });
     return () => this.acks.delete(seq);
   }
@@ -70,13 +70,13 @@ export class PacketHandler {
     switch (m.t) {
       case 'ping':
         if (m.node && m.node !== this.h.name) return; // meant for a previous owner of this address
-        this.h.prober.sendMsgs(m.addr || fromAddr, m.port || fromPort, [{ t: 'ack', seq: m.seq }]);
+        this.h.prober.sendMsgs(m.addr || fromAddr, m.port || fromPort, [ackFor(m.seq, this.h.delegate)]);
         return;
       case 'ping-req':
         relayIndirectPing(this.h.prober, m);
         return;
       case 'ack':
-        this.acks.get(m.seq)?.onAck();
+        this.acks.get(m.seq)?.onAck(m.pl instanceof Uint8Array ? m.pl : undefined);
         return;
       case 'nack':
         this.acks.get(m.seq)?.onNack();
@@ -95,4 +95,9 @@ export class PacketHandler {
         return;
     }
   }
+}
+
+function ackFor(seq: number, delegate: MemberlistDelegate | undefined): Msg {
+  const pl = delegate?.ackPayload?.();
+  return pl && pl.length > 0 ? { t: 'ack', seq, pl } : { t: 'ack', seq };
 }

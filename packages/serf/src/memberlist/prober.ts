@@ -15,10 +15,12 @@ export interface ProbeHost {
   readonly logger: Logger;
   nextSeq(): number;
   /** Routes acks/nacks carrying `seq`; the returned function unregisters. */
-  registerAck(seq: number, onAck: () => void, onNack: () => void): () => void;
+  registerAck(seq: number, onAck: (payload?: Uint8Array) => void, onNack: () => void): () => void;
   sendMsgs(addr: string, port: number, msgs: Msg[]): void;
   tcpPing(node: NodeState, timeoutMs: number): Promise<boolean>;
   randomNodes(k: number, exclude: (n: NodeState) => boolean): NodeState[];
+  /** The direct ping of `node` was acked after `rttMs` (feeds network coordinates). */
+  pingComplete(node: NodeState, rttMs: number, payload: Uint8Array | undefined): void;
   /** Raise our own suspicion of `node` (as if we had received suspect from ourselves). */
   suspect(node: NodeState): void;
 }
@@ -39,9 +41,14 @@ export async function probeNode(h: ProbeHost, node: NodeState): Promise<void> {
   let resolveAck!: () => void;
   const ackSeen = new Promise<void>((r) => (resolveAck = r));
   const seq = h.nextSeq();
+  let directPhase = true;
+  let sentAt = start;
   const unregister = h.registerAck(
     seq,
-    () => {
+    (payload) => {
+      // Only the direct ping's RTT is the network's: a late ack, an indirect one or the
+      // TCP fallback would teach Vivaldi a relay's or a timeout's delay.
+      if (directPhase && !acked) h.pingComplete(node, s.now() - sentAt, payload);
       acked = true;
       resolveAck();
     },
@@ -51,11 +58,13 @@ export async function probeNode(h: ProbeHost, node: NodeState): Promise<void> {
     const msgs: Msg[] = [{ t: 'ping', seq, node: node.name, from: c.name, addr: c.advertiseAddr, port: c.advertisePort }];
     // Buddy system: tell a suspect directly, so it can refute without waiting for gossip.
     if (node.state === 'suspect') msgs.push({ t: 'suspect', inc: node.incarnation, node: node.name, from: c.name });
+    sentAt = s.now();
     h.sendMsgs(node.addr, node.port, msgs);
 
     // The direct timeout is not health-scaled: waiting longer does not help a UDP packet
     // arrive; the scaled interval instead gives the indirect and TCP paths more time.
     await waitAtMost(s, ackSeen, c.probeTimeoutMs);
+    directPhase = false;
     if (acked) {
       h.awareness.applyDelta(-1);
       return;

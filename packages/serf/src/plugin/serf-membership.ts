@@ -3,6 +3,7 @@ import { inject, injectable, optional } from 'inversify';
 import {
   GossipEncryption,
   MetricsRegistry,
+  type Coord,
   NO_METRICS,
   type KeyringOp,
   type KeyringPoolResult,
@@ -172,6 +173,14 @@ export class SerfMembership implements Membership, Lifecycle {
     return Promise.all(pools.map((p) => keyringQuery(p, op, key)));
   }
 
+  coordinate(pool: Pool): Coord | undefined {
+    return (pool === 'lan' ? this.lan : this.wan)?.coordinate();
+  }
+
+  memberCoordinate(pool: Pool, name: string): Coord | undefined {
+    return (pool === 'lan' ? this.lan : this.wan)?.memberCoordinate(name);
+  }
+
   subscribe(listener: MembershipListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -199,7 +208,12 @@ export class SerfMembership implements Membership, Lifecycle {
     const snapshotPath = c.dataDir
       ? joinPath(c.dataDir, 'serf', pool === 'lan' ? 'local.snapshot' : 'remote.snapshot')
       : undefined;
-    const config = { ...defaultSerfConfig(ml, consulTags(c, pool)), snapshotPath, rejoinAfterLeave: c.rejoinAfterLeave };
+    const config = {
+      ...defaultSerfConfig(ml, consulTags(c, pool)),
+      snapshotPath,
+      rejoinAfterLeave: c.rejoinAfterLeave,
+      disableCoordinates: c.disableCoordinates === true,
+    };
     const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: this.encryption });
     serf.subscribe((e) => {
       countSerfEvent(e, this.metrics);

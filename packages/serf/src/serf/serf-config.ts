@@ -22,6 +22,8 @@ export interface SerfConfig {
   /** File for the membership snapshot; undefined keeps nothing on disk (dev, simulation). */
   readonly snapshotPath: string | undefined;
   readonly rejoinAfterLeave: boolean;
+  /** serf's DisableCoordinates: no Vivaldi coordinate on acks and none computed. */
+  readonly disableCoordinates: boolean;
 }
 
 export function defaultSerfConfig(memberlist: MemberlistConfig, tags: Readonly<Record<string, string>> = {}): SerfConfig {
@@ -45,5 +47,6 @@ export function defaultSerfConfig(memberlist: MemberlistConfig, tags: Readonly<R
     leavePropagateDelayMs: 1_000, // Consul: give the leave a moment to spread before going quiet
     snapshotPath: undefined,
     rejoinAfterLeave: false, // Consul's rejoin_after_leave default
+    disableCoordinates: false, // Consul feeds coordinates on every pool
   };
 }

@@ -1,4 +1,6 @@
-import type { GossipEncryption, Logger, Member, MembershipListener, Pool } from '@proconsul/kernel';
+import type { Coord, GossipEncryption, Logger, Member, MembershipListener, Pool } from '@proconsul/kernel';
+import { Prng } from '../sim/prng.js';
+import { PoolCoordinates } from '../coordinate/pool-coordinates.js';
 import { GossipShutdown, GossipTagsTooLarge } from '../errors.js';
 import { Memberlist } from '../memberlist/memberlist.js';
 import type { MemberlistDelegate, NodeInfo } from '../memberlist/node-state.js';
@@ -60,6 +62,7 @@ export class Serf implements MemberlistDelegate {
   private readonly router: MessageRouter;
   private readonly snapshot: Snapshotter | undefined;
   private readonly restored: ReturnType<typeof readSnapshot>;
+  private readonly coords: PoolCoordinates | undefined;
   private tags: Record<string, string>;
   private state: 'init' | 'alive' | 'leaving' | 'left' | 'shutdown' = 'init';
   private joinIgnoresOldEvents = false;
@@ -81,6 +84,15 @@ export class Serf implements MemberlistDelegate {
       encryption: o.encryption,
     });
     this.listeners = new MembershipListeners(o.logger);
+    if (!c.disableCoordinates) {
+      // Its own seeded stream (from our name): replayable in simulation without shifting
+      // the scheduler's random sequence that probing and gossip draw from.
+      const rng = new Prng(nameSeed(this.name));
+      const coords = (this.coords = new PoolCoordinates(this.name, undefined, () => rng.next()));
+      this.listeners.subscribe((e) => {
+        if (e.type === 'member-reap') for (const m of e.members) coords.forget(m.name);
+      });
+    }
     const parts = {
       name: this.name,
       pool: o.pool,
@@ -183,6 +195,16 @@ export class Serf implements MemberlistDelegate {
     return this.listeners.subscribe(l);
   }
 
+  /** Our Vivaldi coordinate in this pool; undefined when coordinates are disabled. */
+  coordinate(): Coord | undefined {
+    return this.coords?.coordinate();
+  }
+
+  /** The last coordinate `name` sent us on an ack (ours for our own name). */
+  memberCoordinate(name: string): Coord | undefined {
+    return this.coords?.of(name);
+  }
+
   async setTags(tags: Readonly<Record<string, string>>): Promise<void> {
     const size = encodeTags(tags).length;
     if (size > META_LIMIT) throw GossipTagsTooLarge(size, META_LIMIT);
@@ -278,6 +300,14 @@ export class Serf implements MemberlistDelegate {
     return this.table.conflict(n);
   }
 
+  ackPayload(): Uint8Array | undefined {
+    return this.coords?.ackPayload();
+  }
+
+  notifyPingComplete(n: NodeInfo, rttMs: number, payload: Uint8Array | undefined): void {
+    this.coords?.observe(n.name, rttMs, payload);
+  }
+
   notifyMerge(nodes: readonly NodeInfo[]): string | undefined {
     for (const n of nodes) {
       if (n.state !== 'alive' && n.state !== 'suspect') continue;
@@ -290,4 +320,10 @@ export class Serf implements MemberlistDelegate {
   private saveClocks(): void {
     this.snapshot?.clocks(this.clock.time(), this.eventClock.time(), this.queryClock.time());
   }
+}
+
+function nameSeed(name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return h >>> 0;
 }

@@ -29,6 +29,7 @@ export class SimNetwork {
   private readonly group = new Map<string, number>();
   private readonly slow = new Map<string, number>();
   private readonly down = new Set<string>();
+  private linkDelay: ((from: string, to: string) => number | undefined) | undefined;
   loss: number;
   private readonly minDelay: number;
   private readonly maxDelay: number;
@@ -68,6 +69,14 @@ export class SimNetwork {
     else this.slow.delete(key);
   }
 
+  /**
+   * Fixed one-way delay per link (ms) instead of the random [min, max] one, for a network
+   * with known latencies; undefined from `fn` keeps the random delay for that link.
+   */
+  setLinkDelay(fn: ((from: string, to: string) => number | undefined) | undefined): void {
+    this.linkDelay = fn;
+  }
+
   /** A crashed endpoint neither sends nor receives (its process is frozen or gone). */
   setDown(key: string, isDown: boolean): void {
     if (isDown) this.down.add(key);
@@ -86,7 +95,7 @@ export class SimNetwork {
   }
 
   private delay(from: string, to: string): number {
-    const base = this.minDelay + this.rng.next() * (this.maxDelay - this.minDelay);
+    const base = this.linkDelay?.(from, to) ?? this.minDelay + this.rng.next() * (this.maxDelay - this.minDelay);
     return base + (this.slow.get(from) ?? 0) + (this.slow.get(to) ?? 0);
   }
 

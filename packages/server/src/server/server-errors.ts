@@ -10,3 +10,11 @@ export const ForwardCancelled = defineError(
 );
 /** Consul's ErrDCNotAvailable: the datacenter is federated but none of its servers answers. */
 export const DatacenterUnavailable = defineError('DC_NOT_AVAILABLE', 500, () => 'Remote DC has no server currently reachable');
+/** Consul's text when more nodes are pending than a batch period can write. */
+export const CoordinateRateLimited = defineError(
+  'COORDINATE_RATE_LIMITED',
+  500,
+  () => 'Coordinate update rate limit exceeded, increase SyncCoordinateRateTarget',
+);
+/** A coordinate update whose body is not a coordinate (plain-text reason, 400). */
+export const InvalidCoordinate = defineError('COORDINATE_INVALID', 400, (reason: string) => reason);

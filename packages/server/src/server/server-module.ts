@@ -9,10 +9,11 @@ import {
   DnsDataSource,
   Fsm,
   Lifecycle,
+  Logger,
+  Membership,
   ServerRpc,
   StateImagePort,
   UserEventsPort,
-  Membership,
 } from '@proconsul/kernel';
 import { StateFsm, StateImageService, StateStore, StoreCatalogStats } from '@proconsul/state';
 import { bindAgentLocal, bindAliasCheck, bindUserEvents } from '@proconsul/agent';
@@ -24,6 +25,9 @@ import { ServerLocator } from './server-locator.js';
 import { bindOperator } from '../operator/operator-module.js';
 import { WanRouter } from '../wan/wan-router.js';
 import { datacentersHandler, LIST_DATACENTERS } from '../wan/datacenters-handler.js';
+import { coordinateDatacentersHandler, medianRttMs } from '../wan/wan-coordinates.js';
+import { CoordinateBatcher } from '../coordinate/coordinate-batcher.js';
+import { coordinateUpdateHandler } from '../coordinate/coordinate-update-handler.js';
 import { bindPreparedQueries } from '../prepared-query/prepared-query-module.js';
 import { eventFireHandler } from '../wan/event-fire-handler.js';
 import { keyringHandlers } from '../wan/keyring-handlers.js';
@@ -44,6 +48,18 @@ export function serverModule(): ContainerModule {
     bind(WanRouter).toSelf().inSingletonScope();
     bind<DatacenterRouter>(DatacenterRouter).toService(WanRouter);
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => datacentersHandler(() => ctx.get(WanRouter)));
+    bind(CoordinateBatcher)
+      .toDynamicValue((ctx) => {
+        const rpc = ctx.get(ClusterRpc);
+        const consensus = () => ctx.get<Consensus>(Consensus, { optional: true });
+        const writer = { write: rpc.write.bind(rpc), isLeader: () => consensus()?.isLeader() === true };
+        return new CoordinateBatcher(writer, ctx.get<Logger>(Logger).named('coordinate'));
+      })
+      .inSingletonScope();
+    bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) =>
+      coordinateDatacentersHandler(() => ctx.get<Membership>(Membership, { optional: true })),
+    );
+    bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => coordinateUpdateHandler(() => ctx.get(CoordinateBatcher)));
     bind<ServerHandler>(ServerHandler).toDynamicValue((ctx) => eventFireHandler(() => ctx.get<UserEventsPort>(UserEventsPort)));
     for (let i = 0; i < 2; i++)
       bind<ServerHandler>(ServerHandler).toDynamicValue(
@@ -71,14 +87,23 @@ export function serverModule(): ContainerModule {
         const rpc = ctx.get(ClusterRpc);
         rpc.useAuthorizer(ctx.get<Authorizer>(Authorizer));
         // A client agent has no WAN pool: its datacenter list comes from a server.
+        // A server orders datacenters by the median estimated RTT to their servers (Consul's order).
+        const membership = ctx.get<Membership>(Membership, { optional: true });
+        if (rpc.isServer) ctx.get(WanRouter).useDistance((dc) => medianRttMs(membership, dc));
         if (!rpc.isServer)
           ctx.get(WanRouter).useServerList(async () => (await rpc.serverCall(LIST_DATACENTERS, {}, AS_SERVER)) as string[]);
         const serverRpc = ctx.get<ServerRpc>(ServerRpc, { optional: true });
         if (!serverRpc) return;
         serverRpc.setHandler((method, body, signal) => rpc.handle(method, body, signal));
       },
-      start: () => ctx.get(ClusterRpc).start(),
-      stop: () => ctx.get(ClusterRpc).stop(),
+      start: async () => {
+        await ctx.get(ClusterRpc).start();
+        if (ctx.get(ClusterRpc).isServer) ctx.get(CoordinateBatcher).start();
+      },
+      stop: async () => {
+        await ctx.get(CoordinateBatcher).stop();
+        await ctx.get(ClusterRpc).stop();
+      },
       // Before anti-entropy's stop waits for its round: a write held for a leader must end now.
       stopping: () => ctx.get(ClusterRpc).beginShutdown(),
     }));

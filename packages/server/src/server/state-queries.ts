@@ -1,6 +1,7 @@
 import type { CheckStatus, QueryName } from '@proconsul/kernel';
 import type { QueryResult, StateReaders, WatchSet } from '@proconsul/state';
 import { nodeDump, serviceDump } from './internal-queries.js';
+import { sortByNear } from './near-sort.js';
 import { checksOnMatchingNodes, listServices, type NodeMetaFilter } from './filtered-queries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- args arrive as decoded RPC bodies and are shaped by the HTTP layer */
@@ -13,19 +14,19 @@ type Query = (r: StateReaders, a: any, ws?: WatchSet) => QueryResult<unknown>;
  * whichever agent the HTTP request reached.
  */
 export const STATE_QUERIES = {
-  'Catalog.ListNodes': (r, _a, ws) => r.catalog.nodes(ws),
+  'Catalog.ListNodes': (r, a: { near?: string } | undefined, ws) => sortByNear(r, a?.near, r.catalog.nodes(ws), (n) => n.Node),
   'Catalog.NodeServices': (r, a: { node: string }, ws) => r.catalog.node(a.node, ws),
   'Catalog.NodeServiceList': (r, a: { node: string }, ws) => r.catalog.nodeServices(a.node, ws),
   'Catalog.ListServices': (r, a: { nodeMeta?: NodeMetaFilter; filter?: string } | undefined, ws) => listServices(r, a, ws),
-  'Catalog.ServiceNodes': (r, a: { service: string; tags?: string[] }, ws) =>
-    r.catalog.serviceNodes(a.service, { tag: a.tags }, ws),
+  'Catalog.ServiceNodes': (r, a: { service: string; tags?: string[]; near?: string }, ws) =>
+    sortByNear(r, a.near, r.catalog.serviceNodes(a.service, { tag: a.tags }, ws), (s) => s.Node),
   'Health.NodeChecks': (r, a: { node: string }, ws) => r.health.nodeChecks(a.node, ws),
-  'Health.ServiceChecks': (r, a: { service: string; nodeMeta?: NodeMetaFilter }, ws) =>
-    checksOnMatchingNodes(r, r.health.serviceChecks(a.service, ws), a.nodeMeta, ws),
-  'Health.ChecksInState': (r, a: { state: CheckStatus | 'any'; nodeMeta?: NodeMetaFilter }, ws) =>
-    checksOnMatchingNodes(r, r.health.checksInState(a.state, ws), a.nodeMeta, ws),
-  'Health.ServiceNodes': (r, a: { service: string; tags?: string[]; passingOnly?: boolean }, ws) =>
-    r.health.serviceNodes(a.service, { tags: a.tags, passingOnly: a.passingOnly }, ws),
+  'Health.ServiceChecks': (r, a: { service: string; nodeMeta?: NodeMetaFilter; near?: string }, ws) =>
+    sortByNear(r, a.near, checksOnMatchingNodes(r, r.health.serviceChecks(a.service, ws), a.nodeMeta, ws), (c) => c.Node),
+  'Health.ChecksInState': (r, a: { state: CheckStatus | 'any'; nodeMeta?: NodeMetaFilter; near?: string }, ws) =>
+    sortByNear(r, a.near, checksOnMatchingNodes(r, r.health.checksInState(a.state, ws), a.nodeMeta, ws), (c) => c.Node),
+  'Health.ServiceNodes': (r, a: { service: string; tags?: string[]; passingOnly?: boolean; near?: string }, ws) =>
+    sortByNear(r, a.near, r.health.serviceNodes(a.service, { tags: a.tags, passingOnly: a.passingOnly }, ws), (e) => e.Node.Node),
   'Internal.NodeDump': (r, a: { node?: string } | undefined, ws) => nodeDump(r, a, ws),
   'Internal.ServiceDump': (r, a: unknown, ws) => serviceDump(r, a, ws),
   'KVS.Get': (r, a: { key: string }, ws) => r.kv.get(a.key, ws),

@@ -18,6 +18,7 @@ import { AgentMetrics } from './agent-metrics.js';
 import { AgentReload } from './agent-reload.js';
 import { AntiEntropy, type AntiEntropyOptions } from './anti-entropy.js';
 import { ConfigReloader } from './config-reloader.js';
+import { CoordinateSync } from '../coordinate-sync.js';
 import { LocalAgent } from './local-agent.js';
 import { bindKernelGauges } from '../../telemetry/kernel-gauges.js';
 
@@ -75,6 +76,29 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
       );
     })
     .inSingletonScope();
+  bind(CoordinateSync)
+    .toDynamicValue((ctx) => {
+      const c = ctx.get<RuntimeConfig>(RuntimeConfig);
+      const membership = ctx.get<Membership>(Membership, { optional: true });
+      const tokens = ctx.get<AgentTokens>(AgentTokens, { optional: true });
+      return new CoordinateSync({
+        rpc: ctx.get<ClusterRpcPort>(ClusterRpcPort),
+        node: c.nodeName,
+        coordinate: () => membership?.coordinate?.('lan'),
+        clusterSize: () => {
+          try {
+            return membership?.members('lan').filter((m) => m.status === 'alive').length || 1;
+          } catch {
+            return 1; // gossip not started yet: the first interval is the minimum
+          }
+        },
+        token: () => tokens?.get('agent'),
+        log: ctx.get<Logger>(Logger).named('coordinate'),
+        rateTarget: c.syncCoordinateRateTarget ?? 64,
+        intervalMinMs: c.syncCoordinateIntervalMinMs ?? 15_000,
+      });
+    })
+    .inSingletonScope();
   bind(AgentReload)
     .toDynamicValue(
       (ctx) =>
@@ -93,8 +117,10 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
       const c = ctx.get<RuntimeConfig>(RuntimeConfig);
       await ctx.get(LocalAgent).applyConfig(c.services, c.checks, true);
       if (!options(ctx).antiEntropy?.disabled) ctx.get(AntiEntropy).start();
+      if (!options(ctx).antiEntropy?.disabled && !c.disableCoordinates) ctx.get(CoordinateSync).start();
     },
     async stop() {
+      await ctx.get(CoordinateSync).stop();
       await ctx.get(AntiEntropy).stop();
       await ctx.get(LocalAgent).stop();
     },

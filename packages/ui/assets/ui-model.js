@@ -210,6 +210,32 @@ export function backoffDelay(failures) {
   return Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
 }
 
+/** Estimated round trip between two Vivaldi coordinates, in ms (serf's distance: Euclidean + heights, adjusted). */
+export function coordRttMs(a, b) {
+  let sum = 0;
+  for (let i = 0; i < a.Vec.length; i++) sum += (a.Vec[i] - (b.Vec[i] ?? 0)) ** 2;
+  const dist = Math.sqrt(sum) + a.Height + b.Height;
+  const adjusted = dist + a.Adjustment + b.Adjustment;
+  return (adjusted > 0 ? adjusted : dist) * 1000;
+}
+
+/**
+ * Consul's node "round trip time" figures: min, median and max estimated RTT from `name` to
+ * every other node with a coordinate (`/v1/coordinate/nodes` entries); null without one.
+ */
+export function rttSummary(name, entries) {
+  const mine = entries.find((e) => e.Node === name);
+  if (!mine) return null;
+  const rtts = entries
+    .filter((e) => e.Node !== name)
+    .map((e) => ({ node: e.Node, ms: coordRttMs(mine.Coord, e.Coord) }))
+    .sort((x, y) => x.ms - y.ms);
+  if (rtts.length === 0) return { count: 0 };
+  const mid = rtts.length >> 1;
+  const median = rtts.length % 2 ? rtts[mid].ms : (rtts[mid - 1].ms + rtts[mid].ms) / 2;
+  return { count: rtts.length, min: rtts[0], median, max: rtts[rtts.length - 1] };
+}
+
 /**
  * What changed between two snapshots of a service's instances (registrations,
  * deregistrations, health transitions), as timeline events.

@@ -7,6 +7,7 @@ import {
   instancesFromHealth,
   instancesFromNodes,
   nodeSummaries,
+  rttSummary,
   serviceSummaries,
   sourceOf,
 } from './ui-model.js';
@@ -310,13 +311,44 @@ export function nodesView({ signal, show }) {
 export function nodeView({ signal, show, arg: name }) {
   const live = liveArea();
   const sessionsArea = el('div', {});
+  const rttArea = el('div', {});
   show(
     el('nav', { class: 'crumbs' }, link('nodes', 'Nodes'), ' / ', el('span', { text: name })),
     el('h1', { text: name }),
     ...live.nodes,
     el('h2', { text: 'Lock sessions' }),
     sessionsArea,
+    el('h2', { text: 'Round-trip time' }),
+    rttArea,
   );
+  // Estimated from network coordinates, as Consul's UI shows them: no probe is sent.
+  const loadRtt = async () => {
+    try {
+      const r = await api('/v1/coordinate/nodes', { signal });
+      const s = rttSummary(name, r.status === 404 ? [] : r.json());
+      const ms = (v) => `${v.toFixed(2)} ms`;
+      rttArea.replaceChildren(
+        !s
+          ? el('p', { class: 'muted', text: 'No network coordinate for this node yet.' })
+          : s.count === 0
+            ? el('p', { class: 'muted', text: 'No other node has a network coordinate yet.' })
+            : el(
+                'dl',
+                { class: 'pairs rtt' },
+                el('dt', { text: 'Minimum' }),
+                el('dd', { text: `${ms(s.min.ms)} (${s.min.node})` }),
+                el('dt', { text: 'Median' }),
+                el('dd', { text: ms(s.median) }),
+                el('dt', { text: 'Maximum' }),
+                el('dd', { text: `${ms(s.max.ms)} (${s.max.node})` }),
+                el('dt', { text: 'Other nodes' }),
+                el('dd', { text: String(s.count) }),
+              ),
+      );
+    } catch (e) {
+      if (!signal.aborted) rttArea.replaceChildren(errorBox(e));
+    }
+  };
   const loadSessions = async () => {
     try {
       const r = await api(`/v1/session/node/${enc(name)}`, { signal });
@@ -396,6 +428,7 @@ export function nodeView({ signal, show, arg: name }) {
         pairs(n.Meta, 'No meta.'),
       );
       await loadSessions();
+      await loadRtt();
     },
     live.fail,
   );

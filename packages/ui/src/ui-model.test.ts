@@ -53,6 +53,17 @@ interface UiModel {
     at: number,
   ): { kind: string; instance: string; from?: string; status?: string }[];
   route(pathname: string): Record<string, string>;
+  coordRttMs(a: Coord, b: Coord): number;
+  rttSummary(
+    name: string,
+    entries: { Node: string; Coord: Coord }[],
+  ): { count: number; min?: { node: string; ms: number }; median?: number; max?: { node: string; ms: number } } | null;
+}
+interface Coord {
+  Vec: number[];
+  Height: number;
+  Adjustment: number;
+  Error: number;
 }
 
 // The browser module itself, not a copy: it is plain JavaScript without DOM access.
@@ -198,5 +209,39 @@ describe('UI model (the browser code, run under Node)', () => {
     expect(model.route('/ui/acl')).to.deep.equal({ view: 'acl', arg: 'tokens' });
     expect(model.route('/ui/acl/policies/new')).to.deep.equal({ view: 'acl-item', arg: 'policies', id: 'new' });
     expect(model.route('/ui/login')).to.deep.equal({ view: 'login' });
+  });
+});
+
+describe('UI model: round-trip times from network coordinates', () => {
+  // Coordinates in seconds, as the agent reports them; heights of 1 ms each.
+  const at = (x: number, adjustment = 0): Coord => ({
+    Vec: [x, 0, 0, 0, 0, 0, 0, 0],
+    Height: 0.001,
+    Adjustment: adjustment,
+    Error: 0.1,
+  });
+
+  it('estimates an RTT as serf does: distance plus both heights, plus adjustments unless that goes negative', () => {
+    expect(model.coordRttMs(at(0), at(0.01))).to.be.closeTo(12, 1e-9);
+    expect(model.coordRttMs(at(0, 0.002), at(0.01, 0.001))).to.be.closeTo(15, 1e-9);
+    expect(model.coordRttMs(at(0, -1), at(0.01))).to.be.closeTo(12, 1e-9);
+  });
+
+  it('summarises min, median and max to the other nodes, and says when there is nothing to show', () => {
+    const entries = [
+      { Node: 'a', Coord: at(0) },
+      { Node: 'b', Coord: at(0.004) },
+      { Node: 'c', Coord: at(0.008) },
+      { Node: 'd', Coord: at(0.018) },
+    ];
+    const s = model.rttSummary('a', entries)!;
+    expect(s.count).to.equal(3);
+    expect(s.min!.node).to.equal('b');
+    expect(s.min!.ms).to.be.closeTo(6, 1e-9);
+    expect(s.median).to.be.closeTo(10, 1e-9);
+    expect(s.max!.node).to.equal('d');
+    expect(s.max!.ms).to.be.closeTo(20, 1e-9);
+    expect(model.rttSummary('zz', entries)).to.equal(null);
+    expect(model.rttSummary('a', [entries[0]!])).to.deep.equal({ count: 0 });
   });
 });

@@ -123,7 +123,21 @@ describe('web UI in chromium (real agents)', function () {
     expect(text).to.contain('database connection refused');
   });
 
-  it('a node page shows node checks with output, services, meta, and invalidates a session', async () => {
+  it('a node page shows node checks with output, services, meta, round-trip times, and invalidates a session', async () => {
+    // Coordinates as agents would send them (seconds; 1 ms heights): db-1 to web-2 is 20 ms.
+    const coord = (x: number) => ({ Vec: [x, 0, 0, 0, 0, 0, 0, 0], Error: 0.2, Adjustment: 0, Height: 0.001 });
+    for (const [Node, x] of [
+      ['db-1', 0],
+      ['web-1', 0.004],
+      ['web-2', 0.018],
+    ] as const)
+      expect((await call(plain!, 'PUT', '/v1/coordinate/update', { Node, Coord: coord(x) })).status).to.equal(200);
+    // The leader writes coordinate updates in batches every 5 s.
+    const deadline = Date.now() + 20_000;
+    while (!(await call(plain!, 'GET', '/v1/coordinate/nodes')).text.includes('web-2')) {
+      expect(Date.now(), 'coordinates stored within 20 s').to.be.below(deadline);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const created = await call(plain!, 'PUT', '/v1/session/create', { Node: 'db-1', Name: 'db-lock', Checks: [] });
     const { ID } = JSON.parse(created.text) as { ID: string };
     await page.goto(ui(plain!, 'nodes/db-1'));
@@ -131,6 +145,10 @@ describe('web UI in chromium (real agents)', function () {
     const text = await page.locator('main').innerText();
     expect(text).to.contain('Disk space').and.contain('Warn above 90%').and.contain('nvme').and.contain('10.0.2.21');
     expect(text).to.contain('db-main').and.contain('api-1');
+    await page.getByText('20.00 ms (web-2)').waitFor();
+    expect(await page.locator('dl.rtt').innerText())
+      .to.contain('Maximum')
+      .and.contain('Median');
     page.once('dialog', (d) => void d.accept());
     await page.locator('tr', { hasText: ID }).getByRole('button', { name: 'Invalidate' }).click();
     await page.getByText('No sessions on this node.').waitFor();

@@ -106,6 +106,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Return a 404 as a response instead of throwing (KV reads: a missing key is not an error). */
   readonly allow404?: boolean;
+  /** Other non-2xx statuses returned as a response (a txn's 409 carries per-operation errors). */
+  readonly acceptStatus?: readonly number[];
 }
 
 export interface HttpResponse {
@@ -168,7 +170,8 @@ export class ConsulHttpClient {
       if ((e as Error).name === 'AbortError') throw e;
       throw HttpConnectFailed(goMethod(method), url, describeRequestError(e, url));
     }
-    if (!(res.status >= 200 && res.status < 300) && !(opts.allow404 && res.status === 404)) {
+    const accepted = (opts.allow404 && res.status === 404) || opts.acceptStatus?.includes(res.status);
+    if (!(res.status >= 200 && res.status < 300) && !accepted) {
       throw HttpUnexpectedStatus(res.status, buf.toString('utf8').trim());
     }
     const index = Number(res.headers.get('x-consul-index') ?? 0) || 0;

@@ -146,11 +146,13 @@ describe('kv commands (fake agent)', () => {
     ]);
     expect(exported.out).to.contain('\n\t{\n\t\t"key": "app/a"');
 
-    fake.on('PUT', '/v1/kv/app/a', { body: 'true' }).on('PUT', '/v1/kv/app/b', { body: 'true' });
+    fake.on('PUT', '/v1/txn', { body: { Results: [], Errors: null } });
     const imported = await runCaptured(['kv', 'import', '-'], { env, stdin: exported.out });
     expect(imported).to.deep.equal({ code: 0, out: 'Imported: app/a\nImported: app/b\n', err: '' });
-    const a = fake.last('PUT', '/v1/kv/app/a');
-    expect([a.body.toString(), a.query.get('flags')]).to.deep.equal(['x', '3']);
+    expect(JSON.parse(fake.last('PUT', '/v1/txn').body.toString())).to.deep.equal([
+      { KV: { Verb: 'set', Key: 'app/a', Value: b64('x'), Flags: 3 } },
+      { KV: { Verb: 'set', Key: 'app/b', Value: '' } },
+    ]);
     const bad = await run('kv', 'import', 'not json');
     expect(bad.code).to.equal(1);
     expect(bad.err).to.match(/^Cannot unmarshal data: /);

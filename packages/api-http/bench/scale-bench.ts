@@ -4,8 +4,8 @@
  * KV stores of 10k / 100k / 1M keys of 100 B, and catalogs of 1k / 10k / 100k service
  * instances (10 per node, over 100 service names, plus a 10-instance "web" service whose
  * reads and wake-ups stay the same size at every scale). Loaded through /v1/txn, 64
- * operations per transaction, 8 in flight. For each size: RSS, PUT and GET throughput
- * (autocannon, 16 connections × 3 s, over the whole key space), a recursive GET of a 10k-key
+ * operations per transaction, 8 in flight. For each size: RSS and V8 heap, PUT and GET throughput
+ * (autocannon, 16 connections × 3 s after 1 s of warm-up, over the whole key space), a recursive GET of a 10k-key
  * prefix (time, RSS rise), GET /v1/snapshot (time, size), restart after kill -9 until a read
  * of the last item answers (snapshot + log replay), and the wake-up of a blocking query on
  * one change. Before the sizes: `proconsul kv import` of 50k keys against one PUT per key.
@@ -32,7 +32,7 @@ import {
   waitForLeader,
   type RunningAgent,
 } from '@proconsul/kernel/testing';
-import { runLoad, type LoadOutcome } from './autocannon-runner.js';
+import { runLoad, type LoadOutcome, type LoadSpec } from './autocannon-runner.js';
 import { instance, instanceNode, kvKey, loadInstances, loadKv, peakRssDuring, VALUE, type LoadFigures } from './scale-load.js';
 
 const IP = '127.0.77.1';
@@ -60,6 +60,7 @@ interface Row {
   readonly label: string;
   readonly load: LoadFigures;
   readonly rss: number;
+  readonly heap: number;
   readonly put: LoadOutcome;
   readonly get: LoadOutcome;
   readonly recurse?: { ms: number; rssRise: number; keys: number };
@@ -133,6 +134,19 @@ async function blockingWake(watchUrl: string, change: (round: number) => Promise
   return summarize(delays).p50;
 }
 
+/** A closed-loop phase after a 1 s warm-up, so a server just loaded is measured with its hot paths compiled. */
+async function measured(spec: Omit<LoadSpec, 'durationS' | 'connections'>): Promise<LoadOutcome> {
+  await runLoad({ ...spec, connections: CONNECTIONS, durationS: 1 });
+  return runLoad({ ...spec, connections: CONNECTIONS, durationS: PHASE_S });
+}
+
+/** The V8 heap in use, from the agent's own runtime gauge (Consul's runtime.alloc_bytes). */
+async function heapUsed(url: string): Promise<number> {
+  const r = await httpRequest(`${url}/v1/agent/metrics`, { timeoutMs: 10_000 });
+  const gauges = (JSON.parse(r.body) as { Gauges: { Name: string; Value: number }[] }).Gauges;
+  return gauges.find((g) => g.Name.endsWith('runtime.alloc_bytes'))?.Value ?? NaN;
+}
+
 async function kvRow(size: number): Promise<Row> {
   const dir = await benchTempDir(`scale-kv-${size}`);
   let agent = await startLeader(dir);
@@ -141,18 +155,15 @@ async function kvRow(size: number): Promise<Row> {
     const load = await loadKv(url, size, LOAD_CAP_MS);
     console.log(`  kv ${fmt(size)}: loaded at ${fmt(load.perSecond)} keys/s`);
     const rss = rssBytes(agent.proc.pid);
+    const heap = await heapUsed(url);
     const spread = (s: number) => kvKey((s * 7919) % size);
-    const put = await runLoad({
+    const put = await measured({
       url,
-      connections: CONNECTIONS,
-      durationS: PHASE_S,
       method: 'PUT',
       request: (s) => ({ path: `/v1/kv/${spread(s)}`, body: VALUE }),
     });
-    const get = await runLoad({
+    const get = await measured({
       url,
-      connections: CONNECTIONS,
-      durationS: PHASE_S,
       method: 'GET',
       request: (s) => ({ path: `/v1/kv/${spread(s)}` }),
     });
@@ -175,6 +186,7 @@ async function kvRow(size: number): Promise<Row> {
       label: `${fmt(size)} keys`,
       load,
       rss,
+      heap,
       put,
       get,
       recurse,
@@ -207,11 +219,10 @@ async function instanceRow(size: number): Promise<Row> {
         Service: { ID: `web-${w}`, Service: 'web', Port: 9000 + w },
       });
     const rss = rssBytes(agent.proc.pid);
+    const heap = await heapUsed(url);
     // A re-registration of an existing instance (its port changes), spread over the catalog.
-    const put = await runLoad({
+    const put = await measured({
       url,
-      connections: CONNECTIONS,
-      durationS: PHASE_S,
       method: 'PUT',
       request: (s) => {
         const i = (s * 7919) % size;
@@ -220,10 +231,8 @@ async function instanceRow(size: number): Promise<Row> {
         return { path: '/v1/catalog/register', body: JSON.stringify({ ...body, Service: instance(i, 20000 + (s % 1000)) }) };
       },
     });
-    const get = await runLoad({
+    const get = await measured({
       url,
-      connections: CONNECTIONS,
-      durationS: PHASE_S,
       method: 'GET',
       request: () => ({ path: '/v1/health/service/web' }),
     });
@@ -238,6 +247,7 @@ async function instanceRow(size: number): Promise<Row> {
       label: `${fmt(size)} instances`,
       load,
       rss,
+      heap,
       put,
       get,
       snapshot: snap,
@@ -304,6 +314,7 @@ function printRows(title: string, rows: readonly Row[], kv: boolean): void {
       ' size',
       'load items/s',
       'RSS MiB',
+      'heap MiB',
       'PUT/s',
       'PUT p99 ms',
       'GET/s',
@@ -319,6 +330,7 @@ function printRows(title: string, rows: readonly Row[], kv: boolean): void {
       r.label,
       fmt(r.load.perSecond),
       mib(r.rss),
+      mib(r.heap),
       fmt(r.put.okPerSecond),
       fmt(r.put.latency.p99, 1),
       fmt(r.get.okPerSecond),

@@ -3,6 +3,27 @@ import { BadRequest } from '@proconsul/kernel';
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
 const cache = new WeakMap<object, ValidateFunction>();
+/** By schema text: bounded by the schemas written in code, however many literals carry them. */
+const byText = new Map<string, ValidateFunction>();
+
+/**
+ * The compiled validator of `schema`, compiled once per distinct schema. Callers often pass
+ * a literal (`{ type: 'object' }`) that is a new object on every request; compiling each
+ * one cost ~140 µs and, since ajv keeps every schema object it compiled, ~2.8 KB of heap
+ * that was never freed (55 MiB per 20,000 requests).
+ */
+export function validatorFor(schema: object): ValidateFunction {
+  let validate = cache.get(schema);
+  if (validate) return validate;
+  const text = JSON.stringify(schema);
+  validate = byText.get(text);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    byText.set(text, validate);
+  }
+  cache.set(schema, validate);
+  return validate;
+}
 
 /**
  * Decode a JSON request body and check it against `schema`. Errors are 400s with a
@@ -15,11 +36,7 @@ export function decodeJsonBody<T>(body: Buffer, schema: object, emptyAs?: T): T 
     throw BadRequest('Request decode failed: empty body');
   }
   const data = parseJsonBody(body);
-  let validate = cache.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    cache.set(schema, validate);
-  }
+  const validate = validatorFor(schema);
   if (!validate(data)) {
     const err = validate.errors?.[0];
     const where = err?.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : 'body';

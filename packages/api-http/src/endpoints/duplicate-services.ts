@@ -46,7 +46,8 @@ export async function checkDuplicate(
   try {
     const r = await rpc.read<ServiceNode[]>(
       'Catalog.ServiceNodes',
-      { service: reg.service },
+      // Only this ID's instances: reading them all made each registration O(service size).
+      { service: reg.service, serviceId: reg.serviceId },
       { ...DEFAULT_QUERY, allowStale: true },
       { token: reg.token },
     );

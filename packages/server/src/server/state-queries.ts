@@ -18,8 +18,9 @@ export const STATE_QUERIES = {
   'Catalog.NodeServices': (r, a: { node: string }, ws) => r.catalog.node(a.node, ws),
   'Catalog.NodeServiceList': (r, a: { node: string }, ws) => r.catalog.nodeServices(a.node, ws),
   'Catalog.ListServices': (r, a: { nodeMeta?: NodeMetaFilter; filter?: string } | undefined, ws) => listServices(r, a, ws),
-  'Catalog.ServiceNodes': (r, a: { service: string; tags?: string[]; near?: string }, ws) =>
-    sortByNear(r, a.near, r.catalog.serviceNodes(a.service, { tag: a.tags }, ws), (s) => s.Node),
+  // serviceId: only that ID's instances (an older server ignores it and answers them all).
+  'Catalog.ServiceNodes': (r, a: { service: string; tags?: string[]; near?: string; serviceId?: string }, ws) =>
+    sortByNear(r, a.near, r.catalog.serviceNodes(a.service, { tag: a.tags, id: a.serviceId }, ws), (s) => s.Node),
   'Health.NodeChecks': (r, a: { node: string }, ws) => r.health.nodeChecks(a.node, ws),
   'Health.ServiceChecks': (r, a: { service: string; nodeMeta?: NodeMetaFilter; near?: string }, ws) =>
     sortByNear(r, a.near, checksOnMatchingNodes(r, r.health.serviceChecks(a.service, ws), a.nodeMeta, ws), (c) => c.Node),

@@ -85,11 +85,13 @@ export class CatalogReader extends Reader {
   }
 
   /** `/v1/catalog/service/:s`: instances flattened with their nodes; `tag` filters (all must match). */
-  serviceNodes(name: string, opts: { tag?: string[] } = {}, ws?: WatchSet): QueryResult<ServiceNode[]> {
+  /** `id` keeps only instances with that service ID (the duplicate-ID check after a registration). */
+  serviceNodes(name: string, opts: { tag?: string[]; id?: string } = {}, ws?: WatchSet): QueryResult<ServiceNode[]> {
     const t = this.source();
     if (ws && this.watches) this.watches.watchService(ws, name);
     const value: ServiceNode[] = [];
-    for (const [nodeName, svc] of t.catalog.instancesOf(name)) {
+    const instances = opts.id === undefined ? t.catalog.instancesOf(name) : t.catalog.instancesWithId(name, opts.id);
+    for (const [nodeName, svc] of instances) {
       const node = t.catalog.nodes.get(nodeName);
       if (node && hasTags(svc, opts.tag)) value.push(toServiceNode(node, svc));
     }

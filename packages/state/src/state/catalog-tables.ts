@@ -74,6 +74,20 @@ export class CatalogTables {
     }
   }
 
+  /**
+   * [node name, service] for the instances of `name` with service ID `id`: the index keys
+   * end with the ID, so a row is fetched only on a match (cheap per instance, where
+   * `instancesOf` fetches every row).
+   */
+  *instancesWithId(name: string, id: string): Generator<[string, NodeService]> {
+    const tail = SEP + id;
+    for (const [k, key] of scanPrefix(this.servicesByName, name + SEP)) {
+      if (!k.endsWith(tail) || k.length - tail.length <= name.length) continue;
+      const svc = this.services.get(key);
+      if (svc && svc.ID === id) yield [k.slice(name.length + 1, k.length - tail.length), svc];
+    }
+  }
+
   hasInstances(name: string): boolean {
     for (const _ of scanPrefix(this.servicesByName, name + SEP)) return true;
     return false;

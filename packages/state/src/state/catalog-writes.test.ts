@@ -15,6 +15,23 @@ describe('catalog register / deregister', () => {
     expect(checks[0]).to.include({ CheckID: 'alive', Status: 'critical', ServiceName: 'web', CreateIndex: 1 });
   });
 
+  it('serviceNodes with an id lists only the instances with that service ID, on every node', () => {
+    const h = new StoreHarness();
+    h.register('n1', { service: { ID: 'web-1', Service: 'web' } });
+    h.register('n2', { service: { ID: 'web-1', Service: 'web' } });
+    h.register('n2', { service: { ID: 'web-10', Service: 'web' } });
+    h.register('n3', { service: { ID: 'web-2', Service: 'web' } });
+    h.register('n4', { service: { ID: 'web-1', Service: 'api' } });
+    const holders = (id: string) => h.store.catalog.serviceNodes('web', { id }).value.map((s) => [s.Node, s.ServiceID]);
+    expect(holders('web-1')).to.deep.equal([
+      ['n1', 'web-1'],
+      ['n2', 'web-1'],
+    ]);
+    expect(holders('b-1')).to.deep.equal([]);
+    expect(holders('web-2')).to.deep.equal([['n3', 'web-2']]);
+    expect(h.store.catalog.serviceNodes('web').value).to.have.length(4);
+  });
+
   it('an identical re-registration changes no index', () => {
     const h = new StoreHarness();
     const reg = () => h.register('n1', { service: { Service: 'web', Tags: ['a'] }, checks: [{ Name: 'c', Status: 'passing' }] });

@@ -2,3 +2,4 @@ export { startTestAgent, type TestAgent, type CheckStatus, type ServiceDefinitio
 export type { TestAgentOptions, TestAclOptions } from './test-agent-options.js';
 export { freePort, freePorts } from './free-port.js';
 export { TestOptionInvalid, TestAgentTimeout, TestAgentRequestFailed, NoFreePort } from './errors.js';
+export { startTestCluster, type TestCluster, type TestClusterOptions } from './test-cluster.js';

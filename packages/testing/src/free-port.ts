@@ -33,6 +33,9 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort(host));
+  // A closed listener's handle is released a loop turn after close(): let it go now, so a
+  // caller that fails before starting anything leaves nothing behind.
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
   return [...ports];
 }
 

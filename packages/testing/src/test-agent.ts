@@ -130,6 +130,13 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
   const c = agent.config;
   const httpAddr = `${HOST}:${c.ports.http}`;
   const tokenOpt = token ? { token } : {};
+  // The helpers return once the agent's anti-entropy sync has put the change in the catalog,
+  // so a test's next read (through any agent, HTTP or DNS) already sees it.
+  const catalogServices = async (): Promise<Set<string>> => {
+    const res = await agentCall(httpAddr, 'GET', `/v1/catalog/node-services/${encodeURIComponent(c.nodeName)}`, tokenOpt);
+    const body = JSON.parse(res.body) as { Services?: { ID: string }[] } | null;
+    return new Set((body?.Services ?? []).map((s) => s.ID));
+  };
   const testAgent: TestAgent = {
     httpAddr,
     httpUrl: `http://${httpAddr}`,
@@ -152,15 +159,25 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
       }),
     async registerService(def) {
       await agentCall(httpAddr, 'PUT', '/v1/agent/service/register', { ...tokenOpt, body: JSON.stringify(def) });
+      const id = typeof def.ID === 'string' && def.ID ? def.ID : def.Name;
+      await waitUntil(`service ${id} in the catalog`, startTimeoutMs, async () => (await catalogServices()).has(id));
     },
     async deregisterService(id) {
       await agentCall(httpAddr, 'PUT', `/v1/agent/service/deregister/${encodeURIComponent(id)}`, tokenOpt);
+      await waitUntil(`service ${id} gone from the catalog`, startTimeoutMs, async () => !(await catalogServices()).has(id));
     },
     async setCheckState(checkId, status, output) {
       const verb = { passing: 'pass', warning: 'warn', critical: 'fail' }[status];
       if (!verb) throw TestOptionInvalid('status', `must be passing, warning or critical, got ${String(status)}`);
       const query = output !== undefined ? `?note=${encodeURIComponent(output)}` : '';
       await agentCall(httpAddr, 'PUT', `/v1/agent/check/${verb}/${encodeURIComponent(checkId)}${query}`, tokenOpt);
+      await waitUntil(`check ${checkId} ${status} in the catalog`, startTimeoutMs, async () => {
+        const res = await agentCall(httpAddr, 'GET', `/v1/health/node/${encodeURIComponent(c.nodeName)}`, tokenOpt);
+        const check = (JSON.parse(res.body) as { CheckID: string; Status: string; Output: string }[]).find(
+          (k) => k.CheckID === checkId,
+        );
+        return check?.Status === status && (output === undefined || check.Output === output);
+      });
     },
     kv: {
       async put(key, value) {

@@ -124,7 +124,7 @@ export default tseslint.config(
       'no-restricted-syntax': restrictedSyntax([...below, name], 'Core packages import only the core packages below them.'),
     },
   })),
-  ...[...PLUGINS, 'cli'].map((name) => {
+  ...[...PLUGINS, 'cli', 'testing'].map((name) => {
     // Its own public entry too: a package's bench/ and test/ are built against it.
     const allowed = ['kernel', name, ...declaredCore(`packages/${name}`)];
     return {

@@ -82,8 +82,13 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
   const logger = options.logger ?? new NullLogger();
   let config: RuntimeConfig;
   try {
+    // Not -dev: a dev server bootstraps raft alone whatever bootstrap_expect says, and a test
+    // cluster's servers must bootstrap together. What -dev would add is spelled out instead
+    // (fast raft timings here, the local gossip profile in plugins.testing.json), and no
+    // data_dir: the memory engine keeps nothing on disk.
     config = buildRuntimeConfig({
-      dev: true,
+      dev: false,
+      requireDataDir: false,
       warn: (w) => logger.warn(w),
       sources: [
         {
@@ -93,6 +98,7 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
             datacenter: options.datacenter ?? 'dc1',
             server,
             bootstrap: server,
+            performance: { raft_multiplier: 1 },
             bind_addr: HOST,
             client_addr: HOST,
             // Serf's WAN pool is not started for a test agent: one datacenter per test cluster.

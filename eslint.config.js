@@ -168,6 +168,25 @@ export default tseslint.config(
     },
   },
   {
+    // An application, not a plugin: it talks to Consul over HTTP and uses only the public test harness.
+    files: ['examples/testing-consul-app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            internals,
+            {
+              group: ['@proconsul/*', '!@proconsul/testing'],
+              message: 'An application reaches Proconsul over its HTTP API; tests use only @proconsul/testing.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': restrictedSyntax(['testing'], 'An application uses only @proconsul/testing.'),
+    },
+  },
+  {
     // The kernel's tests, test kit and benchmarks are built after it, against its public entry
     // points (like any plugin's), so there they import @proconsul/kernel itself.
     files: ['packages/kernel/bench/**/*.ts', 'packages/kernel/test/**/*.ts', 'packages/kernel/test-support/**/*.ts'],

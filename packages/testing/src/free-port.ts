@@ -3,6 +3,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { NoFreePort } from './errors.js';
 
 const ATTEMPTS = 20;
+/** A port handed out is not handed out again for this long: agents started concurrently must not share one. */
+const REUSE_AFTER_MS = 60_000;
+const handedOut = new Map<number, number>();
 
 /**
  * A loopback port free for TCP and UDP both (DNS and gossip listen on both), found by letting
@@ -16,6 +19,12 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   for (let i = 0; i < ATTEMPTS; i++) {
     const tcp = await listenTcp(host);
     const port = (tcp.address() as { port: number }).port;
+    const since = handedOut.get(port);
+    if (since !== undefined && Date.now() - since < REUSE_AFTER_MS) {
+      await closeTcp(tcp);
+      last = `port ${port} was handed out moments ago`;
+      continue;
+    }
     const udp = await bindUdp(host, port).catch((e: unknown) => {
       last = (e as Error).message;
       return undefined;
@@ -23,6 +32,9 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     await closeTcp(tcp);
     if (udp) {
       await new Promise<void>((resolve) => udp.close(() => resolve()));
+      const now = Date.now();
+      for (const [p, at] of handedOut) if (now - at >= REUSE_AFTER_MS) handedOut.delete(p);
+      handedOut.set(port, now);
       return port;
     }
   }

@@ -21,7 +21,10 @@ export interface TestAgentOptions {
   readonly datacenter?: string;
   /** Default true: a server that bootstraps itself. False starts a client agent (join it to a server). */
   readonly server?: boolean;
-  /** Default true: resolve only once a leader is known and this node is in the catalog. */
+  /**
+   * Resolve only once a leader is known and this node is in the catalog. Default true for a
+   * server and for a client whose config joins one (start_join / retry_join), else false.
+   */
   readonly waitForLeader?: boolean;
   /** How long start may take before it fails and cleans up; default 10 000 ms. */
   readonly startTimeoutMs?: number;

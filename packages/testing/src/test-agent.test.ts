@@ -121,6 +121,35 @@ describe('startTestAgent lifecycle', () => {
     expect(Object.fromEntries(await openHandles())).to.deep.equal(Object.fromEntries(before));
   });
 
+  it('a taken port given in config fails the start naming it, after retries, and leaves nothing running', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const before = await openHandles();
+      const err = await startTestAgent({ config: { ports: { http: port } } }).catch((e: unknown) => e);
+      expect((err as Error).message).to.match(/EADDRINUSE|in use/i);
+      expect((err as Error).message).to.contain(String(port));
+      expect(Object.fromEntries(await openHandles())).to.deep.equal(Object.fromEntries(before));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it("a client agent joined through config reaches the server's leader and registers itself", async () => {
+    const server = await startTestAgent();
+    const client = await startTestAgent({ server: false, config: { start_join: [server.serfLanAddr] } });
+    try {
+      const nodes = JSON.parse((await agentRequest(server.httpAddr, 'GET', '/v1/catalog/nodes')).body) as { Node: string }[];
+      expect(nodes.map((n) => n.Node).sort()).to.deep.equal([client.nodeName, server.nodeName].sort());
+      await client.kv.put('via-client', '1');
+      expect(await server.kv.get('via-client')).to.equal('1');
+    } finally {
+      await client.stop();
+      await server.stop();
+    }
+  });
+
   it('stop() closes every socket and timer it opened and frees its ports; a second stop is a no-op', async () => {
     const before = await openHandles();
     const a = await startTestAgent();

@@ -16,6 +16,8 @@ const SERVER_PLUGINS = fileURLToPath(new URL('../plugins.testing.json', import.m
 const CLIENT_PLUGINS = fileURLToPath(new URL('../plugins.testing-client.json', import.meta.url));
 const HOST = '127.0.0.1';
 const DEFAULT_START_TIMEOUT_MS = 10_000;
+/** Starts retried when a picked port turned out to be taken. */
+const START_ATTEMPTS = 3;
 
 export type CheckStatus = 'passing' | 'warning' | 'critical';
 
@@ -78,61 +80,75 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
   const acl = options.acl === true ? {} : options.acl || undefined;
   const token = acl ? (acl.managementToken ?? randomUUID()) : undefined;
   const nodeName = options.nodeName ?? `test-${randomUUID().slice(0, 8)}`;
-  const [http, dns, serfLan, serverPort] = await freePorts(4, HOST);
   const logger = options.logger ?? new NullLogger();
-  let config: RuntimeConfig;
-  try {
-    // Not -dev: a dev server bootstraps raft alone whatever bootstrap_expect says, and a test
-    // cluster's servers must bootstrap together. What -dev would add is spelled out instead
-    // (fast raft timings here, the local gossip profile in plugins.testing.json), and no
-    // data_dir: the memory engine keeps nothing on disk.
-    config = buildRuntimeConfig({
-      dev: false,
-      requireDataDir: false,
-      warn: (w) => logger.warn(w),
-      sources: [
-        {
-          name: 'startTestAgent',
-          data: {
-            node_name: nodeName,
-            datacenter: options.datacenter ?? 'dc1',
-            server,
-            bootstrap: server,
-            performance: { raft_multiplier: 1 },
-            bind_addr: HOST,
-            client_addr: HOST,
-            // Serf's WAN pool is not started for a test agent: one datacenter per test cluster.
-            ports: { http, dns, serf_lan: serfLan, server: serverPort, serf_wan: -1 },
-            ...(acl
-              ? { acl: { enabled: true, default_policy: acl.defaultPolicy ?? 'deny', tokens: { initial_management: token } } }
-              : {}),
+  const configFor = ([http, dns, serfLan, serverPort]: number[]): RuntimeConfig => {
+    try {
+      // Not -dev: a dev server bootstraps raft alone whatever bootstrap_expect says, and a test
+      // cluster's servers must bootstrap together. What -dev would add is spelled out instead
+      // (fast raft timings here, the local gossip profile in plugins.testing.json), and no
+      // data_dir: the memory engine keeps nothing on disk.
+      return buildRuntimeConfig({
+        dev: false,
+        requireDataDir: false,
+        warn: (w) => logger.warn(w),
+        sources: [
+          {
+            name: 'startTestAgent',
+            data: {
+              node_name: nodeName,
+              datacenter: options.datacenter ?? 'dc1',
+              server,
+              bootstrap: server,
+              performance: { raft_multiplier: 1 },
+              bind_addr: HOST,
+              client_addr: HOST,
+              // Serf's WAN pool is not started for a test agent: one datacenter per test cluster.
+              ports: { http, dns, serf_lan: serfLan, server: serverPort, serf_wan: -1 },
+              ...(acl
+                ? { acl: { enabled: true, default_policy: acl.defaultPolicy ?? 'deny', tokens: { initial_management: token } } }
+                : {}),
+            },
           },
-        },
-        ...(options.config ? [{ name: 'startTestAgent({ config })', data: { ...options.config } }] : []),
+          ...(options.config ? [{ name: 'startTestAgent({ config })', data: { ...options.config } }] : []),
+        ],
+      });
+    } catch (e) {
+      throw TestOptionInvalid('config', isCoded(e) ? e.message : String(e));
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  let agent: Agent | undefined;
+  const stop = (): Promise<void> => (stopping ??= (agent?.stop() ?? Promise.resolve()).then(handlesClosed));
+  for (let attempt = 1; ; attempt++) {
+    const config = configFor(await freePorts(4, HOST));
+    const candidate = new Agent({
+      config,
+      logger,
+      defaultPluginsFile: config.server ? SERVER_PLUGINS : CLIENT_PLUGINS,
+      coreModules: [serverModule()],
+      agentModules: [
+        tlsModule(config, logger),
+        clusterModule(),
+        watchesModule(),
+        new ContainerModule(({ bind }) => {
+          // /v1/agent/leave stops this agent, as it ends a real agent's process.
+          bind<AgentShutdown>(AgentShutdown).toConstantValue({ request: () => void stop() });
+          bind<ConfigReloader>(ConfigReloader).toConstantValue({ load: () => candidate.config });
+        }),
       ],
     });
-  } catch (e) {
-    throw TestOptionInvalid('config', isCoded(e) ? e.message : String(e));
+    try {
+      await candidate.start();
+      agent = candidate;
+      break;
+    } catch (e) {
+      // A failed start has already closed whatever it had opened; let the handles go.
+      await handlesClosed();
+      // Another process took a picked port between its release and the bind: pick again.
+      if (attempt < START_ATTEMPTS && /EADDRINUSE|address already in use/i.test(String((e as Error).message))) continue;
+      throw e;
+    }
   }
-  let stopping: Promise<void> | undefined;
-  const agent = new Agent({
-    config,
-    logger,
-    defaultPluginsFile: config.server ? SERVER_PLUGINS : CLIENT_PLUGINS,
-    coreModules: [serverModule()],
-    agentModules: [
-      tlsModule(config, logger),
-      clusterModule(),
-      watchesModule(),
-      new ContainerModule(({ bind }) => {
-        // /v1/agent/leave stops this agent, as it ends a real agent's process.
-        bind<AgentShutdown>(AgentShutdown).toConstantValue({ request: () => void stop() });
-        bind<ConfigReloader>(ConfigReloader).toConstantValue({ load: () => agent.config });
-      }),
-    ],
-  });
-  const stop = (): Promise<void> => (stopping ??= agent.stop().then(handlesClosed));
-  await agent.start();
   const c = agent.config;
   const httpAddr = `${HOST}:${c.ports.http}`;
   const tokenOpt = token ? { token } : {};
@@ -204,7 +220,9 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
     },
     stop,
   };
-  if (options.waitForLeader ?? true) {
+  // A lone client agent has no leader to wait for until a test joins it to a server.
+  const joins = ['start_join', 'retry_join'].some((k) => ((options.config?.[k] as unknown[] | undefined) ?? []).length > 0);
+  if (options.waitForLeader ?? (server || joins)) {
     try {
       await testAgent.waitForLeader(startTimeoutMs);
     } catch (e) {

@@ -77,14 +77,20 @@ describe('startTestCluster options', () => {
     expect((err as Error).message).to.contain('servers');
   });
 
-  it('with acl shares one management token across the servers', async () => {
-    const c = await startTestCluster({ servers: 3, acl: true });
+  it('with acl shares one management token across the agents, and the helpers work through a client', async () => {
+    const c = await startTestCluster({ servers: 3, clients: 1, acl: true });
     try {
       expect(c.token).to.be.a('string');
-      for (const s of c.servers) expect(s.token).to.equal(c.token);
+      for (const a of c.agents) expect(a.token).to.equal(c.token);
       await c.servers[2]!.kv.put('a', 'b');
       expect(await c.servers[0]!.kv.get('a')).to.equal('b');
       expect((await agentRequest(c.servers[0]!.httpAddr, 'GET', '/v1/kv/a')).status).to.equal(403);
+      await c.clients[0]!.registerService({ Name: 'secured', ID: 'secured-1', Port: 1, Check: { TTL: '10s' } });
+      await c.clients[0]!.setCheckState('service:secured-1', 'passing');
+      const res = await agentRequest(c.servers[0]!.httpAddr, 'GET', '/v1/health/service/secured?passing', { token: c.token! });
+      expect((JSON.parse(res.body) as unknown[]).length).to.equal(1);
+      const anon = await agentRequest(c.servers[0]!.httpAddr, 'GET', '/v1/health/service/secured');
+      expect(JSON.parse(anon.body)).to.deep.equal([]); // deny-by-default filters what anonymous may not read
     } finally {
       await c.stop();
     }

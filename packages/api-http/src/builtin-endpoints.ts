@@ -43,6 +43,9 @@ import { duplicateServicesEndpoint } from './endpoints/duplicate-services-endpoi
 import { AgentCache } from './endpoints/agent-cache.js';
 import { DuplicateServices, checkDuplicate } from './endpoints/duplicate-services.js';
 import type { HttpAppOptions } from './http-app.js';
+import { streamEndpoint } from './stream/stream-endpoint.js';
+import { StreamHub } from './stream/stream-hub.js';
+import { DEFAULT_STREAM_TUNING, StreamTuning } from './stream/stream-tuning.js';
 
 function endpointDeps(ctx: ResolutionContext): EndpointDeps {
   const rpc = ctx.get<ClusterRpcPort>(ClusterRpcPort);
@@ -91,6 +94,13 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...healthEndpoints(deps),
     ...coordinateEndpoints(deps),
     ...kvEndpoints(deps),
+    streamEndpoint(
+      deps,
+      new StreamHub(
+        { rpc: deps.rpc, authorizer: deps.authorizer, log: ctx.get<Logger>(Logger).named('stream') },
+        ctx.get<StreamTuning>(StreamTuning, { optional: true }) ?? DEFAULT_STREAM_TUNING,
+      ),
+    ),
     ...sessionEndpoints(deps),
     txnEndpoint(deps),
     ...statusEndpoints(deps),

@@ -206,6 +206,14 @@ describe('/v1/stream (change streams)', function () {
     expect((await reader.next()).id, 'live deltas resume after the snapshot').to.equal(String(idx));
   });
 
+  it('sends a heartbeat comment every heartbeatMs so idle streams stay visibly alive', async () => {
+    await start({ heartbeatMs: 30 });
+    const { reader } = await open('topic=kv&prefix=quiet/');
+    await reader.until('snapshot-done');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reader.comments).to.be.greaterThanOrEqual(3);
+  });
+
   it('rejects bad subscriptions with 400 naming the parameter', async () => {
     await start();
     const fail = async (q: string, headers: Record<string, string> = {}) => {

@@ -24,6 +24,7 @@ import { servicesCommand } from './commands/services-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { tlsCommand } from './commands/tls-command.js';
 import { validateCommand } from './commands/validate-command.js';
+import { templateCommand } from './commands/template-command.js';
 import { watchCommand } from './commands/watch-command.js';
 import { resolveCommand } from './commands/support/command-group.js';
 
@@ -50,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   rttCommand,
   servicesCommand,
   snapshotCommand,
+  templateCommand,
   tlsCommand,
   validateCommand,
   versionCommand,

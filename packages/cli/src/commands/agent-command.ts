@@ -5,7 +5,7 @@ import { agentFlagsHelp, loadAgentConfig } from '@proconsul/config';
 import { Agent, AgentReload, DEFAULT_LEAVE_TIMEOUT_MS } from '@proconsul/agent';
 import { openLogOutputs, type LogOutputs } from '../log/log-outputs.js';
 import type { Command } from '../command.js';
-import { DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
+import { CLIENT_PLUGINS_FILE, DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
 import { AgentStopTriggers, type StopReason } from './support/agent-stop-triggers.js';
 
@@ -63,7 +63,9 @@ export const agentCommand: Command = {
       agent = new Agent({
         config,
         logger,
-        defaultPluginsFile: config.dev ? DEV_PLUGINS_FILE : DEFAULT_PLUGINS_FILE,
+        // A client agent holds no replicated state: without -plugins it loads no raft and no
+        // storage engine (about 10 MiB less RSS, and no RocksDB files in its data_dir).
+        defaultPluginsFile: config.dev ? DEV_PLUGINS_FILE : config.server ? DEFAULT_PLUGINS_FILE : CLIENT_PLUGINS_FILE,
         coreModules: coreModules(),
         agentModules: [
           ...agentModules(

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import type { ConsulHttpClient } from '../http-client.js';
+import { errorText } from '../http-client.js';
+import { parseDuration } from '@proconsul/kernel';
+import type { Dependency } from '../template/consul-template-data.js';
+import { CompiledTemplate } from '../template/template-renderer.js';
+import { parseTemplateSpec, writeAtomically, type TemplateSpec } from '../template/template-file.js';
+import type { CliIo } from './support/cli-io.js';
+import { spawnHandler, waitForExit } from './support/child-process.js';
+import { defineCommand } from './support/define-command.js';
+import { shutdownSignal } from './support/shutdown-signal.js';
+
+/** How long one blocking read of a dependency waits before it is asked again. */
+const BLOCK_WAIT = '60s';
+const RETRY_MS = 2_000;
+
+interface Job {
+  readonly spec: TemplateSpec;
+  readonly template: CompiledTemplate;
+}
+
+export const templateCommand = defineCommand({
+  name: 'template',
+  synopsis: 'Render templates from KV and the catalog (consul-template)',
+  usage: 'template [options]',
+  description: `Renders Go templates with consul-template's functions (key, keyOrDefault, ls,
+tree, service, services, node, nodes, env, …) into files, and re-renders them when the
+data they read changes (blocking queries), running each template's command when its
+output changed. -once renders and exits; -dry prints instead of writing.`,
+  http: 'server',
+  flags: [
+    {
+      name: 'template',
+      kind: 'list',
+      value: '<in:out[:command]>',
+      usage: 'Template to render, its destination and an optional command to run on change. Repeatable.',
+    },
+    { name: 'once', kind: 'bool', usage: 'Render every template once, then exit.' },
+    { name: 'dry', kind: 'bool', usage: 'Print rendered templates to stdout instead of writing files.' },
+    {
+      name: 'wait',
+      kind: 'string',
+      value: '<min[:max]>',
+      usage: 'Quiescence: wait this long after a change before rendering (and at most max). E.g. 2s:10s.',
+    },
+    { name: 'exec', kind: 'string', value: '<command>', usage: 'Supervise this command, restarting it when a template changes.' },
+  ],
+  async run({ flags, io, client }) {
+    let jobs: Job[];
+    let wait: { min: number; max: number };
+    try {
+      wait = parseWait(flags.string('wait'));
+      const specs = flags.list('template').map(parseTemplateSpec);
+      if (specs.length === 0) throw new Error('at least one -template is required');
+      jobs = specs.map((spec) => {
+        let source: string;
+        try {
+          source = readFileSync(spec.source, 'utf8');
+        } catch (e) {
+          throw new Error(`template: reading ${spec.source}: ${(e as Error).message}`);
+        }
+        return { spec, template: new CompiledTemplate(spec.source, source) };
+      });
+    } catch (e) {
+      io.err(`Error: ${(e as Error).message}`);
+      return 1;
+    }
+    const stop = shutdownSignal(io.signal);
+    try {
+      return await loop(jobs, client(), io, stop.signal, {
+        once: flags.bool('once'),
+        dry: flags.bool('dry'),
+        wait,
+        exec: flags.string('exec'),
+      });
+    } finally {
+      stop.dispose();
+    }
+  },
+});
+
+function parseWait(raw: string): { min: number; max: number } {
+  if (!raw) return { min: 0, max: 0 };
+  const [a, b] = raw.split(':');
+  const min = parseDuration(a!);
+  const max = b ? parseDuration(b) : min * 4;
+  if (max < min) throw new Error(`-wait: max (${b}) must be at least min (${a})`);
+  return { min, max };
+}
+
+async function loop(
+  jobs: readonly Job[],
+  client: ConsulHttpClient,
+  io: CliIo,
+  signal: AbortSignal,
+  o: { once: boolean; dry: boolean; wait: { min: number; max: number }; exec: string },
+): Promise<number> {
+  let child: ChildProcess | undefined;
+  let childExit: Promise<number> | undefined;
+  const startChild = () => {
+    child = spawnHandler([o.exec], { shell: true, env: process.env, stdio: 'inherit' });
+    childExit = waitForExit(child);
+  };
+  const last = new Map<string, string>();
+  for (let firstRound = true; ; firstRound = false) {
+    if (signal.aborted) break;
+    const deps: Dependency[] = [];
+    let pending = 0;
+    let changedAny = false;
+    try {
+      for (const job of jobs) {
+        const r = await job.template.render(client);
+        deps.push(...r.deps);
+        if (!r.done) {
+          pending++;
+          if (firstRound) io.err(`[INFO] ${job.spec.source}: ${r.waitingFor}`);
+          continue;
+        }
+        if (last.get(job.spec.destination) === r.output) continue;
+        last.set(job.spec.destination, r.output);
+        if (o.dry) {
+          io.out(`> ${job.spec.destination}\n${r.output}`);
+          continue;
+        }
+        if (!writeAtomically(job.spec.destination, r.output)) continue;
+        changedAny = true;
+        if (job.spec.command) {
+          const code = await waitForExit(spawnHandler([job.spec.command], { shell: true, env: process.env, stdio: 'inherit' }));
+          if (code !== 0) io.err(`[ERR] ${job.spec.destination}: command "${job.spec.command}" exited with status ${code}`);
+        }
+      }
+    } catch (e) {
+      const msg = errorText(e);
+      io.err(`[ERR] ${msg}`);
+      // A template mistake will not fix itself; a connection problem might.
+      if (o.once || /^\S+:\d+:\d+: /.test(msg)) return 1;
+      await pause(RETRY_MS, signal);
+      continue;
+    }
+    if (o.once && pending === 0) return 0;
+    if (o.exec && pending === 0) {
+      if (!child) startChild();
+      else if (changedAny) {
+        child.kill('SIGTERM');
+        await childExit;
+        startChild();
+      }
+    }
+    const changed = await waitForChange(client, deps, signal, childExit);
+    if (changed === 'child-exited') return (await childExit) ?? 0;
+    if (o.wait.min > 0) await pause(o.wait.min, signal);
+  }
+  child?.kill('SIGTERM');
+  return 0;
+}
+
+/** Blocks until any dependency's index moves (or the child exits, or we are stopped). */
+async function waitForChange(
+  client: ConsulHttpClient,
+  deps: readonly Dependency[],
+  signal: AbortSignal,
+  childExit: Promise<number> | undefined,
+): Promise<'changed' | 'child-exited' | 'stopped'> {
+  if (signal.aborted) return 'stopped';
+  const round = new AbortController();
+  const onStop = () => round.abort();
+  signal.addEventListener('abort', onStop, { once: true });
+  try {
+    // A failed read counts as a change: the next rendering reports the error and retries.
+    const blocked = deps.map((d) =>
+      (async () => {
+        for (;;) {
+          const r = await client.request('GET', d.path, {
+            query: { ...d.query, index: String(d.index), wait: BLOCK_WAIT },
+            allow404: true,
+            signal: round.signal,
+          });
+          if (r.index !== d.index) return 'changed' as const;
+        }
+      })().catch(() => 'changed' as const),
+    );
+    const stopped = new Promise<'stopped'>((resolve) =>
+      signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
+    );
+    const exited = childExit?.then(() => 'child-exited' as const);
+    const racers: Promise<'changed' | 'child-exited' | 'stopped'>[] = [...blocked, stopped];
+    if (exited) racers.push(exited);
+    if (blocked.length === 0) racers.push(pause(RETRY_MS, signal).then(() => 'changed' as const));
+    return await Promise.race(racers);
+  } finally {
+    round.abort();
+    signal.removeEventListener('abort', onStop);
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const t0Open = performance.now();
     const streams = openSseClients(IP, port, '/v1/stream?topic=kv&prefix=app/', SUBSCRIBERS);
     try {
-      await Promise.race([streams.ready, new Promise((r) => setTimeout(r, 120_000))]);
+      await Promise.race([streams.ready, new Promise((r) => setTimeout(r, 120_000).unref())]);
       const openS = (performance.now() - t0Open) / 1000;
       await settle();
       const rss1 = rssBytes(pid);

@@ -276,6 +276,42 @@ describe('/v1/stream (change streams)', function () {
         await new Promise((r) => setTimeout(r, 20));
     });
 
+    it('hides items the token loses read on (as deletes), and ends with acl-denied when it loses read on the prefix', async () => {
+      const name = 'streamer';
+      const p = await a.http({
+        method: 'PUT',
+        url: '/v1/acl/policy',
+        body: { Name: name, Rules: 'key_prefix "app/" { policy = "read" }' },
+        headers: as(ROOT),
+      });
+      const policy = p.json<{ ID: string }>();
+      const t = (
+        await a.http({ method: 'PUT', url: '/v1/acl/token', body: { Policies: [{ Name: name }] }, headers: as(ROOT) })
+      ).json<{ SecretID: string }>();
+      await put('app/public', '1', ROOT);
+      await put('app/private/x', '2', ROOT);
+      const s = await open('topic=kv&prefix=app/', as(t.SecretID));
+      expect((await s.reader.until('snapshot-done')).length).to.equal(3);
+      const narrow = 'key_prefix "app/" { policy = "read" }\nkey_prefix "app/private/" { policy = "deny" }';
+      const u1 = await a.http({
+        method: 'PUT',
+        url: `/v1/acl/policy/${policy.ID}`,
+        body: { Name: name, Rules: narrow },
+        headers: as(ROOT),
+      });
+      expect(u1.status, u1.text).to.equal(200);
+      expect(await s.reader.next(5_000)).to.deep.include({ event: 'delete', data: { Key: 'app/private/x' } });
+      const none = 'key_prefix "other/" { policy = "read" }';
+      const u2 = await a.http({
+        method: 'PUT',
+        url: `/v1/acl/policy/${policy.ID}`,
+        body: { Name: name, Rules: none },
+        headers: as(ROOT),
+      });
+      expect(u2.status, u2.text).to.equal(200);
+      expect((await s.reader.next(5_000)).event).to.equal('acl-denied');
+    });
+
     it('filters items as /v1/kv?recurse does, refuses a token without read with 403, and ends with acl-denied when the token is deleted', async () => {
       const t = await token('key_prefix "app/" { policy = "read" }\nkey_prefix "app/secret/" { policy = "deny" }');
       await put('app/ok', '1', ROOT);

@@ -154,7 +154,7 @@ describe('/v1/stream (change streams)', function () {
   });
 
   it('answers snapshot-required and a fresh snapshot when the history does not reach back far enough', async () => {
-    await start({ historyEvents: 2 });
+    await start({ historyEvents: 2, historyBytes: 5000 });
     const s = await open('topic=kv&prefix=app/');
     await s.reader.until('snapshot-done');
     const old = await put('app/1', 'a');
@@ -167,6 +167,15 @@ describe('/v1/stream (change streams)', function () {
     const msgs = await r.reader.until('snapshot-done');
     expect(msgs[0]!.event).to.equal('snapshot-required');
     expect(msgs.slice(1, -1).map((m) => (m.data as { Key: string }).Key)).to.deep.equal(['app/1', 'app/2', 'app/3', 'app/4']);
+    // A byte cap does the same for large values, whatever the event count.
+    const big = await open('topic=kv&prefix=big/');
+    await big.reader.until('snapshot-done');
+    const first = await put('big/1', 'x'.repeat(3000));
+    await big.reader.next();
+    await put('big/2', 'y'.repeat(3000));
+    await big.reader.next();
+    const fromFirst = await open('topic=kv&prefix=big/', { 'Last-Event-ID': String(first) });
+    expect((await fromFirst.reader.next()).event).to.equal('snapshot-required');
     // An index from the future (a restored cluster, another datacenter) cannot be resumed either.
     const future = await open('topic=kv&prefix=app/', { 'Last-Event-ID': '999999' });
     expect((await future.reader.next()).event).to.equal('snapshot-required');

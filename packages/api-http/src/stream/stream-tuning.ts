@@ -11,6 +11,8 @@ export interface StreamTuning {
   readonly maxBufferedBytes: number;
   /** Delta events each upstream keeps for `Last-Event-ID` resumes. */
   readonly historyEvents: number;
+  /** …and at most this many bytes of them (large KV values fill it before the count does). */
+  readonly historyBytes: number;
   /** How long an upstream with no subscribers keeps following (so a reconnect can resume). */
   readonly lingerMs: number;
   /** Longest blocking read; the token is re-checked at least this often. */
@@ -21,6 +23,7 @@ export const DEFAULT_STREAM_TUNING: StreamTuning = {
   heartbeatMs: 15_000,
   maxBufferedBytes: 1 << 20,
   historyEvents: 4096,
+  historyBytes: 8 << 20,
   lingerMs: 60_000,
   recheckMs: 10_000,
 };

@@ -25,6 +25,7 @@ export class StreamUpstream implements SnapshotSource {
   private replayFrom = 0;
   private history: StreamBatch[] = [];
   private historyEvents = 0;
+  private historyBytes = 0;
   private readonly subscribers = new Set<SseSubscriber>();
   /** Subscribers attached before the first read answered, with their resume index. */
   private readonly waiting = new Map<SseSubscriber, number | undefined>();
@@ -147,6 +148,7 @@ export class StreamUpstream implements SnapshotSource {
       this.replayFrom = index;
       this.history = [];
       this.historyEvents = 0;
+      this.historyBytes = 0;
       this.ready = true;
       if (first) for (const [s, resumeFrom] of this.waiting) this.greet(s, resumeFrom);
       else for (const s of this.subscribers) s.snapshot('snapshot-required');
@@ -167,9 +169,14 @@ export class StreamUpstream implements SnapshotSource {
     const batch = batchOf(index, events);
     this.history.push(batch);
     this.historyEvents += events.length;
-    while (this.historyEvents > this.tuning.historyEvents && this.history.length > 0) {
+    this.historyBytes += batch.text.length;
+    while (
+      (this.historyEvents > this.tuning.historyEvents || this.historyBytes > this.tuning.historyBytes) &&
+      this.history.length > 0
+    ) {
       const dropped = this.history.shift()!;
       this.historyEvents -= dropped.events.length;
+      this.historyBytes -= dropped.text.length;
       this.replayFrom = dropped.index + 1;
     }
     for (const s of this.subscribers) s.batch(batch);

@@ -61,6 +61,15 @@ function endpointDeps(ctx: ResolutionContext): EndpointDeps {
   };
 }
 
+/** This agent's change-stream upstreams (the plugin binds one per agent and closes it at shutdown). */
+export function streamHub(ctx: ResolutionContext): StreamHub {
+  const deps = endpointDeps(ctx);
+  return new StreamHub(
+    { rpc: deps.rpc, authorizer: deps.authorizer, log: ctx.get<Logger>(Logger).named('stream') },
+    ctx.get<StreamTuning>(StreamTuning, { optional: true }) ?? DEFAULT_STREAM_TUNING,
+  );
+}
+
 /** How the app answers what no endpoint serves (a `/v1/` 404 with Consul's index header). */
 export function builtinAppOptions(ctx: ResolutionContext): HttpAppOptions {
   const metrics = ctx.get<MetricsRegistry>(MetricsRegistry, { optional: true });
@@ -94,13 +103,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...healthEndpoints(deps),
     ...coordinateEndpoints(deps),
     ...kvEndpoints(deps),
-    streamEndpoint(
-      deps,
-      new StreamHub(
-        { rpc: deps.rpc, authorizer: deps.authorizer, log: ctx.get<Logger>(Logger).named('stream') },
-        ctx.get<StreamTuning>(StreamTuning, { optional: true }) ?? DEFAULT_STREAM_TUNING,
-      ),
-    ),
+    streamEndpoint(deps, ctx.get<StreamHub>(StreamHub, { optional: true }) ?? streamHub(ctx)),
     ...sessionEndpoints(deps),
     txnEndpoint(deps),
     ...statusEndpoints(deps),

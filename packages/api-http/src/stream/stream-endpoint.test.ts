@@ -223,6 +223,18 @@ describe('/v1/stream (change streams)', function () {
     expect(reader.comments).to.be.greaterThanOrEqual(3);
   });
 
+  it('agent shutdown ends open streams and refuses new ones with 503 (streams never hold a stop up)', async () => {
+    await start();
+    hub = a.kernel.container.get<StreamHub>(StreamHub); // the agent's own, which its lifecycle closes
+    const s = await open('topic=kv&prefix=app/');
+    await s.reader.until('snapshot-done');
+    await a.stop();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.reader.ended).to.equal(true);
+    const err = await open('topic=kv&prefix=app/').catch((e: { statusCode: number }) => e);
+    expect(err).to.have.property('statusCode', 503);
+  });
+
   it('rejects bad subscriptions with 400 naming the parameter', async () => {
     await start();
     const fail = async (q: string, headers: Record<string, string> = {}) => {

@@ -101,6 +101,31 @@ describe('change streams across real agents (server + client agent)', function (
     await it2.return?.(undefined);
   });
 
+  it('a client agent multiplexes its subscribers: 20 streams of one prefix hold one blocking query on the server', async () => {
+    const blocking = async () => {
+      const m = (await (await fetch(url(S, '/v1/agent/metrics'))).json()) as { Gauges: { Name: string; Value: number }[] };
+      return m.Gauges.find((g) => g.Name.endsWith('rpc.queries_blocking'))?.Value ?? NaN;
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 2500)); // gauges are sampled, not live
+    await settle();
+    const before = await blocking();
+    const ctl = new AbortController();
+    const its = Array.from({ length: 20 }, () =>
+      subscribe({ addr: `http://${C}:8500`, topic: 'kv', prefix: 'mux/', signal: ctl.signal })[Symbol.asyncIterator](),
+    );
+    try {
+      for (const it of its) await collect(it, (e) => e.type === 'snapshot-done');
+      await settle();
+      const during = await blocking();
+      expect(during - before, `blocking queries on the server: ${before} before, ${during} with 20 streams`).to.be.at.most(1);
+      const idx = await put(S, 'mux/k', 'v');
+      for (const it of its) expect((await collect(it, () => true))[0]).to.deep.include({ type: 'upsert', index: idx });
+    } finally {
+      ctl.abort();
+      for (const it of its) await it.return?.(undefined);
+    }
+  });
+
   it('reconnects by itself when its agent restarts, and gets snapshot-required then the state it missed', async () => {
     const ctl = new AbortController();
     const it = subscribe({

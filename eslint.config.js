@@ -125,7 +125,7 @@ export default tseslint.config(
       'no-restricted-syntax': restrictedSyntax([...below, name], 'Core packages import only the core packages below them.'),
     },
   })),
-  ...[...PLUGINS, 'cli'].map((name) => {
+  ...[...PLUGINS, 'cli', 'testing'].map((name) => {
     // Its own public entry too: a package's bench/ and test/ are built against it.
     const allowed = ['kernel', name, ...declaredCore(`packages/${name}`)];
     return {
@@ -166,6 +166,25 @@ export default tseslint.config(
         },
       ],
       'no-restricted-syntax': restrictedSyntax(['kernel', 'agent'], 'Third-party plugins use only the kernel API.'),
+    },
+  },
+  {
+    // An application, not a plugin: it talks to Consul over HTTP and uses only the public test harness.
+    files: ['examples/testing-consul-app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            internals,
+            {
+              group: ['@proconsul/*', '!@proconsul/testing'],
+              message: 'An application reaches Proconsul over its HTTP API; tests use only @proconsul/testing.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': restrictedSyntax(['testing'], 'An application uses only @proconsul/testing.'),
     },
   },
   {

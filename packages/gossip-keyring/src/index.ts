@@ -10,7 +10,8 @@ export * from './errors.js';
 
 /**
  * Binds GossipEncryption when a key is configured (`encrypt`) or a keyring file exists in
- * data_dir (serf/keyring); otherwise binds nothing and gossip stays plain.
+ * data_dir (serf/keyring); otherwise binds nothing and gossip stays plain. On a server the
+ * WAN pool has its own keyring (serf/remote.keyring).
  */
 const plugin: ProconsulPlugin = {
   manifest: {
@@ -32,6 +33,12 @@ const plugin: ProconsulPlugin = {
         logger
           .named('keyring')
           .warn('keyring file exists in data_dir; ignoring the encrypt key from the configuration', { file });
+      // A server's WAN pool gets its own keyring (serf/remote.keyring), first a copy of the LAN
+      // one, so the two pools can be rotated apart as in Consul.
+      if (config.server) {
+        const wanFile = config.dataDir ? join(config.dataDir, 'serf', 'remote.keyring') : undefined;
+        ring.wan = GossipKeyring.load(wanFile, '') ?? ring.copyTo(wanFile);
+      }
       bind<GossipEncryption>(GossipEncryption).toConstantValue(ring);
     }),
 };

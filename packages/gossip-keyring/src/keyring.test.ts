@@ -65,3 +65,40 @@ describe('gossip-keyring', () => {
     }
   });
 });
+
+describe('gossip-keyring plugin: one keyring per pool on servers', () => {
+  const bindingOf = async (server: boolean, dataDir: string) => {
+    const { Container } = await import('inversify');
+    const { GossipEncryption, NullLogger } = await import('@proconsul/kernel');
+    const plugin = (await import('./index.js')).default;
+    const c = new Container();
+    const config = { server, dataDir, encrypt: generateKey() } as unknown as Parameters<typeof plugin.createModule>[1]['config'];
+    await c.load(plugin.createModule({}, { config, logger: new NullLogger() } as Parameters<typeof plugin.createModule>[1]));
+    return c.get<import('@proconsul/kernel').GossipEncryption>(GossipEncryption);
+  };
+
+  it("gives a server's WAN pool its own keyring file, first equal to the LAN one, changed apart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pc-keyring-'));
+    try {
+      const lan = await bindingOf(true, dir);
+      const wan = lan.wan!;
+      expect(wan).to.not.equal(undefined);
+      expect(wan.listKeys()).to.deep.equal(lan.listKeys());
+      await lan.installKey(generateKey());
+      expect(wan.listKeys().keys).to.have.length(1);
+      expect(JSON.parse(readFileSync(join(dir, 'serf', 'remote.keyring'), 'utf8')).keys).to.have.length(1);
+      expect(JSON.parse(readFileSync(join(dir, 'serf', 'keyring'), 'utf8')).keys).to.have.length(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a client agent has one keyring (it is in no WAN pool)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pc-keyring-'));
+    try {
+      expect((await bindingOf(false, dir)).wan).to.equal(undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -15,6 +15,8 @@ export class GossipKeyring implements GossipEncryption {
   private keys: { b64: string; raw: Buffer }[] = [];
   /** Packets no installed key could open (wrong key, corruption, unencrypted peer). */
   dropped = 0;
+  /** A server's WAN keyring, kept apart from this (LAN) one as Consul keeps remote.keyring. */
+  wan?: GossipKeyring;
 
   constructor(
     primary: string,
@@ -89,6 +91,14 @@ export class GossipKeyring implements GossipEncryption {
     if (i < 0) throw KeyNotInstalled();
     this.keys.splice(i, 1);
     this.persist();
+  }
+
+  /** A keyring of its own in `file` holding this one's keys (a new server's WAN keyring). */
+  copyTo(file: string | undefined): GossipKeyring {
+    const { primary, keys } = this.listKeys();
+    const k = new GossipKeyring(primary, keys.slice(1), file);
+    k.persist();
+    return k;
   }
 
   private add(key: string): void {

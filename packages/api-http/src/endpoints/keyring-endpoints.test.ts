@@ -113,8 +113,8 @@ describe('/v1/operator/keyring', () => {
 
   it('reaches every other datacenter through one of its servers, with the caller token; an unreachable one is named', async () => {
     const seen: { name: string; args: unknown; token: unknown; dc: string | undefined }[] = [];
-    const lan = (keys: Record<string, number>): KeyringPoolResult => ({
-      pool: 'lan',
+    const ring = (pool: 'lan' | 'wan', keys: Record<string, number>): KeyringPoolResult => ({
+      pool,
       numNodes: 2,
       numResp: 2,
       numErr: 0,
@@ -123,35 +123,62 @@ describe('/v1/operator/keyring', () => {
       primaryKeys: keys,
     });
     const rpc = {
-      serverCall: async (name: string, args: unknown, caller: { token?: string }, target?: { datacenter?: string }) => {
+      serverCall: async (
+        name: string,
+        args: { pools?: string[] },
+        caller: { token?: string },
+        target?: { datacenter?: string },
+      ) => {
         if (name === 'Catalog.ListDatacenters') return ['dc1', 'dc2', 'dc3'];
         seen.push({ name, args, token: caller.token, dc: target?.datacenter });
         if (target?.datacenter === 'dc3') throw new Error('Remote DC has no server currently reachable');
-        return [lan({ k1: 2 })];
+        return [ring(args.pools?.[0] === 'wan' ? 'wan' : 'lan', { k1: 2 })];
       },
     } as unknown as ClusterRpc;
-    const membership = { keyring: async () => [lan({ k1: 5 })] } as unknown as Membership;
-    const app = createHttpApp(keyringEndpoints({ ...deps, rpc }, new FakeKeyring(), membership), new NullLogger());
-    const list = (await injectHttp(app, { url: '/v1/operator/keyring', headers: { 'X-Consul-Token': 'op' } })).json<
-      { Datacenter: string; Keys: Record<string, number>; NumNodes: number }[]
-    >();
-    expect(list.map((l) => [l.Datacenter, l.Keys['k1'] ?? 0])).to.deep.equal([
-      ['dc1', 5],
-      ['dc2', 2],
-      ['dc3', 0],
+    // A server: its own LAN and WAN pools; each other datacenter's LAN pool through a server there.
+    const server = { keyring: async () => [ring('lan', { k1: 5 }), ring('wan', { k1: 3 })] } as unknown as Membership;
+    const app = createHttpApp(keyringEndpoints({ ...deps, rpc }, new FakeKeyring(), server), new NullLogger());
+    type Listed = { WAN: boolean; Datacenter: string; Keys: Record<string, number> };
+    const list = (await injectHttp(app, { url: '/v1/operator/keyring', headers: { 'X-Consul-Token': 'op' } })).json<Listed[]>();
+    expect(list.map((l) => [l.Datacenter, l.WAN, l.Keys['k1'] ?? 0])).to.deep.equal([
+      ['dc1', false, 5],
+      ['dc1', true, 3],
+      ['dc2', false, 2],
+      ['dc3', false, 0],
     ]);
-    expect(seen.map((c) => [c.name, c.dc, c.token])).to.deep.equal([
-      ['Internal.KeyringList', 'dc2', 'op'],
-      ['Internal.KeyringList', 'dc3', 'op'],
+    expect(seen.map((c) => [c.name, c.dc, c.token, c.args])).to.deep.equal([
+      ['Internal.KeyringList', 'dc2', 'op', { op: 'list', key: undefined, pools: ['lan'] }],
+      ['Internal.KeyringList', 'dc3', 'op', { op: 'list', key: undefined, pools: ['lan'] }],
     ]);
     const r = await injectHttp(app, { method: 'POST', url: '/v1/operator/keyring', body: { Key: 'k9' } });
     expect(r.status).to.equal(500);
     expect(r.text).to.contain('dc3 (LAN) error: 1/1 nodes reported failure');
     expect(r.text).to.contain('Remote DC has no server currently reachable');
-    expect(seen.at(-2)).to.deep.include({ name: 'Internal.KeyringOperation', dc: 'dc2', args: { op: 'install', key: 'k9' } });
+    expect(seen.at(-2)).to.deep.include({
+      name: 'Internal.KeyringOperation',
+      dc: 'dc2',
+      args: { op: 'install', key: 'k9', pools: ['lan'] },
+    });
     // ?local-only stays on this agent.
     const before = seen.length;
     await injectHttp(app, { url: '/v1/operator/keyring?local-only' });
     expect(seen.length).to.equal(before);
+
+    // A client agent is in no WAN pool: a server of its own datacenter covers that part.
+    seen.length = 0;
+    const client = { keyring: async () => [ring('lan', { k1: 4 })] } as unknown as Membership;
+    const viaClient = createHttpApp(keyringEndpoints({ ...deps, rpc }, new FakeKeyring(), client), new NullLogger());
+    const fromClient = (await injectHttp(viaClient, { url: '/v1/operator/keyring' })).json<Listed[]>();
+    expect(fromClient.map((l) => [l.Datacenter, l.WAN])).to.deep.equal([
+      ['dc1', false],
+      ['dc1', true],
+      ['dc2', false],
+      ['dc3', false],
+    ]);
+    expect(seen[0]).to.deep.include({
+      name: 'Internal.KeyringList',
+      dc: undefined,
+      args: { op: 'list', key: undefined, pools: ['wan'] },
+    });
   });
 });

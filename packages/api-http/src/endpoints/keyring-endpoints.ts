@@ -53,7 +53,30 @@ export function keyringEndpoints(
     if (!membership?.keyring) return undefined;
     const here: DcResult[] = (await membership.keyring(op, key, localOnly)).map((r) => ({ ...r, dc: deps.config.datacenter }));
     if (localOnly) return here;
-    return [...here, ...(await otherDatacenters(req, op, key))];
+    // A client agent is in no WAN pool: a server of its datacenter covers it, as Consul forwards.
+    const wan = here.some((r) => r.pool === 'wan') ? [] : await serversWan(req, op, key);
+    return [...here, ...wan, ...(await otherDatacenters(req, op, key))];
+  };
+  const serversWan = async (req: HttpRequest, op: KeyringOp, key: string | undefined): Promise<DcResult[]> => {
+    const name = op === 'list' ? KEYRING_LIST : KEYRING_CHANGE;
+    try {
+      const results = (await deps.rpc.serverCall(name, { op, key, pools: ['wan'] }, { token: req.token })) as KeyringPoolResult[];
+      return results.map((r) => ({ ...r, dc: deps.config.datacenter }));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return [
+        {
+          pool: 'wan',
+          dc: deps.config.datacenter,
+          numNodes: 1,
+          numResp: 0,
+          numErr: 1,
+          messages: { server: message },
+          keys: {},
+          primaryKeys: {},
+        },
+      ];
+    }
   };
   const otherDatacenters = async (req: HttpRequest, op: KeyringOp, key: string | undefined): Promise<DcResult[]> => {
     const caller = { token: req.token };
@@ -68,7 +91,9 @@ export function keyringEndpoints(
     const per = await Promise.all(
       others.map(async (dc): Promise<DcResult[]> => {
         try {
-          const results = (await deps.rpc.serverCall(name, { op, key }, caller, { datacenter: dc })) as KeyringPoolResult[];
+          const results = (await deps.rpc.serverCall(name, { op, key, pools: ['lan'] }, caller, {
+            datacenter: dc,
+          })) as KeyringPoolResult[];
           return results.map((r) => ({ ...r, dc }));
         } catch (e) {
           // An unreachable datacenter is reported like a pool whose members did not answer.

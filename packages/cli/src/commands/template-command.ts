@@ -149,10 +149,43 @@ async function loop(
     }
     const changed = await waitForChange(client, deps, signal, childExit);
     if (changed === 'child-exited') return (await childExit) ?? 0;
-    if (o.wait.min > 0) await pause(o.wait.min, signal);
+    if (o.wait.min > 0) await quiesce(jobs, client, signal, o.wait);
   }
   child?.kill('SIGTERM');
   return 0;
+}
+
+/**
+ * consul-template's -wait: after a change, render only once the data has been quiet for
+ * `min`, but no later than `max` after the first change (so a steady stream of changes
+ * cannot hold the files back forever).
+ */
+async function quiesce(
+  jobs: readonly Job[],
+  client: ConsulHttpClient,
+  signal: AbortSignal,
+  wait: { min: number; max: number },
+): Promise<void> {
+  const deadline = Date.now() + wait.max;
+  while (!signal.aborted && Date.now() < deadline) {
+    const deps: Dependency[] = [];
+    try {
+      for (const job of jobs) deps.push(...(await job.template.render(client)).deps);
+    } catch {
+      return; // the rendering that follows reports it
+    }
+    const quiet = new AbortController();
+    const onStop = () => quiet.abort();
+    signal.addEventListener('abort', onStop, { once: true });
+    const slot = Math.min(wait.min, Math.max(0, deadline - Date.now()));
+    const outcome = await Promise.race([
+      pause(slot, signal).then(() => 'quiet' as const),
+      waitForChange(client, deps, quiet.signal, undefined),
+    ]);
+    quiet.abort();
+    signal.removeEventListener('abort', onStop);
+    if (outcome === 'quiet' || outcome === 'stopped') return;
+  }
 }
 
 /** Blocks until any dependency's index moves (or the child exits, or we are stopped). */

@@ -139,4 +139,25 @@ describe('proconsul template (consul-template’s language) against a real agent
       expect(await t.exited, t.output()).to.equal(0);
     }
   });
+
+  it('-wait coalesces a burst of changes into one rendering and one command run', async () => {
+    const src = file('quiet.ctmpl', 'n={{ key "burst/n" }}\n');
+    await put('/v1/kv/burst/n', '0');
+    const out = join(dir, 'quiet.conf');
+    const marker = join(dir, 'quiet-ran');
+    const t = startCli(['template', `-http-addr=${HTTP}`, '-wait', '1s:5s', '-template', `${src}:${out}:echo run >> ${marker}`]);
+    try {
+      await until('first render', () => existsSync(marker) && readFileSync(out, 'utf8') === 'n=0\n');
+      for (const n of ['1', '2', '3']) {
+        await put('/v1/kv/burst/n', n);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await until('the burst rendered', () => readFileSync(out, 'utf8') === 'n=3\n');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(readFileSync(marker, 'utf8')).to.equal('run\nrun\n');
+    } finally {
+      t.child.kill('SIGTERM');
+      await t.exited;
+    }
+  });
 });

@@ -14,4 +14,9 @@ export interface GossipEncryption {
   installKey(key: string): Promise<void>;
   useKey(key: string): Promise<void>;
   removeKey(key: string): Promise<void>;
+  /**
+   * The WAN pool's own keyring on a server (Consul keeps `local.keyring` and
+   * `remote.keyring` apart); absent: this one serves both pools.
+   */
+  readonly wan?: GossipEncryption;
 }

@@ -104,8 +104,10 @@ export interface Membership {
    * an illegal change throws this agent's coded error before anything is sent; then every
    * member applies it and answers. Resolves when all alive members answered or at the
    * query deadline. Absent when gossip is not encrypted by a plugin that supports it.
+   * `pools` narrows it to the named pools this agent is in (a server asked for the WAN part
+   * of a client agent's operation, or for its LAN pool from another datacenter).
    */
-  keyring?(op: KeyringOp, key?: string, localOnly?: boolean): Promise<KeyringPoolResult[]>;
+  keyring?(op: KeyringOp, key?: string, localOnly?: boolean, pools?: readonly Pool[]): Promise<KeyringPoolResult[]>;
   /**
    * This agent's Vivaldi coordinate in `pool` (from gossip probe RTTs); undefined when the
    * agent is not in that pool or computes none. Synchronous.

@@ -9,9 +9,18 @@ export interface RaftPluginConfig {
   readonly snapshot_interval?: string;
   readonly max_append_entries?: number;
   readonly max_inflight?: number;
+  /**
+   * Timing overrides (duration strings), applied after raft_multiplier scaling: for
+   * in-process test clusters that must elect in well under a second, never for production.
+   * The heartbeat interval follows heartbeat_timeout at a tenth of it, as hashicorp/raft.
+   */
+  readonly heartbeat_timeout?: string;
+  readonly election_timeout?: string;
+  readonly leader_lease_timeout?: string;
 }
 
 const defaults = DefaultConfig();
+const DURATION = '^[0-9]+(ms|s|m|h)$';
 
 export const raftConfigSchema = {
   type: 'object',
@@ -22,12 +31,15 @@ export const raftConfigSchema = {
     snapshot_interval: { type: 'string', pattern: '^[0-9]+(ms|s|m|h)$', default: '30s' },
     max_append_entries: { type: 'integer', minimum: 1, maximum: 4096, default: defaults.maxAppendEntries },
     max_inflight: { type: 'integer', minimum: 1, maximum: 4096, default: defaults.maxInflight },
+    heartbeat_timeout: { type: 'string', pattern: DURATION },
+    election_timeout: { type: 'string', pattern: DURATION },
+    leader_lease_timeout: { type: 'string', pattern: DURATION },
   },
 } as const;
 
-export function parseDurationMs(s: string): number {
+export function parseDurationMs(s: string, key = 'snapshot_interval'): number {
   const m = /^([0-9]+)(ms|s|m|h)$/.exec(s);
-  if (!m) throw RaftConfigInvalid('snapshot_interval', `"${s}" is not a duration like 30s`);
+  if (!m) throw RaftConfigInvalid(key, `"${s}" is not a duration like 30s`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * unit;
 }
@@ -42,5 +54,17 @@ export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number
     ...(plugin.snapshot_interval !== undefined ? { snapshotIntervalMs: parseDurationMs(plugin.snapshot_interval) } : {}),
     ...(plugin.max_append_entries !== undefined ? { maxAppendEntries: plugin.max_append_entries } : {}),
     ...(plugin.max_inflight !== undefined ? { maxInflight: plugin.max_inflight } : {}),
+    ...(plugin.heartbeat_timeout !== undefined
+      ? {
+          heartbeatTimeoutMs: parseDurationMs(plugin.heartbeat_timeout, 'heartbeat_timeout'),
+          heartbeatIntervalMs: Math.max(1, Math.floor(parseDurationMs(plugin.heartbeat_timeout, 'heartbeat_timeout') / 10)),
+        }
+      : {}),
+    ...(plugin.election_timeout !== undefined
+      ? { electionTimeoutMs: parseDurationMs(plugin.election_timeout, 'election_timeout') }
+      : {}),
+    ...(plugin.leader_lease_timeout !== undefined
+      ? { leaderLeaseTimeoutMs: parseDurationMs(plugin.leader_lease_timeout, 'leader_lease_timeout') }
+      : {}),
   });
 }

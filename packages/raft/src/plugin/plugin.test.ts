@@ -84,6 +84,21 @@ describe('raft plugin', function () {
     }
   });
 
+  it('a dev server with bootstrap_expect does not bootstrap alone: it waits for the expected servers', async () => {
+    const a = await agent(
+      runtime({ dev: true, bootstrapExpect: 3, nodeId: 'd3', nodeName: 'd3', serverPort: await freePort() }),
+      2,
+    );
+    await a.lifecycle.start!();
+    try {
+      // A lone bootstrap makes itself leader within milliseconds; give it ample time to (wrongly) do so.
+      expect(await until(() => a.consensus.isLeader(), 300)).to.equal(false);
+      expect(a.consensus.configuration()).to.deep.equal([]);
+    } finally {
+      await a.lifecycle.stop!();
+    }
+  });
+
   it('bootstrap_expect=3 bootstraps once three servers are known, exactly once', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const ids = ['b1', 'b2', 'b3'];

@@ -91,7 +91,9 @@ export class RaftConsensus implements Consensus {
     });
     for (const l of this.listeners) node.onLeadershipChange(l);
     const rc = this.env.runtime;
-    if ((rc.bootstrap || rc.dev) && !node.hasState()) {
+    // -dev means a lone server unless the config expects peers: a dev server told
+    // bootstrap_expect = N waits for them, or N test servers would form N clusters.
+    if ((rc.bootstrap || (rc.dev && !(rc.bootstrapExpect > 0))) && !node.hasState()) {
       this.env.logger.info('bootstrapping a single-server cluster');
       await node.bootstrap({ servers: [{ ...this.self(), suffrage: 'voter' }] });
     }

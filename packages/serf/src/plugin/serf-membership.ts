@@ -162,15 +162,24 @@ export class SerfMembership implements Membership, Lifecycle {
     });
   }
 
-  async keyring(op: KeyringOp, key = '', localOnly = false): Promise<KeyringPoolResult[]> {
-    const k = this.encryption;
-    if (!k) throw GossipNotEncrypted();
-    // Here first: a bad key or an illegal change fails with this agent's error, unsent.
-    if (op === 'install') await k.installKey(key);
-    else if (op === 'use') await k.useKey(key);
-    else if (op === 'remove') await k.removeKey(key);
-    const pools = [this.pool('lan'), ...(this.wan && !localOnly ? [this.wan] : [])];
-    return Promise.all(pools.map((p) => keyringQuery(p, op, key)));
+  async keyring(op: KeyringOp, key = '', localOnly = false, only?: readonly Pool[]): Promise<KeyringPoolResult[]> {
+    if (!this.encryption) throw GossipNotEncrypted();
+    const names: Pool[] = only ? [...only] : ['lan', ...(this.wan && !localOnly ? (['wan'] as const) : [])];
+    const pools = names.map((name) => ({ name, serf: this.pool(name), ring: this.ring(name)! }));
+    // Here first, each pool's own keyring: a bad key or an illegal change fails with this
+    // agent's error, unsent.
+    const rings = [...new Set(pools.map((p) => p.ring))];
+    for (const k of rings) {
+      if (op === 'install') await k.installKey(key);
+      else if (op === 'use') await k.useKey(key);
+      else if (op === 'remove') await k.removeKey(key);
+    }
+    return Promise.all(pools.map((p) => keyringQuery(p.serf, op, key)));
+  }
+
+  /** The keyring gossip in `pool` uses: a server's WAN pool has its own when the plugin keeps one. */
+  private ring(pool: Pool): GossipEncryption | undefined {
+    return pool === 'wan' ? (this.encryption?.wan ?? this.encryption) : this.encryption;
   }
 
   coordinate(pool: Pool): Coord | undefined {
@@ -214,10 +223,11 @@ export class SerfMembership implements Membership, Lifecycle {
       rejoinAfterLeave: c.rejoinAfterLeave,
       disableCoordinates: c.disableCoordinates === true,
     };
-    const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: this.encryption });
+    const ring = this.ring(pool);
+    const serf = new Serf({ config, pool, transport, scheduler: this.scheduler, logger, encryption: ring });
     serf.subscribe((e) => {
       countSerfEvent(e, this.metrics);
-      if (e.type === 'query' && isInternalQuery(e.name)) return void answerKeyringQuery(this.encryption, e, logger);
+      if (e.type === 'query' && isInternalQuery(e.name)) return void answerKeyringQuery(ring, e, logger);
       for (const l of this.listeners) l(e);
     });
     serf.start();

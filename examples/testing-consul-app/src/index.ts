@@ -1,0 +1,2 @@
+export { ServiceDirectory, consulFromAddr, type Instance } from './service-directory.js';
+export { FeatureFlags } from './feature-flags.js';

@@ -1,4 +1,4 @@
-export { subscribe, type SubscribeOptions } from './subscribe.js';
+export { subscribe, type SubscribeOptions, type StreamTls } from './subscribe.js';
 export { SseParser, type SseFrame } from './sse-parser.js';
 export {
   StreamDeniedError,

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { subscribe } from './subscribe.js';
 import { StreamDeniedError, StreamRequestError, type StreamEvent, type KvEntry } from './stream-types.js';
@@ -113,6 +118,57 @@ describe('stream-client subscribe()', function () {
       if (ev.type === 'snapshot-done') ctl.abort();
     }
     expect(got).to.deep.equal(['reconnecting: no data or heartbeat from the server', 'snapshot-done']);
+  });
+
+  it('over https trusts only the CA it is given: refused without it, streams with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stream-client-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=stream-test',
+          '-addext',
+          'subjectAltName=IP:127.0.78.2',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+      const tlsServer = createHttpsServer({ cert, key: readFileSync(join(dir, 'key.pem'), 'utf8') }, (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.write(sse('snapshot-done', '{"Index":2}', 2));
+      });
+      server = tlsServer as unknown as Server;
+      await new Promise<void>((r) => tlsServer.listen(0, '127.0.78.2', r));
+      const addr = `https://127.0.78.2:${(tlsServer.address() as AddressInfo).port}`;
+      const first = async (tls?: { ca: string }) => {
+        const ctl = new AbortController();
+        for await (const ev of subscribe({ addr, topic: 'services', signal: ctl.signal, ...(tls ? { tls } : {}) })) {
+          ctl.abort();
+          return ev;
+        }
+        return undefined;
+      };
+      const refused = await first();
+      expect(refused).to.have.property('type', 'reconnecting');
+      expect((refused as { error: string }).error).to.match(/self[- ]signed|certificate/i);
+      expect(await first({ ca: cert })).to.deep.equal({ type: 'snapshot-done', index: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('parses frames split across chunks, CRLF line ends and multi-line data', () => {

@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { SseParser } from './sse-parser.js';
 import { StreamDeniedError, StreamRequestError, type StreamEvent, type Topic, type TopicItems } from './stream-types.js';
 
@@ -23,6 +25,17 @@ export interface SubscribeOptions<T extends Topic> {
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   /** No byte (heartbeats included) for this long means a dead connection (default 45 s: three heartbeats). */
   readonly idleTimeoutMs?: number;
+  /** For an `https://` addr: CA certificates to trust instead of the system roots, a client certificate, the name to verify. */
+  readonly tls?: StreamTls;
+}
+
+export interface StreamTls {
+  readonly ca?: string | readonly string[];
+  readonly cert?: string;
+  readonly key?: string;
+  readonly serverName?: string;
+  /** false accepts any server certificate (tests only). Default true. */
+  readonly verify?: boolean;
 }
 
 /**
@@ -81,14 +94,21 @@ async function* connect<T extends Topic>(
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (opts.token) headers['X-Consul-Token'] = opts.token;
     if (lastId !== undefined) headers['Last-Event-ID'] = lastId;
-    const res = await fetch(streamUrl(opts), { headers, signal: ctl.signal });
-    if (res.status === 403) throw new StreamDeniedError(`stream refused: ${(await res.text()).trim()}`);
-    if (res.status >= 400 && res.status < 500) throw new StreamRequestError((await res.text()).trim(), res.status);
-    if (res.status !== 200 || !res.body) throw new Error(`stream answered HTTP ${res.status}`);
+    const res = await open(streamUrl(opts), headers, opts.tls, ctl.signal);
+    const status = res.statusCode ?? 0;
+    if (status >= 400 && status < 500) {
+      const text = (await readAll(res)).trim();
+      if (status === 403) throw new StreamDeniedError(`stream refused: ${text}`);
+      throw new StreamRequestError(text, status);
+    }
+    if (status !== 200) {
+      res.destroy();
+      throw new Error(`stream answered HTTP ${status}`);
+    }
     const parser = new SseParser();
     const decoder = new TextDecoder();
     let inSnapshot = lastId === undefined;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
       armIdle();
       for (const f of parser.feed(decoder.decode(chunk, { stream: true }))) {
         const data = JSON.parse(f.data) as Record<string, unknown>;
@@ -124,6 +144,38 @@ async function* connect<T extends Topic>(
     opts.signal?.removeEventListener('abort', onAbort);
     ctl.abort();
   }
+}
+
+function open(
+  url: string,
+  headers: Record<string, string>,
+  tls: StreamTls | undefined,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req =
+      u.protocol === 'https:'
+        ? httpsRequest(u, {
+            headers,
+            signal,
+            ...(tls?.ca ? { ca: tls.ca as string[] } : {}),
+            ...(tls?.cert ? { cert: tls.cert } : {}),
+            ...(tls?.key ? { key: tls.key } : {}),
+            ...(tls?.serverName ? { servername: tls.serverName } : {}),
+            rejectUnauthorized: tls?.verify !== false,
+          })
+        : httpRequest(u, { headers, signal });
+    req.on('response', resolve);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function readAll(res: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const c of res as AsyncIterable<Buffer>) if (text.length < 4096) text += c.toString();
+  return text;
 }
 
 function streamUrl(opts: SubscribeOptions<Topic>): string {

@@ -44,8 +44,15 @@ export async function runStreamWatch(
 ): Promise<number> {
   const stop = shutdownSignal(io.signal);
   try {
-    const { baseUrl, token } = client.options;
-    const events = subscribe({ addr: baseUrl, ...plan, ...(token ? { token } : {}), signal: stop.signal });
+    // The same address, token and TLS settings (-ca-file, -client-cert, …) as every other command.
+    const { baseUrl, token, tls } = client.options;
+    const events = subscribe({
+      addr: baseUrl,
+      ...plan,
+      ...(token ? { token } : {}),
+      ...(tls ? { tls: { ...tls, ...(tls.ca ? { ca: [...tls.ca] } : {}) } } : {}),
+      signal: stop.signal,
+    });
     for await (const ev of events) {
       if (ev.type === 'reconnecting') {
         io.err(`Stream interrupted: ${ev.error}, reconnecting in ${(ev.delayMs / 1000).toFixed(1)}s`);

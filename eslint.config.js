@@ -15,6 +15,7 @@ const CORE = {
   http: ['kernel'],
   'snapshot-archive': ['kernel'],
   collections: ['kernel'],
+  'stream-client': [],
   state: ['kernel', 'collections'],
   agent: ['kernel', 'state', 'config'],
   server: ['kernel', 'state', 'agent', 'config'],

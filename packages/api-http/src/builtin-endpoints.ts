@@ -43,6 +43,9 @@ import { duplicateServicesEndpoint } from './endpoints/duplicate-services-endpoi
 import { AgentCache } from './endpoints/agent-cache.js';
 import { DuplicateServices, checkDuplicate } from './endpoints/duplicate-services.js';
 import type { HttpAppOptions } from './http-app.js';
+import { streamEndpoint } from './stream/stream-endpoint.js';
+import { StreamHub } from './stream/stream-hub.js';
+import { DEFAULT_STREAM_TUNING, StreamTuning } from './stream/stream-tuning.js';
 
 function endpointDeps(ctx: ResolutionContext): EndpointDeps {
   const rpc = ctx.get<ClusterRpcPort>(ClusterRpcPort);
@@ -56,6 +59,15 @@ function endpointDeps(ctx: ResolutionContext): EndpointDeps {
     ...(cache ? { cache } : {}),
     ...(registry ? { duplicates: (reg) => checkDuplicate(rpc, registry, log, reg) } : {}),
   };
+}
+
+/** This agent's change-stream upstreams (the plugin binds one per agent and closes it at shutdown). */
+export function streamHub(ctx: ResolutionContext): StreamHub {
+  const deps = endpointDeps(ctx);
+  return new StreamHub(
+    { rpc: deps.rpc, authorizer: deps.authorizer, log: ctx.get<Logger>(Logger).named('stream') },
+    ctx.get<StreamTuning>(StreamTuning, { optional: true }) ?? DEFAULT_STREAM_TUNING,
+  );
 }
 
 /** How the app answers what no endpoint serves (a `/v1/` 404 with Consul's index header). */
@@ -91,6 +103,7 @@ export function builtinEndpoints(ctx: ResolutionContext): HttpEndpoint[] {
     ...healthEndpoints(deps),
     ...coordinateEndpoints(deps),
     ...kvEndpoints(deps),
+    streamEndpoint(deps, ctx.get<StreamHub>(StreamHub, { optional: true }) ?? streamHub(ctx)),
     ...sessionEndpoints(deps),
     txnEndpoint(deps),
     ...statusEndpoints(deps),

@@ -15,7 +15,8 @@ import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';
 import { AgentCache } from './endpoints/agent-cache.js';
 import { DuplicateServices } from './endpoints/duplicate-services.js';
-import { builtinAppOptions, builtinEndpoints } from './builtin-endpoints.js';
+import { builtinAppOptions, builtinEndpoints, streamHub } from './builtin-endpoints.js';
+import { StreamHub } from './stream/stream-hub.js';
 
 export { createHttpApp } from './http-app.js';
 export { HttpServer } from './http-server.js';
@@ -46,6 +47,14 @@ const plugin: ProconsulPlugin = {
         name: 'agent-cache',
         stopping: () => cache.close(),
         stop: () => cache.close(),
+      });
+      // One set of change-stream upstreams per agent; every stream ends when shutdown begins.
+      bind(StreamHub)
+        .toDynamicValue((ctx) => streamHub(ctx))
+        .inSingletonScope();
+      bind<Lifecycle>(Lifecycle).toDynamicValue((ctx) => {
+        const hub = ctx.get<StreamHub>(StreamHub);
+        return { name: 'change-streams', stopping: () => hub.closeAll(), stop: () => hub.closeAll() };
       });
       for (const E of BUILTIN_ENDPOINTS) bind<HttpEndpoint>(HttpEndpoint).to(E);
       // One koa app for both listeners, built lazily at start so plugins loaded later contribute endpoints.

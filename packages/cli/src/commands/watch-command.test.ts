@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { FakeConsulServer } from '../test/fake-consul-server.js';
 import { runCaptured } from '../test/run-command.js';
 import { nextWaitIndex, planWatch } from './support/watch-plan.js';
+import { planStreamWatch } from './support/stream-watch.js';
 
 const pair = (v: string) => [
   { Key: 'foo', Value: Buffer.from(v).toString('base64'), Flags: 0, CreateIndex: 1, ModifyIndex: 1, LockIndex: 0 },
@@ -28,6 +29,19 @@ describe('watch', () => {
       path: '/v1/health/service/web',
     });
     expect(planWatch({ type: 'checks' }).path).to.equal('/v1/health/state/any');
+  });
+
+  it('-stream maps keyprefix, service and services onto stream topics and refuses the rest', () => {
+    expect(planStreamWatch({ type: 'keyprefix', prefix: 'app/' })).to.deep.equal({ topic: 'kv', prefix: 'app/' });
+    expect(planStreamWatch({ type: 'keyprefix' })).to.deep.equal({ topic: 'kv', prefix: '' });
+    expect(planStreamWatch({ type: 'service', service: 'web', passingonly: 'true' })).to.deep.equal({
+      topic: 'service-health',
+      service: 'web',
+      passing: true,
+    });
+    expect(planStreamWatch({ type: 'services' })).to.deep.equal({ topic: 'services' });
+    expect(() => planStreamWatch({ type: 'service' })).to.throw('Must specify a single service to watch');
+    expect(() => planStreamWatch({ type: 'key' })).to.throw('-stream supports -type keyprefix, service and services, not "key"');
   });
 
   describe('against a fake agent', () => {

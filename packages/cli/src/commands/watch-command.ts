@@ -4,6 +4,7 @@ import { exitStatusText, sleep, spawnHandler, waitForExit } from './support/chil
 import { attempt, defineCommand } from './support/define-command.js';
 import { shutdownSignal } from './support/shutdown-signal.js';
 import { fetchWatch, nextWaitIndex, planWatch } from './support/watch-plan.js';
+import { planStreamWatch, runStreamWatch } from './support/stream-watch.js';
 
 /** Back-off after a failed poll; Consul's watch plan retries on errors instead of exiting. */
 const RETRY_BASE_MS = 1000;
@@ -42,6 +43,12 @@ and the watch terminates. -type is required.`,
     },
     { name: 'state', kind: 'string', value: '<state>', usage: "Specifies the states to watch. Optional for 'checks' type." },
     {
+      name: 'stream',
+      kind: 'bool',
+      usage:
+        'Follow /v1/stream (a Proconsul change stream) instead of blocking queries: one JSON line per change, or the handler run per change. Types keyprefix, service and services.',
+    },
+    {
       name: 'tag',
       kind: 'string',
       value: '<tag>',
@@ -59,6 +66,21 @@ and the watch terminates. -type is required.`,
     if (!type) {
       io.err(`Watch type must be specified\n\n${watchCommand.help}`);
       return 1;
+    }
+    if (flags.bool('stream')) {
+      let streamPlan;
+      try {
+        streamPlan = planStreamWatch({
+          type,
+          prefix: flags.given.has('prefix') ? flags.string('prefix') : undefined,
+          service: flags.string('service') || undefined,
+          passingonly: flags.string('passingonly') || undefined,
+        });
+      } catch (e) {
+        io.err((e as Error).message);
+        return 1;
+      }
+      return runStreamWatch(streamPlan, client(), io as CliIo, { args, shell: flags.bool('shell') });
     }
     let plan;
     try {

@@ -1,0 +1,13 @@
+export { subscribe, type SubscribeOptions, type StreamTls } from './subscribe.js';
+export { SseParser, type SseFrame } from './sse-parser.js';
+export {
+  StreamDeniedError,
+  StreamRequestError,
+  type KvEntry,
+  type NodeEntry,
+  type ServiceHealthEntry,
+  type ServiceListEntry,
+  type StreamEvent,
+  type Topic,
+  type TopicItems,
+} from './stream-types.js';

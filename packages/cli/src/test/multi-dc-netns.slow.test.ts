@@ -143,7 +143,13 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
       this.skip();
     }
     t0 = Date.now();
-    cluster = new TestCluster({ label: 'mdc-netns', ports: PORTS });
+    cluster = new TestCluster({
+      label: 'mdc-netns',
+      ports: PORTS,
+      // Consul's WAN defaults (5 s probes, 3 s timeout, ×6 suspicion) take minutes to notice a cut
+      // link under Lifeguard; these keep the suite short and are what an operator would tune.
+      config: { gossip_wan: { probe_interval: '1s', probe_timeout: '500ms', suspicion_mult: 3 } },
+    });
     lab = new NetnsLab(8, nodeIp, accessIp, cluster.dir, { label: 'pcw', segmentOf: (i) => (i <= 4 ? DC1 : DC2) });
     lab.create();
     lab.link(DC1, DC2);
@@ -197,7 +203,8 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(`    timeline: ${timeline.join(' | ')}`);
+    if (this.currentTest?.state === 'failed' || process.env['MDC_NETNS_TIMELINE'])
+      console.log(`    timeline: ${timeline.join(' | ')}`);
   });
 
   after(async function () {
@@ -303,12 +310,27 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
       web('dc2', 'web-r', '10.2.0.1', 'passing'),
     ])
       expect((await put(c1, '/v1/catalog/register', body)).body).to.equal('true');
+    // Execution reads the answering server's own state: let every dc2 server see web-r first.
+    for (const s of dc2.slice(0, 3))
+      await pollUntil(
+        async () => ((await call(s, '/v1/catalog/service/web?stale', MGMT)).body.includes('web-r') ? true : undefined),
+        { timeoutMs: 10_000, what: `web-r at ${s.name}` },
+      );
     const q = await call(c1, '/v1/query', MGMT, {
       method: 'POST',
       body: { Name: 'web', Service: { Service: 'web', Failover: { NearestN: 1 } } },
     });
     expect(q.status, q.body).to.equal(200);
-    const r = (await call(c1, '/v1/query/web/execute', MGMT)).json<{
+    // …and the query itself: the dc1 server that executes it may not have applied the create yet.
+    const executed = await pollUntil(
+      async () => {
+        const e = await call(c1, '/v1/query/web/execute', MGMT);
+        return e.status === 404 ? undefined : e;
+      },
+      { timeoutMs: 10_000, what: 'the new query known to the executing server' },
+    );
+    expect(executed.status, executed.body).to.equal(200);
+    const r = executed.json<{
       Datacenter: string;
       Failovers: number;
       Nodes: { Node: { Node: string } }[];
@@ -326,6 +348,10 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     lab!.cut(DC1, DC2);
     const cutAt = Date.now();
     note('WAN link down');
+    // A request already on its way when the link goes: it must end with an error, not hang.
+    const inFlight = call(c1, '/v1/kv/app/config?dc=dc2', MGMT, { timeoutMs: 120_000 }).then(
+      (r) => (note(`in-flight request: ${r.status} ${r.body} after ${Date.now() - cutAt}ms`), { ...r, ms: Date.now() - cutAt }),
+    );
     // Local work in both datacenters, and dc2 serves reads with a token replicated from dc1.
     expect((await put(c1, '/v1/kv/local/dc1', 'ok')).body).to.equal('true');
     expect((await put(c2, '/v1/kv/local/dc2', 'ok')).body).to.equal('true');
@@ -339,7 +365,10 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
       const r = await pollUntil(
         async () => {
           const sent = Date.now();
-          const got = await call(from, `/v1/kv/app/config?dc=${dc}`, MGMT, { timeoutMs: 45_000 });
+          const got = await call(from, `/v1/kv/app/config?dc=${dc}`, MGMT, { timeoutMs: 5_000 }).catch((e: Error) => ({
+            status: 0,
+            body: e.name,
+          }));
           note(`${from.name} ?dc=${dc}: ${got.status} ${got.body} in ${Date.now() - sent}ms`);
           return got.body === UNREACHABLE ? got : undefined;
         },
@@ -355,6 +384,8 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     expect((await call(c2, '/v1/kv/app/config?raw', survivor)).body).to.equal('dc2-value');
     expect((await call(c1, '/v1/kv/local/dc1?raw', MGMT)).body).to.equal('ok');
 
+    const first = await inFlight;
+    expect(first.status).to.equal(500);
     lab!.restore(DC1, DC2);
     note('WAN link up');
     const healedAt = Date.now();

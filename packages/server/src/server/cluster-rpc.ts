@@ -169,8 +169,9 @@ export class ClusterRpc implements ClusterRpcPort {
     const c = this.consensus;
     const token = () => this.wireToken(caller);
     const dc = this.remoteName(opts.datacenter);
+    const waitMs = blockingWaitMs(opts);
     if (!c || !this.config.server)
-      return this.forward('Read', { query, args, opts: localOpts(opts, dc), token: token() }, opts.maxWaitMs, signal) as Promise<
+      return this.forward('Read', { query, args, opts: localOpts(opts, dc), token: token() }, waitMs, signal) as Promise<
         QueryReply<T>
       >;
     if (dc)
@@ -178,17 +179,13 @@ export class ClusterRpc implements ClusterRpcPort {
         dc,
         'Read',
         { query, args, opts: localOpts(opts, undefined), token: token() },
-        { waitMs: opts.maxWaitMs, idempotent: !opts.minIndex, signal },
+        { waitMs, idempotent: !opts.minIndex, signal },
       ) as Promise<QueryReply<T>>;
     const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
     if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', caller, signal);
     if (!c.isLeader())
-      return this.toLeader(
-        'Read',
-        { query, args, opts: { ...opts, allowStale: false }, token: token() },
-        opts.maxWaitMs,
-        signal,
-        () => this.read(query, args, opts, caller, signal),
+      return this.toLeader('Read', { query, args, opts: { ...opts, allowStale: false }, token: token() }, waitMs, signal, () =>
+        this.read(query, args, opts, caller, signal),
       ) as Promise<QueryReply<T>>;
     // Default mode trusts the leader lease; without one, or with ?consistent, confirm with a quorum.
     if (opts.requireConsistent || !c.hasLease()) await c.readBarrier();
@@ -457,6 +454,16 @@ export class ClusterRpc implements ClusterRpcPort {
     }
     throw lastErr;
   }
+}
+
+/**
+ * How long a read may legitimately take at the far end of a hop: its wait when it blocks
+ * (Consul blocks only with an index), else nothing. `maxWaitMs` defaults to 5 minutes even
+ * without an index, and used as a hop's timeout it left a plain read over a connection that
+ * went dead (a cut WAN link, a hung server) waiting 5½ minutes instead of the slack.
+ */
+function blockingWaitMs(opts: QueryOptions): number {
+  return opts.minIndex > 0 ? opts.maxWaitMs : 0;
 }
 
 /**

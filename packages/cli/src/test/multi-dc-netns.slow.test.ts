@@ -383,9 +383,13 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     expect(Date.now() - sent).to.be.below(5_000);
     expect((await call(c2, '/v1/kv/app/config?raw', survivor)).body).to.equal('dc2-value');
     expect((await call(c1, '/v1/kv/local/dc1?raw', MGMT)).body).to.equal('ok');
-
+    // The primary goes on issuing tokens; dc2 gets them once the link is back.
+    const late = await put(c1, '/v1/acl/token', { Description: 'made during the cut', Policies: [{ Name: 'app-read' }] });
+    expect(late.status, late.body).to.equal(200);
+    // A plain read waits at most the 30 s forwarding slack for a server that stopped answering.
     const first = await inFlight;
-    expect(first.status).to.equal(500);
+    expect([first.status, first.body]).to.deep.equal([500, UNREACHABLE]);
+    expect(first.ms).to.be.below(45_000);
     lab!.restore(DC1, DC2);
     note('WAN link up');
     const healedAt = Date.now();
@@ -403,5 +407,13 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     note(`healed ${Date.now() - healedAt}ms after the link came back`);
     expect((await call(c2, '/v1/kv/healed/from-dc1-c?raw', MGMT)).body).to.equal('yes');
     expect((await call(c1, '/v1/kv/healed/from-dc2-c?raw', MGMT)).body).to.equal('yes');
+    // ACL replication catches up: the token made during the cut lands in dc2's own replica.
+    const { AccessorID, SecretID } = late.json<{ AccessorID: string; SecretID: string }>();
+    await pollUntil(
+      async () => ((await call(dc2[2]!, `/v1/acl/token/${AccessorID}?stale`, MGMT)).status === 200 ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the token made during the cut replicated to dc2' },
+    );
+    note(`replication caught up ${Date.now() - healedAt}ms after the link came back`);
+    expect((await call(c2, '/v1/kv/app/config?raw', SecretID)).body).to.equal('dc2-value');
   });
 });

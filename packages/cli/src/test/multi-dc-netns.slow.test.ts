@@ -386,6 +386,12 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     // The primary goes on issuing tokens; dc2 gets them once the link is back.
     const late = await put(c1, '/v1/acl/token', { Description: 'made during the cut', Policies: [{ Name: 'app-read' }] });
     expect(late.status, late.body).to.equal(200);
+    // dc2 cannot ask the primary about secrets it lacks: they are refused, never let through.
+    for (const secret of [randomUUID(), late.json<{ SecretID: string }>().SecretID]) {
+      const r = await call(c2, '/v1/kv/app/config?raw', secret);
+      note(`dc2 with a secret it lacks: ${r.status} ${r.body}`);
+      expect(r.status).to.equal(403);
+    }
     // A plain read waits at most the 30 s forwarding slack for a server that stopped answering.
     const first = await inFlight;
     expect([first.status, first.body]).to.deep.equal([500, UNREACHABLE]);

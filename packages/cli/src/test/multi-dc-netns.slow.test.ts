@@ -19,7 +19,7 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { pollUntil, sleep } from './cluster-poll.js';
@@ -69,6 +69,7 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
   let dc2: ClusterNode[];
   let c1: ClusterNode;
   let c2: ClusterNode;
+  let removeDir = () => {};
   const timeline: string[] = [];
   let t0 = Date.now();
   const note = (s: string) => timeline.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${s}`);
@@ -150,6 +151,11 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
       // link under Lifeguard; these keep the suite short and are what an operator would tune.
       config: { gossip_wan: { probe_interval: '1s', probe_timeout: '500ms', suspicion_mult: 3 } },
     });
+    // The temp dir holds data dirs, token-bearing config files and the forwarders' sockets:
+    // gone even when mocha is interrupted (cleanup() removes it on the normal path).
+    const dir = cluster.dir;
+    removeDir = () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    for (const ev of ['exit', 'SIGINT', 'SIGTERM'] as const) process.once(ev, removeDir);
     lab = new NetnsLab(8, nodeIp, accessIp, cluster.dir, { label: 'pcw', segmentOf: (i) => (i <= 4 ? DC1 : DC2) });
     lab.create();
     lab.link(DC1, DC2);
@@ -213,6 +219,7 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
       await cluster?.cleanup(suiteFailed(this), 'two datacenters in network namespaces');
     } finally {
       await lab?.destroy();
+      for (const ev of ['exit', 'SIGINT', 'SIGTERM'] as const) process.removeListener(ev, removeDir);
     }
   });
 

@@ -75,9 +75,12 @@ export class NetnsLab {
   private readonly namespaces: string[] = [];
   private readonly forwarders: ChildProcess[] = [];
   private readonly listeners: Server[] = [];
-  private readonly exitHook = () => this.destroyNamespaces();
-  private readonly signalHook = (sig: NodeJS.Signals) => {
+  private readonly exitHook = () => {
+    this.killForwarders();
     this.destroyNamespaces();
+  };
+  private readonly signalHook = (sig: NodeJS.Signals) => {
+    this.exitHook();
     // Whoever else listens (cluster-node.ts) re-raises too; with no listener left the signal kills us.
     process.kill(process.pid, sig);
   };
@@ -196,12 +199,16 @@ export class NetnsLab {
   }
 
   async destroy(): Promise<void> {
-    for (const f of this.forwarders.splice(0)) f.kill('SIGKILL');
+    this.killForwarders();
     await Promise.all(this.listeners.splice(0).map((s) => new Promise((r) => s.close(r))));
     this.destroyNamespaces();
     process.removeListener('exit', this.exitHook);
     process.removeListener('SIGINT', this.signalHook);
     process.removeListener('SIGTERM', this.signalHook);
+  }
+
+  private killForwarders(): void {
+    for (const f of this.forwarders.splice(0)) f.kill('SIGKILL');
   }
 
   private hubNsOfNode(i: number): string {

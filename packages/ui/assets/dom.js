@@ -139,7 +139,10 @@ export function urlFilter(names) {
   const values = Object.fromEntries(names.map((n) => [n, params.get(n) ?? '']));
   const save = () => {
     const next = new URLSearchParams(location.search);
-    for (const n of names) values[n] ? next.set(n, values[n]) : next.delete(n);
+    for (const n of names) {
+      if (values[n]) next.set(n, values[n]);
+      else next.delete(n);
+    }
     const qs = next.toString();
     history.replaceState(history.state, '', location.pathname + (qs ? `?${qs}` : ''));
   };

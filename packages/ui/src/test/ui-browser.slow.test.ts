@@ -442,13 +442,26 @@ describe('web UI in chromium (real agents)', function () {
       await page.getByRole('link', { name: 'Create token' }).click();
       await page.getByLabel('Description').fill('app reader');
       await page.getByLabel('Policies').fill('kv-app');
+      // A bad identity name is refused in the form, before anything is written.
+      await page.getByLabel('ServiceIdentities').fill('Web Server');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByText(/"Web Server" is not an identity/).waitFor();
+      await page.getByLabel('ServiceIdentities').fill('web, api:dc1');
+      await page.getByLabel('NodeIdentities').fill('web-1');
       await page.getByRole('button', { name: 'Create' }).click();
       await page.getByText('SecretID').waitFor();
       const tokens = JSON.parse((await call(secured!, 'GET', '/v1/acl/tokens', undefined, ROOT_TOKEN)).text) as {
         Description: string;
         Policies?: { Name: string }[];
+        ServiceIdentities?: { ServiceName: string; Datacenters?: string[] }[];
+        NodeIdentities?: { NodeName: string; Datacenter: string }[];
       }[];
-      expect(tokens.find((t) => t.Description === 'app reader')?.Policies?.map((p) => p.Name)).to.deep.equal(['kv-app']);
+      const made = tokens.filter((t) => t.Description === 'app reader');
+      expect(made).to.have.length(1);
+      expect(made[0]!.Policies?.map((p) => p.Name)).to.deep.equal(['kv-app']);
+      expect(made[0]!.ServiceIdentities).to.deep.equal([{ ServiceName: 'web' }, { ServiceName: 'api', Datacenters: ['dc1'] }]);
+      expect(made[0]!.NodeIdentities).to.deep.equal([{ NodeName: 'web-1', Datacenter: 'dc1' }]);
+      expect(await page.getByLabel('ServiceIdentities').inputValue()).to.equal('web, api:dc1');
       await page.getByLabel('Description').fill('app reader v2');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('heading', { name: 'app reader v2' }).waitFor();

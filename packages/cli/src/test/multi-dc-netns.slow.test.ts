@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { pollUntil, sleep } from './cluster-poll.js';
 import { NetnsLab, netnsAvailability } from './netns-lab.js';
+import { runCaptured } from './run-command.js';
 
 const PORTS: PortSet = { http: 38500, dns: 38600, serfLan: 38301, serfWan: 38302, server: 38300 };
 const DC1 = 1; // lab segments
@@ -231,6 +232,11 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     expect((await call(c1, '/v1/kv/app/from-dc2?raw', MGMT)).body).to.equal('written-from-dc2');
     const read = await call(c2, '/v1/kv/app/from-dc1?dc=dc2&raw', MGMT);
     expect([read.status, read.body]).to.deep.equal([200, 'written-from-dc1']);
+    // The CLI's -datacenter through dc1's client agent (the token from the environment, as operators pass it).
+    const cli = await runCaptured(['kv', 'get', '-datacenter', 'dc2', `-http-addr=${c1.url}`, 'app/from-dc1'], {
+      env: { CONSUL_HTTP_TOKEN: MGMT },
+    });
+    expect([cli.code, cli.out, cli.err]).to.deep.equal([0, 'written-from-dc1\n', '']);
     // The client agents' default token reads services only: a remote KV write without a token is refused there.
     const denied = await put(c1, '/v1/kv/app/anon?dc=dc2', 'x', '');
     expect(denied.status, denied.body).to.equal(403);
@@ -328,14 +334,14 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
       body: { Name: 'web', Service: { Service: 'web', Failover: { NearestN: 1 } } },
     });
     expect(q.status, q.body).to.equal(200);
-    // …and the query itself: the dc1 server that executes it may not have applied the create yet.
-    const executed = await pollUntil(
-      async () => {
-        const e = await call(c1, '/v1/query/web/execute', MGMT);
-        return e.status === 404 ? undefined : e;
-      },
-      { timeoutMs: 10_000, what: 'the new query known to the executing server' },
-    );
+    // …and the query itself: HTTP and DNS may each be executed by any dc1 server, from its own state.
+    const id = q.json<{ ID: string }>().ID;
+    for (const s of dc1.slice(0, 3))
+      await pollUntil(async () => ((await call(s, `/v1/query/${id}?stale`, MGMT)).status === 200 ? true : undefined), {
+        timeoutMs: 10_000,
+        what: `the new query at ${s.name}`,
+      });
+    const executed = await call(c1, '/v1/query/web/execute', MGMT);
     expect(executed.status, executed.body).to.equal(200);
     const r = executed.json<{
       Datacenter: string;
@@ -346,7 +352,7 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     // Over DNS too, with the client agent's default token.
     expect(
       lab!
-        .exec(4, 'dig', ['+short', '+time=3', '+tries=1', `@${nodeIp(4)}`, '-p', String(PORTS.dns), 'web.query.consul', 'A'])
+        .exec(4, 'dig', ['+short', '+time=3', '+tries=2', `@${nodeIp(4)}`, '-p', String(PORTS.dns), 'web.query.consul', 'A'])
         .trim(),
     ).to.equal('10.2.0.1');
   });

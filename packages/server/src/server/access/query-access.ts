@@ -14,7 +14,7 @@ import {
   type ServiceNode,
   type Session,
 } from '@proconsul/kernel';
-import type { NodeInfo } from '../internal-queries.js';
+import type { NodeInfo, StreamDump } from '../internal-queries.js';
 import type { ConfigEntry } from '@proconsul/kernel';
 import { configEntryReadable } from './config-entry-access.js';
 import { preparedQueryVisible } from './prepared-query-access.js';
@@ -77,6 +77,10 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
       const checks = keepAll(n.Checks, (c) => checkOk(a, c));
       return services === n.Services && checks === n.Checks ? n : { ...n, Services: services, Checks: checks };
     }),
+  'Internal.StreamDump': (a, _x, v: StreamDump) => ({
+    KV: keepAll(v.KV, (e) => a.allowed('key', e.Key, 'read')),
+    Nodes: QUERY_ACCESS['Internal.NodeDump'](a, undefined, v.Nodes, undefined),
+  }),
   'Internal.ServiceDump': (a, _x, v: CheckServiceNode[]) =>
     keepAll(v, (e) => serviceOk(a, e.Service.Service) && nodeOk(a, e.Node.Node)).map((e) => {
       const checks = keepAll(e.Checks, (c) => checkOk(a, c));

@@ -341,13 +341,15 @@ export class ClusterRpc implements ClusterRpcPort {
     const c = this.consensus!;
     if (opts.minIndex > 0) this.metrics.incrCounter('rpc.query');
     for (const [name, labels] of readMetrics(query, args, isEmpty(result.value))) this.metrics.incrCounter(name, 1, labels);
+    const seen = this.guard.afterRead(query, args, result.value, caller, authz);
     return {
-      value: this.guard.afterRead(query, args, result.value, caller, authz),
+      value: seen.value,
       meta: {
         index: Math.max(1, result.index),
         knownLeader: c.leader() !== undefined,
         lastContactMs: c.lastContactMs(),
         consistency,
+        ...(seen.filtered ? { resultsFilteredByAcls: true } : {}),
       },
     };
   }

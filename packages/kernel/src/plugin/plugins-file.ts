@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { PluginsFileInvalid } from '../errors/kernel-errors.js';
 
 /** One entry of plugins.json after normalisation. */
@@ -47,7 +47,8 @@ function checkEntry(e: unknown, where: string): string | undefined {
   return undefined;
 }
 
-const validate = new Ajv({ allErrors: false }).compile(schema);
+/** Compiled on the first plugins.json read, not when the kernel is imported. */
+let compiled: ValidateFunction | undefined;
 
 /** Parse and validate a plugins.json text. `path` is used in messages only. */
 export function parsePluginsFile(text: string, path: string): PluginsFile {
@@ -57,6 +58,7 @@ export function parsePluginsFile(text: string, path: string): PluginsFile {
   } catch (e) {
     throw PluginsFileInvalid(path, `not valid JSON: ${(e as Error).message}`);
   }
+  const validate = (compiled ??= new Ajv({ allErrors: false }).compile(schema));
   if (!validate(data)) {
     const err = validate.errors?.[0];
     const where = err?.instancePath || '/';

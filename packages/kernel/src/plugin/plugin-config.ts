@@ -2,7 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { PluginConfigInvalid } from '../errors/kernel-errors.js';
 import type { PluginManifest } from './plugin-manifest.js';
 
-const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false });
+const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false, code: { optimize: false } });
 
 /**
  * Validate a plugin's config against its manifest schema, filling schema defaults.

@@ -58,7 +58,7 @@ export function parsePluginsFile(text: string, path: string): PluginsFile {
   } catch (e) {
     throw PluginsFileInvalid(path, `not valid JSON: ${(e as Error).message}`);
   }
-  const validate = (compiled ??= new Ajv({ allErrors: false }).compile(schema));
+  const validate = (compiled ??= new Ajv({ allErrors: false, validateSchema: false, code: { optimize: false } }).compile(schema));
   if (!validate(data)) {
     const err = validate.errors?.[0];
     const where = err?.instancePath || '/';

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { ConfigInvalid } from '@proconsul/kernel';
+import { Ajv, ConfigInvalid, type ValidateFunction } from '@proconsul/kernel';
 import { checkConfigKeys } from './config-key-check.js';
 import { configFileSchema } from './config-schema.js';
 import { configFormatOf, parseConfigText, type ConfigFormat } from './config-text-parser.js';

@@ -65,6 +65,20 @@ describe('Kernel', () => {
     expect(journal).to.deep.equal([]);
   });
 
+  it('refuses a plugin whose config schema is malformed, naming the plugin', () => {
+    const bad = makePlugin('broken');
+    const plugin = { ...bad, manifest: { ...bad.manifest, configSchema: { type: 'object', required: 'level' } } };
+    try {
+      Kernel.fromPlugins([{ plugin }], options);
+      expect.fail('should throw');
+    } catch (e) {
+      expect(isCoded(e, 'PLUGIN_CONFIG_INVALID')).to.equal(true);
+      expect((e as Error).message)
+        .to.contain('"broken"')
+        .and.to.contain('schema is invalid');
+    }
+  });
+
   it('fills schema defaults into plugin config', () => {
     const k = Kernel.fromPlugins([{ plugin: makePlugin('a') }], options);
     expect(k.plugins[0]!.config).to.deep.equal({ level: 3 });

@@ -116,6 +116,12 @@ describe('Kernel', () => {
       const err = await codeOf(Kernel.load(shape, options));
       expect(err.code).to.equal('PLUGINS_FILE_INVALID');
       expect(err.message).to.contain(shape).and.to.contain('/plugins/0');
+      const top = async (content: unknown) => (await codeOf(Kernel.load(pluginsFile(content), options))).message;
+      expect(await top([])).to.contain('/ must be an object with a "plugins" array');
+      expect(await top({})).to.contain("/ must have required property 'plugins'");
+      expect(await top({ plugins: {} })).to.contain('/plugins must be array');
+      expect(await top({ plugins: [], extra: 1 })).to.contain('/ has unknown field "extra"');
+      expect(await top({ plugins: [], description: 5 })).to.contain('/description must be string');
     });
 
     it('names an unknown entry field and the accepted forms (not "must be string")', async () => {

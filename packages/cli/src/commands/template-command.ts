@@ -25,8 +25,9 @@ export const templateCommand = defineCommand({
   usage: 'template [options]',
   description: `Renders Go templates with consul-template's functions (key, keyOrDefault, ls,
 tree, service, services, node, nodes, env, …) into files, and re-renders them when the
-data they read changes (followed over /v1/stream change streams, or blocking queries where no
-stream serves a read), running each template's command when its output changed. -once renders and exits; -dry prints instead of writing.`,
+data they read changes (followed over /v1/stream change streams, or blocking queries where
+no stream serves a read), running each template's command when its output changed. -once
+renders and exits; -dry prints instead of writing.`,
   http: 'server',
   flags: [
     {

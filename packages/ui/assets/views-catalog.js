@@ -368,36 +368,32 @@ export function nodeView({ signal, show, arg: name }) {
       if (!signal.aborted) rttArea.replaceChildren(errorBox(e));
     }
   };
-  const loadSessions = async () => {
-    try {
-      const r = await api(`/v1/session/node/${enc(name)}`, { signal });
-      const list = r.status === 404 ? [] : r.json();
-      sessionsArea.replaceChildren(
-        table(
-          ['Session', 'Name', 'Behavior', 'TTL', 'Checks', ''],
-          list.map((s) =>
-            row(
-              undefined,
-              td(s.ID),
-              td(s.Name),
-              td(s.Behavior),
-              td(s.TTL || '—'),
-              td([...(s.NodeChecks ?? s.Checks ?? [])].join(', ')),
-              el('td', {}, el('button', { text: 'Invalidate', class: 'danger', onclick: () => invalidate(s) })),
-            ),
+  // Sessions follow their own blocking query: a lock taken or released elsewhere shows up
+  // without a reload, and an invalidation here is confirmed by the agent, not assumed.
+  const showSessions = (r) => {
+    const list = r.status === 404 ? [] : r.json();
+    sessionsArea.replaceChildren(
+      table(
+        ['Session', 'Name', 'Behavior', 'TTL', 'Checks', ''],
+        list.map((s) =>
+          row(
+            undefined,
+            td(s.ID),
+            td(s.Name),
+            td(s.Behavior),
+            td(s.TTL || '—'),
+            td([...(s.NodeChecks ?? s.Checks ?? [])].join(', ')),
+            el('td', {}, el('button', { text: 'Invalidate', class: 'danger', onclick: () => invalidate(s) })),
           ),
-          'No sessions on this node.',
         ),
-      );
-    } catch (e) {
-      if (!signal.aborted) sessionsArea.replaceChildren(errorBox(e));
-    }
+        'No sessions on this node.',
+      ),
+    );
   };
   const invalidate = async (s) => {
     if (!confirm(`Invalidate session ${s.ID}${s.Name ? ` (${s.Name})` : ''}? Locks it holds are released.`)) return;
     try {
       await api(`/v1/session/destroy/${enc(s.ID)}`, { method: 'PUT' });
-      await loadSessions();
     } catch (e) {
       sessionsArea.prepend(errorBox(e));
     }
@@ -446,9 +442,9 @@ export function nodeView({ signal, show, arg: name }) {
         el('h2', { text: 'Meta' }),
         pairs(n.Meta, 'No meta.'),
       );
-      await loadSessions();
       await loadRtt();
     },
     live.fail,
   );
+  watch(signal, `/v1/session/node/${enc(name)}`, showSessions, (e) => sessionsArea.replaceChildren(errorBox(e)));
 }

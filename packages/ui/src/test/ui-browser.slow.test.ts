@@ -159,6 +159,10 @@ describe('web UI in chromium (real agents)', function () {
     await page.locator('tr', { hasText: ID }).getByRole('button', { name: 'Invalidate' }).click();
     await page.getByText('No sessions on this node.').waitFor();
     expect(JSON.parse((await call(plain!, 'GET', `/v1/session/info/${ID}`)).text) ?? []).to.deep.equal([]);
+    // A session made elsewhere appears without a reload (the table follows a blocking query).
+    const later = await call(plain!, 'PUT', '/v1/session/create', { Node: 'db-1', Name: 'made-elsewhere', Checks: [] });
+    expect(later.status, later.text).to.equal(200);
+    await page.getByText('made-elsewhere').waitFor();
   });
 
   it('searches nodes and shows their health', async () => {
@@ -219,6 +223,7 @@ describe('web UI in chromium (real agents)', function () {
     await page.getByRole('link', { name: 'odd dir ü' }).click();
     await page.getByRole('link', { name: 'a key?#1 %zz é' }).click();
     await page.reload();
+    await page.getByText('ModifyIndex').waitFor();
     expect(await page.getByLabel('Value', { exact: true }).inputValue()).to.equal('hello ✓');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal(key);
   });
@@ -230,6 +235,9 @@ describe('web UI in chromium (real agents)', function () {
     await page.getByText('ModifyIndex').waitFor();
     await page.getByLabel('Value', { exact: true }).fill('mine');
     await call(plain!, 'PUT', `/v1/kv/${key}`, 'theirs-1');
+    // Announced while editing, before any Save; the edit is left alone.
+    await page.getByText(/Changed elsewhere since you opened it/).waitFor();
+    expect(await page.getByLabel('Value', { exact: true }).inputValue()).to.equal('mine');
     await page.getByRole('button', { name: 'Save' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('This key changed since you opened it').waitFor();
@@ -250,6 +258,12 @@ describe('web UI in chromium (real agents)', function () {
     await dialog.getByRole('button', { name: 'Overwrite with mine' }).click();
     await page.getByText(/Saved at index/).waitFor();
     expect(await kvGet(key)).to.equal('mine-2');
+    // Our own save is not "a change elsewhere"; the button loads a change made elsewhere.
+    expect(await page.getByText(/Changed elsewhere/).count()).to.equal(0);
+    await call(plain!, 'PUT', `/v1/kv/${key}`, 'theirs-3');
+    await page.getByRole('button', { name: 'Load the current value' }).click();
+    expect(await page.getByLabel('Value', { exact: true }).inputValue()).to.equal('theirs-3');
+    expect(await page.getByText(/Changed elsewhere/).count()).to.equal(0);
   });
 
   it('a key deleted under the editor is a conflict too, and a new key never overwrites one made meanwhile', async () => {

@@ -26,6 +26,7 @@ import {
 } from '@proconsul/kernel';
 import { encodeCommand, StateStore, type WatchSet } from '@proconsul/state';
 import { readMetrics, writeMetricName } from '../telemetry/rpc-metric-names.js';
+import { isGlobalAclWrite } from './acl-authority.js';
 import { randomUUID } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { ServerHandler } from './server-handler.js';
@@ -217,7 +218,7 @@ export class ClusterRpc implements ClusterRpcPort {
   ): Promise<WriteReply> {
     this.counts.writes++;
     const c = this.consensus;
-    const dc = this.remoteName(datacenter);
+    const dc = this.remoteName(datacenter) ?? this.aclAuthority(command, caller);
     if (!c || !this.config.server)
       return this.forward(
         'Write',
@@ -277,6 +278,18 @@ export class ClusterRpc implements ClusterRpcPort {
     if (method === 'Call')
       return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller, target);
     throw UnknownRpc(method);
+  }
+
+  /**
+   * On a server of a secondary datacenter, the primary for a caller's global ACL write,
+   * whichever port or agent it came through (the HTTP API routes it there too; this catches
+   * a write sent straight to this server's RPC port). The servers' own writes (replication
+   * applying the primary's objects) stay here.
+   */
+  private aclAuthority(command: Command, caller: RpcCaller): string | undefined {
+    if (!this.config.server || isServerCaller(caller) || !command.type.startsWith('acl-')) return undefined;
+    const primary = this.remoteName(this.config.primaryDatacenter);
+    return primary && isGlobalAclWrite(command, this.store) ? primary : undefined;
   }
 
   /** `dc` when it names another datacenter than this agent's; undefined for here. */

@@ -627,8 +627,18 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     return this.replicator!.reads.add(timeoutMs);
   }
 
+  /**
+   * Whether a read may be answered from this leader's applied state without a quorum round.
+   * Besides the lease itself, the term's first entry must be applied: until then a new leader
+   * holds, but has not applied, entries the previous leader already acknowledged.
+   */
   hasLease(): boolean {
-    return this.role === 'leader' && this.replicator !== undefined && this.replicator.hasLease();
+    return (
+      this.role === 'leader' &&
+      this.replicator !== undefined &&
+      this.lastApplied >= this.replicator.termStartIndex &&
+      this.replicator.hasLease()
+    );
   }
 
   transferLeadership(targetId?: ServerId): Promise<void> {

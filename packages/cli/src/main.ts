@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: it has to run before the other modules load (see young-generation.ts).
+import './agent-startup.js';
 import { processIo } from './command.js';
 import { runCli } from './cli.js';
 

@@ -1,4 +1,3 @@
-import { inject as lightInject } from 'light-my-request';
 import type Koa from 'koa';
 
 export interface InjectRequest {
@@ -21,6 +20,8 @@ export interface InjectResponse {
 export async function injectHttp(app: Koa, req: InjectRequest): Promise<InjectResponse> {
   const payload =
     req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
+  // Loaded on use: only tests and in-process callers inject; a running agent never does.
+  const { inject: lightInject } = await import('light-my-request');
   const res = await lightInject(app.callback(), {
     method: (req.method ?? 'GET') as 'GET',
     url: req.url,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { ConfigInvalid } from '@proconsul/kernel';
 import { checkConfigKeys } from './config-key-check.js';
 import { configFileSchema } from './config-schema.js';
@@ -15,7 +15,21 @@ export interface ConfigSource {
   readonly locate?: (key: string) => HclPos | undefined;
 }
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile(configFileSchema());
+let compiled: WeakRef<ValidateFunction> | undefined;
+
+/**
+ * The validator of every config key is large (its generated source alone is ~280 KB) and is
+ * needed only while files are read, at start and on reload: compiled on first use and held
+ * weakly, so a running agent does not keep it. The schema is ours: no meta-schema check.
+ */
+function configValidator(): ValidateFunction {
+  let v = compiled?.deref();
+  if (!v) {
+    v = new Ajv({ allErrors: false, strict: false, validateSchema: false }).compile(configFileSchema());
+    compiled = new WeakRef(v);
+  }
+  return v;
+}
 
 /**
  * Read `-config-file` paths and `-config-dir` directories: every *.json and *.hcl file of
@@ -75,6 +89,7 @@ export function checkConfigData(name: string, data: unknown, locate?: (key: stri
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw ConfigInvalid(name, '', 'must be a JSON object');
   }
+  const validate = configValidator();
   if (!validate(data)) {
     const err = validate.errors?.find((e) => e.keyword !== 'anyOf') ?? validate.errors?.[0];
     const key = (err?.instancePath ?? '').slice(1).replace(/\//g, '.');

@@ -47,7 +47,8 @@ function checkEntry(e: unknown, where: string): string | undefined {
   return undefined;
 }
 
-const validate = new Ajv({ allErrors: false }).compile(schema);
+// Our own schema: no meta-schema validator compiled to check it.
+const validate = new Ajv({ allErrors: false, validateSchema: false }).compile(schema);
 
 /** Parse and validate a plugins.json text. `path` is used in messages only. */
 export function parsePluginsFile(text: string, path: string): PluginsFile {

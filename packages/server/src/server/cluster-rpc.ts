@@ -136,10 +136,13 @@ export class ClusterRpc implements ClusterRpcPort {
   }
 
   /** `PUT /v1/session/renew/:id`: resets the TTL timer on the leader; rejects with 404 for an unknown session. */
-  async renewSession(id: string, caller: RpcCaller): Promise<Session> {
+  async renewSession(id: string, caller: RpcCaller, target?: DatacenterTarget): Promise<Session> {
     const c = this.consensus;
+    const dc = this.remoteName(target?.datacenter);
     const body = () => ({ id, token: this.wireToken(caller) });
-    if (!c || !this.config.server) return this.forward('SessionRenew', body(), 0) as Promise<Session>;
+    if (!c || !this.config.server) return this.forward('SessionRenew', { ...body(), ...(dc && { dc }) }, 0) as Promise<Session>;
+    // Renewing is idempotent: a resend after a lost answer only resets the TTL again.
+    if (dc) return this.toDatacenter(dc, 'SessionRenew', body(), { waitMs: 0, idempotent: true }) as Promise<Session>;
     if (!c.isLeader())
       return this.toLeader('SessionRenew', body(), 0, undefined, () => this.renewSession(id, caller)) as Promise<Session>;
     const session = this.store.sessions.get(id).value;
@@ -273,7 +276,7 @@ export class ClusterRpc implements ClusterRpcPort {
     this.metrics.incrCounter('rpc.request');
     if (method === 'Read') return this.read(b.query, b.args, b.opts, caller, signal);
     if (method === 'Write') return this.writeRequest(b.command, caller, requestId(body), target.datacenter);
-    if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
+    if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller, target);
     if (method === 'Call')
       return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller, target);
     throw UnknownRpc(method);
@@ -341,13 +344,15 @@ export class ClusterRpc implements ClusterRpcPort {
     const c = this.consensus!;
     if (opts.minIndex > 0) this.metrics.incrCounter('rpc.query');
     for (const [name, labels] of readMetrics(query, args, isEmpty(result.value))) this.metrics.incrCounter(name, 1, labels);
+    const seen = this.guard.afterRead(query, args, result.value, caller, authz);
     return {
-      value: this.guard.afterRead(query, args, result.value, caller, authz),
+      value: seen.value,
       meta: {
         index: Math.max(1, result.index),
         knownLeader: c.leader() !== undefined,
         lastContactMs: c.lastContactMs(),
         consistency,
+        ...(seen.filtered ? { resultsFilteredByAcls: true } : {}),
       },
     };
   }

@@ -19,10 +19,19 @@ function tunedByOperator(): boolean {
 
 /** Keep new space at its initial size; called before the agent's modules load. */
 export function holdYoungGeneration(): void {
-  if (!tunedByOperator()) setFlagsFromString('--semi-space-growth-factor=1');
+  setGrowthFactor(1);
 }
 
 /** Let new space grow again (a server agent). */
 export function releaseYoungGeneration(): void {
-  if (!tunedByOperator()) setFlagsFromString(`--semi-space-growth-factor=${V8_DEFAULT_GROWTH_FACTOR}`);
+  setGrowthFactor(V8_DEFAULT_GROWTH_FACTOR);
+}
+
+function setGrowthFactor(factor: number): void {
+  if (tunedByOperator()) return;
+  try {
+    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  } catch {
+    // A node that refuses run-time flags runs with V8's defaults: more memory, same behaviour.
+  }
 }

@@ -50,8 +50,11 @@ describe('check_update_interval: output-only check changes', () => {
     state.updateCheck('web-http', 'passing', 'up since 10:04:59');
     expect(pending()).to.deep.equal([]);
     clock.t += 2;
+    let urgent: boolean | undefined;
+    state.onChange((u) => (urgent = u));
     state.updateCheck('web-http', 'passing', 'up since 10:05:01');
     expect(pending()).to.deep.equal(['up since 10:05:01']);
+    expect(urgent, 'pushed at once, not at the next full round').to.equal(true);
   });
 
   it('a status change goes out at once, with its output', () => {
@@ -95,9 +98,12 @@ describe('check_update_interval: output-only check changes', () => {
     expect(pending()).to.deep.equal([]);
   });
 
-  it('0 writes every output change at the next sync', () => {
+  it('0 writes every output change at once', () => {
     const { state, pending } = synced(0);
+    let urgent: boolean | undefined;
+    state.onChange((u) => (urgent = u));
     state.updateCheck('web-http', 'passing', 'up since 10:00:10');
     expect(pending()).to.deep.equal(['up since 10:00:10']);
+    expect(urgent).to.equal(true);
   });
 });

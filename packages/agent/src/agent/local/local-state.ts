@@ -32,8 +32,8 @@ export interface PendingSync {
  * The services and checks registered on this agent with their catalog sync status
  * (Consul's agent/local.State). Plain data on the event loop: no method blocks or awaits,
  * so readers always see a consistent picture. Listeners hear about every change; `urgent`
- * is false for output-only check updates, which wait for the next sync round instead of
- * triggering one; with `checkUpdateIntervalMs` they wait at least that long.
+ * is false only for an output-only check update held back by `checkUpdateIntervalMs`,
+ * which no sync round needs to carry.
  */
 export class LocalState {
   private readonly deferOutputMs: number;
@@ -112,17 +112,19 @@ export class LocalState {
   updateCheck(id: string, status: CheckStatus, output: string): boolean {
     const e = this.chk.get(id);
     if (!e || (e.value.check.Status === status && e.value.check.Output === output)) return false;
-    const urgent = e.value.check.Status !== status;
+    const statusChanged = e.value.check.Status !== status;
     e.value = { ...e.value, check: { ...e.value.check, Status: status, Output: output } };
     e.rev = ++this.rev;
-    if (!urgent && e.inSync && this.deferOutputMs > 0 && (e.deferUntil === undefined || this.now() < e.deferUntil)) {
+    if (!statusChanged && e.inSync && this.deferOutputMs > 0 && (e.deferUntil === undefined || this.now() < e.deferUntil)) {
       // The catalog's copy stays as it is for now: only the output moved.
       e.deferUntil ??= this.now() + this.deferOutputMs;
-    } else {
-      e.inSync = false;
-      e.deferUntil = undefined;
+      this.emit(false);
+      return true;
     }
-    this.emit(urgent);
+    // A new status, an output held back long enough, or no interval: written at once, as Consul does.
+    e.inSync = false;
+    e.deferUntil = undefined;
+    this.emit(true);
     return true;
   }
 

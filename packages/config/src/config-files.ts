@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { ConfigInvalid } from '@proconsul/kernel';
+import { Ajv, ConfigInvalid, type ValidateFunction } from '@proconsul/kernel';
 import { checkConfigKeys } from './config-key-check.js';
 import { configFileSchema } from './config-schema.js';
 import { configFormatOf, parseConfigText, type ConfigFormat } from './config-text-parser.js';
@@ -18,9 +17,11 @@ export interface ConfigSource {
 let compiled: WeakRef<ValidateFunction> | undefined;
 
 /**
- * The validator of every config key is large (its generated source alone is ~280 KB) and is
- * needed only while files are read, at start and on reload: compiled on first use and held
- * weakly, so a running agent does not keep it. The schema is ours: no meta-schema check.
+ * The validator of every config key takes ~180 ms to compile and is large (its generated
+ * source alone is ~280 KB); it is needed only while files are read, at start and on reload.
+ * Compiled on first use (agents built from data, as startTestAgent's, never pay) and held
+ * weakly, so a running agent does not keep it (a reload compiles it again). The schema is
+ * ours: no meta-schema validator compiled to check it.
  */
 function configValidator(): ValidateFunction {
   let v = compiled?.deref();

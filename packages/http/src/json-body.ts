@@ -1,5 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import { BadRequest } from '@proconsul/kernel';
+import { Ajv, BadRequest, type ValidateFunction } from '@proconsul/kernel';
 
 // Schemas written in this code base: no meta-schema validator compiled to check them.
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, validateSchema: false });

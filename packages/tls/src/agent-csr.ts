@@ -1,8 +1,8 @@
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import type * as X509 from '@peculiar/x509';
-import type { CertificateAndKey } from './cert-authority.js';
+import type * as x509 from '@peculiar/x509';
 import { x509Library } from './x509-library.js';
+import type { CertificateAndKey } from './cert-authority.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -45,7 +45,7 @@ export interface SignAgentCsrOptions {
  */
 export async function signAgentCsr(ca: CertificateAndKey, csrPem: string, o: SignAgentCsrOptions): Promise<string> {
   const { x509 } = await x509Library();
-  let req: X509.Pkcs10CertificateRequest;
+  let req: x509.Pkcs10CertificateRequest;
   try {
     req = new x509.Pkcs10CertificateRequest(csrPem);
   } catch (e) {

@@ -1,6 +1,6 @@
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import type * as X509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
 import { x509Library, type X509Library } from './x509-library.js';
 
 // Node's own WebCrypto; the DOM lib (and its global key types) is not part of this build.
@@ -58,7 +58,7 @@ export async function createCa(opts: CaOptions = {}): Promise<CertificateAndKey>
   const serial = serialNumber();
   const cn = opts.commonName ?? `Consul Agent CA ${BigInt('0x' + serial).toString()}`;
   const domain = trimDot(opts.domain ?? 'consul');
-  const extensions: X509.Extension[] = [
+  const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(true, undefined, true),
     new x509.KeyUsagesExtension(
       x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
@@ -89,13 +89,13 @@ export async function createCa(opts: CaOptions = {}): Promise<CertificateAndKey>
  * `<kind>.<datacenter>.<domain>`, plus "localhost" (and 127.0.0.1 for servers and clients).
  */
 export async function createAgentCert(opts: LeafOptions): Promise<CertificateAndKey> {
-  const { x509 } = await x509Library();
   const dc = opts.datacenter ?? 'dc1';
   const domain = trimDot(opts.domain ?? 'consul');
   const name = `${opts.kind}.${dc}.${domain}`;
   const dnsNames = [name, 'localhost', ...(opts.additionalDnsNames ?? [])];
   const ips = [...(opts.kind === 'cli' ? [] : ['127.0.0.1']), ...(opts.additionalIpAddresses ?? [])];
   for (const ip of ips) if (!isIP(ip)) throw new TypeError(`"${ip}" is not an IP address`);
+  const { x509 } = await x509Library();
   const usages =
     opts.kind === 'cli'
       ? [x509.ExtendedKeyUsage.clientAuth]
@@ -154,7 +154,7 @@ export async function signLeaf(
   return { cert: cert.toString('pem') + '\n', key: await exportKey(keys.privateKey as CryptoKey) };
 }
 
-function nameConstraints({ x509, asn1, AsnConvert }: X509Library, permitted: readonly string[]): X509.Extension {
+function nameConstraints({ x509, asn1, AsnConvert }: X509Library, permitted: readonly string[]): x509.Extension {
   const value = new asn1.NameConstraints({
     permittedSubtrees: new asn1.GeneralSubtrees(
       permitted.map((d) => new asn1.GeneralSubtree({ base: new asn1.GeneralName({ dNSName: d }) })),

@@ -1,21 +1,24 @@
 import { webcrypto } from 'node:crypto';
 
-/** The X.509 toolkit, loaded on first use. */
+type X509 = typeof import('@peculiar/x509');
+type Asn1X509 = typeof import('@peculiar/asn1-x509');
+type Asn1Schema = typeof import('@peculiar/asn1-schema');
+
 export interface X509Library {
-  readonly x509: typeof import('@peculiar/x509');
-  readonly asn1: typeof import('@peculiar/asn1-x509');
-  readonly AsnConvert: typeof import('@peculiar/asn1-schema').AsnConvert;
+  readonly x509: X509;
+  readonly asn1: Asn1X509;
+  readonly AsnConvert: Asn1Schema['AsnConvert'];
 }
 
 let loading: Promise<X509Library> | undefined;
 
 /**
- * @peculiar/x509 and its ASN.1 schemas are ~170 modules that only certificate work needs
- * (`proconsul tls`, auto_encrypt): importing them with this package would load them into
- * every agent, most of which never touch a certificate. Loaded once, on first call.
+ * @peculiar/x509 with its ASN.1 packages: ~220 modules that load on the first certificate
+ * operation rather than with the tls plugin, since most agents (and every test agent) never
+ * make or sign a certificate.
  */
 export function x509Library(): Promise<X509Library> {
-  loading ??= (async () => {
+  return (loading ??= (async () => {
     // @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect polyfill first.
     await import('reflect-metadata');
     const [x509, asn1, schema] = await Promise.all([
@@ -23,8 +26,8 @@ export function x509Library(): Promise<X509Library> {
       import('@peculiar/asn1-x509'),
       import('@peculiar/asn1-schema'),
     ]);
+    // Node's own WebCrypto; the DOM lib (and its global key types) is not part of this build.
     x509.cryptoProvider.set(webcrypto);
     return { x509, asn1, AsnConvert: schema.AsnConvert };
-  })();
-  return loading;
+  })());
 }

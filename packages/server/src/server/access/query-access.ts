@@ -14,7 +14,7 @@ import {
   type ServiceNode,
   type Session,
 } from '@proconsul/kernel';
-import type { NodeInfo } from '../internal-queries.js';
+import type { NodeInfo, StreamDump } from '../internal-queries.js';
 import type { ConfigEntry } from '@proconsul/kernel';
 import { configEntryReadable } from './config-entry-access.js';
 import { preparedQueryVisible } from './prepared-query-access.js';
@@ -93,6 +93,11 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
         return services === n.Services && checks === n.Checks ? n : { ...n, Services: services, Checks: checks };
       },
     ),
+  'Internal.StreamDump': (a, _x, v: StreamDump) => {
+    const kv = keepAll(v.KV, (e) => a.allowed('key', e.Key, 'read'));
+    const nodes = QUERY_ACCESS['Internal.NodeDump'](a, undefined, v.Nodes, undefined) as NodeInfo[];
+    return kv === v.KV && nodes === v.Nodes ? v : { KV: kv, Nodes: nodes };
+  },
   'Internal.ServiceDump': (a, _x, v: CheckServiceNode[]) =>
     mapKeep(
       keepAll(v, (e) => serviceOk(a, e.Service.Service) && nodeOk(a, e.Node.Node)),

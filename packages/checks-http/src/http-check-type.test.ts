@@ -37,6 +37,13 @@ function handler(seen: Seen[]): http.RequestListener {
       if (path === '/redirect') return res.writeHead(302, { location: '/ok' }).end();
       if (path === '/loop') return res.writeHead(302, { location: '/loop' }).end();
       if (path === '/hang') return; // never answers
+      if (path === '/chunks') {
+        // Three writes, flushed apart: the body arrives in several chunks.
+        res.write('one ');
+        setTimeout(() => res.write('two '), 20);
+        setTimeout(() => res.end('three'), 40);
+        return;
+      }
       res.writeHead(404).end('nope');
     });
   };
@@ -149,6 +156,33 @@ describe('checks-http: HttpCheckType against a local server', () => {
     expect(Date.now() - started).to.be.lessThan(2000);
     expect(r.status).to.equal('critical');
     expect(r.output).to.match(/^Get ".*\/hang": context deadline exceeded/);
+  });
+
+  it('joins a body that arrives in several chunks', async () => {
+    const r = await t.run(def({ HTTP: `${base}/chunks` }), ok);
+    expect(r.output).to.equal(`HTTP GET ${base}/chunks: 200 OK Output: one two three`);
+  });
+
+  it('probes each definition as written: nothing of an earlier definition is reused', async () => {
+    // The type prepares a request once per definition object; a re-registered check is a new one.
+    await t.run(def({ HTTP: `${base}/ok`, Header: { 'X-Which': 'first' } }), ok);
+    const r = await t.run(def({ HTTP: `${base}/fail`, Method: 'PUT', Header: { 'X-Which': 'second' } }), ok);
+    expect(r).to.deep.equal({ status: 'critical', output: `HTTP PUT ${base}/fail: 500 Internal Server Error Output: broken` });
+    expect(seen.map((x) => [x.method, x.headers['x-which']])).to.deep.equal([
+      ['GET', 'first'],
+      ['PUT', 'second'],
+    ]);
+  });
+
+  it('sends nothing when the run is already timed out', async () => {
+    const ac = new AbortController();
+    ac.abort(new DOMException('timed out', 'TimeoutError'));
+    const r = await t.run(def({ HTTP: `${base}/ok`, TimeoutMs: 200 }), ac.signal);
+    expect(r.status).to.equal('critical');
+    expect(r.output).to.match(/^Get ".*\/ok": context deadline exceeded/);
+    // A probe sent after it: had the aborted run sent anything, the server would have seen two.
+    await t.run(def({ HTTP: `${base}/ok`, Header: { 'X-Which': 'after' } }), ok);
+    expect(seen.map((x) => x.headers['x-which'])).to.deep.equal(['after']);
   });
 
   it('is critical when nothing listens', async () => {

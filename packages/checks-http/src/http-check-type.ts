@@ -50,50 +50,36 @@ export class HttpCheckType implements CheckType {
   }
 
   async run(d: CheckDefinitionFields, signal: AbortSignal): Promise<CheckResult> {
-    const method = ((d['Method'] as string | undefined) || 'GET').toUpperCase();
-    const target = d['HTTP'] as string;
-    let url: URL;
-    try {
-      url = new URL(target);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`unsupported protocol scheme "${url.protocol.replace(':', '')}"`);
-    } catch (err) {
-      return { status: 'critical', output: `${method} ${JSON.stringify(target)}: ${(err as Error).message}` };
-    }
+    const p = prepare(d);
+    if (p.invalid !== undefined) return { status: 'critical', output: p.invalid };
     let res: HttpProbeResponse;
     try {
-      res = await this.follow(url, method, d, signal);
+      res = await this.follow(p, signal);
     } catch (err) {
-      const output = describeRequestError(method, target, err, isTimeoutAbort(signal), formatDuration(d.TimeoutMs));
+      const output = describeRequestError(p.method, p.target, err, isTimeoutAbort(signal), formatDuration(d.TimeoutMs));
       return { status: 'critical', output };
     }
-    return { status: statusOf(res.statusCode), output: `HTTP ${method} ${target}: ${res.status} Output: ${res.body}` };
+    return { status: statusOf(res.statusCode), output: `HTTP ${p.method} ${p.target}: ${res.status} Output: ${res.body}` };
   }
 
-  private async follow(
-    start: URL,
-    firstMethod: string,
-    d: CheckDefinitionFields,
-    signal: AbortSignal,
-  ): Promise<HttpProbeResponse> {
-    const headers = buildHeaders(d['Header']);
-    let url = start;
-    let method = firstMethod;
-    let body = (d['Body'] as string | undefined) ?? '';
+  private async follow(p: PreparedRequest, signal: AbortSignal): Promise<HttpProbeResponse> {
+    let url = p.url!;
+    let method = p.method;
+    let body = p.body;
     for (let hop = 0; ; hop++) {
       const res = await httpProbe({
         url,
         method,
-        headers,
+        headers: p.headers,
         body,
-        tlsSkipVerify: d['TLSSkipVerify'] === true,
-        tlsServerName: (d['TLSServerName'] as string | undefined) ?? '',
+        tlsSkipVerify: p.tlsSkipVerify,
+        tlsServerName: p.tlsServerName,
         agentTls: this.agentTls?.(),
         maxBody: MAX_BODY,
         signal,
       });
       const location = res.location;
-      if (d['DisableRedirects'] === true || !REDIRECT_CODES.has(res.statusCode) || location === undefined) return res;
+      if (p.disableRedirects || !REDIRECT_CODES.has(res.statusCode) || location === undefined) return res;
       if (hop >= MAX_REDIRECTS) throw new Error(`stopped after ${MAX_REDIRECTS} redirects`);
       url = new URL(location, url);
       // As Go's client: 301/302/303 turn into a GET without body (HEAD stays HEAD); 307/308 replay as is.
@@ -103,6 +89,54 @@ export class HttpCheckType implements CheckType {
       }
     }
   }
+}
+
+/** What every run of one definition would otherwise recompute: parsed URL, headers, flags. */
+interface PreparedRequest {
+  readonly target: string;
+  readonly method: string;
+  /** Undefined when `invalid` says why the URL cannot be requested. */
+  readonly url: URL | undefined;
+  readonly invalid: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: string;
+  readonly tlsSkipVerify: boolean;
+  readonly tlsServerName: string;
+  readonly disableRedirects: boolean;
+}
+
+// Keyed by the definition object: the runner hands the same (immutable) object to every run
+// of a check and a new one when the check is re-registered, so entries never go stale.
+const prepared = new WeakMap<CheckDefinitionFields, PreparedRequest>();
+
+function prepare(d: CheckDefinitionFields): PreparedRequest {
+  const known = prepared.get(d);
+  if (known) return known;
+  const method = ((d['Method'] as string | undefined) || 'GET').toUpperCase();
+  const target = d['HTTP'] as string;
+  let url: URL | undefined;
+  let invalid: string | undefined;
+  try {
+    url = new URL(target);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`unsupported protocol scheme "${url.protocol.replace(':', '')}"`);
+  } catch (err) {
+    url = undefined;
+    invalid = `${method} ${JSON.stringify(target)}: ${(err as Error).message}`;
+  }
+  const p: PreparedRequest = {
+    target,
+    method,
+    url,
+    invalid,
+    headers: buildHeaders(d['Header']),
+    body: (d['Body'] as string | undefined) ?? '',
+    tlsSkipVerify: d['TLSSkipVerify'] === true,
+    tlsServerName: (d['TLSServerName'] as string | undefined) ?? '',
+    disableRedirects: d['DisableRedirects'] === true,
+  };
+  prepared.set(d, p);
+  return p;
 }
 
 function statusOf(code: number): CheckStatus {

@@ -15,7 +15,6 @@ import { tlsModule } from '@proconsul/tls';
 import { ConfigReloader, watchesModule } from '@proconsul/agent';
 import { clusterModule, serverModule } from '@proconsul/server';
 import { RemoteExecAgent } from './remote-exec/remote-exec-agent.js';
-import { startStatsdSinks } from './telemetry/statsd-sink.js';
 
 /** Kernel services loaded before the plugins (state store, FSM, …). */
 export function coreModules(): ContainerModule[] {
@@ -41,9 +40,13 @@ export function agentModules(
       let close: (() => Promise<void>) | undefined;
       return {
         name: 'telemetry-sinks',
-        start() {
+        async start() {
+          const telemetry = ctx.get<RuntimeConfig>(RuntimeConfig).telemetry;
+          // The StatsD client is loaded only by agents that send to one.
+          if (!telemetry.statsdAddress && !telemetry.dogstatsdAddr) return;
+          const { startStatsdSinks } = await import('./telemetry/statsd-sink.js');
           close = startStatsdSinks(
-            ctx.get<RuntimeConfig>(RuntimeConfig).telemetry,
+            telemetry,
             ctx.get<MetricsRegistry>(MetricsRegistry),
             ctx.get<MetricsReader>(MetricsReader),
             ctx.get<Logger>(Logger).named('telemetry'),

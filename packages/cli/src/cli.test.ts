@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { runCli } from './cli.js';
+import { COMMANDS, runCli } from './cli.js';
 import type { CommandIo } from './command.js';
 
 function io(): CommandIo & { text: () => string } {
@@ -18,6 +18,13 @@ describe('proconsul CLI', () => {
     const i = io();
     expect(await runCli(['agent', '-h'], i)).to.equal(0);
     expect(i.text()).to.contain('-bootstrap-expect').and.to.contain('-retry-join');
+  });
+
+  it('lists each command under the name and synopsis of the command it loads', async () => {
+    for (const entry of COMMANDS) {
+      const cmd = await entry.load();
+      expect({ name: cmd.name, synopsis: cmd.synopsis }).to.deep.equal({ name: entry.name, synopsis: entry.synopsis });
+    }
   });
 
   it('names an unknown command', async () => {

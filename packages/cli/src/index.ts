@@ -1,1 +1,1 @@
-export { runCli, COMMANDS } from './cli.js';
+export { runCli, COMMANDS, type CommandEntry } from './cli.js';

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { processIo } from './command.js';
-import { runCli } from './cli.js';
+import { holdYoungGeneration } from './young-generation.js';
+
+// `proconsul agent` starts as a client would (most agents are; the agent command lets a
+// server's young generation grow) before the rest loads: a module graph is parsed and
+// compiled before its first module runs, so the rest is imported only after this line.
+if (process.argv[2] === 'agent') holdYoungGeneration();
+const [{ processIo }, { runCli }] = await Promise.all([import('./command.js'), import('./cli.js')]);
 
 /** How long the process may linger after its command finished before it is ended. */
 const EXIT_GRACE_MS = 1000;

@@ -191,6 +191,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     disableCoordinates: bool('disable_coordinates'),
     syncCoordinateRateTarget: int('sync_coordinate_rate_target', 64),
     syncCoordinateIntervalMinMs: dur('sync_coordinate_interval_min', '15s'),
+    checkUpdateIntervalMs: dur('check_update_interval', '5m'),
     ui: bool('ui') || bool('ui_config.enabled'),
     uiDir: str('ui_config.dir') || str('ui_dir'),
     uiContentPath: normaliseContentPath(str('ui_config.content_path', '/ui/')),

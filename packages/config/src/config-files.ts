@@ -14,9 +14,23 @@ export interface ConfigSource {
   readonly locate?: (key: string) => HclPos | undefined;
 }
 
-/** Compiled on first use: ~180 ms, which agents built from data (startTestAgent) never pay. */
-let compiled: ValidateFunction | undefined;
-const validator = (): ValidateFunction => (compiled ??= new Ajv({ allErrors: false, strict: false }).compile(configFileSchema()));
+let compiled: WeakRef<ValidateFunction> | undefined;
+
+/**
+ * The validator of every config key takes ~180 ms to compile and is large (its generated
+ * source alone is ~280 KB); it is needed only while files are read, at start and on reload.
+ * Compiled on first use (agents built from data, as startTestAgent's, never pay) and held
+ * weakly, so a running agent does not keep it (a reload compiles it again). The schema is
+ * ours: no meta-schema validator compiled to check it.
+ */
+function configValidator(): ValidateFunction {
+  let v = compiled?.deref();
+  if (!v) {
+    v = new Ajv({ allErrors: false, strict: false, validateSchema: false }).compile(configFileSchema());
+    compiled = new WeakRef(v);
+  }
+  return v;
+}
 
 /**
  * Read `-config-file` paths and `-config-dir` directories: every *.json and *.hcl file of
@@ -76,7 +90,7 @@ export function checkConfigData(name: string, data: unknown, locate?: (key: stri
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw ConfigInvalid(name, '', 'must be a JSON object');
   }
-  const validate = validator();
+  const validate = configValidator();
   if (!validate(data)) {
     const err = validate.errors?.find((e) => e.keyword !== 'anyOf') ?? validate.errors?.[0];
     const key = (err?.instancePath ?? '').slice(1).replace(/\//g, '.');

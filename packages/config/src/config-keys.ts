@@ -70,6 +70,7 @@ export const CONFIG_KEYS: KeySpec = {
   disable_coordinates: 'bool',
   sync_coordinate_rate_target: 'int',
   sync_coordinate_interval_min: 'dur',
+  check_update_interval: 'dur',
   ui: 'bool',
   ui_config: { enabled: 'bool', dir: 'string', content_path: 'string' },
   ui_dir: 'string',

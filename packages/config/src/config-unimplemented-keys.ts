@@ -16,7 +16,6 @@ export const UNIMPLEMENTED_KEYS: Readonly<Record<string, string>> = {
   auto_reload_config: 'reload on config file change',
   cache: 'agent cache tuning',
   check_output_max_size: 'maximum stored check output',
-  check_update_interval: 'check output update interval',
   cloud: 'HCP linking',
   config_entries: 'bootstrap config entries (service mesh)',
   connect: 'service mesh (Connect) and its CA',

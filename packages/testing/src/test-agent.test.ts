@@ -84,6 +84,15 @@ describe('startTestAgent', () => {
     expect(services).to.not.have.property('api-1');
   });
 
+  it('setCheckState with the same status and a new output reaches the catalog (no check_update_interval hold)', async () => {
+    await agent.registerService({ Name: 'notes', ID: 'notes-1', Port: 9001, Check: { TTL: '30s' } });
+    await agent.setCheckState('service:notes-1', 'passing', 'first');
+    await agent.setCheckState('service:notes-1', 'passing', 'second');
+    const checks = JSON.parse((await agentRequest(agent.httpAddr, 'GET', '/v1/health/checks/notes')).body);
+    expect(checks[0]).to.include({ Status: 'passing', Output: 'second' });
+    await agent.deregisterService('notes-1');
+  });
+
   it('setCheckState names the check the agent does not know', async () => {
     const err = await agent.setCheckState('no-such-check', 'passing').catch((e: unknown) => e);
     expect(isCoded(err, 'TEST_AGENT_REQUEST_FAILED')).to.equal(true);

@@ -100,6 +100,8 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
               server,
               bootstrap: server,
               performance: { raft_multiplier: 1 },
+              // A test that changes only a check's output expects the catalog to show it, not 5 minutes later.
+              check_update_interval: '0s',
               bind_addr: HOST,
               client_addr: HOST,
               // Serf's WAN pool is not started for a test agent: one datacenter per test cluster.

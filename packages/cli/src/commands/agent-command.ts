@@ -8,6 +8,7 @@ import type { Command } from '../command.js';
 import { CLIENT_PLUGINS_FILE, DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
 import { AgentStopTriggers, type StopReason } from './support/agent-stop-triggers.js';
+import { releaseYoungGeneration } from '../young-generation.js';
 
 /** How long the plugins get to stop (after any graceful leave) before the process exits regardless. */
 const STOP_TIMEOUT_MS = 5_000;
@@ -27,6 +28,8 @@ export const agentCommand: Command = {
       io.err(`==> ${isCoded(e) ? e.message : String(e)}`);
       return 1;
     }
+    // A client keeps the small young generation main.ts set up; a server needs the default.
+    if (config.server || config.dev) releaseYoungGeneration();
     // Every line also goes to the tap, for /v1/agent/monitor at any level.
     const tap = new LogFanout();
     let outputs: LogOutputs;

@@ -164,6 +164,8 @@ export interface RuntimeConfig {
   readonly disableCoordinates?: boolean;
   readonly syncCoordinateRateTarget?: number;
   readonly syncCoordinateIntervalMinMs?: number;
+  /** check_update_interval: how long an output-only check change may wait for the catalog (absent: 0, at once). */
+  readonly checkUpdateIntervalMs?: number;
   readonly ui: boolean;
   /** ui_config.dir (legacy ui_dir): serve the UI from this directory instead of the built-in one. */
   readonly uiDir: string;

@@ -25,6 +25,7 @@ export interface AgentOptions {
   readonly bootstrapExpect?: number;
   readonly bootstrap?: boolean;
   readonly retryJoin?: readonly string[];
+  /** Servers only: a client always runs the default client plugin list. */
   readonly engine?: 'rocksdb' | 'memory';
   /** performance.raft_multiplier; 1 = Consul's production-tuned timing (fast elections). */
   readonly raftMultiplier?: number;
@@ -75,8 +76,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     o.logLevel ?? 'warn',
     '-config-file',
     configFile,
-    '-plugins',
-    join(root, o.engine === 'memory' ? 'plugins.memory.json' : 'plugins.json'),
+    // A client gets the default client list (plugins.client.json: no raft, no engine), as a deployed client does.
+    ...(o.server ? ['-plugins', join(root, o.engine === 'memory' ? 'plugins.memory.json' : 'plugins.json')] : []),
     ...(o.extraArgs ?? []),
   ];
   const proc = spawnLogged(o.name, process.execPath, args, join(o.dir, `${o.name}.log`));

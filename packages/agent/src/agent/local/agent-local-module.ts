@@ -50,6 +50,7 @@ export function bindAgentLocal(bind: ContainerModuleLoadOptions['bind']): void {
       const o = options(ctx);
       return new LocalAgent({
         dataDir: ctx.get<RuntimeConfig>(RuntimeConfig).dataDir,
+        checkUpdateIntervalMs: ctx.get<RuntimeConfig>(RuntimeConfig).checkUpdateIntervalMs ?? 0,
         types: ctx.getAll<CheckType>(CheckType, { optional: true }),
         logger: ctx.get<Logger>(Logger),
         ...(o.clock ? { clock: o.clock } : {}),

@@ -26,6 +26,8 @@ export interface LocalAgentOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** check_update_interval (0 or absent: every output change is written at the next sync). */
+  readonly checkUpdateIntervalMs?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface LocalAgentOptions {
  * validating a definition awaits; reads go straight to `state`.
  */
 export class LocalAgent {
-  readonly state = new LocalState();
+  readonly state: LocalState;
   readonly runner: CheckRunner;
   private readonly validator: CheckValidator;
   private readonly persistence: LocalPersistence;
@@ -43,6 +45,11 @@ export class LocalAgent {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: LocalAgentOptions) {
+    const clock = opts.clock;
+    this.state = new LocalState({
+      checkUpdateIntervalMs: opts.checkUpdateIntervalMs ?? 0,
+      ...(clock ? { now: () => clock.now() } : {}),
+    });
     this.log = opts.logger.named('local');
     this.persistence = new LocalPersistence(opts.dataDir, this.log);
     this.validator = new CheckValidator(opts.types);

@@ -5,6 +5,18 @@ interface Entry<T> {
   /** Bumped on every local change; a sync marks an entry synced only if it is still at the revision it sent. */
   rev: number;
   inSync: boolean;
+  /** Checks: until when an output-only change is kept from the catalog (check_update_interval). */
+  deferUntil?: number;
+}
+
+export interface LocalStateOptions {
+  /**
+   * Consul's check_update_interval: a check whose status is unchanged but whose output
+   * changes (timestamps, counters) is written to the catalog at most once per this long;
+   * a status change is written at once. 0 writes every change.
+   */
+  readonly checkUpdateIntervalMs?: number;
+  readonly now?: () => number;
 }
 
 /** What anti-entropy has to push: out-of-sync entries with their revisions, and deletions. */
@@ -20,10 +32,13 @@ export interface PendingSync {
  * The services and checks registered on this agent with their catalog sync status
  * (Consul's agent/local.State). Plain data on the event loop: no method blocks or awaits,
  * so readers always see a consistent picture. Listeners hear about every change; `urgent`
- * is false for output-only check updates, which wait for the next sync round instead of
- * triggering one (Consul's check_update_interval idea, without the timer).
+ * is false only for an output-only check update held back by `checkUpdateIntervalMs`,
+ * which no sync round needs to carry.
  */
 export class LocalState {
+  private readonly deferOutputMs: number;
+  private readonly now: () => number;
+
   private readonly svc = new Map<string, Entry<LocalService>>();
   private readonly chk = new Map<string, Entry<LocalCheck>>();
   private readonly deletedSvc = new Set<string>();
@@ -31,6 +46,11 @@ export class LocalState {
   private nodeSynced = false;
   private rev = 0;
   private readonly listeners = new Set<(urgent: boolean) => void>();
+
+  constructor(opts: LocalStateOptions = {}) {
+    this.deferOutputMs = opts.checkUpdateIntervalMs ?? 0;
+    this.now = opts.now ?? Date.now;
+  }
 
   /** Increases on every change; hash-blocking readers use it to know when to look again. */
   get version(): number {
@@ -92,12 +112,26 @@ export class LocalState {
   updateCheck(id: string, status: CheckStatus, output: string): boolean {
     const e = this.chk.get(id);
     if (!e || (e.value.check.Status === status && e.value.check.Output === output)) return false;
-    const urgent = e.value.check.Status !== status;
+    const statusChanged = e.value.check.Status !== status;
     e.value = { ...e.value, check: { ...e.value.check, Status: status, Output: output } };
     e.rev = ++this.rev;
+    if (!statusChanged && e.inSync && this.deferOutputMs > 0 && (e.deferUntil === undefined || this.now() < e.deferUntil)) {
+      // The catalog's copy stays as it is for now: only the output moved.
+      e.deferUntil ??= this.now() + this.deferOutputMs;
+      this.emit(false);
+      return true;
+    }
+    // A new status, an output held back long enough, or no interval: written at once, as Consul does.
     e.inSync = false;
-    this.emit(urgent);
+    e.deferUntil = undefined;
+    this.emit(true);
     return true;
+  }
+
+  /** Whether a full sync should compare this check without its output (its output change is being held back). */
+  checkOutputDeferred(id: string): boolean {
+    const until = this.chk.get(id)?.deferUntil;
+    return until !== undefined && this.now() < until;
   }
 
   // ---- anti-entropy bookkeeping ----
@@ -134,7 +168,10 @@ export class LocalState {
   }
   checkSynced(id: string, rev: number): void {
     const e = this.chk.get(id);
-    if (e && e.rev === rev) e.inSync = true;
+    if (e && e.rev === rev) {
+      e.inSync = true;
+      e.deferUntil = undefined;
+    }
   }
 
   /** The catalog holds something this agent does not know: delete it at the next push. */

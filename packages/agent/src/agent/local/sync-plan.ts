@@ -126,9 +126,10 @@ function sameService(local: AgentServiceFields, remote: NodeService): boolean {
   return deepEqual({ ...local, Kind: local.Kind ?? '' }, { ...r, Kind: r.Kind ?? '' });
 }
 
-function sameCheck(local: LocalHealthCheck, remote: HealthCheck): boolean {
+/** `ignoreOutput`: the local output change is being held back (check_update_interval). */
+function sameCheck(local: LocalHealthCheck, remote: HealthCheck, ignoreOutput: boolean): boolean {
   const { CreateIndex: _c, ModifyIndex: _m, Node: _n, ...r } = remote;
-  return deepEqual(local, r);
+  return ignoreOutput ? deepEqual({ ...local, Output: '' }, { ...r, Output: '' }) : deepEqual(local, r);
 }
 
 function sameNode(local: NodeIdentity, remote: Node | undefined): boolean {
@@ -164,7 +165,7 @@ export function reconcile(
     if (id === SERF_HEALTH_CHECK_ID) continue; // the leader's gossip check
     const local = state.check(id);
     if (!local) state.markCheckDeleted(id);
-    else state.setCheckInSync(id, sameCheck(local.check, rc));
+    else state.setCheckInSync(id, sameCheck(local.check, rc, state.checkOutputDeferred(id)));
   }
   for (const c of state.checks()) if (!remoteChecks.has(c.check.CheckID)) state.setCheckInSync(c.check.CheckID, false);
   const rc = remoteServices.get(CONSUL_SERVICE_ID);

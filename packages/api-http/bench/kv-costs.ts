@@ -16,6 +16,7 @@ import {
   benchTempDir,
   closedLoop,
   cpuSeconds,
+  ensurePeer,
   fmt,
   httpRequest,
   monotonicMicros,
@@ -28,8 +29,11 @@ import {
 } from '@proconsul/kernel/testing';
 import { runLoad } from './autocannon-runner.js';
 import { selfTimeByPackage } from './profile-by-package.js';
+import { startEtcd, stopEtcd, waitForEtcdLeader } from './etcd-cluster.js';
 
 const IPS = ['127.0.80.1', '127.0.80.2', '127.0.80.3'];
+const SKIP_ETCD = process.env['KV_COSTS_ETCD'] === '0';
+const ETCD_IPS = ['127.0.80.11', '127.0.80.12', '127.0.80.13'];
 const PHASE_S = 5;
 const VALUE = 'x'.repeat(100);
 const READ_KEYS = 1_000;
@@ -119,6 +123,54 @@ async function traceSyscalls(leader: RunningAgent, follower: RunningAgent, dir: 
   );
 }
 
+/** The same per-request CPU for etcd 3 members (no profiler), for the budget to beat. */
+async function etcdCosts(): Promise<void> {
+  const why = ensurePeer('ensure-etcd.sh');
+  if (why) {
+    console.log(`\netcd not available: ${why}`);
+    return;
+  }
+  const members = await startEtcd(ETCD_IPS);
+  try {
+    const leader = await waitForEtcdLeader(members);
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const put = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ key: b64(`bench/kv/${i}`), value: b64(VALUE) }));
+    const range = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ key: b64(`bench/kv/${i}`) }));
+    const rows: string[][] = [];
+    for (const [name, path, bodies] of [
+      ['put', '/v3/kv/put', put],
+      ['range (linearizable)', '/v3/kv/range', range],
+    ] as const) {
+      const cpu0 = members.map((m) => cpuSeconds(m.proc.pid));
+      const load = await runLoad({
+        url: leader.clientUrl,
+        connections: 64,
+        durationS: PHASE_S,
+        method: 'POST',
+        request: (s) => ({ path, body: bodies[s % bodies.length] }),
+      });
+      const cpu = members.map((m, i) => cpuSeconds(m.proc.pid) - cpu0[i]!);
+      const usPer = (s: number) => fmt((s * 1e6) / Math.max(1, load.ok));
+      rows.push([
+        name,
+        fmt(load.okPerSecond),
+        usPer(cpu[members.indexOf(leader)]!),
+        members
+          .filter((m) => m !== leader)
+          .map((m) => usPer(cpu[members.indexOf(m)]!))
+          .join(' / '),
+      ]);
+    }
+    printTable(
+      `etcd 3.4 ×3 (JSON gateway), cost per request at 64 connections (${PHASE_S} s each)`,
+      [' op', 'ops/s', 'leader CPU µs', 'followers CPU µs'],
+      rows,
+    );
+  } finally {
+    await stopEtcd(members);
+  }
+}
+
 async function main(): Promise<void> {
   console.log(benchEnvironment());
   const profDir = await benchTempDir('kvcosts-prof');
@@ -171,23 +223,36 @@ async function main(): Promise<void> {
     await traceSyscalls(leader, followers[0]!, dir);
   } finally {
     await stopAgents(agents, 20_000);
-    const file = leader && readdirSync(profDir).find((f) => f.includes(`.${leader!.proc.pid}.`));
-    if (file) {
+    const profileOf = (a: RunningAgent | undefined) => {
+      const f = a && readdirSync(profDir).find((n) => n.includes(`.${a.proc.pid}.`));
+      return f ? join(profDir, f) : undefined;
+    };
+    const follower = agents.find((a) => a !== leader);
+    for (const [who, file] of [
+      ['Leader', profileOf(leader)],
+      ['A follower', profileOf(follower)],
+    ] as const) {
+      if (!file) continue;
       for (const w of windows) {
-        const byPkg = selfTimeByPackage(join(profDir, file), w);
+        if (who !== 'Leader' && w.phase.name !== 'PUT') continue;
+        const byPkg = selfTimeByPackage(file, w);
         printTable(
-          `Leader CPU during ${w.phase.name}@64 by package (${fmt(byPkg.sampledMs)} ms sampled)`,
+          `${who}'s CPU during ${w.phase.name}@64 by package (${fmt(byPkg.sampledMs)} ms sampled)`,
           [' package / area', 'self ms', 'self %'],
           byPkg.rows.slice(0, 14).map((r) => [r.area, fmt(r.selfMs), fmt(r.percent, 1)]),
         );
-        const top = topSelfTime(join(profDir, file), 20, w);
+        const top = topSelfTime(file, 20, w);
         printTable(
-          `Leader CPU during ${w.phase.name}@64: top 20 functions by self time`,
+          `${who}'s CPU during ${w.phase.name}@64: top 20 functions by self time`,
           [' function', ' script', 'self ms', 'self %'],
           top.rows.map((r) => [r.functionName, r.where, fmt(r.selfMs), fmt(r.percent, 1)]),
         );
       }
     }
+  }
+  try {
+    if (!SKIP_ETCD) await etcdCosts();
+  } finally {
     benchCleanup();
   }
 }

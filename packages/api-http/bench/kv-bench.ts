@@ -202,9 +202,52 @@ async function main(): Promise<void> {
       ],
       rows,
     );
+    printTargets(mine, peer);
   } finally {
     benchCleanup();
   }
+}
+
+/**
+ * Issue #18's targets for this bench, each with the figures it compares and whether this
+ * run met it. Printed, never asserted: one run on a shared machine is a data point.
+ */
+function printTargets(mine: Results, peer: Results | undefined): void {
+  const m = (op: Op, c: number) => mine.get(key(op, c))!;
+  const e = (op: Op, c: number) => peer?.get(key(op, c));
+  const atLeast = (ours: number, theirs: number | undefined, factor: number) =>
+    theirs === undefined ? 'no peer' : ours >= factor * theirs ? 'met' : 'missed';
+  const atMost = (ours: number, theirs: number | undefined) =>
+    theirs === undefined ? 'no peer' : ours <= theirs ? 'met' : 'missed';
+  const rows: string[][] = [];
+  const putTp = m('PUT', 64).okPerSecond;
+  const etcdPutTp = e('PUT', 64)?.okPerSecond;
+  rows.push([
+    'PUT@64 throughput ≥ 2× etcd put',
+    fmt(putTp),
+    fmt(etcdPutTp),
+    ratio(putTp, etcdPutTp),
+    atLeast(putTp, etcdPutTp, 2),
+  ]);
+  const putP99 = m('PUT', 64).latency.p99;
+  const etcdPutP99 = e('PUT', 64)?.latency.p99;
+  rows.push([
+    'PUT@64 p99 ≤ etcd put p99 (ms)',
+    fmt(putP99, 2),
+    fmt(etcdPutP99, 2),
+    ratio(putP99, etcdPutP99),
+    atMost(putP99, etcdPutP99),
+  ]);
+  for (const op of ['GET ?consistent', 'GET'] as const) {
+    const ours = m(op, 64).okPerSecond;
+    // Both etcd rows are its linearizable range (its default), measured in the same matrix.
+    const theirs = e(op, 64)?.okPerSecond;
+    rows.push([`${op}@64 ≥ 2× etcd linearizable range`, fmt(ours), fmt(theirs), ratio(ours, theirs), atLeast(ours, theirs, 2)]);
+  }
+  const p50 = m('PUT', 1).latency.p50;
+  const etcdP50 = e('PUT', 1)?.latency.p50;
+  rows.push(['PUT@1 p50 ≤ etcd put p50 (ms)', fmt(p50, 2), fmt(etcdP50, 2), ratio(p50, etcdP50), atMost(p50, etcdP50)]);
+  printTable('Targets (issue #18)', [' target', 'ours', 'etcd', 'ours/etcd', ' result'], rows);
 }
 
 await main();

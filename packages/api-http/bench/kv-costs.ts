@@ -46,8 +46,9 @@ interface Phase {
 }
 const PHASES: Phase[] = [
   { name: 'PUT', method: 'PUT', path: (s) => `/v1/kv/bench/kv/${s % 10_000}` },
-  { name: 'GET', method: 'GET', path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}` },
   { name: 'GET ?consistent', method: 'GET', path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}?consistent` },
+  { name: 'GET', method: 'GET', path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}` },
+  { name: 'GET (again)', method: 'GET', path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}` },
 ];
 
 /** Sum of `allocated=` (bytes allocated since the previous GC) over the GC lines in `text`. */

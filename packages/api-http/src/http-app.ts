@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import Koa from 'koa';
-import Router from '@koa/router';
 import {
   isCoded,
   type MetricsRegistry,
@@ -12,6 +11,7 @@ import {
 } from '@proconsul/kernel';
 import { requestLog } from './request-log.js';
 import { httpMetricPath, timeRequest } from './request-metrics.js';
+import { RouteIndex } from './route-index.js';
 
 const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)
 
@@ -40,7 +40,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
     if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     log.warn('response failed', { error: err });
   });
-  const router = new Router();
+  const router = new RouteIndex();
   app.use(requestLog(log));
   app.use(async (ctx, next) => {
     try {
@@ -87,7 +87,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
       });
     }
   }
-  app.use(router.routes());
+  app.use(router.middleware());
   app.use(unmatched(router, options));
   return app;
 }
@@ -97,7 +97,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
  * methods (Consul's body `method X not allowed`), 200 with `Allow` for OPTIONS, else a 404.
  * Unknown methods land here too instead of koa-router's 501.
  */
-function unmatched(router: Router, options: HttpAppOptions): Koa.Middleware {
+function unmatched(router: RouteIndex, options: HttpAppOptions): Koa.Middleware {
   return async (ctx, next) => {
     await next();
     const match = router.match(ctx.path, ctx.method);

@@ -49,20 +49,12 @@ export class Replicator {
   private seq = 0;
   private readonly sentTimes: SeqTimes;
   private replicateScheduled = false;
-  /**
-   * Entries up to here may go to a follower that already has appends in flight. Raised
-   * each time a local log write completes, so while the leader's own fsync runs, new
-   * entries wait and then leave together: one AppendEntries per follower per local write
-   * (as etcd's loop sends once per WAL sync) instead of one per event-loop turn.
-   */
-  private released: number;
   private heartbeatScheduled = false;
   private readonly cancelTimers: (() => void)[] = [];
   private active = true;
 
   constructor(private readonly n: ReplicatorHost) {
     this.termStartIndex = n.log.lastIndex() + 1;
-    this.released = n.log.lastIndex();
     this.sentTimes = new SeqTimes(n.cfg.heartbeatTimeoutMs * 2);
     this.reads = new ReadBarriers(n, this);
     this.transfer = new LeadershipTransfer(n, this);
@@ -141,21 +133,15 @@ export class Replicator {
       if (p.inflight.size === 0 && p.nextIndex <= last) this.sendAppend(id, p, false);
       return;
     }
-    while (p.inflight.size < this.n.cfg.maxInflight && !p.snapshot) {
-      // An idle follower gets new entries at once (latency); a busy one, whose own fsync
-      // queue would hold them anyway, gets them when our write of them is under way.
-      const limit = p.inflight.size === 0 || this.n.durableIndex >= last ? last : Math.min(last, this.released);
-      if (p.nextIndex > limit) return;
-      this.sendAppend(id, p, false, limit);
-    }
+    while (p.inflight.size < this.n.cfg.maxInflight && p.nextIndex <= last && !p.snapshot) this.sendAppend(id, p, false);
   }
 
-  private sendAppend(id: ServerId, p: PeerProgress, heartbeat: boolean, upto = Infinity): void {
+  private sendAppend(id: ServerId, p: PeerProgress, heartbeat: boolean): void {
     const n = this.n;
     const prev = heartbeat && !p.probing ? p.matchIndex : p.nextIndex - 1;
     const prevTerm = n.log.termAt(prev);
     if (prevTerm === undefined) return this.startSnapshot(id, p);
-    const entries = heartbeat ? [] : n.log.slice(prev + 1, Math.min(prev + n.cfg.maxAppendEntries, upto));
+    const entries = heartbeat ? [] : n.log.slice(prev + 1, prev + n.cfg.maxAppendEntries);
     const seq = ++this.seq;
     const now = n.clock.now();
     this.sentTimes.record(seq, now);
@@ -362,9 +348,6 @@ export class Replicator {
 
   onLocalDurable(): void {
     this.maybeCommit();
-    if (!this.active) return;
-    this.released = this.n.log.lastIndex();
-    for (const [id, p] of this.peers) this.replicate(id, p);
   }
 
   onApplied(): void {

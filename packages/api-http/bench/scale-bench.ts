@@ -64,6 +64,8 @@ interface Row {
   readonly put: LoadOutcome;
   readonly get: LoadOutcome;
   readonly recurse?: { ms: number; rssRise: number; keys: number };
+  /** Five different whole-store reads at once (stores up to 100k keys): the peak RSS rise. */
+  readonly bigReads?: { ms: number; rssRise: number; keys: number };
   readonly snapshot: { ms: number; bytes: number };
   readonly restartMs: number;
   readonly rssAfterRestart: number;
@@ -147,6 +149,22 @@ async function heapUsed(url: string): Promise<number> {
   return gauges.find((g) => g.Name.endsWith('runtime.alloc_bytes'))?.Value ?? NaN;
 }
 
+/**
+ * Five reads of (nearly) the whole store at once, each a different answer (so no memoised
+ * result or serialised text is shared): what several `kv export`s or recursive GETs cost.
+ */
+async function concurrentBigReads(url: string, pid: number): Promise<{ ms: number; rssRise: number; keys: number }> {
+  const paths = ['/v1/kv/?recurse', '/v1/kv/k?recurse', '/v1/kv/kv?recurse', '/v1/kv/kv/?recurse', '/v1/kv/?keys'];
+  const before = rssBytes(pid);
+  const t0 = performance.now();
+  const { value, peak } = await peakRssDuring(pid, async () => {
+    const answers = await Promise.all(paths.map((p) => httpRequest(`${url}${p}`, { timeoutMs: 120_000 })));
+    for (const r of answers) if (r.status !== 200) throw new Error(`big read: ${r.status}`);
+    return (JSON.parse(answers[0]!.body) as unknown[]).length;
+  });
+  return { ms: performance.now() - t0, rssRise: peak - before, keys: value };
+}
+
 async function kvRow(size: number): Promise<Row> {
   const dir = await benchTempDir(`scale-kv-${size}`);
   let agent = await startLeader(dir);
@@ -175,6 +193,7 @@ async function kvRow(size: number): Promise<Row> {
       return (JSON.parse(r.body) as unknown[]).length;
     });
     const recurse = { ms: performance.now() - t0, rssRise: peak - before, keys };
+    const bigReads = size <= 100_000 ? await concurrentBigReads(url, agent.proc.pid) : undefined;
     const snap = await snapshot(url);
     const wakeMs = await blockingWake(`${url}/v1/kv/${kvKey(5)}`, async (round) => {
       const r = await httpRequest(`${url}/v1/kv/${kvKey(5)}`, { method: 'PUT', body: `changed ${round}` });
@@ -190,6 +209,7 @@ async function kvRow(size: number): Promise<Row> {
       put,
       get,
       recurse,
+      ...(bigReads && { bigReads }),
       snapshot: snap,
       restartMs: re.ms,
       rssAfterRestart: rssBytes(agent.proc.pid),
@@ -319,7 +339,7 @@ function printRows(title: string, rows: readonly Row[], kv: boolean): void {
       'PUT p99 ms',
       'GET/s',
       'GET p99 ms',
-      ...(kv ? ['recurse 10k ms', 'recurse RSS +MiB'] : []),
+      ...(kv ? ['recurse 10k ms', 'recurse RSS +MiB', '5 whole-store reads ms', '5 reads RSS +MiB'] : []),
       'snapshot ms',
       'snapshot MiB',
       'restart s',
@@ -336,7 +356,12 @@ function printRows(title: string, rows: readonly Row[], kv: boolean): void {
       fmt(r.get.okPerSecond),
       fmt(r.get.latency.p99, 1),
       ...(kv
-        ? [r.recurse ? `${fmt(r.recurse.ms)} (${fmt(r.recurse.keys)} keys)` : '—', r.recurse ? mib(r.recurse.rssRise) : '—']
+        ? [
+            r.recurse ? `${fmt(r.recurse.ms)} (${fmt(r.recurse.keys)} keys)` : '—',
+            r.recurse ? mib(r.recurse.rssRise) : '—',
+            r.bigReads ? `${fmt(r.bigReads.ms)} (${fmt(r.bigReads.keys)} keys each)` : '—',
+            r.bigReads ? mib(r.bigReads.rssRise) : '—',
+          ]
         : []),
       fmt(r.snapshot.ms),
       fmt(r.snapshot.bytes / MiB, 1),

@@ -37,9 +37,20 @@ const download: HttpEndpoint = {
   }),
 };
 
+/** A long list like a recursive KV read: bytes as base64, a uint64 as an exact number. */
+const entries = Array.from({ length: 5000 }, (_, i) => ({
+  Key: `app/${String(i).padStart(5, '0')}`,
+  Value: new Uint8Array([i % 256, 1, 2]),
+  Big: 18446744073709551615n,
+}));
+const expected = JSON.stringify(
+  entries.map((e) => ({ ...e, Value: Buffer.from(e.Value).toString('base64'), Big: 'BIG' })),
+).replace(/"BIG"/g, '18446744073709551615');
+const list: HttpEndpoint = { method: 'GET', path: '/v1/list', handle: async () => ({ body: entries }) };
+
 describe('HTTP frontend: streamed bodies', function () {
   this.timeout(20_000);
-  const server = createServer(createHttpApp([upload, download], new NullLogger()).callback());
+  const server = createServer(createHttpApp([upload, download, list], new NullLogger()).callback());
   let port = 0;
   before(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -84,5 +95,23 @@ describe('HTTP frontend: streamed bodies', function () {
     const body = Buffer.from(await res.arrayBuffer());
     expect(body.length).to.equal(16 * 1024 * 1024);
     expect(body[body.length - 1]).to.equal(15);
+  });
+
+  it('sends a long JSON list in slices (no Content-Length), byte for byte what one string would be', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/list`);
+    expect(res.headers.get('content-length')).to.equal(null);
+    expect(res.headers.get('content-type')).to.match(/application\/json/);
+    const text = await res.text();
+    expect(text).to.equal(expected);
+    expect((JSON.parse(text) as unknown[]).length).to.equal(5000);
+  });
+
+  it('answers a blocking read (?index) and ?pretty as one string, which a woken herd shares', async () => {
+    const blocking = await fetch(`http://127.0.0.1:${port}/v1/list?index=1`);
+    expect(blocking.headers.get('content-length')).to.equal(String(Buffer.byteLength(expected)));
+    expect(await blocking.text()).to.equal(expected);
+    const pretty = await fetch(`http://127.0.0.1:${port}/v1/list?pretty`);
+    expect(pretty.headers.get('content-length')).to.not.equal(null);
+    expect(JSON.parse(await pretty.text())).to.deep.equal(JSON.parse(expected));
   });
 });

@@ -9,6 +9,7 @@ import {
   type HttpResponse,
   type Logger,
 } from '@proconsul/kernel';
+import { jsonArrayStream, STREAM_MIN_ITEMS } from './json-stream.js';
 import { requestLog } from './request-log.js';
 import { httpMetricPath, timeRequest } from './request-metrics.js';
 import { RouteIndex } from './route-index.js';
@@ -82,7 +83,7 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
           ctx.body = res.body; // streamed (agent/monitor)
         else {
           ctx.type = 'application/json';
-          ctx.body = toJson(res.body, ctx.query['pretty'] !== undefined);
+          ctx.body = jsonResponse(res.body, ctx.query['pretty'] !== undefined, ctx.query['index'] !== undefined);
         }
       });
     }
@@ -217,6 +218,17 @@ function readBody(ctx: Koa.Context): Promise<Buffer> {
   });
 }
 
+/**
+ * The JSON answer for a body: one string, or a stream of slices for a long list. A blocking
+ * query's answer stays one (memoised) string: a herd woken by one write shares it, where
+ * streaming would serialise it once per watcher.
+ */
+function jsonResponse(body: unknown, pretty: boolean, blocking: boolean): string | Readable {
+  if (pretty || blocking || !Array.isArray(body) || body.length < STREAM_MIN_ITEMS || serialised.has(body))
+    return toJson(body, pretty);
+  return jsonArrayStream(body, (slice) => renderJson(slice, false));
+}
+
 const BIG = /"\\u0000big:(\d+)"/g; // JSON escapes the NUL marker, so match its escaped text
 
 /** JSON text of a body: bytes as base64, uint64 bigints as exact numbers, `?pretty` indented. */
@@ -224,10 +236,14 @@ export function toJson(body: unknown, pretty: boolean): string {
   const cacheable = !pretty && typeof body === 'object' && body !== null;
   const hit = cacheable ? serialised.get(body) : undefined;
   if (hit !== undefined) return hit;
-  let text = pretty ? JSON.stringify(body, bytesAsBase64, 4) + '\n' : JSON.stringify(body, bytesAsBase64);
-  if (text.includes('\\u0000big:')) text = text.replace(BIG, '$1');
+  const text = renderJson(body, pretty);
   if (cacheable) serialised.set(body, text);
   return text;
+}
+
+function renderJson(body: unknown, pretty: boolean): string {
+  const text = pretty ? JSON.stringify(body, bytesAsBase64, 4) + '\n' : JSON.stringify(body, bytesAsBase64);
+  return text.includes('\\u0000big:') ? text.replace(BIG, '$1') : text;
 }
 
 /**

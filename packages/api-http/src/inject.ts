@@ -1,4 +1,3 @@
-import { inject as lightInject } from 'light-my-request';
 import type Koa from 'koa';
 
 export interface InjectRequest {
@@ -17,8 +16,12 @@ export interface InjectResponse {
   json<T = unknown>(): T;
 }
 
-/** Drive the app in-process, without a socket (fastify's inject, for koa). */
+/**
+ * Drive the app in-process, without a socket (fastify's inject, for koa). light-my-request is
+ * loaded on the first call: agents serving real sockets never need it.
+ */
 export async function injectHttp(app: Koa, req: InjectRequest): Promise<InjectResponse> {
+  const { inject: lightInject } = await import('light-my-request');
   const payload =
     req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
   const res = await lightInject(app.callback(), {

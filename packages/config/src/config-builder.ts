@@ -7,6 +7,7 @@ import { checkSourceKeys } from './config-strictness.js';
 import { buildTlsConfig } from './tls-config-builder.js';
 import { mapLegacyAclKeys } from './legacy-acl-keys.js';
 import { buildOperationsConfig } from './operations-config-builder.js';
+import { buildGossipTuning } from './gossip-config-builder.js';
 
 /**
  * Merge sources in order: later scalars win, objects merge, arrays append (as Consul
@@ -185,6 +186,8 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     retryIntervalWanMs: dur('retry_interval_wan', '30s'),
     retryMaxWan: int('retry_max_wan'),
     rejoinAfterLeave: bool('rejoin_after_leave'),
+    gossipLan: buildGossipTuning({ get, fail, dur, int }, 'gossip_lan'),
+    gossipWan: buildGossipTuning({ get, fail, dur, int }, 'gossip_wan'),
     disableCoordinates: bool('disable_coordinates'),
     syncCoordinateRateTarget: int('sync_coordinate_rate_target', 64),
     syncCoordinateIntervalMinMs: dur('sync_coordinate_interval_min', '15s'),

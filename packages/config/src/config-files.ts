@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import { ConfigInvalid } from '@proconsul/kernel';
+import { Ajv, ConfigInvalid, type ValidateFunction } from '@proconsul/kernel';
 import { checkConfigKeys } from './config-key-check.js';
 import { configFileSchema } from './config-schema.js';
 import { configFormatOf, parseConfigText, type ConfigFormat } from './config-text-parser.js';
@@ -15,7 +14,9 @@ export interface ConfigSource {
   readonly locate?: (key: string) => HclPos | undefined;
 }
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile(configFileSchema());
+/** Compiled on first use: ~180 ms, which agents built from data (startTestAgent) never pay. */
+let compiled: ValidateFunction | undefined;
+const validator = (): ValidateFunction => (compiled ??= new Ajv({ allErrors: false, strict: false }).compile(configFileSchema()));
 
 /**
  * Read `-config-file` paths and `-config-dir` directories: every *.json and *.hcl file of
@@ -75,6 +76,7 @@ export function checkConfigData(name: string, data: unknown, locate?: (key: stri
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw ConfigInvalid(name, '', 'must be a JSON object');
   }
+  const validate = validator();
   if (!validate(data)) {
     const err = validate.errors?.find((e) => e.keyword !== 'anyOf') ?? validate.errors?.[0];
     const key = (err?.instancePath ?? '').slice(1).replace(/\//g, '.');

@@ -10,6 +10,16 @@ export interface KeySpec {
   readonly [key: string]: KeyType;
 }
 
+/** gossip_lan / gossip_wan: memberlist tunables of one gossip pool. */
+const GOSSIP_TUNING: KeySpec = {
+  gossip_nodes: 'int',
+  gossip_interval: 'dur',
+  probe_interval: 'dur',
+  probe_timeout: 'dur',
+  retransmit_mult: 'int',
+  suspicion_mult: 'int',
+};
+
 /** The keys of one `tls {}` interface block (defaults, internal_rpc, https, grpc). */
 const TLS_INTERFACE_KEYS: KeySpec = {
   ca_file: 'string',
@@ -55,6 +65,8 @@ export const CONFIG_KEYS: KeySpec = {
   retry_max: 'int',
   retry_max_wan: 'int',
   rejoin_after_leave: 'bool',
+  gossip_lan: GOSSIP_TUNING,
+  gossip_wan: GOSSIP_TUNING,
   disable_coordinates: 'bool',
   sync_coordinate_rate_target: 'int',
   sync_coordinate_interval_min: 'dur',

@@ -1,5 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import { BadRequest } from '@proconsul/kernel';
+import { Ajv, BadRequest, type ValidateFunction } from '@proconsul/kernel';
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
 const cache = new WeakMap<object, ValidateFunction>();

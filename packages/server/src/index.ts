@@ -1,6 +1,6 @@
 export * from './server/blocking-query.js';
 export * from './server/state-queries.js';
-export type { NodeInfo } from './server/internal-queries.js';
+export type { NodeInfo, StreamDump } from './server/internal-queries.js';
 export { nodeMetaMatches, type NodeMetaFilter } from './server/filtered-queries.js';
 export * from './server/cluster-rpc.js';
 export * from './server/server-locator.js';

@@ -3,7 +3,9 @@ export { SseParser, type SseFrame } from './sse-parser.js';
 export {
   StreamDeniedError,
   StreamRequestError,
+  type AllEntry,
   type KvEntry,
+  type NodeInfoEntry,
   type NodeEntry,
   type ServiceHealthEntry,
   type ServiceListEntry,

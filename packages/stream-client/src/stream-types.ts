@@ -35,12 +35,28 @@ export interface NodeEntry {
   readonly Services: Readonly<Record<string, { readonly ID: string; readonly Service: string; readonly [k: string]: unknown }>>;
 }
 
+/** A node with its services and checks, as `/v1/internal/ui/node/<node>` returns it (topic `all`). */
+export interface NodeInfoEntry {
+  readonly Node: string;
+  readonly Address: string;
+  readonly Services: readonly { readonly ID: string; readonly Service: string; readonly [k: string]: unknown }[];
+  readonly Checks: readonly { readonly CheckID: string; readonly Status: string; readonly [k: string]: unknown }[];
+  readonly [k: string]: unknown;
+}
+
+/**
+ * Topic `all`: a KV entry (it has `Key`) or a node (it has `Node`). A delete's key is prefixed
+ * with its kind: `kv/<Key>` or `node/<Node>`.
+ */
+export type AllEntry = KvEntry | NodeInfoEntry;
+
 /** What an `upsert` carries, per topic. */
 export interface TopicItems {
   readonly kv: KvEntry;
   readonly 'service-health': ServiceHealthEntry;
   readonly services: ServiceListEntry;
   readonly node: NodeEntry;
+  readonly all: AllEntry;
 }
 
 export type Topic = keyof TopicItems;

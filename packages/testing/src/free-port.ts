@@ -44,7 +44,12 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 /** `count` distinct free ports (the OS may hand a released port out again, so repeats are skipped). */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort(host));
+  // Searched side by side (each search is a few loop turns of binding and closing); a port the
+  // OS handed to two searches at once is kept once and the missing one searched for again.
+  while (ports.size < count) {
+    const found = await Promise.all(Array.from({ length: count - ports.size }, () => freePort(host)));
+    for (const p of found) ports.add(p);
+  }
   // A closed listener's handle is released a loop turn after close(): let it go now, so a
   // caller that fails before starting anything leaves nothing behind.
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));

@@ -1,13 +1,11 @@
-// @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect polyfill first.
-import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import * as x509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
+import { x509Library } from './x509-library.js';
 import type { CertificateAndKey } from './cert-authority.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
-x509.cryptoProvider.set(webcrypto);
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
@@ -17,6 +15,7 @@ const DAY_MS = 86_400_000;
  * never leaves the agent; the servers sign the request. A few ms of CPU.
  */
 export async function createAgentCsr(nodeName: string): Promise<{ csr: string; key: string }> {
+  const { x509 } = await x509Library();
   const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const req = await x509.Pkcs10CertificateRequestGenerator.create({
     name: `CN=${nodeName.replace(/([,+"\\<>;=])/g, '\\$1')}`,
@@ -45,6 +44,7 @@ export interface SignAgentCsrOptions {
  * a certificate that passes verify_server_hostname. Throws TypeError on a bad request.
  */
 export async function signAgentCsr(ca: CertificateAndKey, csrPem: string, o: SignAgentCsrOptions): Promise<string> {
+  const { x509 } = await x509Library();
   let req: x509.Pkcs10CertificateRequest;
   try {
     req = new x509.Pkcs10CertificateRequest(csrPem);

@@ -1,15 +1,11 @@
-// @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect polyfill first.
-import 'reflect-metadata';
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import * as asn1 from '@peculiar/asn1-x509';
-import * as x509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
+import { x509Library, type X509Library } from './x509-library.js';
 
 // Node's own WebCrypto; the DOM lib (and its global key types) is not part of this build.
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
-x509.cryptoProvider.set(webcrypto);
 
 /** A certificate and its private key, both PEM (the key in SEC1 "EC PRIVATE KEY" form, as Consul writes it). */
 export interface CertificateAndKey {
@@ -56,6 +52,8 @@ const CA_SUBJECT = 'C=US, ST=CA, L=San Francisco, 2.5.4.9=101 Second Street, 2.5
 
 /** A new self-signed CA with an EC P-256 key, as `consul tls ca create` makes. CPU-bound, a few ms. */
 export async function createCa(opts: CaOptions = {}): Promise<CertificateAndKey> {
+  const lib = await x509Library();
+  const { x509 } = lib;
   const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
   const serial = serialNumber();
   const cn = opts.commonName ?? `Consul Agent CA ${BigInt('0x' + serial).toString()}`;
@@ -71,7 +69,7 @@ export async function createCa(opts: CaOptions = {}): Promise<CertificateAndKey>
   ];
   if (opts.nameConstraint) {
     const permitted = [domain, 'localhost', ...(opts.additionalNameConstraints ?? [])];
-    extensions.push(nameConstraints(permitted));
+    extensions.push(nameConstraints(lib, permitted));
   }
   const { notBefore, notAfter } = validity(opts.days ?? 1825, opts.notBefore, opts.notAfter);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -97,6 +95,7 @@ export async function createAgentCert(opts: LeafOptions): Promise<CertificateAnd
   const dnsNames = [name, 'localhost', ...(opts.additionalDnsNames ?? [])];
   const ips = [...(opts.kind === 'cli' ? [] : ['127.0.0.1']), ...(opts.additionalIpAddresses ?? [])];
   for (const ip of ips) if (!isIP(ip)) throw new TypeError(`"${ip}" is not an IP address`);
+  const { x509 } = await x509Library();
   const usages =
     opts.kind === 'cli'
       ? [x509.ExtendedKeyUsage.clientAuth]
@@ -120,6 +119,7 @@ export async function signLeaf(
   extendedUsages: readonly string[],
   period: { notBefore: Date; notAfter: Date },
 ): Promise<CertificateAndKey> {
+  const { x509 } = await x509Library();
   const caCert = new x509.X509Certificate(ca.cert);
   const caKey = await webcrypto.subtle.importKey(
     'pkcs8',
@@ -154,7 +154,7 @@ export async function signLeaf(
   return { cert: cert.toString('pem') + '\n', key: await exportKey(keys.privateKey as CryptoKey) };
 }
 
-function nameConstraints(permitted: readonly string[]): x509.Extension {
+function nameConstraints({ x509, asn1, AsnConvert }: X509Library, permitted: readonly string[]): x509.Extension {
   const value = new asn1.NameConstraints({
     permittedSubtrees: new asn1.GeneralSubtrees(
       permitted.map((d) => new asn1.GeneralSubtree({ base: new asn1.GeneralName({ dNSName: d }) })),

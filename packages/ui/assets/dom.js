@@ -96,8 +96,9 @@ export function pairs(obj, empty = 'none') {
 }
 
 /**
- * Why a list is empty when ACLs may be hiding it: "you need a token" with no token,
- * "your token may not see this" with one.
+ * Why a list is empty when ACLs may be hiding it: "you need a token" with no token; with one,
+ * the agent's X-Consul-Results-Filtered-By-ACLs tells "there are none" from "your token may
+ * not see them".
  */
 export function emptyBecause(what, r) {
   if (!session.acl.enabled && !r?.filtered) return el('p', { class: 'muted empty', text: `No ${what}.` });
@@ -109,14 +110,43 @@ export function emptyBecause(what, r) {
       `ACLs are enabled and you are not logged in: you need a token to see ${what}. `,
       link('login', 'Log in'),
     );
+  if (r && !r.filtered) return el('p', { class: 'muted empty', text: `No ${what}.` });
   const who = session.acl.self?.Description || session.acl.self?.AccessorID || 'the token you use';
   return el(
     'div',
     { class: 'notice deny' },
     el('strong', { text: `No ${what} visible. ` }),
-    `There may be none, or your token (${who}) may not see them. `,
+    r?.filtered
+      ? `There are some, but your token (${who}) may not see them. `
+      : `There may be none, or your token (${who}) may not see them. `,
     link('login', 'Use another token'),
   );
+}
+
+/** Above a list that is not empty but lost items to the token's rules (nothing otherwise). */
+export function hiddenNote(what, r) {
+  return r?.filtered
+    ? [el('p', { class: 'muted small hidden-note', text: `Some ${what} are hidden: your token may not see them.` })]
+    : [];
+}
+
+/**
+ * Filter values kept in the address bar, so a filtered list can be bookmarked and shared:
+ * read from `?name=` on entry, written back with replaceState (no history entry per keystroke).
+ */
+export function urlFilter(names) {
+  const params = new URLSearchParams(location.search);
+  const values = Object.fromEntries(names.map((n) => [n, params.get(n) ?? '']));
+  const save = () => {
+    const next = new URLSearchParams(location.search);
+    for (const n of names) {
+      if (values[n]) next.set(n, values[n]);
+      else next.delete(n);
+    }
+    const qs = next.toString();
+    history.replaceState(history.state, '', location.pathname + (qs ? `?${qs}` : ''));
+  };
+  return { values, save };
 }
 
 /** Each check: name, status, output and notes. */

@@ -258,6 +258,50 @@ export function instanceChanges(before, after, at) {
 export const UI_BASE = '/ui/';
 
 /** Which view a path under UI_BASE shows, and its argument(s). */
+/**
+ * Service identities as a form field: `web, api:dc1, api:dc2` (a name, optionally `:datacenter`,
+ * the same name repeated to list more datacenters) to Consul's
+ * `[{ ServiceName, Datacenters? }]`, and back. Throws on a name Consul would refuse.
+ */
+export function parseServiceIdentities(text) {
+  const out = new Map();
+  for (const [name, dc] of identityEntries(text)) {
+    const id = out.get(name) ?? { ServiceName: name };
+    if (dc) id.Datacenters = [...(id.Datacenters ?? []), dc];
+    out.set(name, id);
+  }
+  return [...out.values()];
+}
+
+export function formatServiceIdentities(ids) {
+  return (ids ?? [])
+    .flatMap((i) => (i.Datacenters?.length ? i.Datacenters.map((dc) => `${i.ServiceName}:${dc}`) : [i.ServiceName]))
+    .join(', ');
+}
+
+/** Node identities: `node-1:dc1, node-2` (the datacenter defaults to `dc`) to `[{ NodeName, Datacenter }]`. */
+export function parseNodeIdentities(text, dc) {
+  return identityEntries(text).map(([NodeName, d]) => ({ NodeName, Datacenter: d || dc }));
+}
+
+export function formatNodeIdentities(ids) {
+  return (ids ?? []).map((i) => `${i.NodeName}:${i.Datacenter}`).join(', ');
+}
+
+function identityEntries(text) {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name, dc, extra] = entry.split(':').map((s) => s.trim());
+      // Consul's rule for identity names: lowercase letters, digits and dashes, starting alphanumeric.
+      if (extra !== undefined || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
+        throw new Error(`"${entry}" is not an identity: use name or name:datacenter (lowercase letters, digits, dashes)`);
+      return [name, dc ?? ''];
+    });
+}
+
 export function route(pathname) {
   const base = UI_BASE.slice(0, -1);
   const p = pathname === base ? '' : pathname.startsWith(UI_BASE) ? pathname.slice(UI_BASE.length) : pathname.slice(1);

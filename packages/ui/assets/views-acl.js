@@ -3,9 +3,20 @@
 // checked by the agent on save: its 400 reason is shown next to them and nothing is lost.
 import { TOKEN_KEY, api, session, token, watch } from './api.js';
 import { el, emptyBecause, errorBox, go, href, link, row, table, td } from './dom.js';
+import { formatNodeIdentities, formatServiceIdentities, parseNodeIdentities, parseServiceIdentities } from './ui-model.js';
 
 const enc = encodeURIComponent;
 const names = (list) => (list ?? []).map((x) => x.Name ?? x.ID).join(', ');
+const identities = (x) =>
+  [formatServiceIdentities(x.ServiceIdentities), ...(x.NodeIdentities ?? []).map((n) => `node ${n.NodeName}:${n.Datacenter}`)]
+    .filter(Boolean)
+    .join(', ');
+const FIELD_HINTS = {
+  names: 'names, comma separated',
+  list: 'comma separated (empty = all)',
+  services: 'service names, e.g. web, api:dc1 (a datacenter limits it)',
+  nodes: 'node names, e.g. node-1, node-2:dc2 (default: this datacenter)',
+};
 const nameList = (text) =>
   text
     .split(',')
@@ -104,12 +115,15 @@ const KINDS = {
       ['Description', (t) => t.Description],
       ['Policies', (t) => names(t.Policies)],
       ['Roles', (t) => names(t.Roles)],
+      ['Identities', identities],
       ['Scope', (t) => (t.Local ? 'local' : 'global')],
     ],
     fields: [
       ['Description', 'text'],
       ['Policies', 'names'],
       ['Roles', 'names'],
+      ['ServiceIdentities', 'services'],
+      ['NodeIdentities', 'nodes'],
       ['Local', 'bool', { createOnly: true }],
     ],
   },
@@ -141,11 +155,14 @@ const KINDS = {
       ['Name', (r) => r.Name],
       ['Description', (r) => r.Description],
       ['Policies', (r) => names(r.Policies)],
+      ['Identities', identities],
     ],
     fields: [
       ['Name', 'text'],
       ['Description', 'text'],
       ['Policies', 'names'],
+      ['ServiceIdentities', 'services'],
+      ['NodeIdentities', 'nodes'],
     ],
   },
 };
@@ -241,18 +258,29 @@ export async function aclItemView({ signal, show, arg: kind, id }) {
     else
       input = el('input', {
         type: 'text',
-        value: type === 'names' ? names(v) : type === 'list' ? (v ?? []).join(', ') : (v ?? ''),
-        placeholder: type === 'names' ? 'names, comma separated' : type === 'list' ? 'comma separated (empty = all)' : '',
+        value:
+          type === 'names'
+            ? names(v)
+            : type === 'list'
+              ? (v ?? []).join(', ')
+              : type === 'services'
+                ? formatServiceIdentities(v)
+                : type === 'nodes'
+                  ? formatNodeIdentities(v)
+                  : (v ?? ''),
+        placeholder: FIELD_HINTS[type] ?? '',
       });
     input.setAttribute('aria-label', name);
     inputs[name] = [input, type];
-    form.append(el('label', {}, el('span', { text: name }), input));
+    form.append(el('label', {}, el('span', { text: name.replace(/([a-z])([A-Z])/g, '$1 $2') }), input));
   }
   const collect = () => {
     const out = {};
     for (const [name, [input, type]] of Object.entries(inputs)) {
       if (type === 'bool') out[name] = input.checked;
       else if (type === 'names') out[name] = nameList(input.value);
+      else if (type === 'services') out[name] = parseServiceIdentities(input.value);
+      else if (type === 'nodes') out[name] = parseNodeIdentities(input.value, session.dc || session.localDc);
       else if (type === 'list')
         out[name] = input.value
           .split(',')
@@ -264,7 +292,12 @@ export async function aclItemView({ signal, show, arg: kind, id }) {
   };
   const save = async (ev) => {
     ev.preventDefault();
-    const body = collect();
+    let body;
+    try {
+      body = collect();
+    } catch (e) {
+      return err.replaceChildren(errorBox(e.message));
+    }
     if (typeof body.Rules === 'string' && body.Rules.trim().startsWith('{')) {
       try {
         JSON.parse(body.Rules);

@@ -12,7 +12,22 @@ import {
   sourceOf,
 } from './ui-model.js';
 import { api, watch } from './api.js';
-import { badge, checksTable, counts, el, emptyBecause, errorBox, link, pairs, row, table, tags, td } from './dom.js';
+import {
+  badge,
+  checksTable,
+  counts,
+  el,
+  emptyBecause,
+  errorBox,
+  hiddenNote,
+  link,
+  pairs,
+  row,
+  table,
+  tags,
+  td,
+  urlFilter,
+} from './dom.js';
 
 const enc = encodeURIComponent;
 
@@ -41,8 +56,8 @@ function liveArea() {
 }
 
 export function servicesView({ signal, show }) {
-  const params = new URLSearchParams(location.search);
-  const filter = { q: params.get('q') ?? '', health: params.get('health') ?? '', tag: '', source: '' };
+  const url = urlFilter(['q', 'health', 'tag', 'source']);
+  const filter = url.values;
   const live = liveArea();
   let rows = [];
   let last;
@@ -56,7 +71,7 @@ export function servicesView({ signal, show }) {
         placeholder: 'Search services or tags',
         'aria-label': 'Search services',
         value: filter.q,
-        oninput: (ev) => ((filter.q = ev.target.value), drawTable()),
+        oninput: (ev) => ((filter.q = ev.target.value), changed()),
       }),
       select(
         'Health',
@@ -67,26 +82,28 @@ export function servicesView({ signal, show }) {
           ['critical', 'critical'],
         ],
         filter.health,
-        (ev) => ((filter.health = ev.target.value), drawTable()),
+        (ev) => ((filter.health = ev.target.value), changed()),
       ),
       select(
         'Tag',
         [['', 'any'], ...tagsAll.map((t) => [t, t])],
         filter.tag,
-        (ev) => ((filter.tag = ev.target.value), drawTable()),
+        (ev) => ((filter.tag = ev.target.value), changed()),
       ),
       select(
         'Source',
         [['', 'any'], ...sources.map((t) => [t, t])],
         filter.source,
-        (ev) => ((filter.source = ev.target.value), drawTable()),
+        (ev) => ((filter.source = ev.target.value), changed()),
       ),
     );
   };
+  const changed = () => (url.save(), drawTable());
   const drawTable = () => {
     if (rows.length === 0) return live.show(emptyBecause('services', last));
     const shown = filterServices(rows, filter);
     live.show(
+      ...hiddenNote('services', last),
       el('p', { class: 'muted small', text: `${shown.length} of ${rows.length} services` }),
       table(
         ['Service', 'Health', 'Instances', 'Tags', 'Source'],
@@ -250,12 +267,13 @@ export function nodesView({ signal, show }) {
   const live = liveArea();
   let rows = [];
   let last;
-  let q = '';
-  let health = '';
+  const url = urlFilter(['q', 'health']);
+  const changed = () => (url.save(), drawTable());
   const drawTable = () => {
     if (rows.length === 0) return live.show(emptyBecause('nodes', last));
-    const shown = filterNodes(rows, q, health);
+    const shown = filterNodes(rows, url.values.q, url.values.health);
     live.show(
+      ...hiddenNote('nodes', last),
       table(
         ['Node', 'Address', 'Health', 'Services'],
         shown.map((n) =>
@@ -280,7 +298,8 @@ export function nodesView({ signal, show }) {
         type: 'search',
         placeholder: 'Search nodes or addresses',
         'aria-label': 'Search nodes',
-        oninput: (ev) => ((q = ev.target.value), drawTable()),
+        value: url.values.q,
+        oninput: (ev) => ((url.values.q = ev.target.value), changed()),
       }),
       select(
         'Health',
@@ -290,8 +309,8 @@ export function nodesView({ signal, show }) {
           ['warning', 'warning'],
           ['critical', 'critical'],
         ],
-        '',
-        (ev) => ((health = ev.target.value), drawTable()),
+        url.values.health,
+        (ev) => ((url.values.health = ev.target.value), changed()),
       ),
     ),
     ...live.nodes,
@@ -349,36 +368,32 @@ export function nodeView({ signal, show, arg: name }) {
       if (!signal.aborted) rttArea.replaceChildren(errorBox(e));
     }
   };
-  const loadSessions = async () => {
-    try {
-      const r = await api(`/v1/session/node/${enc(name)}`, { signal });
-      const list = r.status === 404 ? [] : r.json();
-      sessionsArea.replaceChildren(
-        table(
-          ['Session', 'Name', 'Behavior', 'TTL', 'Checks', ''],
-          list.map((s) =>
-            row(
-              undefined,
-              td(s.ID),
-              td(s.Name),
-              td(s.Behavior),
-              td(s.TTL || '—'),
-              td([...(s.NodeChecks ?? s.Checks ?? [])].join(', ')),
-              el('td', {}, el('button', { text: 'Invalidate', class: 'danger', onclick: () => invalidate(s) })),
-            ),
+  // Sessions follow their own blocking query: a lock taken or released elsewhere shows up
+  // without a reload, and an invalidation here is confirmed by the agent, not assumed.
+  const showSessions = (r) => {
+    const list = r.status === 404 ? [] : r.json();
+    sessionsArea.replaceChildren(
+      table(
+        ['Session', 'Name', 'Behavior', 'TTL', 'Checks', ''],
+        list.map((s) =>
+          row(
+            undefined,
+            td(s.ID),
+            td(s.Name),
+            td(s.Behavior),
+            td(s.TTL || '—'),
+            td([...(s.NodeChecks ?? s.Checks ?? [])].join(', ')),
+            el('td', {}, el('button', { text: 'Invalidate', class: 'danger', onclick: () => invalidate(s) })),
           ),
-          'No sessions on this node.',
         ),
-      );
-    } catch (e) {
-      if (!signal.aborted) sessionsArea.replaceChildren(errorBox(e));
-    }
+        'No sessions on this node.',
+      ),
+    );
   };
   const invalidate = async (s) => {
     if (!confirm(`Invalidate session ${s.ID}${s.Name ? ` (${s.Name})` : ''}? Locks it holds are released.`)) return;
     try {
       await api(`/v1/session/destroy/${enc(s.ID)}`, { method: 'PUT' });
-      await loadSessions();
     } catch (e) {
       sessionsArea.prepend(errorBox(e));
     }
@@ -427,9 +442,9 @@ export function nodeView({ signal, show, arg: name }) {
         el('h2', { text: 'Meta' }),
         pairs(n.Meta, 'No meta.'),
       );
-      await loadSessions();
       await loadRtt();
     },
     live.fail,
   );
+  watch(signal, `/v1/session/node/${enc(name)}`, showSessions, (e) => sessionsArea.replaceChildren(errorBox(e)));
 }

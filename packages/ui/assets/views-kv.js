@@ -93,6 +93,7 @@ const shown = (bytes) => (isText(bytes) ? new TextDecoder().decode(bytes) : `(bi
 function kvEditor({ signal, show, arg: key }) {
   const path = `/v1/kv/${encodeKey(key)}`;
   const err = el('div', {});
+  const changed = el('div', {});
   const status = el('p', { class: 'muted', role: 'status' });
   const area = el('textarea', { 'aria-label': 'Value', spellcheck: 'false' });
   const flags = el('input', { type: 'number', min: '0', 'aria-label': 'Flags', value: '0', class: 'flags' });
@@ -131,6 +132,7 @@ function kvEditor({ signal, show, arg: key }) {
     );
   };
   const load = (entry, keepMode = false) => {
+    changed.replaceChildren();
     current = entry;
     base = entry ? entry.ModifyIndex : 0;
     flags.value = String(entry?.Flags ?? 0);
@@ -245,6 +247,7 @@ function kvEditor({ signal, show, arg: key }) {
     crumbs(parentOf(key), key.slice(parentOf(key).length)),
     el('h1', { text: key }),
     status,
+    changed,
     err,
     modes,
     area,
@@ -259,6 +262,37 @@ function kvEditor({ signal, show, arg: key }) {
     dialog,
   );
   fetchCurrent()
-    .then((entry) => !signal.aborted && load(entry))
+    .then((entry) => {
+      if (signal.aborted) return;
+      load(entry);
+      // Follow the key while it is open: a change made elsewhere is announced at once, not
+      // only when Save meets it. What the user typed is never replaced unasked, and the edit
+      // still starts from the index it was opened at, so Save asks which value to keep.
+      watch(
+        signal,
+        path,
+        (r) => {
+          const entry = r.status === 404 ? null : r.json()[0];
+          const index = entry ? entry.ModifyIndex : 0;
+          if (index === base) return changed.replaceChildren();
+          changed.replaceChildren(
+            el(
+              'div',
+              { class: 'notice warn', role: 'status' },
+              entry
+                ? `Changed elsewhere since you opened it (now ModifyIndex ${index}). `
+                : 'Deleted elsewhere since you opened it. ',
+              'Your edit is kept; Save will show both values. ',
+              el('button', {
+                type: 'button',
+                text: 'Load the current value',
+                onclick: () => (load(entry), changed.replaceChildren()),
+              }),
+            ),
+          );
+        },
+        () => {},
+      );
+    })
     .catch((e) => err.replaceChildren(errorBox(e)));
 }

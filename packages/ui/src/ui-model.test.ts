@@ -53,6 +53,10 @@ interface UiModel {
     at: number,
   ): { kind: string; instance: string; from?: string; status?: string }[];
   route(pathname: string): Record<string, string>;
+  parseServiceIdentities(text: string): { ServiceName: string; Datacenters?: string[] }[];
+  formatServiceIdentities(ids: { ServiceName: string; Datacenters?: string[] }[] | undefined): string;
+  parseNodeIdentities(text: string, dc: string): { NodeName: string; Datacenter: string }[];
+  formatNodeIdentities(ids: { NodeName: string; Datacenter: string }[] | undefined): string;
   coordRttMs(a: Coord, b: Coord): number;
   rttSummary(
     name: string,
@@ -243,5 +247,20 @@ describe('UI model: round-trip times from network coordinates', () => {
     expect(s.max!.ms).to.be.closeTo(20, 1e-9);
     expect(model.rttSummary('zz', entries)).to.equal(null);
     expect(model.rttSummary('a', [entries[0]!])).to.deep.equal({ count: 0 });
+  });
+
+  it('reads and writes service and node identities as the token form shows them, refusing bad names', () => {
+    const svc = model.parseServiceIdentities(' web, api:dc1 ,api:dc2,');
+    expect(svc).to.deep.equal([{ ServiceName: 'web' }, { ServiceName: 'api', Datacenters: ['dc1', 'dc2'] }]);
+    expect(model.formatServiceIdentities(svc)).to.equal('web, api:dc1, api:dc2');
+    expect(model.parseServiceIdentities('')).to.deep.equal([]);
+    const nodes = model.parseNodeIdentities('n1, n2:dc2', 'dc1');
+    expect(nodes).to.deep.equal([
+      { NodeName: 'n1', Datacenter: 'dc1' },
+      { NodeName: 'n2', Datacenter: 'dc2' },
+    ]);
+    expect(model.formatNodeIdentities(nodes)).to.equal('n1:dc1, n2:dc2');
+    expect(() => model.parseServiceIdentities('Web')).to.throw(/"Web" is not an identity/);
+    expect(() => model.parseNodeIdentities('a:b:c', 'dc1')).to.throw(/not an identity/);
   });
 });

@@ -1,5 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import type { CheckDefinitionFields, CheckType } from '@proconsul/kernel';
+import { Ajv, type CheckDefinitionFields, type CheckType, type ValidateFunction } from '@proconsul/kernel';
 import { CheckDefinitionInvalid, CheckTypeMissing, CheckTypeUnsupported } from './check-errors.js';
 import { CONSUL_TYPE_MARKERS } from './check-keys.js';
 import { TTL_CHECK_TYPE } from './ttl-check-type.js';

@@ -186,6 +186,40 @@ describe('ACL leak walk: no list, point or blocking endpoint reveals what a toke
     expect(web.json<{ Node: string }[]>().map((n) => n.Node)).to.deep.equal(['web-node']);
   });
 
+  it('X-Consul-Results-Filtered-By-ACLs: set where the narrow token lost items, absent for the management token and full views', async () => {
+    const header = async (url: string, token: string) => {
+      const r = await a.http({ url, headers: as(token) });
+      expect(r.status, `${url}: ${r.text}`).to.equal(200);
+      return r.headers['x-consul-results-filtered-by-acls'];
+    };
+    const reg = await put('/v1/agent/check/register', ROOT, { Name: 'hidden-ttl', ServiceID: 'hidden-agent-svc', TTL: '60s' });
+    expect(reg.status, reg.text).to.equal(200);
+    const lists = [
+      '/v1/catalog/services',
+      '/v1/catalog/nodes',
+      '/v1/catalog/service/web',
+      '/v1/health/service/web',
+      '/v1/health/state/any',
+      '/v1/kv/?recurse',
+      '/v1/kv/?keys',
+      '/v1/internal/ui/nodes',
+      '/v1/session/list',
+      '/v1/agent/services',
+      '/v1/agent/checks',
+    ];
+    for (const url of lists) {
+      expect(await header(url, narrow), `narrow ${url}`).to.equal('true');
+      expect(await header(url, ROOT), `management ${url}`).to.equal(undefined);
+      // Blocking and stale reads carry it too (it comes with the server's answer).
+      if (!url.startsWith('/v1/agent/'))
+        expect(await header(`${url}${url.includes('?') ? '&' : '?'}stale&index=1&wait=20ms`, narrow), `${url} stale`).to.equal(
+          'true',
+        );
+    }
+    // Nothing hidden under app/: the narrow token sees the whole prefix, so no header.
+    expect(await header('/v1/kv/app/?recurse', narrow)).to.equal(undefined);
+  });
+
   it('the narrow token still sees exactly what it was granted (the walk is not vacuous)', async () => {
     const get = (url: string) => a.http({ url, headers: as(narrow) });
     expect((await get('/v1/kv/app/config?raw')).text).to.equal('visible');

@@ -2,7 +2,7 @@ import { BadRequest, type CheckStatus, type HttpEndpoint, type HttpRequest } fro
 import { decodeJsonBody } from '@proconsul/http';
 import { CheckNotFound, pascalKeys } from '@proconsul/agent';
 import type { AgentEndpointDeps } from './agent-endpoint-deps.js';
-import { hashBlocking } from './agent-hash-blocking.js';
+import { filteredHeader, hashBlocking } from './agent-hash-blocking.js';
 import { agentCheckJson } from './agent-json.js';
 import { authorize, param, require, route } from './endpoint-support.js';
 
@@ -39,13 +39,15 @@ export function agentCheckEndpoints(deps: AgentEndpointDeps): HttpEndpoint[] {
         local.state,
         () => {
           const out: Record<string, unknown> = {};
+          let filtered = false;
           for (const c of local.state.checks()) {
             const ok = c.check.ServiceID
               ? authz.allowed('service', c.check.ServiceName, 'read')
               : authz.allowed('node', config.nodeName, 'read');
             if (ok) out[c.check.CheckID] = agentCheckJson(c, config.nodeName);
+            else filtered = true;
           }
-          return { body: out };
+          return { body: out, headers: filteredHeader(filtered) };
         },
         { filterable: true },
       );

@@ -11,6 +11,11 @@ export function contentHash(body: unknown): string {
     .slice(0, 16);
 }
 
+/** Consul's `X-Consul-Results-Filtered-By-ACLs`, sent only when something was left out. */
+export function filteredHeader(filtered: boolean): Record<string, string> {
+  return filtered ? { 'X-Consul-Results-Filtered-By-ACLs': 'true' } : {};
+}
+
 /**
  * Agent-local blocking (Consul's hash-based blocking for agent endpoints): with `?hash=`,
  * wait until the response differs from that hash or `?wait` expires, re-rendering at each

@@ -2,7 +2,7 @@ import { BadRequest, NotFound, type HttpEndpoint } from '@proconsul/kernel';
 import { decodeJsonBody } from '@proconsul/http';
 import type { AgentEndpointDeps } from './agent-endpoint-deps.js';
 import { parseEnable } from './agent-endpoint-deps.js';
-import { contentHash, hashBlocking } from './agent-hash-blocking.js';
+import { contentHash, filteredHeader, hashBlocking } from './agent-hash-blocking.js';
 import { agentServiceJson } from './agent-json.js';
 import { warningHeader } from './duplicate-services.js';
 import { authorize, param, require, route } from './endpoint-support.js';
@@ -18,11 +18,13 @@ export function agentServiceEndpoints(deps: AgentEndpointDeps): HttpEndpoint[] {
         local.state,
         () => {
           const out: Record<string, unknown> = {};
+          let filtered = false;
           for (const s of local.state.services()) {
             if (authz.allowed('service', s.service.Service, 'read'))
               out[s.service.ID] = agentServiceJson(s.service, config.datacenter);
+            else filtered = true;
           }
-          return { body: out };
+          return { body: out, headers: filteredHeader(filtered) };
         },
         { filterable: true },
       );

@@ -1,6 +1,6 @@
 import { BadRequest, parseDuration, type HttpEndpoint, type Session, type SessionInput } from '@proconsul/kernel';
 import { canonicalKeys, decodeJsonBody, datacenterTarget } from '@proconsul/http';
-import { authorize, checkDatacenter, param, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
+import { authorize, param, read, reply, require, route, type EndpointDeps } from './endpoint-support.js';
 
 const MIN_TTL_MS = 10_000; // Consul's session TTL bounds
 const MAX_TTL_MS = 86_400_000;
@@ -30,9 +30,8 @@ export function sessionEndpoints(deps: EndpointDeps): HttpEndpoint[] {
       return { body: true };
     }),
     route('PUT', '/v1/session/renew/:id', async (req) => {
-      checkDatacenter(req, deps.config);
       const id = param(req, 'id', 'session ID');
-      const session = await deps.rpc.renewSession(id, { token: req.token });
+      const session = await deps.rpc.renewSession(id, { token: req.token }, datacenterTarget(req));
       return { body: [session] };
     }),
     route('GET', '/v1/session/info/:id', async (req) => {

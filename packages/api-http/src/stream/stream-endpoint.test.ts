@@ -277,6 +277,32 @@ describe('/v1/stream (change streams)', function () {
     expect(await node.reader.next()).to.deep.include({ event: 'delete', data: { Key: 'n1' } });
   });
 
+  it('topic=all: KV entries as kv/<Key> and nodes as node/<Node>, with changes and deletes of either', async () => {
+    await start();
+    await put('app/a', '1');
+    const s = await open('topic=all');
+    const snap = await s.reader.until('snapshot-done');
+    const keys = snap
+      .slice(0, -1)
+      .map((m) => (m.data as { Key?: string; Node?: string }).Key ?? `node:${(m.data as { Node: string }).Node}`);
+    expect(keys).to.include('app/a');
+    expect(snap[0]!.data, 'KV items are shown as /v1/kv shows them').to.deep.equal(
+      (await a.http('/v1/kv/app/a')).json<unknown[]>()[0],
+    );
+    const kvIdx = await put('app/b', '2');
+    expect(await s.reader.next()).to.deep.include({ event: 'upsert', id: String(kvIdx) });
+    const reg = { Node: 'n9', Address: '10.0.0.9', Service: { ID: 'web-1', Service: 'web', Port: 80 } };
+    expect((await a.http({ method: 'PUT', url: '/v1/catalog/register', body: reg })).status).to.equal(200);
+    const n = await s.reader.next();
+    expect(n.event).to.equal('upsert');
+    expect(Number(n.id)).to.be.greaterThan(kvIdx);
+    expect(n.data, 'a node as /v1/internal/ui/node shows it').to.deep.equal((await a.http('/v1/internal/ui/node/n9')).json());
+    const gone = await del('app/a');
+    expect(await s.reader.next()).to.deep.equal({ event: 'delete', id: String(gone), data: { Key: 'kv/app/a' } });
+    await a.http({ method: 'PUT', url: '/v1/catalog/deregister', body: { Node: 'n9' } });
+    expect(await s.reader.next()).to.deep.include({ event: 'delete', data: { Key: 'node/n9' } });
+  });
+
   describe('with ACLs', () => {
     const aclPlugin = () => importPlugin('@proconsul/acl', join(repoRoot(), 'plugins.json'));
     const as = (t: string) => ({ 'X-Consul-Token': t });
@@ -295,6 +321,54 @@ describe('/v1/stream (change streams)', function () {
       );
       for (let i = 0; i < 50 && (await a.http({ url: '/v1/acl/token/self', headers: as(ROOT) })).status !== 200; i++)
         await new Promise((r) => setTimeout(r, 20));
+    });
+
+    it('topic=all shows only what the token may read; anonymous under default deny gets an empty snapshot and heartbeats', async () => {
+      const t = await token(
+        'key_prefix "app/" { policy = "read" }\nnode "n1" { policy = "read" }\nservice "web" { policy = "read" }',
+      );
+      await put('app/ok', '1', ROOT);
+      await put('secret/pw', 'x', ROOT);
+      const reg = (node: string, id: string, service: string) =>
+        a.http({
+          method: 'PUT',
+          url: '/v1/catalog/register',
+          body: {
+            Node: node,
+            Address: '10.0.0.1',
+            Service: { ID: id, Service: service },
+            Check: { CheckID: `c-${id}`, Name: 'c', ServiceID: id, Status: 'passing' },
+          },
+          headers: as(ROOT),
+        });
+      expect((await reg('n1', 'web-1', 'web')).status).to.equal(200);
+      expect((await reg('n1', 'db-1', 'db')).status).to.equal(200);
+      expect((await reg('n2', 'web-2', 'web')).status).to.equal(200);
+      hub = new StreamHub(hub['deps'], { ...hub.tuning, heartbeatMs: 30 });
+      const s = await open('topic=all', as(t.SecretID));
+      const snap = (await s.reader.until('snapshot-done')).slice(0, -1).map((m) => m.data as Record<string, unknown>);
+      expect(snap.map((d) => d.Key ?? `node/${d.Node as string}`)).to.deep.equal(['app/ok', 'node/n1']);
+      const n1 = snap[1] as { Services: { ID: string }[]; Checks: { CheckID: string }[] };
+      expect(
+        n1.Services.map((x) => x.ID),
+        'services without service:read are dropped',
+      ).to.deep.equal(['web-1']);
+      expect(
+        n1.Checks.map((x) => x.CheckID),
+        'and their checks',
+      ).to.deep.equal(['c-web-1']);
+      await put('secret/other', 'y', ROOT);
+      await reg('n2', 'web-3', 'web');
+      const idx = await put('app/next', '2', ROOT);
+      expect(await s.reader.next(), 'changes the token may not read send nothing').to.deep.include({
+        event: 'upsert',
+        id: String(idx),
+      });
+
+      const anon = await open('topic=all');
+      expect((await anon.reader.until('snapshot-done')).length, 'nothing but snapshot-done').to.equal(1);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(anon.reader.comments).to.be.greaterThanOrEqual(2);
     });
 
     it('hides items the token loses read on (as deletes), and ends with acl-denied when it loses read on the prefix', async () => {

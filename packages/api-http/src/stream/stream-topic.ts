@@ -4,9 +4,11 @@ import {
   type Authorization,
   type CheckServiceNode,
   type DirEntry,
+  type HealthCheck,
   type HttpRequest,
   type QueryName,
 } from '@proconsul/kernel';
+import type { StreamDump } from '@proconsul/server';
 import { kvJson } from '../endpoints/kv-endpoint.js';
 
 /**
@@ -24,7 +26,7 @@ export interface StreamTopic {
   items(value: unknown, authz: Authorization): Map<string, unknown>;
 }
 
-export const STREAM_TOPICS = ['kv', 'service-health', 'services', 'node'] as const;
+export const STREAM_TOPICS = ['kv', 'service-health', 'services', 'node', 'all'] as const;
 
 /** `?topic=` with its arguments; a 400 naming the missing or unknown parameter. */
 export function parseTopic(req: HttpRequest): StreamTopic {
@@ -38,6 +40,8 @@ export function parseTopic(req: HttpRequest): StreamTopic {
       return servicesTopic();
     case 'node':
       return nodeTopic(required(req, 'node'));
+    case 'all':
+      return ALL_TOPIC;
     case null:
     case '':
       throw BadRequest(`Missing topic: ?topic= is one of ${STREAM_TOPICS.join(', ')}`);
@@ -118,3 +122,34 @@ function nodeTopic(node: string): StreamTopic {
     },
   };
 }
+
+/**
+ * Everything the token may read: KV entries keyed `kv/<Key>` (as `/v1/kv?recurse` shows them)
+ * and nodes keyed `node/<Node>` (as `/v1/internal/ui/node/<node>` shows them: services and
+ * checks included). Any token may subscribe; each item is filtered as its list endpoint would
+ * filter it, so a token that may read nothing gets an empty snapshot and heartbeats. Every
+ * change re-reads (and re-diffs) the whole state this token may see: O(state) per change.
+ */
+const ALL_TOPIC: StreamTopic = {
+  key: 'all',
+  query: 'Internal.StreamDump',
+  args: {},
+  permitted: () => true,
+  items: (value, a) => {
+    const out = new Map<string, unknown>();
+    const v = value as StreamDump;
+    for (const e of v.KV) if (a.allowed('key', e.Key, 'read')) out.set(`kv/${e.Key}`, kvJson(e));
+    const serviceOk = (name: string) => a.allowed('service', name, 'read');
+    const checkOk = (c: HealthCheck) => !c.ServiceName || serviceOk(c.ServiceName);
+    for (const n of v.Nodes) {
+      if (!a.allowed('node', n.Node, 'read')) continue;
+      const services = keepAll(n.Services, (s) => serviceOk(s.Service));
+      const checks = keepAll(n.Checks, checkOk);
+      out.set(
+        `node/${n.Node}`,
+        services === n.Services && checks === n.Checks ? n : { ...n, Services: services, Checks: checks },
+      );
+    }
+    return out;
+  },
+};

@@ -25,6 +25,12 @@ the agent this command talks to has disable_remote_exec = true (the default). "-
 script from stdin.`,
   http: 'client',
   flags: [
+    {
+      name: 'datacenter',
+      kind: 'string',
+      value: '<name>',
+      usage: "Name of the datacenter to dispatch in. Defaults to the agent's datacenter.",
+    },
     { name: 'node', kind: 'string', value: '<regexp>', usage: 'Regular expression to filter on node names.' },
     { name: 'service', kind: 'string', value: '<name>', usage: 'Name of a service to filter on.' },
     { name: 'tag', kind: 'string', value: '<tag>', usage: 'Tag of a service to filter on (requires -service).' },
@@ -65,10 +71,16 @@ script from stdin.`,
     let session = '';
     let renew: NodeJS.Timeout | undefined;
     try {
-      const self = (await c.get('/v1/agent/self')).json<{ Config: { NodeName: string } }>();
+      const self = (await c.get('/v1/agent/self')).json<{ Config: { NodeName: string; Datacenter: string } }>();
       session = (
         await c.put('/v1/session/create', {
-          body: { Name: `Remote Exec via ${self.Config.NodeName}`, Behavior: 'delete', TTL: SESSION_TTL, LockDelay: '0s' },
+          body: {
+            Name: `Remote Exec via ${self.Config.NodeName}`,
+            ...(await sessionNode(c, flags.string('datacenter'), self.Config.Datacenter)),
+            Behavior: 'delete',
+            TTL: SESSION_TTL,
+            LockDelay: '0s',
+          },
         })
       ).json<{ ID: string }>().ID;
       renew = setInterval(() => void c.put(`/v1/session/renew/${session}`).catch(() => {}), RENEW_MS);
@@ -101,6 +113,18 @@ script from stdin.`,
     }
   },
 });
+
+/**
+ * Where the job's session lives. Locally it is this agent's node (the default); in another
+ * datacenter this node is unknown, so, as Consul's exec does, the session is tied to one of
+ * that datacenter's servers, without checks (the TTL and this command's renewals keep it).
+ */
+async function sessionNode(c: ConsulHttpClient, dc: string, localDc: string): Promise<{ Node?: string; NodeChecks?: string[] }> {
+  if (!dc || dc.toLowerCase() === localDc.toLowerCase()) return {};
+  const servers = (await c.get('/v1/catalog/service/consul')).json<{ Node: string }[]>();
+  if (servers.length === 0) throw new Error(`no Proconsul server is registered in datacenter "${dc}"`);
+  return { Node: servers[0]!.Node, NodeChecks: [] };
+}
 
 /**
  * Blocking reads on the job's prefix, printing each node's output lines as they arrive

@@ -6,13 +6,12 @@ import { parseDuration } from '@proconsul/kernel';
 import type { Dependency } from '../template/consul-template-data.js';
 import { CompiledTemplate } from '../template/template-renderer.js';
 import { parseTemplateSpec, writeAtomically, type TemplateSpec } from '../template/template-file.js';
+import { pause, TemplateChangeFeed } from '../template/template-change-feed.js';
 import type { CliIo } from './support/cli-io.js';
 import { spawnHandler, waitForExit } from './support/child-process.js';
 import { defineCommand } from './support/define-command.js';
 import { shutdownSignal } from './support/shutdown-signal.js';
 
-/** How long one blocking read of a dependency waits before it is asked again. */
-const BLOCK_WAIT = '60s';
 const RETRY_MS = 2_000;
 
 interface Job {
@@ -26,8 +25,9 @@ export const templateCommand = defineCommand({
   usage: 'template [options]',
   description: `Renders Go templates with consul-template's functions (key, keyOrDefault, ls,
 tree, service, services, node, nodes, env, …) into files, and re-renders them when the
-data they read changes (blocking queries), running each template's command when its
-output changed. -once renders and exits; -dry prints instead of writing.`,
+data they read changes (followed over /v1/stream change streams, or blocking queries where
+no stream serves a read), running each template's command when its output changed. -once
+renders and exits; -dry prints instead of writing.`,
   http: 'server',
   flags: [
     {
@@ -102,57 +102,65 @@ async function loop(
     child = spawnHandler([o.exec], { shell: true, env: process.env, stdio: 'inherit' });
     childExit = waitForExit(child);
   };
+  // -once uses it only while a key it needs does not exist yet.
+  const feed = new TemplateChangeFeed(client, (line) => io.err(line));
   const last = new Map<string, string>();
-  for (let firstRound = true; ; firstRound = false) {
-    if (signal.aborted) break;
-    const deps: Dependency[] = [];
-    let pending = 0;
-    let changedAny = false;
-    try {
-      for (const job of jobs) {
-        const r = await job.template.render(client);
-        deps.push(...r.deps);
-        if (!r.done) {
-          pending++;
-          if (firstRound) io.err(`[INFO] ${job.spec.source}: ${r.waitingFor}`);
-          continue;
+  try {
+    for (let firstRound = true; ; firstRound = false) {
+      if (signal.aborted) break;
+      feed.clear();
+      const deps: Dependency[] = [];
+      let pending = 0;
+      let changedAny = false;
+      try {
+        for (const job of jobs) {
+          const r = await job.template.render(client);
+          deps.push(...r.deps);
+          if (!r.done) {
+            pending++;
+            if (firstRound) io.err(`[INFO] ${job.spec.source}: ${r.waitingFor}`);
+            continue;
+          }
+          if (last.get(job.spec.destination) === r.output) continue;
+          last.set(job.spec.destination, r.output);
+          if (o.dry) {
+            io.out(`> ${job.spec.destination}\n${r.output}`);
+            continue;
+          }
+          if (!writeAtomically(job.spec.destination, r.output)) continue;
+          changedAny = true;
+          if (job.spec.command) {
+            const code = await waitForExit(spawnHandler([job.spec.command], { shell: true, env: process.env, stdio: 'inherit' }));
+            if (code !== 0) io.err(`[ERR] ${job.spec.destination}: command "${job.spec.command}" exited with status ${code}`);
+          }
         }
-        if (last.get(job.spec.destination) === r.output) continue;
-        last.set(job.spec.destination, r.output);
-        if (o.dry) {
-          io.out(`> ${job.spec.destination}\n${r.output}`);
-          continue;
-        }
-        if (!writeAtomically(job.spec.destination, r.output)) continue;
-        changedAny = true;
-        if (job.spec.command) {
-          const code = await waitForExit(spawnHandler([job.spec.command], { shell: true, env: process.env, stdio: 'inherit' }));
-          if (code !== 0) io.err(`[ERR] ${job.spec.destination}: command "${job.spec.command}" exited with status ${code}`);
+      } catch (e) {
+        const msg = errorText(e);
+        io.err(`[ERR] ${msg}`);
+        // A template mistake will not fix itself; a connection problem might.
+        if (o.once || /^\S+:\d+:\d+: /.test(msg)) return 1;
+        await pause(RETRY_MS, signal);
+        continue;
+      }
+      if (o.once && pending === 0) return 0;
+      feed.track(deps);
+      if (o.exec && pending === 0) {
+        if (!child) startChild();
+        else if (changedAny) {
+          child.kill('SIGTERM');
+          await childExit;
+          startChild();
         }
       }
-    } catch (e) {
-      const msg = errorText(e);
-      io.err(`[ERR] ${msg}`);
-      // A template mistake will not fix itself; a connection problem might.
-      if (o.once || /^\S+:\d+:\d+: /.test(msg)) return 1;
-      await pause(RETRY_MS, signal);
-      continue;
+      const changed = await feed.next(signal, childExit);
+      if (changed === 'child-exited') return (await childExit) ?? 0;
+      if (o.wait.min > 0) await quiesce(feed, signal, o.wait);
     }
-    if (o.once && pending === 0) return 0;
-    if (o.exec && pending === 0) {
-      if (!child) startChild();
-      else if (changedAny) {
-        child.kill('SIGTERM');
-        await childExit;
-        startChild();
-      }
-    }
-    const changed = await waitForChange(client, deps, signal, childExit);
-    if (changed === 'child-exited') return (await childExit) ?? 0;
-    if (o.wait.min > 0) await quiesce(jobs, client, signal, o.wait);
+    child?.kill('SIGTERM');
+    return 0;
+  } finally {
+    feed.close();
   }
-  child?.kill('SIGTERM');
-  return 0;
 }
 
 /**
@@ -160,82 +168,17 @@ async function loop(
  * `min`, but no later than `max` after the first change (so a steady stream of changes
  * cannot hold the files back forever).
  */
-async function quiesce(
-  jobs: readonly Job[],
-  client: ConsulHttpClient,
-  signal: AbortSignal,
-  wait: { min: number; max: number },
-): Promise<void> {
+async function quiesce(feed: TemplateChangeFeed, signal: AbortSignal, wait: { min: number; max: number }): Promise<void> {
   const deadline = Date.now() + wait.max;
   while (!signal.aborted && Date.now() < deadline) {
-    const deps: Dependency[] = [];
-    try {
-      for (const job of jobs) deps.push(...(await job.template.render(client)).deps);
-    } catch {
-      return; // the rendering that follows reports it
-    }
+    feed.clear();
     const quiet = new AbortController();
     const onStop = () => quiet.abort();
     signal.addEventListener('abort', onStop, { once: true });
     const slot = Math.min(wait.min, Math.max(0, deadline - Date.now()));
-    const outcome = await Promise.race([
-      pause(slot, signal).then(() => 'quiet' as const),
-      waitForChange(client, deps, quiet.signal, undefined),
-    ]);
+    const outcome = await Promise.race([pause(slot, signal).then(() => 'quiet' as const), feed.next(quiet.signal)]);
     quiet.abort();
     signal.removeEventListener('abort', onStop);
     if (outcome === 'quiet' || outcome === 'stopped') return;
   }
-}
-
-/** Blocks until any dependency's index moves (or the child exits, or we are stopped). */
-async function waitForChange(
-  client: ConsulHttpClient,
-  deps: readonly Dependency[],
-  signal: AbortSignal,
-  childExit: Promise<number> | undefined,
-): Promise<'changed' | 'child-exited' | 'stopped'> {
-  if (signal.aborted) return 'stopped';
-  const round = new AbortController();
-  const onStop = () => round.abort();
-  signal.addEventListener('abort', onStop, { once: true });
-  try {
-    // A failed read counts as a change: the next rendering reports the error and retries.
-    const blocked = deps.map((d) =>
-      (async () => {
-        for (;;) {
-          const r = await client.request('GET', d.path, {
-            query: { ...d.query, index: String(d.index), wait: BLOCK_WAIT },
-            allow404: true,
-            signal: round.signal,
-          });
-          if (r.index !== d.index) return 'changed' as const;
-        }
-      })().catch(() => 'changed' as const),
-    );
-    const stopped = new Promise<'stopped'>((resolve) =>
-      signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
-    );
-    const exited = childExit?.then(() => 'child-exited' as const);
-    const racers: Promise<'changed' | 'child-exited' | 'stopped'>[] = [...blocked, stopped];
-    if (exited) racers.push(exited);
-    if (blocked.length === 0) racers.push(pause(RETRY_MS, signal).then(() => 'changed' as const));
-    return await Promise.race(racers);
-  } finally {
-    round.abort();
-    signal.removeEventListener('abort', onStop);
-  }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -40,8 +40,11 @@ describe('watch', () => {
       passing: true,
     });
     expect(planStreamWatch({ type: 'services' })).to.deep.equal({ topic: 'services' });
+    expect(planStreamWatch({ type: 'all' })).to.deep.equal({ topic: 'all' });
     expect(() => planStreamWatch({ type: 'service' })).to.throw('Must specify a single service to watch');
-    expect(() => planStreamWatch({ type: 'key' })).to.throw('-stream supports -type keyprefix, service and services, not "key"');
+    expect(() => planStreamWatch({ type: 'key' })).to.throw(
+      '-stream supports -type keyprefix, service, services and all, not "key"',
+    );
   });
 
   describe('against a fake agent', () => {

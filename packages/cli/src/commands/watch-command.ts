@@ -46,7 +46,7 @@ and the watch terminates. -type is required.`,
       name: 'stream',
       kind: 'bool',
       usage:
-        'Follow /v1/stream (a Proconsul change stream) instead of blocking queries: one JSON line per change, or the handler run per change. Types keyprefix, service and services.',
+        'Follow /v1/stream (a Proconsul change stream) instead of blocking queries: one JSON line per change, or the handler run per change. Types keyprefix, service, services and all (everything the token may read).',
     },
     {
       name: 'tag',

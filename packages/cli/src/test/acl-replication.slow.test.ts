@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
+import { RawRpcClient } from './raw-rpc-client.js';
 import { runCaptured } from './run-command.js';
 
 const S1 = '127.0.42.1';
@@ -194,6 +195,41 @@ describe('ACL replication across two datacenters (real agents: a server in each,
     );
     expect((await call(S2, `/v1/acl/token/${accessor}`, MGMT)).status).to.equal(200);
     expect((await call(C2, '/v1/kv/app/config?raw', local.json().SecretID)).body).to.equal('dc2-value');
+  });
+
+  it('a global ACL write sent straight to the secondary server’s RPC port is carried out by the primary', async () => {
+    const raw = await RawRpcClient.open(S2, 8300);
+    const id = randomUUID();
+    try {
+      const r = await raw.call('Write', {
+        command: {
+          v: 1,
+          type: 'acl-policy-set',
+          Policy: {
+            ID: id,
+            Name: 'raw-in-dc2',
+            Description: '',
+            Rules: 'node_prefix "" { policy = "read" }',
+            Datacenters: [],
+            Hash: '',
+          },
+        },
+        token: MGMT,
+      });
+      expect(r.error, JSON.stringify(r)).to.equal(undefined);
+      // Without a token it is refused, wherever it would have gone.
+      const anon = await raw.call('Write', {
+        command: { v: 1, type: 'acl-policy-delete', ID: id },
+      });
+      expect(anon.error?.code, JSON.stringify(anon)).to.equal('PERMISSION_DENIED');
+    } finally {
+      raw.close();
+    }
+    // The primary has it at once (it was written there), and it replicates back to dc2.
+    expect((await call(S1, '/v1/acl/policy/name/raw-in-dc2', MGMT)).status).to.equal(200);
+    await poll('the policy replicated to dc2', async () =>
+      (await call(S2, '/v1/acl/policy/name/raw-in-dc2?stale', MGMT)).status === 200 ? true : undefined,
+    );
   });
 
   it('replication does not rewrite unchanged objects on every round', async () => {

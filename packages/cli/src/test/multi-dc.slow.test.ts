@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import Consul from 'consul';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
@@ -48,7 +48,11 @@ describe('two federated datacenters (real agents: a server in each, a client in 
   function start(name: string, ip: string, dc: string, server: boolean): RunningAgent {
     const dir = dataDirs.get(name) ?? mkdtempSync(join(tmpdir(), `pc-mdc-${name}-`));
     dataDirs.set(name, dir);
+    // Remote exec on: the exec test below dispatches a job into dc2 from dc1's client.
+    const conf = join(dir, 'exec.json');
+    writeFileSync(conf, JSON.stringify({ disable_remote_exec: false }));
     const args = ['agent', '-datacenter', dc, '-node', name, '-bind', ip, '-client', ip, '-data-dir', dir, '-encrypt', KEY1];
+    args.push('-config-file', conf);
     const a = startCli(server ? [...args, '-server', '-bootstrap-expect', '1'] : [...args, '-retry-join', S1]);
     agents.set(name, a);
     return a;
@@ -170,6 +174,33 @@ describe('two federated datacenters (real agents: a server in each, a client in 
     });
     expect(JSON.parse((await text(S1, '/v1/event/list?name=deploy')).body)).to.deep.equal([]);
     expect(JSON.parse((await text(C1, '/v1/event/list?name=deploy')).body)).to.deep.equal([]);
+  });
+
+  it('`exec -datacenter dc2` runs on dc2’s agents only, through a session on a dc2 server, and cleans up there', async () => {
+    const r = await runCaptured(['exec', `-http-addr=${C1}:8500`, '-datacenter', 'dc2', '-wait=2s', 'echo', 'ran-in-dc2']);
+    expect(r.code, `${r.out}\n${r.err}`).to.equal(0);
+    expect(r.out).to.contain('    s2: ran-in-dc2\n');
+    expect(r.out).to.contain('1 / 1 node(s) completed / acknowledged');
+    expect(r.out).to.not.match(/\b(s1|c1): /);
+    // The job, its output and its session lived in dc2 and are gone with the session.
+    expect((await text(S2, '/v1/kv/_rexec?recurse')).status).to.equal(404);
+    expect((await text(S1, '/v1/kv/_rexec?recurse')).status).to.equal(404);
+    expect(JSON.parse((await text(S2, '/v1/session/list')).body)).to.deep.equal([]);
+  });
+
+  it('session renew with ?dc= renews a session of the other datacenter', async () => {
+    const made = await text(C1, '/v1/session/create?dc=dc2', {
+      method: 'PUT',
+      body: JSON.stringify({ Node: 's2', TTL: '30s', NodeChecks: [] }),
+    });
+    expect(made.status, made.body).to.equal(200);
+    const { ID } = JSON.parse(made.body) as { ID: string };
+    const renewed = await text(C1, `/v1/session/renew/${ID}?dc=dc2`, { method: 'PUT' });
+    expect(renewed.status, renewed.body).to.equal(200);
+    expect((JSON.parse(renewed.body) as { ID: string; TTL: string }[])[0]).to.include({ ID, TTL: '30s' });
+    // Not a session of dc1: renewing it there is Consul's 404.
+    expect((await text(C1, `/v1/session/renew/${ID}`, { method: 'PUT' })).status).to.equal(404);
+    expect((await text(C1, `/v1/session/destroy/${ID}?dc=dc2`, { method: 'PUT' })).status).to.equal(200);
   });
 
   it('a keyring change from a client agent in dc1 reaches dc1, the WAN pool and dc2, and gossip keeps working', async () => {

@@ -1,7 +1,7 @@
 /**
  * Runs inside a node's network namespace (see netns-lab.ts): accepts connections on a unix
  * socket and pipes each one to HOST:PORT. Usage: node netns-forwarder.js SOCKET HOST PORT.
- * Exits when its parent test process dies (stdin is not used; the lab kills it explicitly).
+ * Exits when its parent test process dies (the lab also kills it explicitly).
  */
 import { rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -23,11 +23,9 @@ createServer((client) => {
   client.on('error', end).on('close', end);
   upstream.on('error', end).on('close', end);
 }).listen(sock);
-// Don't outlive the test run if the parent is killed without cleanup.
+// Don't outlive the test run if the parent is killed without cleanup. An orphan is adopted by
+// init (or a subreaper), which a root process can always signal, so compare parents instead.
+const parent = process.ppid;
 setInterval(() => {
-  try {
-    process.kill(process.ppid, 0);
-  } catch {
-    process.exit(0);
-  }
+  if (process.ppid !== parent) process.exit(0);
 }, 1000).unref();

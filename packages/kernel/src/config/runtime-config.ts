@@ -6,6 +6,19 @@ import type { LoggingOptions } from '../log/logging-options.js';
  * Consul's RuntimeConfig. Names are camelCase here; the files and flags use Consul's
  * snake_case keys and dashed flags (see ./config-keys.ts).
  */
+/**
+ * gossip_lan / gossip_wan: Consul's memberlist tunables for one pool. Only the keys the user
+ * set are present; the pool's defaults (memberlist's LAN or WAN profile) fill the rest.
+ */
+export interface GossipTuning {
+  readonly gossipNodes?: number;
+  readonly gossipIntervalMs?: number;
+  readonly probeIntervalMs?: number;
+  readonly probeTimeoutMs?: number;
+  readonly retransmitMult?: number;
+  readonly suspicionMult?: number;
+}
+
 export interface Ports {
   /** -1 disables the listener. */
   readonly http: number;
@@ -145,6 +158,8 @@ export interface RuntimeConfig {
   readonly retryIntervalWanMs?: number;
   readonly retryMaxWan?: number;
   readonly rejoinAfterLeave: boolean;
+  readonly gossipLan?: GossipTuning;
+  readonly gossipWan?: GossipTuning;
   /** disable_coordinates; sync_coordinate_rate_target, sync_coordinate_interval_min (absent: 64/s, 15 s). */
   readonly disableCoordinates?: boolean;
   readonly syncCoordinateRateTarget?: number;

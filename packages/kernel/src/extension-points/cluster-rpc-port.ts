@@ -43,8 +43,8 @@ export interface ClusterRpcPort {
   write(command: Command, caller: RpcCaller, target?: DatacenterTarget): Promise<WriteReply>;
   /** A named server handler (operator, status, …) run where it must run. */
   serverCall(name: string, args: unknown, caller: RpcCaller, target?: DatacenterTarget): Promise<unknown>;
-  /** Renews a session's TTL on the leader. */
-  renewSession(id: string, caller: RpcCaller): Promise<Session>;
+  /** Renews a session's TTL on the leader (of `target`'s datacenter when it names another). */
+  renewSession(id: string, caller: RpcCaller, target?: DatacenterTarget): Promise<Session>;
   /** Reads and writes asked of this router since start, and how many went to another server. */
   readonly counts: { readonly reads: number; readonly writes: number; readonly forwarded: number };
   /** Blocking queries waiting here right now. */

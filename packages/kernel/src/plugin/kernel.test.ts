@@ -65,6 +65,20 @@ describe('Kernel', () => {
     expect(journal).to.deep.equal([]);
   });
 
+  it('refuses a plugin whose config schema is malformed, naming the plugin', () => {
+    const bad = makePlugin('broken');
+    const plugin = { ...bad, manifest: { ...bad.manifest, configSchema: { type: 'object', required: 'level' } } };
+    try {
+      Kernel.fromPlugins([{ plugin }], options);
+      expect.fail('should throw');
+    } catch (e) {
+      expect(isCoded(e, 'PLUGIN_CONFIG_INVALID')).to.equal(true);
+      expect((e as Error).message)
+        .to.contain('"broken"')
+        .and.to.contain('schema is invalid');
+    }
+  });
+
   it('fills schema defaults into plugin config', () => {
     const k = Kernel.fromPlugins([{ plugin: makePlugin('a') }], options);
     expect(k.plugins[0]!.config).to.deep.equal({ level: 3 });
@@ -102,6 +116,12 @@ describe('Kernel', () => {
       const err = await codeOf(Kernel.load(shape, options));
       expect(err.code).to.equal('PLUGINS_FILE_INVALID');
       expect(err.message).to.contain(shape).and.to.contain('/plugins/0');
+      const top = async (content: unknown) => (await codeOf(Kernel.load(pluginsFile(content), options))).message;
+      expect(await top([])).to.contain('/ must be an object with a "plugins" array');
+      expect(await top({})).to.contain("/ must have required property 'plugins'");
+      expect(await top({ plugins: {} })).to.contain('/plugins must be array');
+      expect(await top({ plugins: [], extra: 1 })).to.contain('/ has unknown field "extra"');
+      expect(await top({ plugins: [], description: 5 })).to.contain('/description must be string');
     });
 
     it('names an unknown entry field and the accepted forms (not "must be string")', async () => {

@@ -56,8 +56,12 @@ export class Kernel {
   /** Read plugins.json, import and check every plugin, and load the modules in dependency order. */
   static async load(pluginsFile: string, options: KernelOptions): Promise<Kernel> {
     const file = await readPluginsFile(pluginsFile);
-    const imported: ProconsulPlugin[] = [];
-    for (const entry of file.plugins) imported.push(await importPlugin(entry.package, file.path));
+    // Imported side by side, so one plugin's file reads overlap another's parsing; a failure
+    // is still reported for the first failing entry in file order.
+    const settled = await Promise.allSettled(file.plugins.map((entry) => importPlugin(entry.package, file.path)));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const imported = settled.map((r) => (r as PromiseFulfilledResult<ProconsulPlugin>).value);
     const configs = imported.map((p, i) => validatePluginConfig(p.manifest, file.plugins[i]!.config));
     const order = orderPlugins(imported.map((p) => p.manifest));
     checkRoleCapabilities(

@@ -2,7 +2,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { PluginConfigInvalid } from '../errors/kernel-errors.js';
 import type { PluginManifest } from './plugin-manifest.js';
 
-const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false });
+// Without the draft-07 meta-schema pass (its compilation was most of an agent's first-start
+// validation cost): ajv still refuses a malformed keyword value while compiling ("required
+// value must be array"), which the catch below reports against the plugin.
+const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false, validateSchema: false, code: { optimize: false } });
 
 /**
  * Validate a plugin's config against its manifest schema, filling schema defaults.

@@ -14,6 +14,8 @@ export const QUERY_NAMES = [
   'Health.ServiceNodes',
   'Internal.NodeDump',
   'Internal.ServiceDump',
+  // Beyond Consul: KV and NodeDump in one read, for `/v1/stream?topic=all`.
+  'Internal.StreamDump',
   'KVS.Get',
   'KVS.List',
   'KVS.ListKeys',

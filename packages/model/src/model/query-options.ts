@@ -12,12 +12,17 @@ export interface QueryOptions {
   readonly maxStaleMs: number;
 }
 
-/** What came with a read's answer: X-Consul-Index, -KnownLeader, -LastContact, -Effective-Consistency. */
+/** What came with a read's answer: X-Consul-Index, -KnownLeader, -LastContact, -Effective-Consistency, -Results-Filtered-By-ACLs. */
 export interface QueryMeta {
   readonly index: number;
   readonly knownLeader: boolean;
   readonly lastContactMs: number;
   readonly consistency: 'leader' | 'stale' | 'consistent';
+  /**
+   * Some results were left out because the caller's token may not read them (Consul 1.11+'s
+   * `X-Consul-Results-Filtered-By-ACLs`), so an empty or short list is not the whole truth.
+   */
+  readonly resultsFilteredByAcls?: boolean;
 }
 
 export interface QueryReply<T> {

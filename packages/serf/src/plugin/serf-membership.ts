@@ -211,6 +211,7 @@ export class SerfMembership implements Membership, Lifecycle {
     // `!== false`: a config built without these keys keeps Consul's default (verify both ways).
     const ml = {
       ...profile,
+      ...(pool === 'wan' ? c.gossipWan : c.gossipLan),
       gossipVerifyIncoming: c.encryptVerifyIncoming !== false,
       gossipVerifyOutgoing: c.encryptVerifyOutgoing !== false,
     };

@@ -76,4 +76,20 @@ describe('serf plugin on real sockets (127.0.0.0/8)', function () {
       await s.life.stop!();
     }
   });
+  it('gossip_lan tuning reaches the pool: a tuned member notices a silent peer within a second or two, not after ~18 s', async () => {
+    // The local profile's 1 s probes and ×3 suspicion, stretched ×6 with no one to confirm, take ~18 s here.
+    const gossipLan = { probeIntervalMs: 100, probeTimeoutMs: 50, suspicionMult: 1 };
+    const a = await agent(runtimeConfig('t1', '127.0.0.1', 0, { gossipLan } as Partial<RuntimeConfig>));
+    const b = await agent(runtimeConfig('t2', '127.0.0.2', 0));
+    try {
+      expect(await b.m.join([`127.0.0.1:${a.m.localMember('lan').port}`], 'lan')).to.equal(1);
+      expect(await until(() => alive(a.m).join() === 't1,t2', 5_000)).to.equal(true);
+      await b.life.stop!(); // sockets closed without a leave: to a, t2 just goes silent
+      const t0 = Date.now();
+      expect(await until(() => a.m.members('lan').find((x) => x.name === 't2')?.status === 'failed', 4_000)).to.equal(true);
+      expect(Date.now() - t0).to.be.below(4_000);
+    } finally {
+      await a.life.stop!();
+    }
+  });
 });

@@ -26,6 +26,7 @@ import {
 } from '@proconsul/kernel';
 import { encodeCommand, StateStore, type WatchSet } from '@proconsul/state';
 import { readMetrics, writeMetricName } from '../telemetry/rpc-metric-names.js';
+import { isGlobalAclWrite } from './acl-authority.js';
 import { randomUUID } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { ServerHandler } from './server-handler.js';
@@ -136,10 +137,13 @@ export class ClusterRpc implements ClusterRpcPort {
   }
 
   /** `PUT /v1/session/renew/:id`: resets the TTL timer on the leader; rejects with 404 for an unknown session. */
-  async renewSession(id: string, caller: RpcCaller): Promise<Session> {
+  async renewSession(id: string, caller: RpcCaller, target?: DatacenterTarget): Promise<Session> {
     const c = this.consensus;
+    const dc = this.remoteName(target?.datacenter);
     const body = () => ({ id, token: this.wireToken(caller) });
-    if (!c || !this.config.server) return this.forward('SessionRenew', body(), 0) as Promise<Session>;
+    if (!c || !this.config.server) return this.forward('SessionRenew', { ...body(), ...(dc && { dc }) }, 0) as Promise<Session>;
+    // Renewing is idempotent: a resend after a lost answer only resets the TTL again.
+    if (dc) return this.toDatacenter(dc, 'SessionRenew', body(), { waitMs: 0, idempotent: true }) as Promise<Session>;
     if (!c.isLeader())
       return this.toLeader('SessionRenew', body(), 0, undefined, () => this.renewSession(id, caller)) as Promise<Session>;
     const session = this.store.sessions.get(id).value;
@@ -169,8 +173,9 @@ export class ClusterRpc implements ClusterRpcPort {
     const c = this.consensus;
     const token = () => this.wireToken(caller);
     const dc = this.remoteName(opts.datacenter);
+    const waitMs = blockingWaitMs(opts);
     if (!c || !this.config.server)
-      return this.forward('Read', { query, args, opts: localOpts(opts, dc), token: token() }, opts.maxWaitMs, signal) as Promise<
+      return this.forward('Read', { query, args, opts: localOpts(opts, dc), token: token() }, waitMs, signal) as Promise<
         QueryReply<T>
       >;
     if (dc)
@@ -178,17 +183,13 @@ export class ClusterRpc implements ClusterRpcPort {
         dc,
         'Read',
         { query, args, opts: localOpts(opts, undefined), token: token() },
-        { waitMs: opts.maxWaitMs, idempotent: !opts.minIndex, signal },
+        { waitMs, idempotent: !opts.minIndex, signal },
       ) as Promise<QueryReply<T>>;
     const tooStale = opts.maxStaleMs > 0 && c.lastContactMs() > opts.maxStaleMs;
     if (opts.allowStale && !tooStale) return this.localRead(query, args, opts, 'stale', caller, signal);
     if (!c.isLeader())
-      return this.toLeader(
-        'Read',
-        { query, args, opts: { ...opts, allowStale: false }, token: token() },
-        opts.maxWaitMs,
-        signal,
-        () => this.read(query, args, opts, caller, signal),
+      return this.toLeader('Read', { query, args, opts: { ...opts, allowStale: false }, token: token() }, waitMs, signal, () =>
+        this.read(query, args, opts, caller, signal),
       ) as Promise<QueryReply<T>>;
     // Default mode trusts the leader lease; without one, or with ?consistent, confirm with a quorum.
     if (opts.requireConsistent || !c.hasLease()) await c.readBarrier();
@@ -217,7 +218,7 @@ export class ClusterRpc implements ClusterRpcPort {
   ): Promise<WriteReply> {
     this.counts.writes++;
     const c = this.consensus;
-    const dc = this.remoteName(datacenter);
+    const dc = this.remoteName(datacenter) ?? this.aclAuthority(command, caller);
     if (!c || !this.config.server)
       return this.forward(
         'Write',
@@ -273,10 +274,22 @@ export class ClusterRpc implements ClusterRpcPort {
     this.metrics.incrCounter('rpc.request');
     if (method === 'Read') return this.read(b.query, b.args, b.opts, caller, signal);
     if (method === 'Write') return this.writeRequest(b.command, caller, requestId(body), target.datacenter);
-    if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller);
+    if (method === 'SessionRenew') return this.renewSession((body as { id: string }).id, caller, target);
     if (method === 'Call')
       return this.serverCall((body as { name: string }).name, (body as { args: unknown }).args, caller, target);
     throw UnknownRpc(method);
+  }
+
+  /**
+   * On a server of a secondary datacenter, the primary for a caller's global ACL write,
+   * whichever port or agent it came through (the HTTP API routes it there too; this catches
+   * a write sent straight to this server's RPC port). The servers' own writes (replication
+   * applying the primary's objects) stay here.
+   */
+  private aclAuthority(command: Command, caller: RpcCaller): string | undefined {
+    if (!this.config.server || isServerCaller(caller) || !command.type.startsWith('acl-')) return undefined;
+    const primary = this.remoteName(this.config.primaryDatacenter);
+    return primary && isGlobalAclWrite(command, this.store) ? primary : undefined;
   }
 
   /** `dc` when it names another datacenter than this agent's; undefined for here. */
@@ -341,13 +354,15 @@ export class ClusterRpc implements ClusterRpcPort {
     const c = this.consensus!;
     if (opts.minIndex > 0) this.metrics.incrCounter('rpc.query');
     for (const [name, labels] of readMetrics(query, args, isEmpty(result.value))) this.metrics.incrCounter(name, 1, labels);
+    const seen = this.guard.afterRead(query, args, result.value, caller, authz);
     return {
-      value: this.guard.afterRead(query, args, result.value, caller, authz),
+      value: seen.value,
       meta: {
         index: Math.max(1, result.index),
         knownLeader: c.leader() !== undefined,
         lastContactMs: c.lastContactMs(),
         consistency,
+        ...(seen.filtered ? { resultsFilteredByAcls: true } : {}),
       },
     };
   }
@@ -457,6 +472,16 @@ export class ClusterRpc implements ClusterRpcPort {
     }
     throw lastErr;
   }
+}
+
+/**
+ * How long a read may legitimately take at the far end of a hop: its wait when it blocks
+ * (Consul blocks only with an index), else nothing. `maxWaitMs` defaults to 5 minutes even
+ * without an index, and used as a hop's timeout it left a plain read over a connection that
+ * went dead (a cut WAN link, a hung server) waiting 5½ minutes instead of the slack.
+ */
+function blockingWaitMs(opts: QueryOptions): number {
+  return opts.minIndex > 0 ? opts.maxWaitMs : 0;
 }
 
 /**

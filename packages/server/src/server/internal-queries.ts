@@ -1,4 +1,4 @@
-import type { CheckServiceNode, HealthCheck, Node, NodeService } from '@proconsul/kernel';
+import type { CheckServiceNode, DirEntry, HealthCheck, Node, NodeService } from '@proconsul/kernel';
 import type { QueryResult, StateReaders, WatchSet } from '@proconsul/state';
 
 /** A node with its services and checks (Consul's NodeInfo, what `/v1/internal/ui/node*` return). */
@@ -40,4 +40,22 @@ export function serviceDump(r: StateReaders, _a: unknown, ws?: WatchSet): QueryR
     value.push(...inst.value);
   }
   return { index, value };
+}
+
+/** What `Internal.StreamDump` answers: every KV entry and every node as `nodeDump` shows it. */
+export interface StreamDump {
+  KV: DirEntry[];
+  Nodes: NodeInfo[];
+}
+
+/**
+ * `Internal.StreamDump` (beyond Consul; `/v1/stream?topic=all`): the whole KV store and every
+ * node with its services and checks, in one blocking read that wakes on a change to either.
+ * O(state) per answer, so each change re-reads everything: for a stream's single shared loop,
+ * not for per-client polling.
+ */
+export function streamDump(r: StateReaders, _a: unknown, ws?: WatchSet): QueryResult<StreamDump> {
+  const kv = r.kv.list('', ws);
+  const nodes = nodeDump(r, undefined, ws);
+  return { index: Math.max(kv.index, nodes.index), value: { KV: kv.value, Nodes: nodes.value } };
 }

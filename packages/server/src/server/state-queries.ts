@@ -1,6 +1,6 @@
 import type { CheckStatus, QueryName } from '@proconsul/kernel';
 import type { QueryResult, StateReaders, WatchSet } from '@proconsul/state';
-import { nodeDump, serviceDump } from './internal-queries.js';
+import { nodeDump, serviceDump, streamDump } from './internal-queries.js';
 import { sortByNear } from './near-sort.js';
 import { checksOnMatchingNodes, listServices, type NodeMetaFilter } from './filtered-queries.js';
 
@@ -30,6 +30,7 @@ export const STATE_QUERIES = {
     sortByNear(r, a.near, r.health.serviceNodes(a.service, { tags: a.tags, passingOnly: a.passingOnly }, ws), (e) => e.Node.Node),
   'Internal.NodeDump': (r, a: { node?: string } | undefined, ws) => nodeDump(r, a, ws),
   'Internal.ServiceDump': (r, a: unknown, ws) => serviceDump(r, a, ws),
+  'Internal.StreamDump': (r, a: unknown, ws) => streamDump(r, a, ws),
   'KVS.Get': (r, a: { key: string }, ws) => r.kv.get(a.key, ws),
   'KVS.List': (r, a: { prefix: string }, ws) => r.kv.list(a.prefix, ws),
   'KVS.ListKeys': (r, a: { prefix: string; separator?: string }, ws) => r.kv.keys(a.prefix, a.separator ?? '', ws),

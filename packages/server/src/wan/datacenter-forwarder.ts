@@ -3,7 +3,7 @@ import { DatacenterUnavailable } from '../server/server-errors.js';
 import { mayHaveRun } from '../server/forward-hold.js';
 import type { WanRouter } from './wan-router.js';
 
-const FORWARD_SLACK_MS = 30_000; // a blocking read may take its whole wait, plus transit over the WAN
+const FORWARD_SLACK_MS = 30_000; // a blocking read may take its whole wait, plus transit over the WAN; a plain read only this
 
 /**
  * A server's hop to another datacenter (Consul's forwardDC): the call goes over the server
@@ -38,6 +38,9 @@ export class DatacenterForwarder {
     }
     this.metrics.incrCounter('rpc.cross-dc', 1, { datacenter: dc.toLowerCase() });
     for (const addr of servers) {
+      // While an earlier attempt waited out its timeout, gossip may have marked this one failed
+      // too (a cut WAN link takes every server of `dc` at once): don't wait on it as well.
+      if (addr !== servers[0] && !this.router.servers(dc).includes(addr)) continue;
       try {
         return await this.rpc.call(addr, method, body, o.waitMs + FORWARD_SLACK_MS, o.signal);
       } catch (e) {

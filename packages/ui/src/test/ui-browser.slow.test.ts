@@ -98,6 +98,12 @@ describe('web UI in chromium (real agents)', function () {
     await page.getByLabel('Health').selectOption('');
     await page.getByLabel('Tag').selectOption('primary');
     expect((await page.locator('tbody tr').allInnerTexts()).map((t) => t.split('\t')[0])).to.deep.equal(['db']);
+    // The filter is in the address bar: a reload (or a shared link) shows the same list.
+    expect(new URL(page.url()).searchParams.get('tag')).to.equal('primary');
+    await page.reload();
+    await page.getByText(/^1 of \d+ services$/).waitFor();
+    expect((await page.locator('tbody tr').allInnerTexts()).map((t) => t.split('\t')[0])).to.deep.equal(['db']);
+    expect(await page.getByLabel('Tag').inputValue()).to.equal('primary');
   });
 
   it('shows each check’s status, output and notes on the service page, the same counts as the list', async () => {
@@ -153,6 +159,10 @@ describe('web UI in chromium (real agents)', function () {
     await page.locator('tr', { hasText: ID }).getByRole('button', { name: 'Invalidate' }).click();
     await page.getByText('No sessions on this node.').waitFor();
     expect(JSON.parse((await call(plain!, 'GET', `/v1/session/info/${ID}`)).text) ?? []).to.deep.equal([]);
+    // A session made elsewhere appears without a reload (the table follows a blocking query).
+    const later = await call(plain!, 'PUT', '/v1/session/create', { Node: 'db-1', Name: 'made-elsewhere', Checks: [] });
+    expect(later.status, later.text).to.equal(200);
+    await page.getByText('made-elsewhere').waitFor();
   });
 
   it('searches nodes and shows their health', async () => {
@@ -162,6 +172,12 @@ describe('web UI in chromium (real agents)', function () {
     const rows = await page.locator('tbody tr').allInnerTexts();
     expect(rows).to.have.length(1);
     expect(rows[0]).to.contain('db-1').and.contain('warning');
+    // A deep link with the search applies it.
+    expect(new URL(page.url()).searchParams.get('q')).to.equal('10.0.2');
+    await page.goto(page.url());
+    await page.getByText('db-1').first().waitFor();
+    expect(await page.locator('tbody tr').allInnerTexts()).to.have.length(1);
+    expect(await page.getByLabel('Search nodes').inputValue()).to.equal('10.0.2');
   });
 
   it('a live update arrives without reload: a new instance, then its health change in the timeline', async () => {
@@ -207,6 +223,7 @@ describe('web UI in chromium (real agents)', function () {
     await page.getByRole('link', { name: 'odd dir ü' }).click();
     await page.getByRole('link', { name: 'a key?#1 %zz é' }).click();
     await page.reload();
+    await page.getByText('ModifyIndex').waitFor();
     expect(await page.getByLabel('Value', { exact: true }).inputValue()).to.equal('hello ✓');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal(key);
   });
@@ -218,6 +235,9 @@ describe('web UI in chromium (real agents)', function () {
     await page.getByText('ModifyIndex').waitFor();
     await page.getByLabel('Value', { exact: true }).fill('mine');
     await call(plain!, 'PUT', `/v1/kv/${key}`, 'theirs-1');
+    // Announced while editing, before any Save; the edit is left alone.
+    await page.getByText(/Changed elsewhere since you opened it/).waitFor();
+    expect(await page.getByLabel('Value', { exact: true }).inputValue()).to.equal('mine');
     await page.getByRole('button', { name: 'Save' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('This key changed since you opened it').waitFor();
@@ -238,6 +258,12 @@ describe('web UI in chromium (real agents)', function () {
     await dialog.getByRole('button', { name: 'Overwrite with mine' }).click();
     await page.getByText(/Saved at index/).waitFor();
     expect(await kvGet(key)).to.equal('mine-2');
+    // Our own save is not "a change elsewhere"; the button loads a change made elsewhere.
+    expect(await page.getByText(/Changed elsewhere/).count()).to.equal(0);
+    await call(plain!, 'PUT', `/v1/kv/${key}`, 'theirs-3');
+    await page.getByRole('button', { name: 'Load the current value' }).click();
+    expect(await page.getByLabel('Value', { exact: true }).inputValue()).to.equal('theirs-3');
+    expect(await page.getByText(/Changed elsewhere/).count()).to.equal(0);
   });
 
   it('a key deleted under the editor is a conflict too, and a new key never overwrites one made meanwhile', async () => {
@@ -430,13 +456,26 @@ describe('web UI in chromium (real agents)', function () {
       await page.getByRole('link', { name: 'Create token' }).click();
       await page.getByLabel('Description').fill('app reader');
       await page.getByLabel('Policies').fill('kv-app');
+      // A bad identity name is refused in the form, before anything is written.
+      await page.getByLabel('ServiceIdentities').fill('Web Server');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByText(/"Web Server" is not an identity/).waitFor();
+      await page.getByLabel('ServiceIdentities').fill('web, api:dc1');
+      await page.getByLabel('NodeIdentities').fill('web-1');
       await page.getByRole('button', { name: 'Create' }).click();
       await page.getByText('SecretID').waitFor();
       const tokens = JSON.parse((await call(secured!, 'GET', '/v1/acl/tokens', undefined, ROOT_TOKEN)).text) as {
         Description: string;
         Policies?: { Name: string }[];
+        ServiceIdentities?: { ServiceName: string; Datacenters?: string[] }[];
+        NodeIdentities?: { NodeName: string; Datacenter: string }[];
       }[];
-      expect(tokens.find((t) => t.Description === 'app reader')?.Policies?.map((p) => p.Name)).to.deep.equal(['kv-app']);
+      const made = tokens.filter((t) => t.Description === 'app reader');
+      expect(made).to.have.length(1);
+      expect(made[0]!.Policies?.map((p) => p.Name)).to.deep.equal(['kv-app']);
+      expect(made[0]!.ServiceIdentities).to.deep.equal([{ ServiceName: 'web' }, { ServiceName: 'api', Datacenters: ['dc1'] }]);
+      expect(made[0]!.NodeIdentities).to.deep.equal([{ NodeName: 'web-1', Datacenter: 'dc1' }]);
+      expect(await page.getByLabel('ServiceIdentities').inputValue()).to.equal('web, api:dc1');
       await page.getByLabel('Description').fill('app reader v2');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('heading', { name: 'app reader v2' }).waitFor();
@@ -467,6 +506,32 @@ describe('web UI in chromium (real agents)', function () {
       await page.getByLabel('ACL token').fill(SecretID);
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.getByText(/your token \(kv only\) may not see them/).waitFor();
+      // A token that sees part of the catalog is told the rest is hidden (the agent's
+      // X-Consul-Results-Filtered-By-ACLs), instead of taking the list for the whole.
+      const partial = await call(
+        secured!,
+        'PUT',
+        '/v1/acl/policy',
+        { Name: 'web-only', Rules: 'service "web" { policy = "read" }\nnode_prefix "" { policy = "read" }' },
+        ROOT_TOKEN,
+      );
+      expect(partial.status, partial.text).to.equal(200);
+      const webOnly = await call(
+        secured!,
+        'PUT',
+        '/v1/acl/token',
+        { Description: 'web only', Policies: [{ Name: 'web-only' }] },
+        ROOT_TOKEN,
+      );
+      await page.goto(ui(secured!, 'login'));
+      await page.getByLabel('ACL token').fill((JSON.parse(webOnly.text) as { SecretID: string }).SecretID);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.goto(ui(secured!, 'services'));
+      await page.getByText('Some services are hidden: your token may not see them.').waitFor();
+      expect((await page.locator('tbody tr').allInnerTexts()).map((t) => t.split('\t')[0])).to.deep.equal(['web']);
+      await page.goto(ui(secured!, 'login'));
+      await page.getByLabel('ACL token').fill(SecretID);
+      await page.getByRole('button', { name: 'Log in' }).click();
       // ACL screens need acl:read: the reason is shown in plain words.
       await page.goto(ui(secured!, 'acl/tokens'));
       await page.getByText(/Permission denied: your token may not see or change this/).waitFor();

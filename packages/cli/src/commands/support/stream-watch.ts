@@ -26,8 +26,10 @@ export function planStreamWatch(p: {
       return { topic: 'service-health', service: p.service, passing: p.passingonly === 'true' };
     case 'services':
       return { topic: 'services' };
+    case 'all':
+      return { topic: 'all' };
     default:
-      throw new Error(`-stream supports -type keyprefix, service and services, not "${p.type}"`);
+      throw new Error(`-stream supports -type keyprefix, service, services and all, not "${p.type}"`);
   }
 }
 

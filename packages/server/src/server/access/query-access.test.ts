@@ -20,6 +20,7 @@ const ARGS: Record<QueryName, unknown> = {
   'Health.ServiceNodes': { service: 'db' },
   'Internal.NodeDump': {},
   'Internal.ServiceDump': {},
+  'Internal.StreamDump': {},
   'KVS.Get': { key: 'secret' },
   'KVS.List': { prefix: '' },
   'KVS.ListKeys': { prefix: '' },
@@ -117,6 +118,8 @@ function populated(): StateStore {
 function empty(v: unknown): boolean {
   if (v === null || v === undefined) return true;
   if (Array.isArray(v)) return v.length === 0;
+  // Internal.StreamDump's answer is empty when both of its lists are.
+  if (typeof v === 'object' && 'KV' in v && 'Nodes' in v) return empty(v.KV) && empty(v.Nodes);
   return typeof v === 'object' && Object.keys(v).length === 0;
 }
 
@@ -176,6 +179,25 @@ describe('QUERY_ACCESS: every read a server answers is checked or filtered for t
     }[];
     expect(nodes.map((n) => [n.Node, n.Services.length, n.Checks.length])).to.deep.equal([['n1', 0, 0]]);
     expect(QUERY_ACCESS['Internal.ServiceDump'](nodeOnly, {}, run('Internal.ServiceDump'), 'x')).to.deep.equal([]);
+  });
+
+  it('the stream dump filters KV per key and nodes as the node dump does', () => {
+    const keysOnly: Authorization = {
+      accessorId: 'k',
+      allowed: (res, seg, acc) => res === 'key' && seg === 'secret' && acc === 'read',
+    };
+    const dump = run('Internal.StreamDump') as { KV: { Key: string }[]; Nodes: { Node: string }[] };
+    expect(dump.KV.map((e) => e.Key)).to.deep.equal(['secret']);
+    expect(dump.Nodes.map((n) => n.Node)).to.deep.equal(['n1']);
+    const seen = QUERY_ACCESS['Internal.StreamDump'](keysOnly, {}, dump, 'x') as typeof dump;
+    expect(seen.KV.map((e) => e.Key)).to.deep.equal(['secret']);
+    expect(seen.Nodes).to.deep.equal([]);
+    const nodeOnly: Authorization = { accessorId: 'n', allowed: (res) => res === 'node' };
+    const nodes = QUERY_ACCESS['Internal.StreamDump'](nodeOnly, {}, dump, 'x') as {
+      KV: unknown[];
+      Nodes: { Services: unknown[] }[];
+    };
+    expect([nodes.KV.length, nodes.Nodes.length, nodes.Nodes[0]!.Services.length]).to.deep.equal([0, 1, 0]);
   });
 
   it('acl:read without acl:write sees tokens with their secrets hidden', () => {

@@ -14,7 +14,7 @@ import {
   type ServiceNode,
   type Session,
 } from '@proconsul/kernel';
-import type { NodeInfo } from '../internal-queries.js';
+import type { NodeInfo, StreamDump } from '../internal-queries.js';
 import type { ConfigEntry } from '@proconsul/kernel';
 import { configEntryReadable } from './config-entry-access.js';
 import { preparedQueryVisible } from './prepared-query-access.js';
@@ -35,6 +35,16 @@ export type QueryAccess = (authz: Authorization, args: any, value: any, callerTo
 const nodeOk = (a: Authorization, node: string) => a.allowed('node', node, 'read');
 const serviceOk = (a: Authorization, name: string) => a.allowed('service', name, 'read');
 const checkOk = (a: Authorization, c: HealthCheck) => nodeOk(a, c.Node) && (!c.ServiceName || serviceOk(a, c.ServiceName));
+
+/** `items.map(fn)`, but `items` itself when `fn` changed nothing (see resultsFiltered). */
+function mapKeep<T>(items: T[], fn: (t: T) => T): T[] {
+  let out: T[] | undefined;
+  items.forEach((t, i) => {
+    const u = fn(t);
+    if (u !== t) (out ??= items.slice())[i] = u;
+  });
+  return out ?? items;
+}
 
 function requireAcl(a: Authorization, access: 'read' | 'write'): void {
   if (!a.allowed('acl', '', access)) throw PermissionDenied(`token lacks 'acl:${access}'`);
@@ -65,23 +75,37 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   'Health.ChecksInState': (a, _x, v: HealthCheck[]) => keepAll(v, (c) => checkOk(a, c)),
   'Health.ServiceNodes': (a, x: { service: string }, v: CheckServiceNode[]) => {
     if (!serviceOk(a, x.service)) return [];
-    return keepAll(v, (e) => nodeOk(a, e.Node.Node)).map((e) => {
-      const checks = keepAll(e.Checks, (c) => checkOk(a, c));
-      return checks === e.Checks ? e : { ...e, Checks: checks };
-    });
+    return mapKeep(
+      keepAll(v, (e) => nodeOk(a, e.Node.Node)),
+      (e) => {
+        const checks = keepAll(e.Checks, (c) => checkOk(a, c));
+        return checks === e.Checks ? e : { ...e, Checks: checks };
+      },
+    );
   },
   // The UI's dumps: what the catalog and health listings would show, node by node.
   'Internal.NodeDump': (a, _x, v: NodeInfo[]) =>
-    keepAll(v, (n) => nodeOk(a, n.Node)).map((n) => {
-      const services = keepAll(n.Services, (s) => serviceOk(a, s.Service));
-      const checks = keepAll(n.Checks, (c) => checkOk(a, c));
-      return services === n.Services && checks === n.Checks ? n : { ...n, Services: services, Checks: checks };
-    }),
+    mapKeep(
+      keepAll(v, (n) => nodeOk(a, n.Node)),
+      (n) => {
+        const services = keepAll(n.Services, (s) => serviceOk(a, s.Service));
+        const checks = keepAll(n.Checks, (c) => checkOk(a, c));
+        return services === n.Services && checks === n.Checks ? n : { ...n, Services: services, Checks: checks };
+      },
+    ),
+  'Internal.StreamDump': (a, _x, v: StreamDump) => {
+    const kv = keepAll(v.KV, (e) => a.allowed('key', e.Key, 'read'));
+    const nodes = QUERY_ACCESS['Internal.NodeDump'](a, undefined, v.Nodes, undefined) as NodeInfo[];
+    return kv === v.KV && nodes === v.Nodes ? v : { KV: kv, Nodes: nodes };
+  },
   'Internal.ServiceDump': (a, _x, v: CheckServiceNode[]) =>
-    keepAll(v, (e) => serviceOk(a, e.Service.Service) && nodeOk(a, e.Node.Node)).map((e) => {
-      const checks = keepAll(e.Checks, (c) => checkOk(a, c));
-      return checks === e.Checks ? e : { ...e, Checks: checks };
-    }),
+    mapKeep(
+      keepAll(v, (e) => serviceOk(a, e.Service.Service) && nodeOk(a, e.Node.Node)),
+      (e) => {
+        const checks = keepAll(e.Checks, (c) => checkOk(a, c));
+        return checks === e.Checks ? e : { ...e, Checks: checks };
+      },
+    ),
   'KVS.Get': (a, x: { key: string }, v: DirEntry | null) => {
     if (!a.allowed('key', x.key, 'read')) throw PermissionDenied(`token lacks 'key:read' on "${x.key}"`);
     return v;
@@ -135,6 +159,20 @@ export const QUERY_ACCESS: Readonly<Record<QueryName, QueryAccess>> = {
   'PreparedQuery.List': (a, _x, v: PreparedQuery[]) =>
     v.map((q) => preparedQueryVisible(a, q)).filter((q): q is PreparedQuery => q !== undefined),
 };
+
+/** Reads whose access rule rewrites what it returns (redacts a secret) without leaving anything out. */
+const REDACTING: ReadonlySet<QueryName> = new Set(['ACL.TokenRead', 'ACL.TokenList', 'PreparedQuery.Get']);
+
+/**
+ * Whether the access rule of `query` left something out of `before` (Consul's
+ * ResultsFilteredByACLs). Every rule returns its input itself when it keeps everything, so
+ * identity tells; only redaction and the prepared-query list (which redacts too) differ.
+ */
+export function resultsFiltered(query: QueryName, before: unknown, after: unknown): boolean {
+  if (REDACTING.has(query)) return false;
+  if (query === 'PreparedQuery.List') return (after as unknown[]).length < (before as unknown[]).length;
+  return after !== before;
+}
 
 /** Reads that decide from the caller's token alone, without resolving it. */
 export const TOKEN_ONLY_QUERIES: ReadonlySet<QueryName> = new Set(['ACL.ResolveSecret', 'ACL.BootstrapIndex']);

@@ -11,7 +11,7 @@ import {
 import type { StateReaders } from '@proconsul/state';
 import type { HandlerAccess } from '../server-handler.js';
 import { authorizeCommand } from './command-access.js';
-import { QUERY_ACCESS, TOKEN_ONLY_QUERIES } from './query-access.js';
+import { QUERY_ACCESS, resultsFiltered, TOKEN_ONLY_QUERIES } from './query-access.js';
 
 /** Reads whose rule depends on the arguments alone: checked before a blocking wait, not after it. */
 const ARGS_ONLY_QUERIES: ReadonlySet<QueryName> = new Set([
@@ -53,10 +53,17 @@ export class RpcGuard {
     return authz;
   }
 
-  /** After a read: what of `value` the caller may see. */
-  afterRead<T>(query: QueryName, args: unknown, value: T, caller: RpcCaller, authz: Authorization | undefined): T {
-    if (!authz || isServerCaller(caller)) return value;
-    return QUERY_ACCESS[query](authz, args, value, caller.token) as T;
+  /** After a read: what of `value` the caller may see, and whether anything was left out. */
+  afterRead<T>(
+    query: QueryName,
+    args: unknown,
+    value: T,
+    caller: RpcCaller,
+    authz: Authorization | undefined,
+  ): { value: T; filtered: boolean } {
+    if (!authz || isServerCaller(caller)) return { value, filtered: false };
+    const seen = QUERY_ACCESS[query](authz, args, value, caller.token) as T;
+    return { value: seen, filtered: resultsFiltered(query, value, seen) };
   }
 
   async write(command: Command, caller: RpcCaller, state: StateReaders): Promise<void> {

@@ -130,4 +130,75 @@ describe('HTTP frontend over a real socket', () => {
       await new Promise((r) => server.close(r));
     }
   });
+
+  it('gives an aborted req.signal to a handler that first asks for it after the client left', async () => {
+    // The signal is made on first use: a client gone by then must still read as gone.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let entered = false;
+    let aborted: boolean | undefined;
+    const late: HttpEndpoint = {
+      method: 'GET',
+      path: '/v1/late',
+      handle: async (r) => {
+        entered = true;
+        await gate;
+        aborted = r.signal.aborted;
+        return { body: 'late' };
+      },
+    };
+    const server = createServer(createHttpApp([late], new NullLogger()).callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const req = request({ host: '127.0.0.1', port, path: '/v1/late' });
+      req.on('error', () => {});
+      req.end();
+      while (!entered) await new Promise((r) => setTimeout(r, 5));
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 100)); // the server sees the close
+      release();
+      const deadline = Date.now() + 2000;
+      while (aborted === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(aborted).to.equal(true);
+    } finally {
+      release();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('hands an endpoint the whole body however many chunks it arrives in', async () => {
+    let got = '';
+    const echo: HttpEndpoint = {
+      method: 'PUT',
+      path: '/v1/body',
+      handle: async (r) => {
+        got = r.body.toString();
+        return { body: r.body.length };
+      },
+    };
+    const server = createServer(createHttpApp([echo], new NullLogger()).callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/v1/body', method: 'PUT' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.write('first-');
+        setTimeout(() => {
+          req.write('second-');
+          setTimeout(() => req.end('third'), 20);
+        }, 20);
+      });
+      expect(status).to.equal(200);
+      expect(got).to.equal('first-second-third');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
 });

@@ -8,6 +8,8 @@ import { redactUrlToken, type Logger } from '@proconsul/kernel';
  */
 export function requestLog(log: Logger): Koa.Middleware {
   return async (ctx, next) => {
+    // Checked per request: a monitor may ask for debug lines at any time.
+    if (log.enabled?.('debug') === false) return next();
     const start = process.hrtime.bigint();
     try {
       await next();

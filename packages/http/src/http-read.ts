@@ -4,7 +4,7 @@ import { parseQueryOptions } from './query-params.js';
 /**
  * A state read the way the request asks: in the datacenter it names (`?dc=`), with its
  * consistency mode and blocking options (`?stale`, `?consistent`, `?index`, `?wait`), as its
- * caller (`{ token }`), stopped when the client goes away. May block up to the request's wait.
+ * caller (`{ token }`), a blocking read stopped when the client goes away. May block up to the request's wait.
  */
 export function readForRequest<T>(
   rpc: ClusterRpcPort,
@@ -12,12 +12,15 @@ export function readForRequest<T>(
   query: QueryName,
   args: unknown,
 ): Promise<QueryReply<T>> {
+  const opts = parseQueryOptions(req.query);
+  // Only a blocking read outlives its client for long; not asking for the signal of a read
+  // that answers at once spares an AbortController per request.
   return rpc.read<T>(
     query,
     args,
-    { ...parseQueryOptions(req.query), ...datacenterTarget(req) },
+    { ...opts, ...datacenterTarget(req) },
     { token: req.token },
-    req.signal,
+    opts.minIndex > 0 ? req.signal : undefined,
   );
 }
 

@@ -22,6 +22,11 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
   /** A logger whose lines carry `name` (dot-joined with this one's). */
   named(name: string): Logger;
+  /**
+   * Whether a line at `level` would go anywhere (printed, or tapped by a monitor), so a hot
+   * path can skip building its fields. Absent: assume it would.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
 export type LogSink = (line: string, level: LogLevel) => void;
@@ -61,6 +66,11 @@ export class ConsoleLogger implements Logger {
 
   named(name: string): Logger {
     return new ConsoleLogger(this.level, `${this.name}.${name}`, this.sink, this.tap, this.format);
+  }
+
+  enabled(level: LogLevel): boolean {
+    const idx = LOG_LEVELS.indexOf(level);
+    return idx >= this.threshold || (this.tap?.wants(idx) ?? false);
   }
 
   private emit(level: LogLevel, msg: string, fields?: LogFields): void {
@@ -109,5 +119,8 @@ export class NullLogger implements Logger {
   error(): void {}
   named(): Logger {
     return this;
+  }
+  enabled(): boolean {
+    return false;
   }
 }

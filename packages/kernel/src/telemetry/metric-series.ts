@@ -28,12 +28,9 @@ export interface MetricsCollection {
 export function seriesKey(name: string, labels: MetricLabels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return name;
-  return (
-    name +
-    '\u0000' +
-    keys
-      .sort()
-      .map((k) => `${k}=${labels[k]}`)
-      .join('\u0000')
-  );
+  // Called for every observation (several per HTTP request): no intermediate arrays.
+  if (keys.length > 1) keys.sort();
+  let key = name;
+  for (const k of keys) key += `\u0000${k}=${labels[k]}`;
+  return key;
 }

@@ -4,7 +4,21 @@ import type { ConfigurationData, ServerEntry, ServerId, Suffrage } from './messa
 export const EMPTY_CONFIGURATION: ConfigurationData = { servers: [] };
 
 export function voterIds(c: ConfigurationData): ServerId[] {
-  return c.servers.filter((s) => s.suffrage === 'voter').map((s) => s.id);
+  return [...votersOf(c)];
+}
+
+/**
+ * Configurations are immutable values, and the leader asks for the voters several times
+ * per request (commit rule, lease, ReadIndex): computed once per configuration.
+ */
+const voterCache = new WeakMap<ConfigurationData, readonly ServerId[]>();
+function votersOf(c: ConfigurationData): readonly ServerId[] {
+  let v = voterCache.get(c);
+  if (!v) {
+    v = c.servers.filter((s) => s.suffrage === 'voter').map((s) => s.id);
+    voterCache.set(c, v);
+  }
+  return v;
 }
 
 export function isVoter(c: ConfigurationData, id: ServerId): boolean {
@@ -16,7 +30,7 @@ export function findServer(c: ConfigurationData, id: ServerId): ServerEntry | un
 }
 
 export function quorumSize(c: ConfigurationData): number {
-  return Math.floor(voterIds(c).length / 2) + 1;
+  return Math.floor(votersOf(c).length / 2) + 1;
 }
 
 /** Adds the server, or changes its suffrage/address when already present. */
@@ -38,9 +52,8 @@ export function withoutServer(c: ConfigurationData, id: ServerId): Configuration
  * (match index, last-contact time, acknowledged seq). Voters missing from `valueOf` count as -Infinity.
  */
 export function quorumValue(c: ConfigurationData, valueOf: (id: ServerId) => number): number {
-  const values = voterIds(c)
-    .map(valueOf)
-    .sort((a, b) => b - a);
-  if (values.length === 0) return -Infinity;
-  return values[quorumSize(c) - 1]!;
+  const voters = votersOf(c);
+  if (voters.length === 0) return -Infinity;
+  const values = voters.map(valueOf).sort((a, b) => b - a);
+  return values[Math.floor(voters.length / 2)]!;
 }

@@ -12,7 +12,10 @@ async function openHandles(): Promise<Record<string, number>> {
   return m;
 }
 
-describe('startTestCluster', () => {
+describe('startTestCluster', function () {
+  // Four in-process agents form a cluster in well under a second here, but a CI machine busy
+  // with other suites can stretch gossip convergence and the first election past mocha's 10 s.
+  this.timeout(30_000);
   let cluster: TestCluster;
   let baseline: Record<string, number>;
 
@@ -70,7 +73,8 @@ describe('startTestCluster', () => {
   });
 });
 
-describe('startTestCluster options', () => {
+describe('startTestCluster options', function () {
+  this.timeout(30_000);
   it('refuses a cluster without servers, naming the option', async () => {
     const err = await startTestCluster({ servers: 0 }).catch((e: unknown) => e);
     expect(isCoded(err, 'TEST_OPTION_INVALID')).to.equal(true);

@@ -115,6 +115,19 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
         const have = new Set((JSON.parse(res.body) as { Node: string }[]).map((n) => n.Node));
         return names.every((n) => have.has(n));
       });
+      // Gossip converges on its own schedule: until every agent lists every other one alive,
+      // `members` (and anything keyed on LAN membership) would differ between agents.
+      await waitUntil(`every agent to see all ${names.length} members alive`, Math.max(1, deadline - Date.now()), async () => {
+        for (const a of cluster.agents) {
+          const res = await agentRequest(a.httpAddr, 'GET', '/v1/agent/members', a.token ? { token: a.token } : {});
+          if (res.status !== 200) return false;
+          const alive = new Set(
+            (JSON.parse(res.body) as { Name: string; Status: number }[]).filter((m) => m.Status === 1).map((m) => m.Name),
+          );
+          if (!names.every((n) => alive.has(n))) return false;
+        }
+        return true;
+      });
     },
     stop: () => (stopping ??= stopAll()),
   };

@@ -107,7 +107,15 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
               // Serf's WAN pool is not started for a test agent: one datacenter per test cluster.
               ports: { http, dns, serf_lan: serfLan, server: serverPort, serf_wan: -1 },
               ...(acl
-                ? { acl: { enabled: true, default_policy: acl.defaultPolicy ?? 'deny', tokens: { initial_management: token } } }
+                ? {
+                    acl: {
+                      enabled: true,
+                      default_policy: acl.defaultPolicy ?? 'deny',
+                      // The agent token too: the agent registers its own node (and a server its
+                      // `consul` service), which default-deny refuses to the anonymous token.
+                      tokens: { initial_management: token, agent: token },
+                    },
+                  }
                 : {}),
             },
           },

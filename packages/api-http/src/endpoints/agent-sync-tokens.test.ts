@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { importPlugin } from '@proconsul/kernel';
+import { ConsoleLogger, importPlugin } from '@proconsul/kernel';
 import { repoRoot } from '@proconsul/kernel/testing';
 import { startInProcessAgent, type InProcessAgent } from '../test-support/in-process-agent.js';
 import { eventually } from '../test-support/agent-test-support.js';
@@ -15,6 +15,8 @@ const AGENT = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
  */
 describe('anti-entropy under ACLs: agent token for the node, registration token for each service', () => {
   let a: InProcessAgent;
+  /** The agent's warnings: a write refused for want of a token shows up here. */
+  const warnings: string[] = [];
   const as = (t: string) => ({ 'X-Consul-Token': t });
   const put = (url: string, token: string, body: object) => a.http({ method: 'PUT', url, headers: as(token), body });
   const catalogNode = async () =>
@@ -34,6 +36,7 @@ describe('anti-entropy under ACLs: agent token for the node, registration token 
       {
         plugins: [await importPlugin('@proconsul/acl', join(repoRoot(), 'plugins.json'))],
         local: { antiEntropy: { intervalMs: 150, debounceMs: 5, retryMaxMs: 200 }, random: () => 0 },
+        logger: new ConsoleLogger('warn', 'agent', (line) => warnings.push(line)),
       },
     );
     for (let i = 0; i < 100 && (await a.http({ url: '/v1/acl/token/self', headers: as(ROOT) })).status !== 200; i++)
@@ -65,5 +68,29 @@ describe('anti-entropy under ACLs: agent token for the node, registration token 
       Service: { Service: 'other' },
     });
     expect(direct.status).to.equal(403);
+  });
+
+  it("a service's own check is synced with the service's token: a later status change reaches the catalog", async () => {
+    await put('/v1/acl/policy', ROOT, { Name: 'api-writer', Rules: 'service "api" { policy = "write" }' });
+    const svcToken = (await put('/v1/acl/token', ROOT, { Policies: [{ Name: 'api-writer' }] })).json<{ SecretID: string }>()
+      .SecretID;
+    const r = await put('/v1/agent/service/register', svcToken, {
+      Name: 'api',
+      Port: 81,
+      Check: { CheckID: 'api-ttl', TTL: '60s' },
+    });
+    expect(r.status, r.text).to.equal(200);
+    const status = async () =>
+      (await a.http({ url: '/v1/health/checks/api', headers: as(ROOT) }))
+        .json<{ CheckID: string; Status: string }[]>()
+        .find((c) => c.CheckID === 'api-ttl')?.Status;
+    await eventually(async () => expect(await status()).to.equal('critical'), 10_000);
+    // The service is in sync now, so the check goes out alone, with its own (the service's) token;
+    // the agent token may not write service "api".
+    const pass = await a.http({ method: 'PUT', url: '/v1/agent/check/pass/api-ttl', headers: as(svcToken) });
+    expect(pass.status, pass.text).to.equal(200);
+    await eventually(async () => expect(await status()).to.equal('passing'), 10_000);
+    // Sent with the service's token at once, not refused and then carried by a later full round.
+    expect(warnings.filter((w) => w.includes('check=api-ttl'))).to.deep.equal([]);
   });
 });

@@ -167,7 +167,9 @@ export class LocalAgent {
     for (const c of this.state.checksOfService(service.ID)) {
       this.state.setCheck({ ...c, check: withService(c.check, service) });
     }
-    for (const c of checks) this.startCheck(c, source);
+    // A service's own checks are written to the catalog with the service's token, as Consul
+    // registers them: without it a status change went out with the default token alone.
+    for (const c of checks) this.startCheck(c, source, opts.token);
     if (opts.replaceExistingChecks) {
       const keep = new Set(checks.map((c) => c['CheckID'] as string));
       for (const c of this.state.checksOfService(service.ID)) {

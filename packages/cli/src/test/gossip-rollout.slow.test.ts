@@ -104,6 +104,10 @@ describe('gossip encryption rollout onto a running pool (real processes)', funct
       const steps = [stepConfig('1', false, false), stepConfig('2', false, true), stepConfig('3', true, true)];
       for (const file of steps) {
         for (const a of agents) {
+          // The serf snapshot (what a restarted agent rejoins from) is written at most every
+          // 500 ms, as serf's is: a kill sooner than that after the last join loses the
+          // member list, and a restarted server with no join address waits for a push-pull.
+          await sleep(1000);
           // SIGKILL: a restart without a graceful leave, the harder case for failure detection.
           await a.kill('SIGKILL');
           a.start([...a.spec.args, '-config-file', file]);

@@ -46,11 +46,17 @@ export function formatSnapshot(s: SnapshotState): string {
   return lines.join('\n') + '\n';
 }
 
-/** Keeps the snapshot state and writes it at most once per `minIntervalMs`. */
+/**
+ * Keeps the snapshot state and writes it at most twice per `minIntervalMs`: a change after a
+ * quiet spell is written at once, later ones in the same interval together at its end. A
+ * member that joins a quiet pool is on disk before the agent can be killed, so a restart
+ * rejoins it (an only-trailing write lost it to any kill within the interval).
+ */
 export class Snapshotter {
   private readonly state: SnapshotState;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
+  private lastFlush = -Infinity;
 
   constructor(
     private readonly path: string,
@@ -88,6 +94,7 @@ export class Snapshotter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty = false;
+    this.lastFlush = Date.now();
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, formatSnapshot(this.state), { mode: 0o600 });
@@ -102,10 +109,12 @@ export class Snapshotter {
   private touch(): void {
     this.dirty = true;
     if (this.timer) return;
+    const since = Date.now() - this.lastFlush;
+    if (since >= this.minIntervalMs) return this.flush();
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.dirty) this.flush();
-    }, this.minIntervalMs);
+    }, this.minIntervalMs - since);
     this.timer.unref();
   }
 }

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from './cluster-poll.js';
 import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
 import { RawRpcClient } from './raw-rpc-client.js';
 import { runCaptured } from './run-command.js';
@@ -21,20 +22,9 @@ const MGMT = randomUUID();
 const REPL = randomUUID();
 const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+/** Polls every 200 ms until `fn` yields a value (cluster-poll's pollUntil, named as this suite calls it). */
+const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> =>
+  pollUntil(fn, { what, timeoutMs });
 
 /** The JSON objects this suite reads: tokens, policies, the replication status. */
 interface Body {

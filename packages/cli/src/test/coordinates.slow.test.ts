@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from './cluster-poll.js';
 import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
 import { runCaptured } from './run-command.js';
 
@@ -15,20 +16,9 @@ const C1 = '127.0.35.2';
 const C2 = '127.0.35.3';
 const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+/** Polls every 200 ms until `fn` yields a value (cluster-poll's pollUntil, named as this suite calls it). */
+const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  pollUntil(fn, { what, timeoutMs });
 
 async function json<T>(ip: string, path: string): Promise<T> {
   const r = await fetch(url(ip, path));

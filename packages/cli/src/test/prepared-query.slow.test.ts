@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from './cluster-poll.js';
 import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
 import { runCaptured } from './run-command.js';
 
@@ -17,20 +18,9 @@ const S2 = '127.0.38.2';
 const C1 = '127.0.38.3';
 const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+/** Polls every 200 ms until `fn` yields a value (cluster-poll's pollUntil, named as this suite calls it). */
+const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> =>
+  pollUntil(fn, { what, timeoutMs });
 
 async function call(ip: string, path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: string }> {
   const r = await fetch(url(ip, path), { method, ...(body !== undefined && { body: JSON.stringify(body) }) });

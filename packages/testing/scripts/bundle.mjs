@@ -1,0 +1,87 @@
+// Builds dist-bundle/index.js, the package's entry: the tsc output of @proconsul/testing with the
+// kernel, the core packages, the plugins plugins.testing*.json name and their dependencies in one
+// ES module. A first startTestAgent() otherwise spends most of its time finding, opening and
+// compiling ~1,000 module files. Run after `tsc -b` (the root build, test and bench scripts do);
+// skips the build when no input is newer than the bundle.
+import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(pkgDir, 'dist-bundle');
+const outFile = join(outDir, 'index.js');
+const metaFile = join(outDir, 'inputs.json');
+const listFiles = ['plugins.testing.json', 'plugins.testing-client.json'].map((f) => join(pkgDir, f));
+
+/** Every package a plugin list names, in first-seen order. */
+function pluginPackages() {
+  const names = [];
+  for (const f of listFiles) {
+    for (const e of JSON.parse(readFileSync(f, 'utf8')).plugins) {
+      const name = typeof e === 'string' ? e : e.package;
+      if (!names.includes(name)) names.push(name);
+    }
+  }
+  return names;
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** The bundle is current when it exists and none of the files it was built from changed since. */
+function upToDate() {
+  const built = mtime(outFile);
+  if (built === Infinity) return false;
+  let inputs;
+  try {
+    inputs = JSON.parse(readFileSync(metaFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  return [...inputs, ...listFiles, fileURLToPath(import.meta.url)].every((f) => mtime(join(pkgDir, f)) < built);
+}
+
+if (process.argv.includes('--force') || !upToDate()) {
+  const plugins = pluginPackages();
+  // The entry fills the table test-agent.ts hands the kernel, then re-exports the package.
+  const entry = [
+    "import { bundledPlugins } from './bundled-plugins.js';",
+    ...plugins.map((p, i) => `import p${i} from '${p}';`),
+    `Object.assign(bundledPlugins, { ${plugins.map((p, i) => `'${p}': p${i}`).join(', ')} });`,
+    "export * from './index.js';",
+  ].join('\n');
+  const result = await build({
+    absWorkingDir: pkgDir,
+    stdin: { contents: entry, resolveDir: join(pkgDir, 'dist'), sourcefile: 'bundle-entry.js', loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    outfile: outFile,
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    // Optional native addons their packages load only when installed; a bundle cannot carry them.
+    external: ['msgpackr-extract'],
+    // CommonJS dependencies call require(); an ES module has none of its own.
+    banner: {
+      js: "import { createRequire as __pcCreateRequire } from 'node:module';\nconst require = __pcCreateRequire(import.meta.url);",
+    },
+  });
+  mkdirSync(outDir, { recursive: true });
+  // Written beside and renamed, so a test process never imports half a bundle.
+  for (const f of result.outputFiles) {
+    writeFileSync(`${f.path}.tmp`, f.contents);
+    renameSync(`${f.path}.tmp`, f.path);
+  }
+  // Relative to the package directory (absWorkingDir), as esbuild names them.
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('<'));
+  writeFileSync(metaFile, JSON.stringify(inputs));
+}

@@ -4,14 +4,15 @@
 // compiling ~1,000 module files. Run after `tsc -b` (the root build, test and bench scripts do);
 // skips the build when no input is newer than the bundle.
 import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(pkgDir, 'dist-bundle');
 const outFile = join(outDir, 'index.js');
 const metaFile = join(outDir, 'inputs.json');
+/** The generated entry's name (beside dist/index.js) in messages and source maps; not a file on disk. */
+const ENTRY_NAME = 'bundle-entry.js';
 const listFiles = ['plugins.testing.json', 'plugins.testing-client.json'].map((f) => join(pkgDir, f));
 
 /** Every package a plugin list names, in first-seen order. */
@@ -44,7 +45,7 @@ function upToDate() {
   } catch {
     return false;
   }
-  return [...inputs, ...listFiles, fileURLToPath(import.meta.url)].every((f) => mtime(join(pkgDir, f)) < built);
+  return [...inputs, ...listFiles, fileURLToPath(import.meta.url)].every((f) => mtime(resolve(pkgDir, f)) < built);
 }
 
 if (process.argv.includes('--force') || !upToDate()) {
@@ -56,9 +57,11 @@ if (process.argv.includes('--force') || !upToDate()) {
     `Object.assign(bundledPlugins, { ${plugins.map((p, i) => `'${p}': p${i}`).join(', ')} });`,
     "export * from './index.js';",
   ].join('\n');
+  // Imported only when a build is due: the up-to-date check runs before every test run.
+  const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: pkgDir,
-    stdin: { contents: entry, resolveDir: join(pkgDir, 'dist'), sourcefile: 'bundle-entry.js', loader: 'js' },
+    stdin: { contents: entry, resolveDir: join(pkgDir, 'dist'), sourcefile: ENTRY_NAME, loader: 'js' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -82,6 +85,6 @@ if (process.argv.includes('--force') || !upToDate()) {
     renameSync(`${f.path}.tmp`, f.path);
   }
   // Relative to the package directory (absWorkingDir), as esbuild names them.
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('<'));
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => f !== `dist/${ENTRY_NAME}`);
   writeFileSync(metaFile, JSON.stringify(inputs));
 }

@@ -143,7 +143,9 @@ describe('Kernel', () => {
         ...options,
         preloadedPlugins: { '@example/bundled-a': makePlugin('a'), '@example/bundled-b': makePlugin('b') },
       });
-      expect(k.plugins.map((p) => [p.manifest.name, p.config['level'], p.source])).to.deep.equal([['a', 7, '@example/bundled-a']]);
+      expect(k.plugins.map((p) => [p.manifest.name, p.config['level'], p.source])).to.deep.equal([
+        ['a', 7, '@example/bundled-a'],
+      ]);
       await k.start();
       await k.stop();
       expect(journal).to.deep.equal(['a:configure', 'a:start', 'a:stop']);
@@ -154,7 +156,10 @@ describe('Kernel', () => {
       const mixed = await codeOf(Kernel.load(file, { ...options, preloadedPlugins: { '@example/bundled-a': makePlugin('a') } }));
       expect(mixed.message).to.equal('no error');
       const bad = await codeOf(
-        Kernel.load(file, { ...options, preloadedPlugins: { '@example/bundled-a': { manifest: {} } as unknown as ProconsulPlugin } }),
+        Kernel.load(file, {
+          ...options,
+          preloadedPlugins: { '@example/bundled-a': { manifest: {} } as unknown as ProconsulPlugin },
+        }),
       );
       expect(bad.code).to.equal('PLUGIN_INVALID');
       expect(bad.message).to.contain('@example/bundled-a');

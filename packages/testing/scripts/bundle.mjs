@@ -69,6 +69,7 @@ if (process.argv.includes('--force') || !upToDate()) {
     write: false,
     outfile: outFile,
     sourcemap: 'linked',
+    sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
     // Optional native addons their packages load only when installed; a bundle cannot carry them.

@@ -3,15 +3,15 @@
 // ES module. A first startTestAgent() otherwise spends most of its time finding, opening and
 // compiling ~1,000 module files. Run after `tsc -b` (the root build, test and bench scripts do);
 // skips the build when no input is newer than the bundle.
-import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(pkgDir, 'dist-bundle');
 const outFile = join(outDir, 'index.js');
 const metaFile = join(outDir, 'inputs.json');
-/** The generated entry's name (beside dist/index.js) in messages and source maps; not a file on disk. */
+/** The generated entry's name in messages and source maps; not a file on disk. */
 const ENTRY_NAME = 'bundle-entry.js';
 const listFiles = ['plugins.testing.json', 'plugins.testing-client.json'].map((f) => join(pkgDir, f));
 
@@ -61,13 +61,41 @@ if (process.argv.includes('--force') || !upToDate()) {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: pkgDir,
-    stdin: { contents: entry, resolveDir: join(pkgDir, 'dist'), sourcefile: ENTRY_NAME, loader: 'js' },
+    entryPoints: { index: ENTRY_NAME },
+    plugins: [
+      {
+        name: 'generated-entry',
+        setup(b) {
+          b.onResolve({ filter: /^bundle-entry\.js$/ }, () => ({ path: ENTRY_NAME, namespace: 'generated' }));
+          b.onLoad({ filter: /.*/, namespace: 'generated' }, () => ({
+            contents: entry,
+            resolveDir: join(pkgDir, 'dist'),
+            loader: 'js',
+          }));
+        },
+      },
+      {
+        // A JSON file (three copies of mime-db, ~680 KB) as one string for JSON.parse rather than
+        // an object literal: V8 scans a string literal far faster than it parses an object literal.
+        name: 'json-as-string',
+        setup(b) {
+          b.onLoad({ filter: /\.json$/ }, (args) => ({
+            contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
     bundle: true,
+    // What the package loads only with import() (certificate tooling, ~600 KB) goes to chunks
+    // of its own, so a first start does not compile it.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
     write: false,
-    outfile: outFile,
+    outdir: outDir,
     sourcemap: 'linked',
     sourcesContent: false,
     metafile: true,
@@ -80,12 +108,17 @@ if (process.argv.includes('--force') || !upToDate()) {
     },
   });
   mkdirSync(outDir, { recursive: true });
-  // Written beside and renamed, so a test process never imports half a bundle.
-  for (const f of result.outputFiles) {
+  const stale = readdirSync(outDir).filter((f) => f.startsWith('chunk-'));
+  // Each written beside and renamed, the entry last, so a test process never imports half a bundle.
+  const files = result.outputFiles.sort((a, b) => Number(a.path.startsWith(outFile)) - Number(b.path.startsWith(outFile)));
+  for (const f of files) {
     writeFileSync(`${f.path}.tmp`, f.contents);
     renameSync(`${f.path}.tmp`, f.path);
   }
+  const written = new Set(files.map((f) => basename(f.path)));
+  for (const f of stale) if (!written.has(f)) rmSync(join(outDir, f), { force: true });
   // Relative to the package directory (absWorkingDir), as esbuild names them.
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => f !== `dist/${ENTRY_NAME}`);
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('generated:'));
   writeFileSync(metaFile, JSON.stringify(inputs));
+  if (process.env.PC_BUNDLE_META) writeFileSync(process.env.PC_BUNDLE_META, JSON.stringify(result.metafile));
 }

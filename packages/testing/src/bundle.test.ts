@@ -29,7 +29,7 @@ describe('@proconsul/testing bundle', () => {
     const agent = await startTestAgent({ config: { plugins_file: file } });
     try {
       const ok = await agentRequest(agent.httpAddr, 'GET', '/v1/outside/hello', {});
-      expect([ok.status, JSON.parse(ok.body)]).to.deep.equal([200, { what: 'hello' }]);
+      expect([ok.status, JSON.parse(ok.body)]).to.deep.equal([200, { what: 'hello', node: agent.nodeName }]);
       const refused = await agentRequest(agent.httpAddr, 'GET', '/v1/outside/refuse', {});
       expect([refused.status, refused.body]).to.deep.equal([422, 'the outside plugin refuses refuse']);
       // The bundled plugins still run: KV through raft and the memory store.

@@ -108,17 +108,23 @@ if (process.argv.includes('--force') || !upToDate()) {
     },
   });
   mkdirSync(outDir, { recursive: true });
-  const stale = readdirSync(outDir).filter((f) => f.startsWith('chunk-'));
-  // Each written beside and renamed, the entry last, so a test process never imports half a bundle.
-  const files = result.outputFiles.sort((a, b) => Number(a.path.startsWith(outFile)) - Number(b.path.startsWith(outFile)));
-  for (const f of files) {
-    writeFileSync(`${f.path}.tmp`, f.contents);
-    renameSync(`${f.path}.tmp`, f.path);
-  }
-  const written = new Set(files.map((f) => basename(f.path)));
-  for (const f of stale) if (!written.has(f)) rmSync(join(outDir, f), { force: true });
   // Relative to the package directory (absWorkingDir), as esbuild names them.
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('generated:'));
   writeFileSync(metaFile, JSON.stringify(inputs));
+  // Each written beside and renamed, the entry last, so a test process never imports half a
+  // bundle; the temporary name is per process, as two test runs may build at once.
+  const files = result.outputFiles.sort((a, b) => Number(a.path === outFile) - Number(b.path === outFile));
+  for (const f of files) {
+    writeFileSync(`${f.path}.${process.pid}.tmp`, f.contents);
+    renameSync(`${f.path}.${process.pid}.tmp`, f.path);
+  }
+  // Chunks are named by content, so an old one is only ever unused; one from the last hour is
+  // kept, since a process that imported the previous entry may still import() it.
+  const written = new Set(files.map((f) => basename(f.path)));
+  for (const f of readdirSync(outDir)) {
+    const path = join(outDir, f);
+    if (f.startsWith('chunk-') && !written.has(f) && mtime(path) < Date.now() - 3_600_000) rmSync(path, { force: true });
+  }
+  // For a look at what the bundle holds and how big each part is (esbuild's metafile format).
   if (process.env.PC_BUNDLE_META) writeFileSync(process.env.PC_BUNDLE_META, JSON.stringify(result.metafile));
 }

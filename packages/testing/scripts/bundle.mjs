@@ -75,6 +75,31 @@ if (process.argv.includes('--force') || !upToDate()) {
         },
       },
       {
+        // npm nests a second copy of a package where versions differ up the tree, and sometimes an
+        // identical one (koa and type-is each hold mime-types 3.0.2 and mime-db 1.54.0). Each copy
+        // is compiled and run at import; one copy per name and version is enough.
+        name: 'one-copy-per-version',
+        setup(b) {
+          const first = new Map();
+          b.onResolve({ filter: /^[^./]/ }, async (args) => {
+            if (args.pluginData === 'one-copy-per-version') return undefined;
+            const r = await b.resolve(args.path, {
+              kind: args.kind,
+              importer: args.importer,
+              resolveDir: args.resolveDir,
+              pluginData: 'one-copy-per-version',
+            });
+            const m = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(r.path);
+            if (r.errors.length > 0 || r.external || !m) return r.errors.length > 0 ? undefined : r;
+            const [, dir, rest] = m;
+            const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+            const key = `${name}@${version}`;
+            if (!first.has(key)) first.set(key, dir);
+            return { ...r, path: join(first.get(key), rest) };
+          });
+        },
+      },
+      {
         // A JSON file (three copies of mime-db, ~680 KB) as one string for JSON.parse rather than
         // an object literal: V8 scans a string literal far faster than it parses an object literal.
         name: 'json-as-string',

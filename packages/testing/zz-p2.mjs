@@ -1,0 +1,12 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+const { startTestAgent } = await import('@proconsul/testing');
+const s = new Session(); s.connect();
+await s.post('Profiler.enable'); await s.post('Profiler.setSamplingInterval', { interval: 100 }); await s.post('Profiler.start');
+const t = performance.now();
+const a = await startTestAgent();
+const ms = performance.now() - t;
+const { profile } = await s.post('Profiler.stop');
+writeFileSync('/tmp/tprof/first.cpuprofile', JSON.stringify(profile));
+console.log('first', ms.toFixed(0));
+await a.stop();

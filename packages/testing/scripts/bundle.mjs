@@ -75,6 +75,16 @@ if (process.argv.includes('--force') || !upToDate()) {
         },
       },
       {
+        // msgpackr's optional native addon speeds up unpacking large messages, which a test agent's
+        // are not; finding and loading it (node-gyp-build, a .node file) was ~10 ms of the import.
+        // Without it msgpackr decodes in JavaScript, as on a platform with no prebuilt addon.
+        name: 'no-native-msgpackr',
+        setup(b) {
+          b.onResolve({ filter: /^msgpackr-extract$/ }, () => ({ path: 'msgpackr-extract', namespace: 'absent' }));
+          b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
+        },
+      },
+      {
         // npm nests a second copy of a package where versions differ up the tree, and sometimes an
         // identical one (koa and type-is each hold mime-types 3.0.2 and mime-db 1.54.0). Each copy
         // is compiled and run at import; one copy per name and version is enough.
@@ -125,8 +135,6 @@ if (process.argv.includes('--force') || !upToDate()) {
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
-    // Optional native addons their packages load only when installed; a bundle cannot carry them.
-    external: ['msgpackr-extract'],
     // CommonJS dependencies call require(); an ES module has none of its own.
     banner: {
       js: "import { createRequire as __pcCreateRequire } from 'node:module';\nconst require = __pcCreateRequire(import.meta.url);",

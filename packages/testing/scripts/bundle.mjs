@@ -141,8 +141,9 @@ if (process.argv.includes('--force') || !upToDate()) {
     },
   });
   mkdirSync(outDir, { recursive: true });
-  // Relative to the package directory (absWorkingDir), as esbuild names them.
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('generated:'));
+  // Relative to the package directory (absWorkingDir), as esbuild names them; the generated
+  // entry and the absent addon are no files.
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !/^(generated|absent):/.test(f));
   writeFileSync(metaFile, JSON.stringify(inputs));
   // Each written beside and renamed, the entry last, so a test process never imports half a
   // bundle; the temporary name is per process, as two test runs may build at once.

@@ -4,6 +4,7 @@ import {
   Kernel,
   Membership,
   PROCONSUL_VERSION,
+  type KernelOptions,
   type Logger,
   type ProconsulPlugin,
   type RuntimeConfig,
@@ -24,6 +25,8 @@ export interface AgentOptions {
   readonly agentModules?: readonly ContainerModule[];
   /** Already-imported plugins by package name (KernelOptions.preloadedPlugins); plugins.json still decides which run. */
   readonly preloadedPlugins?: Readonly<Record<string, ProconsulPlugin>>;
+  /** A bundle's import() of each plugin it carries (KernelOptions.bundledPluginImports); called only for listed plugins. */
+  readonly bundledPluginImports?: KernelOptions['bundledPluginImports'];
 }
 
 /**
@@ -62,6 +65,7 @@ export class Agent {
       agentModules: this.options.agentModules ?? [],
       role: c.server ? 'server' : 'client',
       ...(this.options.preloadedPlugins ? { preloadedPlugins: this.options.preloadedPlugins } : {}),
+      ...(this.options.bundledPluginImports ? { bundledPluginImports: this.options.bundledPluginImports } : {}),
     });
     await kernel.start();
     this.kernel = kernel;

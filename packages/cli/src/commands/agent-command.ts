@@ -9,6 +9,7 @@ import { CLIENT_PLUGINS_FILE, DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../
 import { agentModules, coreModules } from '../agent-modules.js';
 import { AgentStopTriggers, type StopReason } from './support/agent-stop-triggers.js';
 import { releaseYoungGeneration } from '../young-generation.js';
+import { bundledPluginImports } from '../bundled-plugins.js';
 
 /** How long the plugins get to stop (after any graceful leave) before the process exits regardless. */
 const STOP_TIMEOUT_MS = 5_000;
@@ -70,6 +71,7 @@ export const agentCommand: Command = {
         // storage engine (about 10 MiB less RSS, and no RocksDB files in its data_dir).
         defaultPluginsFile: config.dev ? DEV_PLUGINS_FILE : config.server ? DEFAULT_PLUGINS_FILE : CLIENT_PLUGINS_FILE,
         coreModules: coreModules(),
+        bundledPluginImports,
         agentModules: [
           ...agentModules(
             config,

@@ -38,6 +38,12 @@ export interface KernelOptions {
    * this table instead of being imported, any other entry is imported as usual.
    */
   readonly preloadedPlugins?: Readonly<Record<string, ProconsulPlugin>>;
+  /**
+   * Like preloadedPlugins, but imported only when plugins.json names them: a bundle's own
+   * import() of each plugin module it carries (resolving to the module, whose default export
+   * is the plugin), so a client does not compile the server's plugins. May block on the import.
+   */
+  readonly bundledPluginImports?: Readonly<Record<string, () => Promise<{ readonly default?: unknown }>>>;
 }
 
 export interface LoadedPlugin {
@@ -66,11 +72,14 @@ export class Kernel {
     // Imported side by side, so one plugin's file reads overlap another's parsing; a failure
     // is still reported for the first failing entry in file order.
     const preloaded = options.preloadedPlugins ?? {};
+    const bundled = options.bundledPluginImports ?? {};
     const settled = await Promise.allSettled(
       file.plugins.map((entry) =>
         Object.hasOwn(preloaded, entry.package)
           ? Promise.resolve().then(() => asPlugin(entry.package, preloaded[entry.package]))
-          : importPlugin(entry.package, file.path),
+          : Object.hasOwn(bundled, entry.package)
+            ? bundled[entry.package]!().then((m) => asPlugin(entry.package, m.default))
+            : importPlugin(entry.package, file.path),
       ),
     );
     const failed = settled.find((r) => r.status === 'rejected');

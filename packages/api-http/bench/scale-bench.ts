@@ -284,7 +284,7 @@ function runCli(args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [join(repoRoot(), 'packages/cli/dist/main.js'), ...args],
+      [join(repoRoot(), 'packages/cli/bin/proconsul.js'), ...args],
       { maxBuffer: 64 * MiB, timeout: 300_000 },
       (err, _out, stderr) => (err ? reject(new Error(`${args.join(' ')}: ${stderr || err.message}`)) : resolve()),
     );

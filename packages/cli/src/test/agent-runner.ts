@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+/** The `proconsul` bin users run: the bundle when it is current (bundle-launcher.test.ts checks it is), else the tsc output. */
+export const MAIN = fileURLToPath(new URL('../../bin/proconsul.js', import.meta.url));
 
 export interface RunningAgent {
   readonly child: ChildProcess;

@@ -54,7 +54,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   writeFileSync(configFile, JSON.stringify({ performance: { raft_multiplier: o.raftMultiplier ?? 1 } }));
   const args = [
     ...(o.nodeFlags ?? []),
-    join(root, 'packages/cli/dist/main.js'),
+    // The bin users run: the CLI bundle when it is current, else the tsc output.
+    join(root, 'packages/cli/bin/proconsul.js'),
     'agent',
     ...(o.server ? ['-server'] : []),
     ...(o.bootstrapExpect ? ['-bootstrap-expect', String(o.bootstrapExpect)] : []),

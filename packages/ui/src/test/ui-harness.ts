@@ -12,7 +12,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** The CLI is spawned by path, not imported: the ui package must not depend on the cli package. */
-const CLI_MAIN = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
+/** The `proconsul` bin users run (the CLI bundle when current). */
+const CLI_MAIN = fileURLToPath(new URL('../../../cli/bin/proconsul.js', import.meta.url));
 
 export const ROOT_TOKEN = '6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a00';
 

@@ -4,7 +4,17 @@
 // Shared by packages/testing/scripts/bundle.mjs and packages/cli/scripts/bundle.mjs: each names
 // its entry, its plugin lists and its output directory. Run after `tsc -b` (the root build, test
 // and bench scripts do); skips the build when no input is newer than the bundle.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,7 +54,17 @@ function isNative(dir) {
  * - force: build even when current
  * Returns true when it built.
  */
-export async function buildBundle({ pkgDir, outDir, entryName, entry, resolveDir, listFiles = [], leaveOutMsgpackrAddon = false, force = false, callerFile }) {
+export async function buildBundle({
+  pkgDir,
+  outDir,
+  entryName,
+  entry,
+  resolveDir,
+  listFiles = [],
+  leaveOutMsgpackrAddon = false,
+  force = false,
+  callerFile,
+}) {
   const outFile = join(outDir, `${entryName}.js`);
   const metaFile = join(outDir, 'inputs.json');
   const scripts = [SELF, ...(callerFile ? [callerFile] : [])];
@@ -94,7 +114,10 @@ export async function buildBundle({ pkgDir, outDir, entryName, entry, resolveDir
           const text = readFileSync(args.path, 'utf8');
           if (!text.includes('import.meta.url')) return undefined;
           const rel = relative(outDir, args.path).split('\\').join('/');
-          return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
+          return {
+            contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+            loader: 'js',
+          };
         });
       },
     },
@@ -179,7 +202,11 @@ export async function buildBundle({ pkgDir, outDir, entryName, entry, resolveDir
   writeFileSync(metaFile, JSON.stringify(inputs));
   // The tsc build records of the workspace packages the bundle holds: a launcher compares the
   // bundle with these few files rather than with each of its inputs.
-  const buildInfos = [...new Set(inputs.map((f) => /^(.*?)\/dist\//.exec(resolve(pkgDir, f))?.[1]).filter((d) => d && !d.includes('/node_modules/')))]
+  const buildInfos = [
+    ...new Set(
+      inputs.map((f) => /^(.*?)\/dist\//.exec(resolve(pkgDir, f))?.[1]).filter((d) => d && !d.includes('/node_modules/')),
+    ),
+  ]
     .map((d) => join(d, 'dist', '.tsbuildinfo'))
     .filter((f) => existsSync(f))
     .map((f) => relative(outDir, f).split('\\').join('/'));

@@ -30,7 +30,9 @@ describe('the proconsul bin and the CLI bundle', () => {
     let dir: string;
     let record: string;
     const run = (env: NodeJS.ProcessEnv = {}) =>
-      execFileSync(process.execPath, [join(dir, 'bin', 'proconsul.js')], { env: { ...process.env, PROCONSUL_NO_BUNDLE: '', ...env } })
+      execFileSync(process.execPath, [join(dir, 'bin', 'proconsul.js')], {
+        env: { ...process.env, PROCONSUL_NO_BUNDLE: '', ...env },
+      })
         .toString()
         .trim();
     const age = (file: string, secondsAgo: number) => {

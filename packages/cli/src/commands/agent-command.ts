@@ -49,7 +49,9 @@ export const agentCommand: Command = {
     );
     for (const w of [...warnings, ...outputs.warnings]) logger.warn(w);
     // The bin falls back to the tsc output silently when the bundle is stale: say which runs.
-    logger.info(Object.keys(bundledPluginImports).length > 0 ? 'running the bundled build (dist-bundle)' : 'running the tsc output (dist)');
+    logger.info(
+      Object.keys(bundledPluginImports).length > 0 ? 'running the bundled build (dist-bundle)' : 'running the tsc output (dist)',
+    );
     let agent: Agent;
     // Installed before start: a signal while plugins start waits for them, then stops them.
     const triggers = new AgentStopTriggers(io.env, (s) => {

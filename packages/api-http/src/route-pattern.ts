@@ -78,7 +78,10 @@ function parse(pattern: string): Token[] {
         let name = '';
         if (chars[i] === '"') {
           i++;
-          while (i < chars.length && chars[i] !== '"') ((name += chars[i] === '\\' ? chars[++i] : chars[i]), i++);
+          while (i < chars.length && chars[i] !== '"') {
+            if (chars[i] === '\\') i++;
+            name += chars[i++] ?? '';
+          }
           if (chars[i++] !== '"') throw new RoutePatternError(pattern, 'unterminated quoted name');
         } else if (NAME_START.test(chars[i] ?? '')) {
           do name += chars[i++];

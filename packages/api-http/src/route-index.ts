@@ -25,7 +25,7 @@ export class RouteIndex<H> {
   /** Same pattern, same regexp: an endpoint serving GET, PUT and DELETE compiles once. */
   private readonly compiled = new Map<string, RoutePattern>();
 
-  /** Throws a RoutePatternError for a pattern outside the supported forms. */
+  /** Throws RoutePatternInvalid for a pattern outside the supported forms. */
   register(path: string, method: string, handler: H): void {
     let pattern = this.compiled.get(path);
     if (!pattern) {

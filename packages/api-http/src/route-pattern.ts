@@ -1,3 +1,5 @@
+import { RoutePatternInvalid } from './http-errors.js';
+
 /**
  * A route pattern compiled to one regular expression, with the semantics koa-router 15
  * gave the API's patterns through path-to-regexp 8 (pinned by route-matching.test.ts):
@@ -17,12 +19,6 @@ export interface RoutePattern {
 }
 
 type Token = { kind: 'text'; value: string } | { kind: 'param' | 'wildcard'; name: string } | { kind: 'group'; tokens: Token[] };
-
-export class RoutePatternError extends Error {
-  constructor(pattern: string, reason: string) {
-    super(`route pattern ${JSON.stringify(pattern)}: ${reason}`);
-  }
-}
 
 export function compileRoutePattern(pattern: string): RoutePattern {
   const tokens = parse(pattern);
@@ -72,7 +68,7 @@ function parse(pattern: string): Token[] {
         return out;
       }
       if (c === '\\') {
-        if (i === chars.length) throw new RoutePatternError(pattern, 'ends with an escape');
+        if (i === chars.length) throw RoutePatternInvalid(pattern, 'ends with an escape');
         text += chars[i++];
       } else if (c === ':' || c === '*') {
         let name = '';
@@ -82,22 +78,22 @@ function parse(pattern: string): Token[] {
             if (chars[i] === '\\') i++;
             name += chars[i++] ?? '';
           }
-          if (chars[i++] !== '"') throw new RoutePatternError(pattern, 'unterminated quoted name');
+          if (chars[i++] !== '"') throw RoutePatternInvalid(pattern, 'unterminated quoted name');
         } else if (NAME_START.test(chars[i] ?? '')) {
           do name += chars[i++];
           while (NAME_CONTINUE.test(chars[i] ?? ''));
         }
-        if (!name) throw new RoutePatternError(pattern, `missing parameter name at ${i}`);
+        if (!name) throw RoutePatternInvalid(pattern, `missing parameter name at ${i}`);
         flush();
         out.push({ kind: c === ':' ? 'param' : 'wildcard', name });
       } else if (c === '{') {
         flush();
         out.push({ kind: 'group', tokens: until('}') });
       } else if (RESERVED.has(c)) {
-        throw new RoutePatternError(pattern, `unexpected ${c} at ${i - 1} (escape it with \\)`);
+        throw RoutePatternInvalid(pattern, `unexpected ${c} at ${i - 1} (escape it with \\)`);
       } else text += c;
     }
-    if (close) throw new RoutePatternError(pattern, `missing ${close}`);
+    if (close) throw RoutePatternInvalid(pattern, `missing ${close}`);
     flush();
     return out;
   };
@@ -136,8 +132,8 @@ function alternativeSource(pattern: string, seq: readonly Token[], keys: string[
       continue;
     }
     if (t.kind === 'group') throw new Error('unreachable: groups are expanded');
-    if (captureInSegment) throw new RoutePatternError(pattern, `two captures in one path segment (${t.name})`);
-    if (afterWildcard) throw new RoutePatternError(pattern, `a capture after a wildcard (${t.name})`);
+    if (captureInSegment) throw RoutePatternInvalid(pattern, `two captures in one path segment (${t.name})`);
+    if (afterWildcard) throw RoutePatternInvalid(pattern, `a capture after a wildcard (${t.name})`);
     source += t.kind === 'param' ? '([^\\/]+)' : '([^]+)';
     captureInSegment = true;
     afterWildcard = t.kind === 'wildcard';

@@ -140,6 +140,26 @@ describe('HTTP app: bodies, logs and metrics', () => {
     }
   });
 
+  it('a header value node refuses is a logged 500 with a plain-text reason, not a dropped connection', async () => {
+    const log = new RecordingLogger();
+    const bad: HttpEndpoint = {
+      method: 'GET',
+      path: '/v1/bad-header',
+      handle: async () => ({ headers: { 'X-Bad': 'a\nb' }, body: 'x' }),
+    };
+    const { server, port } = await serve([bad], log);
+    try {
+      const r = await rawRequest(HOST, port, 'GET', '/v1/bad-header');
+      expect(r.status).to.equal(500);
+      expect(r.headers['x-bad']).to.equal(undefined);
+      expect(r.headers['content-type']).to.equal('text/plain; charset=utf-8');
+      expect(r.body).to.match(/^internal error: .*X-Bad/);
+      expect(log.lines.filter((l) => l.level === 'error' && l.msg === 'request failed')).to.have.length(1);
+    } finally {
+      await close(server);
+    }
+  });
+
   it('refuses a route pattern it cannot serve when the app is built, naming it', () => {
     const bad: HttpEndpoint = { method: 'GET', path: '/v1/x/(y)', handle: async () => ({}) };
     expect(() => createHttpApp([bad], new NullLogger())).to.throw(/\/v1\/x\/\(y\)/);

@@ -1,5 +1,5 @@
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { pipeline, Readable } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import {
   isCoded,
   type MetricsRegistry,
@@ -14,15 +14,10 @@ import { requestLog } from './request-log.js';
 import { httpMetricPath, timeRequest } from './request-metrics.js';
 import { splitTarget } from './request-target.js';
 import { RouteIndex } from './route-index.js';
+import { destroyBody, JSON_TYPE, send, TEXT, writeHead, type Reply } from './reply-writer.js';
+import { EMPTY_BODY, readBody, toRequest } from './request-reader.js';
 
 const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)
-
-const TEXT = 'text/plain; charset=utf-8';
-const HTML = 'text/html; charset=utf-8';
-const JSON_TYPE = 'application/json; charset=utf-8';
-const BINARY = 'application/octet-stream';
-/** Statuses that carry no body, so no Content-Type or Content-Length either. */
-const NO_BODY = new Set([204, 205, 304]);
 
 export interface HttpAppOptions {
   /**
@@ -41,18 +36,6 @@ export interface HttpAppOptions {
 export interface HttpApp {
   /** The `(req, res)` listener for `http.createServer` / `https.createServer`; never throws. */
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
-}
-
-/**
- * What a request gets: a status, headers, and a body whose kind sets the Content-Type
- * unless a header or `type` did. `body` undefined is a bare status (its reason phrase).
- */
-interface Reply {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  /** Content-Type set after `headers`, so it wins over theirs. */
-  readonly type?: string;
-  readonly body: string | Buffer | Readable | undefined;
 }
 
 type Route = (
@@ -161,166 +144,6 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
       });
     },
   };
-}
-
-/** Status and headers of a reply, with the Content-Type and Content-Length its body implies. */
-function writeHead(res: ServerResponse, reply: Reply): void {
-  res.statusCode = reply.status;
-  if (reply.headers) for (const k in reply.headers) res.setHeader(k, reply.headers[k]!);
-  if (reply.type) res.setHeader('Content-Type', reply.type);
-  const body = reply.body;
-  if (body === undefined) return;
-  const typed = res.hasHeader('Content-Type');
-  if (typeof body === 'string') {
-    if (!typed) res.setHeader('Content-Type', /^\s*</.test(body) ? HTML : TEXT);
-    setLength(res, Buffer.byteLength(body));
-  } else if (Buffer.isBuffer(body)) {
-    if (!typed) res.setHeader('Content-Type', BINARY);
-    setLength(res, body.length);
-  } else if (!typed) res.setHeader('Content-Type', BINARY);
-}
-
-function setLength(res: ServerResponse, n: number): void {
-  if (!res.hasHeader('Transfer-Encoding')) res.setHeader('Content-Length', n);
-}
-
-/** Sends the body (or none: HEAD, 204/304, a client already gone), streaming a Readable. */
-function send(req: IncomingMessage, res: ServerResponse, body: Reply['body'], log: Logger): void {
-  if (res.writableEnded || res.socket?.writable === false) {
-    destroyBody(body);
-    res.end();
-    return;
-  }
-  if (NO_BODY.has(res.statusCode)) {
-    res.removeHeader('Content-Type');
-    res.removeHeader('Content-Length');
-    res.removeHeader('Transfer-Encoding');
-    destroyBody(body);
-    res.end();
-    return;
-  }
-  if (req.method === 'HEAD') {
-    destroyBody(body);
-    res.end();
-    return;
-  }
-  if (body === undefined) {
-    const reason = STATUS_CODES[res.statusCode] ?? String(res.statusCode);
-    res.setHeader('Content-Type', TEXT);
-    res.setHeader('Content-Length', Buffer.byteLength(reason));
-    res.end(reason);
-    return;
-  }
-  if (!(body instanceof Readable)) {
-    res.end(body);
-    return;
-  }
-  // Errors after the headers (a streamed body cut short) are logged, not thrown: a monitor
-  // client hanging up, or shutdown closing the stream, is normal and not logged at all.
-  pipeline(body, res, (err) => {
-    if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') log.warn('response failed', { error: err });
-  });
-}
-
-function destroyBody(body: Reply['body']): void {
-  if (body instanceof Readable) {
-    body.once('error', () => {});
-    body.destroy();
-  }
-}
-
-function toRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: HttpMethod,
-  path: string,
-  query: URLSearchParams,
-  params: Record<string, string>,
-  body: Buffer,
-  stream: boolean,
-): HttpRequest {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  const auth = headers['authorization'];
-  const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : undefined;
-  const token = headers['x-consul-token'] || bearer || query.get('token') || undefined;
-  let abort: AbortController | undefined;
-  return {
-    method,
-    path,
-    params,
-    query,
-    headers,
-    body,
-    ...(stream && { bodyStream: req as AsyncIterable<Buffer> }),
-    token,
-    // Made on first use: an AbortController and a listener cost ~5 µs, a tenth of a simple
-    // KV read, and most requests answer at once without ever looking at it.
-    get signal(): AbortSignal {
-      if (!abort) abort = disconnectSignal(res);
-      return abort.signal;
-    },
-  };
-}
-
-/**
- * Aborts when the client goes away before the response is finished. The response's 'close'
- * is the disconnect signal: the request's own 'close' fires as soon as its body has been
- * read, long before a blocking query answers.
- */
-function disconnectSignal(res: ServerResponse): AbortController {
-  const abort = new AbortController();
-  if (res.destroyed || res.closed) {
-    if (!res.writableFinished) abort.abort();
-  } else {
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-  }
-  return abort;
-}
-
-const EMPTY_BODY = Buffer.alloc(0);
-
-/** The whole request body, refused past MAX_BODY (listeners, not an async iterator: cheaper per request). */
-function readBody(req: IncomingMessage, maxBody: number): Promise<Buffer> {
-  if (req.readableEnded) return Promise.resolve(EMPTY_BODY);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBody) {
-        done();
-        req.resume();
-        reject(Object.assign(new Error(`Request body too large (limit ${maxBody} bytes)`), { status: 413, expose: true }));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(err);
-    };
-    const onClose = () => {
-      // Aborted mid-upload: nothing will come; the response's close aborts the request.
-      if (!req.readableEnded) onError(Object.assign(new Error('request aborted'), { status: 400, expose: true }));
-    };
-    const done = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
 }
 
 /**

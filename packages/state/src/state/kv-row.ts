@@ -1,0 +1,71 @@
+import type { DirEntry } from '@proconsul/kernel';
+
+/**
+ * Values up to this many bytes are held as a one-byte (latin1) string, one char per byte.
+ * A Uint8Array costs ~190 B of V8 heap (the typed array and its ArrayBuffer) plus its own
+ * malloc'd backing store, ~400–500 B of RSS beyond the bytes; a one-byte string costs its
+ * bytes plus a 12-byte header, and the GC owns it, so churn cannot pin or fragment native
+ * memory. Above the cut-off that fixed saving is under a third of the value while every
+ * read copies the bytes out again, so larger values stay as bytes.
+ */
+export const INLINE_VALUE_MAX = 1024;
+
+/** A stored value: latin1 string (≤ {@link INLINE_VALUE_MAX} bytes), owned bytes, or none. */
+export type StoredValue = string | Uint8Array | null;
+
+/**
+ * A KV entry as the store holds it: {@link DirEntry}'s fields, with the value in its compact
+ * form. Rows are immutable and internal to the state package; readers get DirEntry objects
+ * from {@link toDirEntry}.
+ */
+export class KvRow {
+  constructor(
+    readonly Key: string,
+    readonly stored: StoredValue,
+    readonly Flags: number,
+    readonly Session: string,
+    readonly LockIndex: number,
+    readonly CreateIndex: number,
+    readonly ModifyIndex: number,
+  ) {}
+
+  static fromEntry(e: DirEntry): KvRow {
+    return new KvRow(e.Key, packValue(e.Value), e.Flags, e.Session, e.LockIndex, e.CreateIndex, e.ModifyIndex);
+  }
+}
+
+/**
+ * The compact form of `value`. Never keeps the caller's array: a decoder may hand out views
+ * into a whole log entry or snapshot frame, and a stored value must not pin it.
+ */
+export function packValue(value: Uint8Array | null): StoredValue {
+  if (value === null) return null;
+  const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value.byteLength <= INLINE_VALUE_MAX) return buf.toString('latin1');
+  return new Uint8Array(buf); // an exact-size copy with its own ArrayBuffer
+}
+
+/**
+ * The bytes of a stored value. A small value is materialised afresh on each call (so a
+ * reader may even mutate it); a large one is the stored array itself, which no one mutates.
+ */
+export function unpackValue(stored: StoredValue): Uint8Array | null {
+  if (typeof stored !== 'string') return stored;
+  // Small Buffers come from Node's shared pool: no ArrayBuffer of its own per read. A plain
+  // Uint8Array view keeps DirEntry.Value's type exact for deep-equality and codecs.
+  const buf = Buffer.from(stored, 'latin1');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** The row as Consul's DirEntry; `withValue: false` gives the `Value: null` txn writes echo. */
+export function toDirEntry(row: KvRow, withValue = true): DirEntry {
+  return {
+    Key: row.Key,
+    Value: withValue ? unpackValue(row.stored) : null,
+    Flags: row.Flags,
+    Session: row.Session,
+    LockIndex: row.LockIndex,
+    CreateIndex: row.CreateIndex,
+    ModifyIndex: row.ModifyIndex,
+  };
+}

@@ -30,8 +30,25 @@ export class KvRow {
   ) {}
 
   static fromEntry(e: DirEntry): KvRow {
-    return new KvRow(e.Key, packValue(e.Value), e.Flags, e.Session, e.LockIndex, e.CreateIndex, e.ModifyIndex);
+    return new KvRow(
+      ownString(e.Key),
+      packValue(e.Value),
+      e.Flags,
+      ownString(e.Session),
+      e.LockIndex,
+      e.CreateIndex,
+      e.ModifyIndex,
+    );
   }
+}
+
+/**
+ * `s` as a string of its own. msgpackr decodes the strings of a message as slices of one
+ * string holding all of them (a whole transaction, or a 64 KiB snapshot frame), and a slice
+ * keeps that parent alive: a stored key or session ID must not. V8 slices only strings of 13 chars or more.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TABLE } from './index-table.js';
-import { KvRow, packValue } from './kv-row.js';
+import { KvRow, ownString, packValue } from './kv-row.js';
 import { CommandRejected } from './state-errors.js';
 import { scanPrefix } from './table-keys.js';
 import type { WriteContext } from './write-context.js';
@@ -20,7 +20,15 @@ export function kvSet(ctx: WriteContext, key: string, value: Uint8Array | null, 
   const old = ctx.t.kv.get(key);
   store(
     ctx,
-    new KvRow(key, packValue(value), flags, old?.Session ?? '', old?.LockIndex ?? 0, old?.CreateIndex ?? ctx.index, ctx.index),
+    new KvRow(
+      old?.Key ?? ownString(key),
+      packValue(value),
+      flags,
+      old?.Session ?? '',
+      old?.LockIndex ?? 0,
+      old?.CreateIndex ?? ctx.index,
+      ctx.index,
+    ),
   );
 }
 
@@ -34,8 +42,9 @@ export function kvCas(ctx: WriteContext, key: string, value: Uint8Array | null, 
 
 /** Delete, leaving a tombstone so prefix reads see the index move. No-op when absent. */
 export function kvDelete(ctx: WriteContext, key: string): boolean {
-  if (!ctx.t.kv.remove(key)) return false;
-  ctx.t.kv.tombstones.set(key, ctx.index);
+  const old = ctx.t.kv.remove(key);
+  if (!old) return false;
+  ctx.t.kv.tombstones.set(old.Key, ctx.index); // the row's own copy of the key, not the command's
   ctx.bump(TABLE.kvs);
   ctx.bump(TABLE.tombstones);
   ctx.kvTouched(key);
@@ -73,7 +82,7 @@ export function kvLock(
   if (!ctx.t.sessions.get(session)) throw CommandRejected(`invalid session "${session}"`);
   const old = ctx.t.kv.get(key);
   if (old?.Session === session) {
-    store(ctx, new KvRow(key, packValue(value), flags, session, old.LockIndex, old.CreateIndex, ctx.index));
+    store(ctx, new KvRow(old.Key, packValue(value), flags, old.Session, old.LockIndex, old.CreateIndex, ctx.index));
     return true;
   }
   if (old?.Session) return false;
@@ -84,7 +93,15 @@ export function kvLock(
   }
   store(
     ctx,
-    new KvRow(key, packValue(value), flags, session, (old?.LockIndex ?? 0) + 1, old?.CreateIndex ?? ctx.index, ctx.index),
+    new KvRow(
+      old?.Key ?? ownString(key),
+      packValue(value),
+      flags,
+      ownString(session),
+      (old?.LockIndex ?? 0) + 1,
+      old?.CreateIndex ?? ctx.index,
+      ctx.index,
+    ),
   );
   return true;
 }
@@ -93,7 +110,7 @@ export function kvLock(
 export function kvUnlock(ctx: WriteContext, key: string, value: Uint8Array | null, flags: number, session: string): boolean {
   const old = ctx.t.kv.get(key);
   if (!old || old.Session !== session) return false;
-  store(ctx, new KvRow(key, packValue(value), flags, '', old.LockIndex, old.CreateIndex, ctx.index));
+  store(ctx, new KvRow(old.Key, packValue(value), flags, '', old.LockIndex, old.CreateIndex, ctx.index));
   return true;
 }
 

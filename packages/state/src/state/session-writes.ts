@@ -56,7 +56,7 @@ export function sessionInvalidate(ctx: WriteContext, id: string, now: number): b
       kvDelete(ctx, key);
     } else {
       const old = t.kv.get(key)!;
-      t.kv.put(new KvRow(key, old.stored, old.Flags, '', old.LockIndex, old.CreateIndex, ctx.index));
+      t.kv.put(new KvRow(old.Key, old.stored, old.Flags, '', old.LockIndex, old.CreateIndex, ctx.index));
       ctx.bump(TABLE.kvs);
       ctx.kvTouched(key);
     }

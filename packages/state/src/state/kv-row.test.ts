@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Command, DirEntry, TxnResponse } from '@proconsul/kernel';
 import { encodeCommand } from './command-codec.js';
-import { INLINE_VALUE_MAX, KvRow, packValue, toDirEntry, unpackValue } from './kv-row.js';
+import { INLINE_VALUE_MAX, packValue, rowFromEntry, toDirEntry, unpackValue } from './kv-row.js';
 import { StateFsm } from './state-fsm.js';
 import { StateStore } from './state-store.js';
 
@@ -72,7 +72,7 @@ describe('KV value storage (KvRow)', () => {
   });
 
   it('a reader mutating a small value it was given cannot change the store', () => {
-    const row = KvRow.fromEntry({
+    const row = rowFromEntry({
       Key: 'k',
       Value: Buffer.from('abc'),
       Flags: 0,

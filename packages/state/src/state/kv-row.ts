@@ -16,9 +16,19 @@ export type StoredValue = string | Uint8Array | null;
 /**
  * A KV entry as the store holds it: {@link DirEntry}'s fields, with the value in its compact
  * form. Rows are immutable and internal to the state package; readers get DirEntry objects
- * from {@link toDirEntry}.
+ * from {@link toDirEntry}. Make them with {@link kvRow}.
  */
-export class KvRow {
+export interface KvRow {
+  readonly Key: string;
+  readonly stored: StoredValue;
+  readonly Flags: number;
+  readonly Session: string;
+  readonly LockIndex: number;
+  readonly CreateIndex: number;
+  readonly ModifyIndex: number;
+}
+
+class FullRow implements KvRow {
   constructor(
     readonly Key: string,
     readonly stored: StoredValue,
@@ -28,18 +38,47 @@ export class KvRow {
     readonly CreateIndex: number,
     readonly ModifyIndex: number,
   ) {}
+}
 
-  static fromEntry(e: DirEntry): KvRow {
-    return new KvRow(
-      ownString(e.Key),
-      packValue(e.Value),
-      e.Flags,
-      ownString(e.Session),
-      e.LockIndex,
-      e.CreateIndex,
-      e.ModifyIndex,
-    );
+/**
+ * Most keys never carry flags or a lock: their row holds four fields instead of seven,
+ * 24 B less per key (8 B a field: Node's V8 does not compress pointers).
+ */
+class PlainRow implements KvRow {
+  constructor(
+    readonly Key: string,
+    readonly stored: StoredValue,
+    readonly CreateIndex: number,
+    readonly ModifyIndex: number,
+  ) {}
+  get Flags(): number {
+    return 0;
   }
+  get Session(): string {
+    return '';
+  }
+  get LockIndex(): number {
+    return 0;
+  }
+}
+
+/** A row; `key` and `session` must already be strings of their own ({@link ownString}). */
+export function kvRow(
+  key: string,
+  stored: StoredValue,
+  flags: number,
+  session: string,
+  lockIndex: number,
+  createIndex: number,
+  modifyIndex: number,
+): KvRow {
+  if (flags === 0 && session === '' && lockIndex === 0) return new PlainRow(key, stored, createIndex, modifyIndex);
+  return new FullRow(key, stored, flags, session, lockIndex, createIndex, modifyIndex);
+}
+
+/** The row for a DirEntry from a snapshot. */
+export function rowFromEntry(e: DirEntry): KvRow {
+  return kvRow(ownString(e.Key), packValue(e.Value), e.Flags, ownString(e.Session), e.LockIndex, e.CreateIndex, e.ModifyIndex);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TABLE } from './index-table.js';
-import { KvRow, ownString, packValue } from './kv-row.js';
+import { kvRow, ownString, packValue, type KvRow } from './kv-row.js';
 import { CommandRejected } from './state-errors.js';
 import { scanPrefix } from './table-keys.js';
 import type { WriteContext } from './write-context.js';
@@ -20,7 +20,7 @@ export function kvSet(ctx: WriteContext, key: string, value: Uint8Array | null, 
   const old = ctx.t.kv.get(key);
   store(
     ctx,
-    new KvRow(
+    kvRow(
       old?.Key ?? ownString(key),
       packValue(value),
       flags,
@@ -82,7 +82,7 @@ export function kvLock(
   if (!ctx.t.sessions.get(session)) throw CommandRejected(`invalid session "${session}"`);
   const old = ctx.t.kv.get(key);
   if (old?.Session === session) {
-    store(ctx, new KvRow(old.Key, packValue(value), flags, old.Session, old.LockIndex, old.CreateIndex, ctx.index));
+    store(ctx, kvRow(old.Key, packValue(value), flags, old.Session, old.LockIndex, old.CreateIndex, ctx.index));
     return true;
   }
   if (old?.Session) return false;
@@ -93,7 +93,7 @@ export function kvLock(
   }
   store(
     ctx,
-    new KvRow(
+    kvRow(
       old?.Key ?? ownString(key),
       packValue(value),
       flags,
@@ -110,7 +110,7 @@ export function kvLock(
 export function kvUnlock(ctx: WriteContext, key: string, value: Uint8Array | null, flags: number, session: string): boolean {
   const old = ctx.t.kv.get(key);
   if (!old || old.Session !== session) return false;
-  store(ctx, new KvRow(old.Key, packValue(value), flags, '', old.LockIndex, old.CreateIndex, ctx.index));
+  store(ctx, kvRow(old.Key, packValue(value), flags, '', old.LockIndex, old.CreateIndex, ctx.index));
   return true;
 }
 

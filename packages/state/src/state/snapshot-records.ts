@@ -9,7 +9,7 @@ import type {
   NodeService,
   Session,
 } from '@proconsul/kernel';
-import { KvRow, toDirEntry } from './kv-row.js';
+import { rowFromEntry, toDirEntry } from './kv-row.js';
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateTables } from './state-tables.js';
 import type { RequestRecord } from './request-table.js';
@@ -80,7 +80,7 @@ export function restoreRecord(t: StateTables, rec: SnapshotRecord): void {
     case 'c':
       return t.catalog.putCheck(rec[1]);
     case 'k': {
-      t.kv.put(KvRow.fromEntry(rec[1]));
+      t.kv.put(rowFromEntry(rec[1]));
       return;
     }
     case 't':

@@ -3,10 +3,12 @@ import type { DirEntry } from '@proconsul/kernel';
 /**
  * Values up to this many bytes are held as a one-byte (latin1) string, one char per byte.
  * A Uint8Array costs ~190 B of V8 heap (the typed array and its ArrayBuffer) plus its own
- * malloc'd backing store, ~400–500 B of RSS beyond the bytes; a one-byte string costs its
- * bytes plus a 12-byte header, and the GC owns it, so churn cannot pin or fragment native
- * memory. Above the cut-off that fixed saving is under a third of the value while every
- * read copies the bytes out again, so larger values stay as bytes.
+ * malloc'd backing store: ~530 B of RSS beyond the bytes for a 100-byte value, and churn
+ * leaves native memory fragmented. A one-byte string costs its bytes plus a 16-byte header
+ * and the GC owns it, but old-space RSS runs ~1.4× the live heap, so the saving shrinks as
+ * values grow: measured per value (node 20, 100 MB of values kept), 100 B saves ~370 B of
+ * RSS, 512 B ~160 B, 1 KiB ~110 B, and 2 KiB costs ~360 B more. Every read also copies a
+ * string value out again, so larger values stay as bytes.
  */
 export const INLINE_VALUE_MAX = 1024;
 

@@ -1,6 +1,6 @@
 import { errorText } from '../http-client.js';
 import type { CliIo } from './support/cli-io.js';
-import { exitStatusText, sleep, spawnHandler, waitForExit } from './support/child-process.js';
+import { runWatchHandler, sleep } from './support/child-process.js';
 import { attempt, defineCommand } from './support/define-command.js';
 import { shutdownSignal } from './support/shutdown-signal.js';
 import { fetchWatch, nextWaitIndex, planWatch } from './support/watch-plan.js';
@@ -130,22 +130,13 @@ and the watch terminates. -type is required.`,
         // Consul fires when the index moves, not on content: handlers must be idempotent.
         if (lastFired !== undefined && result.index === lastFired) continue;
         lastFired = result.index;
-        const child = spawnHandler(args, {
-          shell: flags.bool('shell'),
-          env: { ...process.env, ...io.env, CONSUL_INDEX: String(result.index) },
-          stdio: ['pipe', 'inherit', 'inherit'],
-        });
-        child.stdin!.on('error', () => undefined); // a handler that ignores stdin may close it early
-        child.stdin!.end(JSON.stringify(result.data) + '\n');
-        let code: number;
-        try {
-          code = await waitForExit(child);
-        } catch (e) {
-          io.err(`Error starting handler: ${(e as Error).message}`);
-          return 1;
-        }
-        if (code !== 0) {
-          io.err(`Error executing handler: ${exitStatusText(code)}`);
+        const failed = await runWatchHandler(
+          args,
+          { shell: flags.bool('shell'), env: { ...process.env, ...io.env, CONSUL_INDEX: String(result.index) } },
+          JSON.stringify(result.data) + '\n',
+        );
+        if (failed) {
+          io.err(failed);
           return 1;
         }
       }

@@ -7,11 +7,8 @@
  */
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pollUntil } from './cluster-poll.js';
-import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
+import { waitForHttp } from './agent-runner.js';
+import { agentUrl as url, callAgent, LoopbackAgents, poll } from './loopback-agents.js';
 import { RawRpcClient } from './raw-rpc-client.js';
 import { runCaptured } from './run-command.js';
 
@@ -20,11 +17,6 @@ const S2 = '127.0.42.2';
 const C2 = '127.0.42.3';
 const MGMT = randomUUID();
 const REPL = randomUUID();
-const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
-
-/** Polls every 200 ms until `fn` yields a value (cluster-poll's pollUntil, named as this suite calls it). */
-const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> =>
-  pollUntil(fn, { what, timeoutMs });
 
 /** The JSON objects this suite reads: tokens, policies, the replication status. */
 interface Body {
@@ -45,37 +37,21 @@ async function call(
   token: string | undefined,
   init: { method?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: string; json: () => Body }> {
-  const r = await fetch(url(ip, path), {
-    method: init.method ?? 'GET',
-    headers: token ? { 'X-Consul-Token': token } : {},
-    ...(init.body !== undefined && { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
-  });
-  const body = await r.text();
-  return { status: r.status, body, json: () => JSON.parse(body) as Body };
+  const r = await callAgent(ip, path, { ...init, token });
+  return { ...r, json: () => JSON.parse(r.body) as Body };
 }
 
 describe('ACL replication across two datacenters (real agents: a server in each, a client in dc2)', function () {
   this.timeout(240_000);
-  const agents = new Map<string, RunningAgent>();
-  const dirs = new Map<string, string>();
-
-  function start(
+  const agents = new LoopbackAgents('aclr', 'ACLR_LOGS');
+  const start = (
     name: string,
     ip: string,
     dc: string,
     server: boolean,
     acl: Record<string, unknown>,
     extra: Record<string, unknown> = {},
-  ): RunningAgent {
-    const dir = dirs.get(name) ?? mkdtempSync(join(tmpdir(), `pc-aclr-${name}-`));
-    dirs.set(name, dir);
-    const file = join(dir, 'acl.json');
-    writeFileSync(file, JSON.stringify({ primary_datacenter: 'dc1', acl, ...extra }), { mode: 0o600 });
-    const args = ['agent', '-datacenter', dc, '-node', name, '-bind', ip, '-client', ip, '-data-dir', dir, '-config-file', file];
-    const a = startCli(server ? [...args, '-server', '-bootstrap-expect', '1'] : [...args, '-retry-join', S2]);
-    agents.set(name, a);
-    return a;
-  }
+  ) => agents.start({ name, ip, dc, server, join: S2, config: { primary_datacenter: 'dc1', acl, ...extra } });
   const dc2Acl = {
     enabled: true,
     default_policy: 'deny',
@@ -114,9 +90,7 @@ describe('ACL replication across two datacenters (real agents: a server in each,
   });
 
   after(function () {
-    if (this.currentTest?.state === 'failed' || process.env['ACLR_LOGS'])
-      for (const [n, a] of agents) console.log(`--- ${n}\n${a.output().slice(-3000)}`);
-    for (const a of agents.values()) a.child.kill('SIGKILL');
+    agents.stopAll(this);
   });
 
   let reader: { AccessorID: string; SecretID: string };
@@ -255,8 +229,8 @@ describe('ACL replication across two datacenters (real agents: a server in each,
     await poll('survivor replicated', async () =>
       (await call(S2, `/v1/acl/token/${accessor}?stale`, MGMT)).status === 200 ? true : undefined,
     );
-    agents.get('s1')!.child.kill('SIGKILL');
-    await agents.get('s1')!.exited;
+    agents.get('s1').child.kill('SIGKILL');
+    await agents.get('s1').exited;
     for (const ip of [S2, C2]) expect((await call(ip, '/v1/kv/app/config?raw', survivor)).body, ip).to.equal('dc2-value');
     // An unknown secret is still refused, not let through for want of the primary.
     expect((await call(S2, '/v1/kv/app/config?raw', randomUUID())).status).to.equal(403);

@@ -4,21 +4,16 @@
  * them. A server and two client agents on loopback (127.0.35.x is this suite's).
  */
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pollUntil } from './cluster-poll.js';
-import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
+import { waitForHttp } from './agent-runner.js';
+import { agentUrl as url, LoopbackAgents, poll as pollAgents, waitForLeader } from './loopback-agents.js';
 import { runCaptured } from './run-command.js';
 
 const S1 = '127.0.35.1';
 const C1 = '127.0.35.2';
 const C2 = '127.0.35.3';
-const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
 
-/** Polls every 200 ms until `fn` yields a value (cluster-poll's pollUntil, named as this suite calls it). */
-const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
-  pollUntil(fn, { what, timeoutMs });
+/** The coordinates arrive after gossip rounds and a sync interval: a minute's wait. */
+const poll = <T>(what: string, fn: () => Promise<T | undefined>) => pollAgents(what, fn, 60_000);
 
 async function json<T>(ip: string, path: string): Promise<T> {
   const r = await fetch(url(ip, path));
@@ -28,32 +23,23 @@ async function json<T>(ip: string, path: string): Promise<T> {
 
 describe('network coordinates (real agents: a server and two clients)', function () {
   this.timeout(150_000);
-  const agents = new Map<string, RunningAgent>();
+  const agents = new LoopbackAgents('coord', 'COORD_LOGS');
 
   before(async () => {
     // A 1 s minimum sync interval instead of 15 s keeps the wait short; the rest is default.
-    const conf = join(mkdtempSync(join(tmpdir(), 'pc-coord-conf-')), 'coord.json');
-    writeFileSync(conf, JSON.stringify({ sync_coordinate_interval_min: '1s' }));
-    const start = (name: string, ip: string, server: boolean) => {
-      const dir = mkdtempSync(join(tmpdir(), `pc-coord-${name}-`));
-      const args = ['agent', '-node', name, '-bind', ip, '-client', ip, '-data-dir', dir, '-config-file', conf];
-      agents.set(name, startCli(server ? [...args, '-server', '-bootstrap-expect', '1'] : [...args, '-retry-join', S1]));
-    };
+    const start = (name: string, ip: string, server: boolean) =>
+      agents.start({ name, ip, server, join: S1, config: { sync_coordinate_interval_min: '1s' } });
     start('s1', S1, true);
     // The clients start once the server listens: a first retry_join that finds nothing waits 30 s.
     await waitForHttp(url(S1, '/v1/agent/self'));
     start('c1', C1, false);
     start('c2', C2, false);
     for (const ip of [C1, C2]) await waitForHttp(url(ip, '/v1/agent/self'));
-    await poll('a leader', async () =>
-      (await (await fetch(url(S1, '/v1/status/leader'))).text()).length > 2 ? true : undefined,
-    );
+    await waitForLeader(S1);
   });
 
   after(function () {
-    if (this.currentTest?.state === 'failed' || process.env['COORD_LOGS'])
-      for (const [n, a] of agents) console.log(`--- ${n}\n${a.output().slice(-3000)}`);
-    for (const a of agents.values()) a.child.kill('SIGKILL');
+    agents.stopAll(this);
   });
 
   it('every agent’s coordinate reaches /v1/coordinate/nodes within a bounded wait, read through a client', async () => {

@@ -6,27 +6,15 @@
 import { expect } from 'chai';
 import Consul from 'consul';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pollUntil } from './cluster-poll.js';
-import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
+import { waitForHttp } from './agent-runner.js';
+import { agentUrl as url, callAgent, LoopbackAgents, poll, waitForLeader } from './loopback-agents.js';
 import { runCaptured } from './run-command.js';
 
 const S1 = '127.0.38.1';
 const S2 = '127.0.38.2';
 const C1 = '127.0.38.3';
-const url = (ip: string, path: string) => `http://${ip}:8500${path}`;
 
-/** Polls every 200 ms until `fn` yields a value (cluster-poll's pollUntil, named as this suite calls it). */
-const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> =>
-  pollUntil(fn, { what, timeoutMs });
-
-async function call(ip: string, path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: string }> {
-  const r = await fetch(url(ip, path), { method, ...(body !== undefined && { body: JSON.stringify(body) }) });
-  return { status: r.status, body: await r.text() };
-}
-
+const call = (ip: string, path: string, method = 'GET', body?: unknown) => callAgent(ip, path, { method, body });
 interface Executed {
   Service: string;
   Nodes: { Node: { Node: string; Address: string }; Service: { Port: number } }[];
@@ -51,21 +39,15 @@ const dig = (name: string, type: string, extra: string[] = ['+short']) =>
 
 describe('prepared queries (real agents: a server in dc1 and dc2, a client in dc1)', function () {
   this.timeout(180_000);
-  const agents = new Map<string, RunningAgent>();
-
-  function start(name: string, ip: string, dc: string, server: boolean): void {
-    const dir = mkdtempSync(join(tmpdir(), `pc-pq-${name}-`));
-    const args = ['agent', '-datacenter', dc, '-node', name, '-bind', ip, '-client', ip, '-data-dir', dir];
-    agents.set(name, startCli(server ? [...args, '-server', '-bootstrap-expect', '1'] : [...args, '-retry-join', S1]));
-  }
+  const agents = new LoopbackAgents('pq', 'PQ_LOGS');
+  const start = (name: string, ip: string, dc: string, server: boolean) => agents.start({ name, ip, dc, server, join: S1 });
 
   before(async () => {
     start('s1', S1, 'dc1', true);
     start('s2', S2, 'dc2', true);
     start('c1', C1, 'dc1', false);
     for (const ip of [S1, S2, C1]) await waitForHttp(url(ip, '/v1/agent/self'));
-    for (const ip of [S1, S2])
-      await poll(`a leader at ${ip}`, async () => ((await call(ip, '/v1/status/leader')).body.length > 2 ? true : undefined));
+    for (const ip of [S1, S2]) await waitForLeader(ip);
     const joined = await runCaptured(['join', '-wan', `-http-addr=${S1}:8500`, S2]);
     expect(joined.code, joined.err).to.equal(0);
     await poll('both datacenters at the client', async () =>
@@ -77,9 +59,7 @@ describe('prepared queries (real agents: a server in dc1 and dc2, a client in dc
   });
 
   after(function () {
-    if (this.currentTest?.state === 'failed' || process.env['PQ_LOGS'])
-      for (const [n, a] of agents) console.log(`--- ${n}\n${a.output().slice(-3000)}`);
-    for (const a of agents.values()) a.child.kill('SIGKILL');
+    agents.stopAll(this);
   });
 
   it('the npm consul client creates, reads, executes and explains a query through a client agent, unchanged', async () => {

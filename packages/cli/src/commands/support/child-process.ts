@@ -29,6 +29,27 @@ function signalNumber(signal: NodeJS.Signals | null): number {
   return (signal && table[signal]) || 0;
 }
 
+/**
+ * A watch handler run for one change: `input` on its stdin, its output on ours. Resolves with
+ * undefined when it exited 0, else with Consul's error line (could not start, or its exit status).
+ */
+export async function runWatchHandler(
+  args: readonly string[],
+  opts: { shell: boolean; env: NodeJS.ProcessEnv },
+  input: string,
+): Promise<string | undefined> {
+  const child = spawnHandler(args, { ...opts, stdio: ['pipe', 'inherit', 'inherit'] });
+  child.stdin!.on('error', () => undefined); // a handler that ignores stdin may close it early
+  child.stdin!.end(input);
+  let code: number;
+  try {
+    code = await waitForExit(child);
+  } catch (e) {
+    return `Error starting handler: ${(e as Error).message}`;
+  }
+  return code === 0 ? undefined : `Error executing handler: ${exitStatusText(code)}`;
+}
+
 /** Consul's "exit status N" wording for a failed child. */
 export function exitStatusText(code: number): string {
   return `exit status ${code}`;

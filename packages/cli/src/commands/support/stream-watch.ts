@@ -1,7 +1,7 @@
 import { StreamDeniedError, StreamRequestError, subscribe, type Topic } from '@proconsul/stream-client';
 import type { ConsulHttpClient } from '../../http-client.js';
 import type { CliIo } from './cli-io.js';
-import { exitStatusText, spawnHandler, waitForExit } from './child-process.js';
+import { runWatchHandler } from './child-process.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
 export interface StreamWatchPlan {
@@ -66,22 +66,13 @@ export async function runStreamWatch(
         continue;
       }
       const index = 'index' in ev && ev.index !== undefined ? { CONSUL_INDEX: String(ev.index) } : {};
-      const child = spawnHandler(handler.args, {
-        shell: handler.shell,
-        env: { ...process.env, ...io.env, ...index },
-        stdio: ['pipe', 'inherit', 'inherit'],
-      });
-      child.stdin!.on('error', () => undefined);
-      child.stdin!.end(line + '\n');
-      let code: number;
-      try {
-        code = await waitForExit(child);
-      } catch (e) {
-        io.err(`Error starting handler: ${(e as Error).message}`);
-        return 1;
-      }
-      if (code !== 0) {
-        io.err(`Error executing handler: ${exitStatusText(code)}`);
+      const failed = await runWatchHandler(
+        handler.args,
+        { shell: handler.shell, env: { ...process.env, ...io.env, ...index } },
+        line + '\n',
+      );
+      if (failed) {
+        io.err(failed);
         return 1;
       }
     }

@@ -6,10 +6,10 @@ import {
   type AclResource,
   type Authorization,
   type Command,
-  type PreparedQueryInput,
   type CommandType,
 } from '@proconsul/kernel';
-import { encodeCommand, StateFsm, StateStore } from '@proconsul/state';
+import type { StateStore } from '@proconsul/state';
+import { DB_QUERY, storeWith } from './access-test-fixtures.js';
 import { authorizeCommand } from './command-access.js';
 
 /** An Authorization granting exactly `grants` ("resource:segment:access", segment "*" = any). */
@@ -27,23 +27,20 @@ function rights(...grants: string[]): Authorization {
 const NONE = rights();
 
 function store(): StateStore {
-  const s = new StateStore();
-  const fsm = new StateFsm(s);
-  let i = 0;
-  const apply = (c: Command) => fsm.apply(++i, encodeCommand(c));
-  apply({ v: 1, type: 'register', Node: 'n1', Address: '10.0.0.1', Service: { ID: 'db-1', Service: 'db' }, now: 1 });
-  apply({
-    v: 1,
-    type: 'register',
-    Node: 'n1',
-    Address: '10.0.0.1',
-    SkipNodeUpdate: true,
-    Check: { CheckID: 'db-check', Name: 'db', ServiceID: 'db-1', Status: 'passing' },
-    now: 1,
-  });
-  apply({ v: 1, type: 'session-create', Session: { ID: 's1', Node: 'n1', NodeChecks: [] }, now: 1 });
-  apply({ v: 1, type: 'prepared-query-set', Create: true, Query: QUERY });
-  return s;
+  return storeWith([
+    { v: 1, type: 'register', Node: 'n1', Address: '10.0.0.1', Service: { ID: 'db-1', Service: 'db' }, now: 1 },
+    {
+      v: 1,
+      type: 'register',
+      Node: 'n1',
+      Address: '10.0.0.1',
+      SkipNodeUpdate: true,
+      Check: { CheckID: 'db-check', Name: 'db', ServiceID: 'db-1', Status: 'passing' },
+      now: 1,
+    },
+    { v: 1, type: 'session-create', Session: { ID: 's1', Node: 'n1', NodeChecks: [] }, now: 1 },
+    { v: 1, type: 'prepared-query-set', Create: true, Query: DB_QUERY },
+  ]);
 }
 
 const denied = (fn: () => void) => {
@@ -54,25 +51,6 @@ const denied = (fn: () => void) => {
     return;
   }
   expect.fail('expected PERMISSION_DENIED');
-};
-
-const QUERY: PreparedQueryInput = {
-  ID: 'q1',
-  Name: 'db-query',
-  Session: '',
-  Token: 'captured',
-  Template: { Type: '', Regexp: '', RemoveEmptyTags: false },
-  Service: {
-    Service: 'db',
-    Failover: { NearestN: 0, Datacenters: [] },
-    OnlyPassing: false,
-    IgnoreCheckIDs: [],
-    Near: '',
-    Tags: [],
-    NodeMeta: {},
-    ServiceMeta: {},
-  },
-  DNS: { TTL: '' },
 };
 
 /** One example of every command type, with the least rights that allow it. */
@@ -115,7 +93,7 @@ const CASES: Record<CommandType, { cmd: Command; needs: string[] }> = {
   'coordinate-batch': { cmd: { v: 1, type: 'coordinate-batch', Updates: [{ Node: 'n1' } as never] }, needs: ['node:n1:write'] },
   'system-meta-set': { cmd: { v: 1, type: 'system-meta-set', Key: 'k', Value: 1 }, needs: ['operator:*:write'] },
   'prepared-query-set': {
-    cmd: { v: 1, type: 'prepared-query-set', Create: false, Query: { ...QUERY, Name: 'renamed' } },
+    cmd: { v: 1, type: 'prepared-query-set', Create: false, Query: { ...DB_QUERY, Name: 'renamed' } },
     needs: ['query:renamed:write', 'query:db-query:write'],
   },
   'prepared-query-delete': { cmd: { v: 1, type: 'prepared-query-delete', ID: 'q1' }, needs: ['query:db-query:write'] },

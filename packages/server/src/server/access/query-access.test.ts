@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { isCoded, type Authorization, type Command, type PreparedQueryInput, type QueryName } from '@proconsul/kernel';
-import { encodeCommand, StateFsm, StateStore } from '@proconsul/state';
+import { isCoded, type Authorization, type QueryName } from '@proconsul/kernel';
+import type { StateStore } from '@proconsul/state';
+import { DB_QUERY, storeWith } from './access-test-fixtures.js';
 import { STATE_QUERIES } from '../state-queries.js';
 import { QUERY_ACCESS } from './query-access.js';
 
@@ -46,72 +47,50 @@ const ARGS: Record<QueryName, unknown> = {
   'PreparedQuery.List': {},
 };
 
-const QUERY: PreparedQueryInput = {
-  ID: 'q1',
-  Name: 'db-query',
-  Session: '',
-  Token: 'captured',
-  Template: { Type: '', Regexp: '', RemoveEmptyTags: false },
-  Service: {
-    Service: 'db',
-    Failover: { NearestN: 0, Datacenters: [] },
-    OnlyPassing: false,
-    IgnoreCheckIDs: [],
-    Near: '',
-    Tags: [],
-    NodeMeta: {},
-    ServiceMeta: {},
-  },
-  DNS: { TTL: '' },
-};
-
 function populated(): StateStore {
-  const s = new StateStore();
-  const fsm = new StateFsm(s);
-  let i = 0;
-  const apply = (c: Command) => fsm.apply(++i, encodeCommand(c));
-  apply({
-    v: 1,
-    type: 'register',
-    Node: 'n1',
-    Address: '10.0.0.1',
-    Service: { ID: 'db-1', Service: 'db' },
-    Check: { CheckID: 'c', Name: 'c', ServiceID: 'db-1', Status: 'passing' },
-    now: 1,
-  });
-  apply({ v: 1, type: 'kv-set', Key: 'secret', Value: new Uint8Array([1]) });
-  apply({ v: 1, type: 'session-create', Session: { ID: 's1', Node: 'n1', NodeChecks: [] }, now: 1 });
-  apply({
-    v: 1,
-    type: 'coordinate-batch',
-    Updates: [{ Node: 'n1', Segment: '', Coord: { Vec: [0], Error: 1, Adjustment: 0, Height: 0 } }],
-  });
-  apply({ v: 1, type: 'system-meta-set', Key: 'k', Value: { x: 1 } });
-  apply({ v: 1, type: 'prepared-query-set', Create: true, Query: QUERY });
-  apply({ v: 1, type: 'config-entry-set', Entry: { Kind: 'service-defaults', Name: 'db', Protocol: 'http' } });
-  apply({
-    v: 1,
-    type: 'acl-token-set',
-    Token: {
-      AccessorID: 'a1',
-      SecretID: 'sekrit',
-      Description: '',
-      Policies: [],
-      Roles: [],
-      ServiceIdentities: [],
-      NodeIdentities: [],
-      Local: false,
-      CreateTime: '',
-      Hash: '',
+  return storeWith([
+    {
+      v: 1,
+      type: 'register',
+      Node: 'n1',
+      Address: '10.0.0.1',
+      Service: { ID: 'db-1', Service: 'db' },
+      Check: { CheckID: 'c', Name: 'c', ServiceID: 'db-1', Status: 'passing' },
+      now: 1,
     },
-  });
-  apply({ v: 1, type: 'acl-policy-set', Policy: { ID: 'p1', Name: 'p', Description: '', Rules: '', Datacenters: [], Hash: '' } });
-  apply({
-    v: 1,
-    type: 'acl-role-set',
-    Role: { ID: 'r1', Name: 'r', Description: '', Policies: [], ServiceIdentities: [], NodeIdentities: [], Hash: '' } as never,
-  });
-  return s;
+    { v: 1, type: 'kv-set', Key: 'secret', Value: new Uint8Array([1]) },
+    { v: 1, type: 'session-create', Session: { ID: 's1', Node: 'n1', NodeChecks: [] }, now: 1 },
+    {
+      v: 1,
+      type: 'coordinate-batch',
+      Updates: [{ Node: 'n1', Segment: '', Coord: { Vec: [0], Error: 1, Adjustment: 0, Height: 0 } }],
+    },
+    { v: 1, type: 'system-meta-set', Key: 'k', Value: { x: 1 } },
+    { v: 1, type: 'prepared-query-set', Create: true, Query: DB_QUERY },
+    { v: 1, type: 'config-entry-set', Entry: { Kind: 'service-defaults', Name: 'db', Protocol: 'http' } },
+    {
+      v: 1,
+      type: 'acl-token-set',
+      Token: {
+        AccessorID: 'a1',
+        SecretID: 'sekrit',
+        Description: '',
+        Policies: [],
+        Roles: [],
+        ServiceIdentities: [],
+        NodeIdentities: [],
+        Local: false,
+        CreateTime: '',
+        Hash: '',
+      },
+    },
+    { v: 1, type: 'acl-policy-set', Policy: { ID: 'p1', Name: 'p', Description: '', Rules: '', Datacenters: [], Hash: '' } },
+    {
+      v: 1,
+      type: 'acl-role-set',
+      Role: { ID: 'r1', Name: 'r', Description: '', Policies: [], ServiceIdentities: [], NodeIdentities: [], Hash: '' } as never,
+    },
+  ]);
 }
 
 /** What a caller with no rights may be shown: nothing, or a refusal. */

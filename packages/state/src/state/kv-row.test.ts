@@ -140,6 +140,27 @@ describe('KV value storage (KvRow)', () => {
     expect(bytes(fsm.store.kv.get('l').value!.Value)).to.deep.equal(bytes(BAD_UTF8));
   });
 
+  it('flags, lock holder and LockIndex survive every change between plain and locked rows, and a snapshot', async () => {
+    const { fsm, apply } = fsmWith();
+    const meta = (store: StateStore) => {
+      const e = store.kv.get('k').value!;
+      return { Flags: e.Flags, Session: e.Session, LockIndex: e.LockIndex, Value: Buffer.from(e.Value!).toString() };
+    };
+    apply({ v: 1, type: 'register', Node: 'n1', Address: '10.0.0.1', now: 0 });
+    apply({ v: 1, type: 'session-create', Session: { ID: 's1', Node: 'n1', Checks: [] }, now: 0 });
+    apply({ v: 1, type: 'kv-set', Key: 'k', Value: Buffer.from('a'), Flags: 42 });
+    expect(meta(fsm.store)).to.deep.equal({ Flags: 42, Session: '', LockIndex: 0, Value: 'a' });
+    apply({ v: 1, type: 'kv-set', Key: 'k', Value: Buffer.from('b') });
+    expect(meta(fsm.store)).to.deep.equal({ Flags: 0, Session: '', LockIndex: 0, Value: 'b' });
+    apply({ v: 1, type: 'kv-lock', Key: 'k', Value: Buffer.from('c'), Session: 's1', now: 0 });
+    apply({ v: 1, type: 'kv-set', Key: 'k', Value: Buffer.from('d') });
+    expect(meta(fsm.store), 'a plain set keeps the holder').to.deep.equal({ Flags: 0, Session: 's1', LockIndex: 1, Value: 'd' });
+    expect(meta((await snapshotRestore(fsm)).store)).to.deep.equal({ Flags: 0, Session: 's1', LockIndex: 1, Value: 'd' });
+    apply({ v: 1, type: 'kv-unlock', Key: 'k', Value: Buffer.from('e'), Session: 's1' });
+    expect(meta(fsm.store), 'LockIndex outlives the lock').to.deep.equal({ Flags: 0, Session: '', LockIndex: 1, Value: 'e' });
+    expect(meta((await snapshotRestore(fsm)).store)).to.deep.equal({ Flags: 0, Session: '', LockIndex: 1, Value: 'e' });
+  });
+
   it('overwriting and deleting keys many times does not grow the heap', function () {
     this.timeout(60_000);
     setFlagsFromString('--expose-gc');

@@ -129,6 +129,26 @@ describe('/v1/stream (change streams)', function () {
     expect(ev.id, 'the first event after the snapshot is the in-prefix write').to.equal(String(idx));
   });
 
+  it('carries binary values (every byte value, invalid UTF-8, both sides of 1 KiB) byte-exactly in snapshot and events', async () => {
+    await start();
+    const values = [
+      Buffer.from([...Array(256).keys()]),
+      Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff]),
+      Buffer.alloc(1024, 0xe9),
+    ];
+    const putBytes = async (key: string, body: Buffer) =>
+      Number((await a.http({ method: 'PUT', url: `/v1/kv/${key}`, body })).headers['x-consul-index']);
+    for (const [i, v] of values.entries()) await putBytes(`bin/${i}`, v);
+    const { reader } = await open('topic=kv&prefix=bin/');
+    const snap = (await reader.until('snapshot-done')).slice(0, -1);
+    const decoded = snap.map((m) => Buffer.from((m.data as { Value: string }).Value, 'base64'));
+    values.forEach((v, i) => expect(decoded[i]!.equals(v), `snapshot item ${i}`).to.equal(true));
+    const big = Buffer.alloc(1025, 0x80);
+    await putBytes('bin/3', big);
+    const ev = await reader.next();
+    expect(Buffer.from((ev.data as { Value: string }).Value, 'base64').equals(big)).to.equal(true);
+  });
+
   it('resumes from Last-Event-ID (or ?index=) with every change since, without a snapshot', async () => {
     await start();
     await put('app/a', '1');

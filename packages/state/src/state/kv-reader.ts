@@ -1,5 +1,6 @@
 import type { DirEntry } from '@proconsul/kernel';
 import { TABLE } from './index-table.js';
+import { toDirEntry } from './kv-row.js';
 import { Reader, type QueryResult } from './query-result.js';
 import { scanPrefix } from './table-keys.js';
 import type { WatchSet } from './watch-set.js';
@@ -11,7 +12,7 @@ export class KvReader extends Reader {
     const t = this.source();
     if (ws && this.watches) this.watches.watchKey(ws, key);
     const entry = t.kv.get(key);
-    if (entry) return { index: Math.max(1, entry.ModifyIndex), value: entry };
+    if (entry) return { index: Math.max(1, entry.ModifyIndex), value: toDirEntry(entry) };
     return { index: t.indexes.max(TABLE.kvs, TABLE.tombstones), value: null };
   }
 
@@ -19,7 +20,7 @@ export class KvReader extends Reader {
   list(prefix: string, ws?: WatchSet): QueryResult<DirEntry[]> {
     const t = this.source();
     if (ws && this.watches) this.watches.watchPrefix(ws, prefix);
-    const value = [...scanPrefix(t.kv.entries, prefix)].map(([, e]) => e);
+    const value = [...scanPrefix(t.kv.entries, prefix)].map(([, e]) => toDirEntry(e));
     return { index: this.prefixIndex(prefix), value };
   }
 

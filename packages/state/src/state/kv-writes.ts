@@ -1,5 +1,5 @@
-import type { DirEntry } from '@proconsul/kernel';
 import { TABLE } from './index-table.js';
+import { kvRow, ownString, packValue, type KvRow } from './kv-row.js';
 import { CommandRejected } from './state-errors.js';
 import { scanPrefix } from './table-keys.js';
 import type { WriteContext } from './write-context.js';
@@ -9,7 +9,7 @@ import type { WriteContext } from './write-context.js';
  * failing one leaves the tables untouched (no rollback needed on the hot path).
  */
 
-function store(ctx: WriteContext, entry: DirEntry): void {
+function store(ctx: WriteContext, entry: KvRow): void {
   ctx.t.kv.put(entry);
   ctx.bump(TABLE.kvs);
   ctx.kvTouched(entry.Key);
@@ -18,15 +18,18 @@ function store(ctx: WriteContext, entry: DirEntry): void {
 /** Plain PUT: keeps the lock holder and LockIndex of an existing entry. */
 export function kvSet(ctx: WriteContext, key: string, value: Uint8Array | null, flags = 0): void {
   const old = ctx.t.kv.get(key);
-  store(ctx, {
-    Key: key,
-    Value: value,
-    Flags: flags,
-    Session: old?.Session ?? '',
-    LockIndex: old?.LockIndex ?? 0,
-    CreateIndex: old?.CreateIndex ?? ctx.index,
-    ModifyIndex: ctx.index,
-  });
+  store(
+    ctx,
+    kvRow(
+      old?.Key ?? ownString(key),
+      packValue(value),
+      flags,
+      old?.Session ?? '',
+      old?.LockIndex ?? 0,
+      old?.CreateIndex ?? ctx.index,
+      ctx.index,
+    ),
+  );
 }
 
 /** `cas=0` creates only; `cas=N` writes only when ModifyIndex is N. */
@@ -39,8 +42,9 @@ export function kvCas(ctx: WriteContext, key: string, value: Uint8Array | null, 
 
 /** Delete, leaving a tombstone so prefix reads see the index move. No-op when absent. */
 export function kvDelete(ctx: WriteContext, key: string): boolean {
-  if (!ctx.t.kv.remove(key)) return false;
-  ctx.t.kv.tombstones.set(key, ctx.index);
+  const old = ctx.t.kv.remove(key);
+  if (!old) return false;
+  ctx.t.kv.tombstones.set(old.Key, ctx.index); // the row's own copy of the key, not the command's
   ctx.bump(TABLE.kvs);
   ctx.bump(TABLE.tombstones);
   ctx.kvTouched(key);
@@ -78,7 +82,7 @@ export function kvLock(
   if (!ctx.t.sessions.get(session)) throw CommandRejected(`invalid session "${session}"`);
   const old = ctx.t.kv.get(key);
   if (old?.Session === session) {
-    store(ctx, { ...old, Value: value, Flags: flags, ModifyIndex: ctx.index });
+    store(ctx, kvRow(old.Key, packValue(value), flags, old.Session, old.LockIndex, old.CreateIndex, ctx.index));
     return true;
   }
   if (old?.Session) return false;
@@ -87,15 +91,18 @@ export function kvLock(
     if (now < delayUntil) return false;
     ctx.t.kv.lockDelays.delete(key); // expired: drop it so the table only holds live delays
   }
-  store(ctx, {
-    Key: key,
-    Value: value,
-    Flags: flags,
-    Session: session,
-    LockIndex: (old?.LockIndex ?? 0) + 1,
-    CreateIndex: old?.CreateIndex ?? ctx.index,
-    ModifyIndex: ctx.index,
-  });
+  store(
+    ctx,
+    kvRow(
+      old?.Key ?? ownString(key),
+      packValue(value),
+      flags,
+      ownString(session),
+      (old?.LockIndex ?? 0) + 1,
+      old?.CreateIndex ?? ctx.index,
+      ctx.index,
+    ),
+  );
   return true;
 }
 
@@ -103,7 +110,7 @@ export function kvLock(
 export function kvUnlock(ctx: WriteContext, key: string, value: Uint8Array | null, flags: number, session: string): boolean {
   const old = ctx.t.kv.get(key);
   if (!old || old.Session !== session) return false;
-  store(ctx, { ...old, Value: value, Flags: flags, Session: '', ModifyIndex: ctx.index });
+  store(ctx, kvRow(old.Key, packValue(value), flags, '', old.LockIndex, old.CreateIndex, ctx.index));
   return true;
 }
 

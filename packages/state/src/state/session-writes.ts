@@ -1,5 +1,6 @@
 import { DEFAULT_LOCK_DELAY_NS, SERF_HEALTH_CHECK_ID, type Session, type SessionInput } from '@proconsul/kernel';
 import { TABLE } from './index-table.js';
+import { kvRow } from './kv-row.js';
 import { kvDelete } from './kv-writes.js';
 import { deleteQueriesOfSession } from './prepared-query-writes.js';
 import { linkedChecks } from './session-table.js';
@@ -55,7 +56,7 @@ export function sessionInvalidate(ctx: WriteContext, id: string, now: number): b
       kvDelete(ctx, key);
     } else {
       const old = t.kv.get(key)!;
-      t.kv.put({ ...old, Session: '', ModifyIndex: ctx.index });
+      t.kv.put(kvRow(old.Key, old.stored, old.Flags, '', old.LockIndex, old.CreateIndex, ctx.index));
       ctx.bump(TABLE.kvs);
       ctx.kvTouched(key);
     }

@@ -9,6 +9,7 @@ import type {
   NodeService,
   Session,
 } from '@proconsul/kernel';
+import { rowFromEntry, toDirEntry } from './kv-row.js';
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateTables } from './state-tables.js';
 import type { RequestRecord } from './request-table.js';
@@ -53,7 +54,7 @@ export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
   for (const node of t.catalog.nodes.values()) yield ['n', node];
   for (const [k, svc] of t.catalog.services.entries()) yield ['s', k.slice(0, k.indexOf(SEP)), svc];
   for (const check of t.catalog.checks.values()) yield ['c', check];
-  for (const entry of t.kv.entries.values()) yield ['k', entry];
+  for (const row of t.kv.entries.values()) yield ['k', toDirEntry(row)];
   for (const [key, idx] of t.kv.tombstones.entries()) yield ['t', key, idx];
   for (const [key, until] of t.kv.lockDelays.entries()) yield ['d', key, until];
   for (const s of t.sessions.sessions.values()) yield ['S', s];
@@ -79,8 +80,7 @@ export function restoreRecord(t: StateTables, rec: SnapshotRecord): void {
     case 'c':
       return t.catalog.putCheck(rec[1]);
     case 'k': {
-      // msgpack hands back Buffers (a Uint8Array subclass): fine to keep as the stored value.
-      t.kv.put(rec[1]);
+      t.kv.put(rowFromEntry(rec[1]));
       return;
     }
     case 't':

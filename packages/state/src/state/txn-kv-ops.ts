@@ -1,15 +1,16 @@
-import type { DirEntry, TxnKvOp, TxnResult } from '@proconsul/kernel';
+import type { TxnKvOp, TxnResult } from '@proconsul/kernel';
+import { toDirEntry, type KvRow } from './kv-row.js';
 import { kvCas, kvDelete, kvDeleteCas, kvDeleteTree, kvLock, kvSet, kvUnlock } from './kv-writes.js';
 import { CommandRejected } from './state-errors.js';
 import { scanPrefix } from './table-keys.js';
 import type { WriteContext } from './write-context.js';
 
 /** Writes echo the entry without its value (as Consul does); reads carry it. */
-function noValue(e: DirEntry): TxnResult {
-  return { KV: { ...e, Value: null } };
+function noValue(e: KvRow): TxnResult {
+  return { KV: toDirEntry(e, false) };
 }
 
-function mustGet(ctx: WriteContext, key: string): DirEntry {
+function mustGet(ctx: WriteContext, key: string): KvRow {
   const e = ctx.t.kv.get(key);
   if (!e) throw CommandRejected(`key "${key}" doesn't exist`);
   return e;
@@ -38,9 +39,9 @@ export function txnKvOp(ctx: WriteContext, op: TxnKvOp, now: number): TxnResult[
       }
       return [noValue(mustGet(ctx, key))];
     case 'get':
-      return [{ KV: mustGet(ctx, key) }];
+      return [{ KV: toDirEntry(mustGet(ctx, key)) }];
     case 'get-tree':
-      return [...scanPrefix(ctx.t.kv.entries, key)].map(([, e]) => ({ KV: e }));
+      return [...scanPrefix(ctx.t.kv.entries, key)].map(([, e]) => ({ KV: toDirEntry(e) }));
     case 'check-index': {
       const e = mustGet(ctx, key);
       if (e.ModifyIndex !== op.Index) throw CommandRejected(`current modify index ${e.ModifyIndex} != ${op.Index ?? 0}`);

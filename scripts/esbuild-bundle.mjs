@@ -123,9 +123,9 @@ export async function buildBundle({
     },
     {
       // npm nests a second copy of a package where versions differ up the tree, and sometimes an
-      // identical one (koa and type-is each hold mime-types 3.0.2 and mime-db 1.54.0). Each copy
-      // is compiled and run at import; one copy per name and version is enough. A package with a
-      // compiled addon is left to node_modules, where it finds its addon.
+      // identical one (two copies of mime-types and mime-db, while koa was a dependency). Each
+      // copy is compiled and run at import; one copy per name and version is enough. A package
+      // with a compiled addon is left to node_modules, where it finds its addon.
       name: 'one-copy-per-version',
       setup(b) {
         const first = new Map();

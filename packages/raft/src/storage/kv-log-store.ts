@@ -33,6 +33,12 @@ export class KvLogStore implements RaftLogStore {
     this.batcher = new WriteBatcher(kv, onError);
   }
 
+  /** Does `kv` hold raft log entries (a server that ran with this backend)? */
+  static async hasEntries(kv: KeyValueStore): Promise<boolean> {
+    for await (const _ of kv.iterate({ prefix: Uint8Array.of(ENTRY) })) return true;
+    return false;
+  }
+
   async loadAll(): Promise<LogEntry[]> {
     const out: LogEntry[] = [];
     for await (const [key, value] of this.kv.iterate({ prefix: Uint8Array.of(ENTRY) })) {

@@ -37,14 +37,18 @@ describe('raft_logstore config', () => {
   });
 
   it('refuses an unknown backend and an out-of-range segment size, naming the key', () => {
-    expect(failure({ raft_logstore: { backend: 'rocks' } })).to.contain('raft_logstore.backend').and.contain('"boltdb" or "wal"');
+    expect(failure({ raft_logstore: { backend: 'rocks' } }))
+      .to.contain('raft_logstore.backend')
+      .and.contain('"boltdb" or "wal"');
     expect(failure({ raft_logstore: { wal: { segment_size_mb: 0 } } })).to.contain('raft_logstore.wal.segment_size_mb');
     expect(failure({ raft_logstore: { wal: { segment_size_mb: 4096 } } })).to.contain('raft_logstore.wal.segment_size_mb');
     expect(failure({ raft_logstore: { wal: { segment_size_mb: 'big' } } })).to.contain('segment_size_mb');
   });
 
   it('accepts disable_log_cache and verification with a warning that they have no effect', () => {
-    const { rc, warnings } = load({ raft_logstore: { backend: 'wal', disable_log_cache: true, verification: { enabled: true } } });
+    const { rc, warnings } = load({
+      raft_logstore: { backend: 'wal', disable_log_cache: true, verification: { enabled: true } },
+    });
     expect(rc.raftLogStore!.backend).to.equal('wal');
     expect(warnings.join('\n')).to.contain('raft_logstore.disable_log_cache').and.contain('raft_logstore.verification');
   });

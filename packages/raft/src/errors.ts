@@ -52,7 +52,7 @@ export const RaftLogBackendMismatch = defineError(
   500,
   (configured: string, found: string, where: string) =>
     `raft_logstore.backend is "${configured}" but this server's raft log is stored by the "${found}" backend (${where}). ` +
-    'To switch backend, stop the server, move its raft data away (the data_dir\'s raft-log, raft-stable, raft-snapshots and raft directories) ' +
+    "To switch backend, stop the server, move its raft data away (the data_dir's raft-log, raft-stable, raft-snapshots and raft directories) " +
     'and restart: the server rejoins and restores from the leader. Or set raft_logstore.backend back to ' +
     `"${found}"`,
 );

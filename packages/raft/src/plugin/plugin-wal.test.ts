@@ -33,7 +33,12 @@ async function server(engine: StorageEngine, dataDir: string, port: number) {
   c.bind(StorageEngine).toConstantValue(engine);
   const serverPort = await loadServerPort(c, rc, new NullLogger());
   // A low threshold so the run snapshots and drops log prefixes.
-  c.load(plugin.createModule({ snapshot_threshold: 40, trailing_logs: 5, snapshot_interval: '50ms' }, { config: rc, logger: new NullLogger() }));
+  c.load(
+    plugin.createModule(
+      { snapshot_threshold: 40, trailing_logs: 5, snapshot_interval: '50ms' },
+      { config: rc, logger: new NullLogger() },
+    ),
+  );
   const raft = c.getAll<Lifecycle>(Lifecycle).find((l) => l.name === 'raft')!;
   await serverPort.start();
   await raft.start!();

@@ -41,7 +41,9 @@ describe('openRaftLog (raft_logstore.backend)', () => {
       await wal.append([entry(1)]);
       await wal.close();
     }
-    const toBolt = await openRaftLog(engine, rc(dataDir, 'boltdb'), new NullLogger(), (kv) => void kv.close()).catch((e: unknown) => e);
+    const toBolt = await openRaftLog(engine, rc(dataDir, 'boltdb'), new NullLogger(), (kv) => void kv.close()).catch(
+      (e: unknown) => e,
+    );
     expect(isCoded(toBolt, 'RAFT_LOG_BACKEND_MISMATCH')).to.equal(true);
     expect(String(toBolt)).to.contain('raft_logstore.backend').and.contain(walDir(dataDir));
 

@@ -30,12 +30,14 @@ export async function openRaftLog(
   const kv = await engine.open('raft-log');
   if (settings.backend === 'boltdb' || !dir || !engine.durable) {
     keep(kv);
-    if (settings.backend === 'wal') logger.warn('raft_logstore.backend "wal" needs a data_dir on durable storage; the raft log stays in the storage engine');
+    if (settings.backend === 'wal')
+      logger.warn('raft_logstore.backend "wal" needs a data_dir on durable storage; the raft log stays in the storage engine');
     if (walFiles.length > 0) throw RaftLogBackendMismatch(settings.backend, 'wal', `${walFiles.length} segment files in ${dir}`);
     return kv;
   }
   try {
-    if (walFiles.length === 0 && (await KvLogStore.hasEntries(kv))) throw RaftLogBackendMismatch('wal', 'boltdb', "entries in the storage engine's raft-log store");
+    if (walFiles.length === 0 && (await KvLogStore.hasEntries(kv)))
+      throw RaftLogBackendMismatch('wal', 'boltdb', "entries in the storage engine's raft-log store");
   } finally {
     await kv.close();
   }

@@ -48,5 +48,7 @@ export interface RaftLogStore {
 
 /** Tells a RaftLogStore from a plain KeyValueStore handed to RaftNode as `stores.log`. */
 export function isRaftLogStore(x: object): x is RaftLogStore {
-  return typeof (x as Partial<RaftLogStore>).dropPrefix === 'function' && typeof (x as Partial<RaftLogStore>).loadAll === 'function';
+  return (
+    typeof (x as Partial<RaftLogStore>).dropPrefix === 'function' && typeof (x as Partial<RaftLogStore>).loadAll === 'function'
+  );
 }

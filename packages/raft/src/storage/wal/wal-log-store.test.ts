@@ -43,7 +43,12 @@ describe('WalLogStore', () => {
 
   it('loads back what was appended, terms, kinds and payloads intact, with 0700 dir and 0600 files', async () => {
     await reopen();
-    const conf: LogEntry = { index: 1, term: 1, kind: 'conf', config: { servers: [{ id: 'a', node: 'a', address: 'x:1', suffrage: 'voter' }] } };
+    const conf: LogEntry = {
+      index: 1,
+      term: 1,
+      kind: 'conf',
+      config: { servers: [{ id: 'a', node: 'a', address: 'x:1', suffrage: 'voter' }] },
+    };
     await store!.append([conf, ...range(2, 50, 2)]);
     const back = await reopen();
     expect(indexes(back)).to.deep.equal(range(1, 50).map((e) => e.index));

@@ -89,7 +89,12 @@ export class WalLogStore implements RaftLogStore {
   append(entries: readonly LogEntry[], truncateFrom?: number): Promise<void> {
     if (entries.length === 0 && truncateFrom === undefined) return this.flushed();
     const first = entries.length > 0 ? entries[0]!.index : 0;
-    return this.submit({ type: 'append', first, records: entries.map(encodeRecord), ...(truncateFrom !== undefined ? { truncateFrom } : {}) });
+    return this.submit({
+      type: 'append',
+      first,
+      records: entries.map(encodeRecord),
+      ...(truncateFrom !== undefined ? { truncateFrom } : {}),
+    });
   }
 
   dropPrefix(upto: number): Promise<void> {

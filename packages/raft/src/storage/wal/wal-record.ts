@@ -57,7 +57,8 @@ function parseAt(buf: Buffer, offset: number, expectIndex: number | undefined, m
   } catch {
     return { error: 'undecodable record', end };
   }
-  if (expectIndex === undefined ? !(s.i > 0) : s.i !== expectIndex) return { error: `record holds index ${s.i}, expected ${expectIndex}`, end };
+  if (expectIndex === undefined ? !(s.i > 0) : s.i !== expectIndex)
+    return { error: `record holds index ${s.i}, expected ${expectIndex}`, end };
   // Raft terms never decrease along a log: a decrease is an old record showing through.
   if (!(s.t >= minTerm)) return { error: `term ${s.t} below the previous entry's ${minTerm}`, end };
   const entry: LogEntry = { index: s.i, term: s.t, kind: s.k, ...(s.d ? { data: s.d } : {}), ...(s.c ? { config: s.c } : {}) };

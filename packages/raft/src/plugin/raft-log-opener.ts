@@ -41,5 +41,9 @@ export async function openRaftLog(
   } finally {
     await kv.close();
   }
-  return WalLogStore.open(dir, { segmentBytes: settings.walSegmentSizeMb * 1024 * 1024 });
+  return WalLogStore.open(dir, {
+    segmentBytes: settings.walSegmentSizeMb * 1024 * 1024,
+    onTailCut: (file, reason, bytes) =>
+      logger.warn('raft log: cut the unfinished end of the last segment (a crash during a write)', { file, reason, bytes }),
+  });
 }

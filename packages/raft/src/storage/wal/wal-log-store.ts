@@ -35,6 +35,8 @@ export interface WalOptions {
   readonly segmentBytes: number;
   /** Called once when a write fails (the promises reject as well). */
   readonly onError?: (err: unknown) => void;
+  /** Told when opening cut a torn or corrupt end off the last segment (a crash mid-write). */
+  readonly onTailCut?: (file: string, reason: string, bytesCut: number) => void;
 }
 
 /**
@@ -305,6 +307,7 @@ export class WalLogStore implements RaftLogStore {
         } finally {
           await fh.close();
         }
+        this.opts.onTailCut?.(join(this.dir, name), scan.problem, buf.length - scan.validEnd);
       }
       if (!continues) found.length = 0;
       found.push({ seg: { base, name, offsets: scan.offsets, size: scan.validEnd }, entries: scan.entries });

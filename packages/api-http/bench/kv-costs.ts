@@ -6,6 +6,7 @@
  * logged during the phase), and the leader's CPU profile summed by package and by function.
  * Then `strace -c -f` on the leader (when strace is installed) counts its syscalls over a
  * fixed number of PUTs. Bounded: two 5 s phases and at most 60 s of traced writes.
+ * KV_COSTS_NET=<a.b.c> puts the servers on <a.b.c>.1-3 instead.
  * RAFT_LOGSTORE=wal runs the servers with `raft_logstore { backend = "wal" }` (default boltdb).
  */
 import { spawn } from 'node:child_process';
@@ -33,7 +34,9 @@ import { runLoad } from './autocannon-runner.js';
 import { selfTimeByPackage } from './profile-by-package.js';
 import { startEtcd, stopEtcd, waitForEtcdLeader } from './etcd-cluster.js';
 
-const IPS = ['127.0.80.1', '127.0.80.2', '127.0.80.3'];
+// KV_COSTS_NET=127.0.88 moves the servers to another /24 when 127.0.80.x is busy (another run).
+const NET = process.env['KV_COSTS_NET'] ?? '127.0.80';
+const IPS = [`${NET}.1`, `${NET}.2`, `${NET}.3`];
 const SKIP_ETCD = process.env['KV_COSTS_ETCD'] === '0';
 const ETCD_IPS = ['127.0.80.11', '127.0.80.12', '127.0.80.13'];
 const PHASE_S = 5;

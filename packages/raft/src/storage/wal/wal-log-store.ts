@@ -1,8 +1,7 @@
-import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { LogEntry } from '../../core/messages.js';
 import { RaftLogCorrupt } from '../../errors.js';
 import type { RaftLogStore } from '../raft-log-store.js';
+import { NodeWalFiles, type WalFile, type WalFiles } from './wal-files.js';
 import { encodeRecord, scanSegment } from './wal-record.js';
 
 const SEGMENT_NAME = /^([0-9]{20})\.wal$/;
@@ -53,7 +52,7 @@ export class WalLogStore implements RaftLogStore {
   readonly backend = 'wal';
   private segments: Segment[] = [];
   /** Open handle of the last segment, where appends go. */
-  private tail: FileHandle | undefined;
+  private tail: WalFile | undefined;
   private loaded: LogEntry[] | undefined;
   private nextIndex = 0;
   private inflight: Batch | undefined;
@@ -62,23 +61,20 @@ export class WalLogStore implements RaftLogStore {
   private closed = false;
 
   private constructor(
-    readonly dir: string,
+    private readonly files: WalFiles,
     private readonly opts: WalOptions,
   ) {}
 
-  /** Open (creating) the log in `dir`, recovering from a crash. Reads every segment. */
-  static async open(dir: string, opts: WalOptions): Promise<WalLogStore> {
-    const store = new WalLogStore(dir, opts);
+  /** Open (creating) the log in `dir` (or `files`), recovering from a crash. Reads every segment. */
+  static async open(dir: string | WalFiles, opts: WalOptions): Promise<WalLogStore> {
+    const store = new WalLogStore(typeof dir === 'string' ? new NodeWalFiles(dir) : dir, opts);
     await store.recover();
     return store;
   }
 
   /** Names of the segment files in `dir` (none when it does not exist). */
-  static async segmentFiles(dir: string): Promise<string[]> {
-    const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return [];
-      throw err;
-    });
+  static async segmentFiles(dir: string | WalFiles): Promise<string[]> {
+    const names = await (typeof dir === 'string' ? new NodeWalFiles(dir) : dir).list();
     return names.filter((n) => SEGMENT_NAME.test(n)).sort();
   }
 
@@ -172,11 +168,7 @@ export class WalLogStore implements RaftLogStore {
       if (pending.length === 0) return;
       const seg = this.segments[this.segments.length - 1]!;
       const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      let written = 0;
-      while (written < buf.length) {
-        const { bytesWritten } = await this.tail!.write(buf, written, buf.length - written, seg.size + written);
-        written += bytesWritten;
-      }
+      await this.tail!.write(buf, seg.size);
       seg.size += buf.length;
       pending = [];
       pendingBytes = 0;
@@ -219,7 +211,7 @@ export class WalLogStore implements RaftLogStore {
     await this.tail?.close();
     this.tail = undefined;
     const seg: Segment = { base, name: segmentName(base), offsets: [], size: 0 };
-    this.tail = await open(join(this.dir, seg.name), 'w+', 0o600);
+    this.tail = await this.files.create(seg.name);
     this.segments.push(seg);
     // The new file's directory entry must be durable before entries in it are acknowledged.
     await this.syncDir();
@@ -234,7 +226,7 @@ export class WalLogStore implements RaftLogStore {
       await this.tail?.close();
       this.tail = undefined;
       // Newest first: a crash part-way leaves a shorter, still contiguous log.
-      for (const s of doomed.reverse()) await unlink(join(this.dir, s.name));
+      for (const s of doomed.reverse()) await this.files.unlink(s.name);
       this.segments = this.segments.filter((s) => s.base < index);
       await this.syncDir();
     }
@@ -243,7 +235,7 @@ export class WalLogStore implements RaftLogStore {
       this.nextIndex = 0;
       return;
     }
-    if (!this.tail) this.tail = await open(join(this.dir, seg.name), 'r+');
+    if (!this.tail) this.tail = await this.files.openExisting(seg.name);
     const keep = index - seg.base;
     if (keep < seg.offsets.length) {
       seg.size = seg.offsets[keep]!;
@@ -266,48 +258,43 @@ export class WalLogStore implements RaftLogStore {
     }
     // Newest first when emptying (a crash leaves a prefix, which a snapshot covers); oldest
     // first otherwise (a crash leaves a contiguous suffix).
-    for (const s of everything ? [...doomed].reverse() : doomed) await unlink(join(this.dir, s.name));
+    for (const s of everything ? [...doomed].reverse() : doomed) await this.files.unlink(s.name);
     const gone = new Set(doomed);
     this.segments = this.segments.filter((s) => !gone.has(s));
     await this.syncDir();
   }
 
-  private async syncDir(): Promise<void> {
-    const d = await open(this.dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
+  private syncDir(): Promise<void> {
+    return this.files.syncDir();
   }
 
   // ---- recovery ----------------------------------------------------------------------
 
   private async recover(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const names = await WalLogStore.segmentFiles(this.dir);
+    await this.files.ensureDir();
+    const names = await WalLogStore.segmentFiles(this.files);
     const found: { seg: Segment; entries: LogEntry[] }[] = [];
     let term = 0;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       const base = Number(SEGMENT_NAME.exec(name)![1]);
-      const buf = await readFile(join(this.dir, name));
+      const buf = await this.files.read(name);
       // A segment after a gap starts a new run (an interrupted compaction or reset left the
       // older files): terms are only compared within a run.
       const prev = found[found.length - 1];
       const continues = prev !== undefined && prev.seg.base + prev.seg.offsets.length === base;
       const scan = scanSegment(buf, base, continues ? term : 0);
       if (scan.problem !== undefined) {
-        if (i < names.length - 1 || scan.validAfterProblem) throw RaftLogCorrupt(join(this.dir, name), scan.problem);
+        if (i < names.length - 1 || scan.validAfterProblem) throw RaftLogCorrupt(this.files.path(name), scan.problem);
         // The end of the last segment was being written when the process died: never acknowledged.
-        const fh = await open(join(this.dir, name), 'r+');
+        const fh = await this.files.openExisting(name);
         try {
           await fh.truncate(scan.validEnd);
           await fh.datasync();
         } finally {
           await fh.close();
         }
-        this.opts.onTailCut?.(join(this.dir, name), scan.problem, buf.length - scan.validEnd);
+        this.opts.onTailCut?.(this.files.path(name), scan.problem, buf.length - scan.validEnd);
       }
       if (!continues) found.length = 0;
       found.push({ seg: { base, name, offsets: scan.offsets, size: scan.validEnd }, entries: scan.entries });
@@ -318,7 +305,7 @@ export class WalLogStore implements RaftLogStore {
     let removed = false;
     for (const name of names) {
       if (!keep.has(name)) {
-        await unlink(join(this.dir, name));
+        await this.files.unlink(name);
         removed = true;
       }
     }
@@ -328,7 +315,7 @@ export class WalLogStore implements RaftLogStore {
     this.loaded = run.flatMap((f) => f.entries);
     const last = this.segments[this.segments.length - 1];
     if (last) {
-      this.tail = await open(join(this.dir, last.name), 'r+');
+      this.tail = await this.files.openExisting(last.name);
       this.nextIndex = last.base + last.offsets.length;
     }
   }

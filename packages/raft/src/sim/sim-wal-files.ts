@@ -1,6 +1,11 @@
 import type { WalFile, WalFiles } from '../storage/wal/wal-files.js';
 import type { Prng } from './prng.js';
-import type { DiskScheduler } from './sim-store.js';
+
+/** The virtual clock SimDisk hands over (its DiskScheduler; not imported, to keep sim-store → here one-way). */
+interface WalScheduler {
+  now(): number;
+  at(delayMs: number, fn: () => void): unknown;
+}
 
 const NEVER = new Promise<never>(() => {});
 
@@ -22,7 +27,7 @@ export class SimWalFiles {
   tornBytesKept = 0;
 
   constructor(
-    private readonly sched: DiskScheduler,
+    private readonly sched: WalScheduler,
     private readonly rng: Prng,
     private readonly fsyncMs: readonly [number, number],
   ) {}

@@ -3,6 +3,8 @@
  * first start (which loads the plugins), and a second start (everything warm). Each run is a
  * new Node process, since only the first start in a process pays for module loading and
  * schema compilation. Run: npm run bench:test-agent (START_BENCH_RUNS, default 7, at most 30).
+ * It imports what users get, the package's exports entry (the bundle); START_BENCH_UNBUNDLED=1
+ * imports the tsc output instead, for comparison.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +14,10 @@ interface Timing {
   /** CPU time (user + system) of the import and the first start: what other load on the machine does not inflate. */
   readonly importCpuMs: number;
   readonly firstCpuMs: number;
+  readonly importAndFirstCpuMs: number;
   readonly firstMs: number;
+  /** What a suite waits for before its first test: the import and the first start. */
+  readonly importAndFirstMs: number;
   readonly secondMs: number;
   readonly stopMs: number;
 }
@@ -24,7 +29,10 @@ async function child(): Promise<void> {
   };
   const c0 = cpu();
   const t0 = performance.now();
-  const { startTestAgent } = await import('@proconsul/testing');
+  const { startTestAgent } = process.env['START_BENCH_UNBUNDLED']
+    ? // The tsc output, loading every module file and importing each plugin by name (the path before the bundle).
+      ((await import('../dist/index.js')) as typeof import('@proconsul/testing'))
+    : await import('@proconsul/testing');
   const t1 = performance.now();
   const c1 = cpu();
   const a = await startTestAgent();
@@ -38,7 +46,9 @@ async function child(): Promise<void> {
     importMs: t1 - t0,
     importCpuMs: c1 - c0,
     firstCpuMs: c2 - c1,
+    importAndFirstCpuMs: c2 - c0,
     firstMs: t2 - t1,
+    importAndFirstMs: t2 - t0,
     secondMs: t3 - t2,
     stopMs: t4 - t3,
   };
@@ -58,11 +68,15 @@ function parent(): void {
     const q = (p: number) => v[Math.min(v.length - 1, Math.floor(p * v.length))]!.toFixed(0);
     return `${q(0).padStart(6)} ${q(0.5).padStart(6)} ${String(v.at(-1)!.toFixed(0)).padStart(6)}`;
   };
-  console.log(`startTestAgent() in ${runs} fresh processes (ms)      min median    max`);
+  const what = process.env['START_BENCH_UNBUNDLED'] ? 'unbundled tsc output' : 'the bundle';
+  console.log(`startTestAgent() in ${runs} fresh processes, ${what} (ms)`);
+  console.log(`${''.padEnd(42)}    min median    max`);
   console.log(`  import @proconsul/testing                 ${stat('importMs')}`);
   console.log(`    CPU time of the import                  ${stat('importCpuMs')}`);
   console.log(`  first startTestAgent() (loads plugins)    ${stat('firstMs')}`);
   console.log(`    CPU time of the first start             ${stat('firstCpuMs')}`);
+  console.log(`  import + first start                      ${stat('importAndFirstMs')}`);
+  console.log(`    CPU time of both                        ${stat('importAndFirstCpuMs')}`);
   console.log(`  second startTestAgent()                   ${stat('secondMs')}`);
   console.log(`  stop() of both                            ${stat('stopMs')}`);
 }

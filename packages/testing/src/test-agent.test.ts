@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer } from 'node:net';
 import { Resolver } from 'node:dns/promises';
 import { isCoded } from '@proconsul/kernel';
-import { startTestAgent, type TestAgent } from './test-agent.js';
+import { startTestAgent, type TestAgent } from '@proconsul/testing';
 import { agentRequest } from './agent-http.js';
 
 /**

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { isCoded } from '@proconsul/kernel';
-import { startTestCluster, type TestCluster } from './test-cluster.js';
-import { startTestAgent } from './test-agent.js';
+import { startTestAgent, startTestCluster, type TestCluster } from '@proconsul/testing';
 import { agentRequest } from './agent-http.js';
 
 async function openHandles(): Promise<Record<string, number>> {

@@ -1,5 +1,13 @@
 import type { ContainerModule } from 'inversify';
-import { CONSUL_COMPAT_VERSION, Kernel, Membership, PROCONSUL_VERSION, type Logger, type RuntimeConfig } from '@proconsul/kernel';
+import {
+  CONSUL_COMPAT_VERSION,
+  Kernel,
+  Membership,
+  PROCONSUL_VERSION,
+  type Logger,
+  type ProconsulPlugin,
+  type RuntimeConfig,
+} from '@proconsul/kernel';
 import { resolveNodeId } from '@proconsul/config';
 import { secureAgentDataDir } from './data-dir-permissions.js';
 import { ensureUsableDataDir } from './data-dir-check.js';
@@ -14,6 +22,8 @@ export interface AgentOptions {
   readonly defaultPluginsFile: string;
   readonly coreModules?: readonly ContainerModule[];
   readonly agentModules?: readonly ContainerModule[];
+  /** Already-imported plugins by package name (KernelOptions.preloadedPlugins); plugins.json still decides which run. */
+  readonly preloadedPlugins?: Readonly<Record<string, ProconsulPlugin>>;
 }
 
 /**
@@ -51,6 +61,7 @@ export class Agent {
       coreModules: this.options.coreModules ?? [],
       agentModules: this.options.agentModules ?? [],
       role: c.server ? 'server' : 'client',
+      ...(this.options.preloadedPlugins ? { preloadedPlugins: this.options.preloadedPlugins } : {}),
     });
     await kernel.start();
     this.kernel = kernel;

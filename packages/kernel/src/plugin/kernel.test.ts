@@ -8,6 +8,7 @@ import { isCoded } from '../errors/proconsul-error.js';
 import { NullLogger } from '../log/logger.js';
 import { journal, makePlugin } from './fixtures/lifecycle-plugin.js';
 import { Kernel } from './kernel.js';
+import type { ProconsulPlugin } from './plugin-manifest.js';
 
 // The loader only passes the agent's config through (and reads ACL tokens from it); building a
 // full one is @proconsul/config's job, which the kernel may not import.
@@ -133,6 +134,35 @@ describe('Kernel', () => {
       expect(err.message).to.not.contain('must be string');
       const num = await codeOf(Kernel.load(pluginsFile({ plugins: ['@proconsul/raft', 5] }), options));
       expect(num.message).to.contain('/plugins/1 must be a string or an object, not number');
+    });
+
+    it('takes a plugins.json entry from preloadedPlugins instead of importing it; the file still decides what runs', async () => {
+      // Neither name is installed: an import of either would fail with PLUGIN_NOT_FOUND.
+      const file = pluginsFile({ plugins: [{ package: '@example/bundled-a', config: { level: 7 } }] });
+      const k = await Kernel.load(file, {
+        ...options,
+        preloadedPlugins: { '@example/bundled-a': makePlugin('a'), '@example/bundled-b': makePlugin('b') },
+      });
+      expect(k.plugins.map((p) => [p.manifest.name, p.config['level'], p.source])).to.deep.equal([
+        ['a', 7, '@example/bundled-a'],
+      ]);
+      await k.start();
+      await k.stop();
+      expect(journal).to.deep.equal(['a:configure', 'a:start', 'a:stop']);
+    });
+
+    it('imports an entry preloadedPlugins lacks, and refuses a preloaded value that is not a plugin', async () => {
+      const file = pluginsFile({ plugins: [join(fixtures, 'lifecycle-plugin.js'), '@example/bundled-a'] });
+      const mixed = await codeOf(Kernel.load(file, { ...options, preloadedPlugins: { '@example/bundled-a': makePlugin('a') } }));
+      expect(mixed.message).to.equal('no error');
+      const bad = await codeOf(
+        Kernel.load(file, {
+          ...options,
+          preloadedPlugins: { '@example/bundled-a': { manifest: {} } as unknown as ProconsulPlugin },
+        }),
+      );
+      expect(bad.code).to.equal('PLUGIN_INVALID');
+      expect(bad.message).to.contain('@example/bundled-a');
     });
 
     it('refuses a file that does not exist', async () => {

@@ -13,7 +13,7 @@ import type { PluginManifest, ProconsulPlugin } from './plugin-manifest.js';
 import type { AgentRole } from './capabilities.js';
 import { orderPlugins } from './plugin-order.js';
 import { checkRoleCapabilities } from './role-capabilities.js';
-import { importPlugin } from './plugin-resolver.js';
+import { asPlugin, importPlugin } from './plugin-resolver.js';
 import { readPluginsFile } from './plugins-file.js';
 
 export interface KernelOptions {
@@ -31,6 +31,13 @@ export interface KernelOptions {
    * the load fails with PLUGIN_ROLE_CAPABILITY_MISSING. Unset (tests, embedding): unchecked.
    */
   readonly role?: AgentRole;
+  /**
+   * Plugins the embedder has already imported, by the package name a plugins.json entry
+   * uses (a bundle that carries its plugins, such as @proconsul/testing's). plugins.json
+   * still decides which plugins run and with what config; an entry named here is taken from
+   * this table instead of being imported, any other entry is imported as usual.
+   */
+  readonly preloadedPlugins?: Readonly<Record<string, ProconsulPlugin>>;
 }
 
 export interface LoadedPlugin {
@@ -58,7 +65,14 @@ export class Kernel {
     const file = await readPluginsFile(pluginsFile);
     // Imported side by side, so one plugin's file reads overlap another's parsing; a failure
     // is still reported for the first failing entry in file order.
-    const settled = await Promise.allSettled(file.plugins.map((entry) => importPlugin(entry.package, file.path)));
+    const preloaded = options.preloadedPlugins ?? {};
+    const settled = await Promise.allSettled(
+      file.plugins.map((entry) =>
+        Object.hasOwn(preloaded, entry.package)
+          ? Promise.resolve().then(() => asPlugin(entry.package, preloaded[entry.package]))
+          : importPlugin(entry.package, file.path),
+      ),
+    );
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const imported = settled.map((r) => (r as PromiseFulfilledResult<ProconsulPlugin>).value);

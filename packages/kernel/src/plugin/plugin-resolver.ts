@@ -18,14 +18,18 @@ export async function importPlugin(spec: string, pluginsFile: string): Promise<P
   } catch (e) {
     throw PluginNotFound(spec, pluginsFile, (e as Error).message.split('\n')[0] ?? 'import failed');
   }
-  const plugin = mod.default;
-  if (!isProconsulPlugin(plugin)) {
+  return asPlugin(spec, mod.default);
+}
+
+/** `value` as a plugin, or PLUGIN_INVALID naming `spec`: what an import or a preloaded table gave. */
+export function asPlugin(spec: string, value: unknown): ProconsulPlugin {
+  if (!isProconsulPlugin(value)) {
     throw PluginInvalid(
       spec,
       'its default export needs a manifest {name, version, provides, requires, configSchema} and createModule()',
     );
   }
-  return plugin;
+  return value;
 }
 
 function locate(spec: string, pluginsFile: string): string {

@@ -41,8 +41,8 @@ export interface WalOptions {
 /**
  * The "wal" backend: the raft log as append-only segment files `<base index>.wal` in one
  * directory (0700; files 0600). Each entry is one record framed with its length and a
- * CRC-32. A group commit is one write() and one fdatasync() of the tail segment; a new
- * segment starts once the tail reaches `segmentBytes` (the old one is fsync'd first, and
+ * CRC-32. A group commit is one write() and one datasync() of the tail segment (on disk
+ * one O_DSYNC write, see wal-files.ts); a new segment starts once the tail reaches `segmentBytes` (the old one is fsync'd first, and
  * the directory after a file is created or removed). Dropping a prefix deletes whole
  * segments; a suffix truncation cuts the tail segment durably before anything new is
  * written after it. Opening scans every segment: a torn or corrupt end of the last one

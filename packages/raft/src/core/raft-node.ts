@@ -184,7 +184,8 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
       st.commitIndex = st.lastApplied = meta.index;
       st.appliedConfig = meta.config;
     }
-    const entries = await this.logStore.loadAll();
+    // What compaction keeps behind the snapshot (trailing logs); anything older is not needed.
+    const entries = await this.logStore.loadAll(meta ? Math.max(1, meta.index - o.config.trailingLogs + 1) : 1);
     st.log = RaftLog.restore(meta && { index: meta.index, term: meta.term, config: meta.config }, entries);
     st.durableIndex = st.log.lastIndex();
     st.term = Math.max(stable.term, st.log.lastTerm());

@@ -60,9 +60,17 @@ export class KvLogStore implements RaftLogStore {
 
   append(entries: readonly LogEntry[], truncateFrom?: number): Promise<void> {
     const ops: WriteOp[] = [];
-    if (truncateFrom !== undefined && truncateFrom <= this.last) {
-      for (let i = Math.max(truncateFrom, this.first); i <= this.last; i++) ops.push({ type: 'del', key: indexKey(ENTRY, i) });
-      this.last = truncateFrom - 1;
+    let cut = truncateFrom;
+    // Entries replace the log from their first index on; a log ending short of them is
+    // emptied (its entries were discarded by the caller at load).
+    if (entries.length > 0 && this.last >= this.first) {
+      const at = entries[0]!.index;
+      if (at > this.last + 1) cut = this.first;
+      else if (at <= this.last) cut = Math.min(cut ?? at, at);
+    }
+    if (cut !== undefined && cut <= this.last) {
+      for (let i = Math.max(cut, this.first); i <= this.last; i++) ops.push({ type: 'del', key: indexKey(ENTRY, i) });
+      this.last = cut - 1;
     }
     for (const e of entries) {
       const s: StoredEntry = { t: e.term, k: e.kind };

@@ -23,14 +23,18 @@ export interface RaftLogStore {
   readonly backend: string;
   /**
    * Every stored entry, in index order and contiguous (the run ending at the last entry;
-   * older entries cut off by an interrupted compaction are not returned). Called once,
-   * before any mutation. May read the whole log from disk.
+   * older entries cut off by an interrupted compaction are not returned). Entries below
+   * `from` may be left out: the caller has them in a snapshot (a store that drops whole
+   * segments keeps more than compaction asked for). Called once, before any mutation. May
+   * read the whole log from disk.
    */
-  loadAll(): Promise<LogEntry[]>;
+  loadAll(from?: number): Promise<LogEntry[]>;
   /**
-   * Atomically remove every entry ≥ `truncateFrom` (when given) and append `entries`, which
-   * must continue the log (start at the last index + 1, or anywhere when the log is empty).
-   * Resolves when durable: a crash after that never loses them.
+   * Atomically remove every entry ≥ `truncateFrom` (when given) and append `entries`. They
+   * normally continue the log (start at the last index + 1); otherwise they replace it from
+   * their first index on, and a log that ends before that is emptied first (entries loadAll
+   * returned but the caller discarded). Resolves when durable: a crash after that never
+   * loses them.
    */
   append(entries: readonly LogEntry[], truncateFrom?: number): Promise<void>;
   /**

@@ -34,6 +34,10 @@ describe('WalLogStore', () => {
     store = await WalLogStore.open(dir, { segmentBytes });
     return store.loadAll();
   }
+  async function reopenKeeping(s: WalLogStore): Promise<WalLogStore> {
+    await s.close();
+    return WalLogStore.open(dir, { segmentBytes: 1 << 20 });
+  }
   async function segments(): Promise<string[]> {
     return (await readdir(dir)).sort();
   }
@@ -200,14 +204,26 @@ describe('WalLogStore', () => {
     expect((await reopen(500)).at(-1)!.index).to.equal(31);
   });
 
-  it('rejects an append that does not continue the log, and fails every later write', async () => {
-    await reopen();
-    await store!.append(range(1, 3));
-    let err: unknown;
-    await store!.append([entry(7)]).catch((e: unknown) => (err = e));
-    expect(String(err)).to.match(/does not follow 3/);
-    err = undefined;
-    await store!.append([entry(4)]).catch((e: unknown) => (err = e));
-    expect(err).to.not.equal(undefined);
+  it('an append that does not continue the log replaces it: a suffix is cut, a log ending short of it is emptied', async () => {
+    await reopen(600);
+    await store!.append(range(1, 30, 1));
+    await store!.append(range(12, 13, 2)); // no truncateFrom: entries 12.. are replaced
+    let back = await reopen(600);
+    expect(indexes(back)).to.deep.equal(range(1, 13).map((e) => e.index));
+    expect(back[11]!.term).to.equal(2);
+    await store!.append(range(50, 52, 3)); // past the end: the stale log goes
+    back = await reopen(600);
+    expect(indexes(back)).to.deep.equal([50, 51, 52]);
+  });
+
+  it('leaves out entries below the index loadAll is given (covered by a snapshot)', async () => {
+    await reopen(1 << 20);
+    await store!.append(range(1, 40));
+    await store!.close();
+    store = await WalLogStore.open(dir, { segmentBytes: 1 << 20 });
+    expect(indexes(await store.loadAll(31))).to.deep.equal(range(31, 40).map((e) => e.index));
+    await store.append([entry(41)]);
+    store = await reopenKeeping(store);
+    expect(indexes(await store.loadAll(45))).to.deep.equal([]);
   });
 });

@@ -78,10 +78,13 @@ export class WalLogStore implements RaftLogStore {
     return names.filter((n) => SEGMENT_NAME.test(n)).sort();
   }
 
-  async loadAll(): Promise<LogEntry[]> {
-    const out = this.loaded ?? [];
+  async loadAll(from = 0): Promise<LogEntry[]> {
+    const all = this.loaded ?? [];
     this.loaded = undefined;
-    return out;
+    // The first segment can reach far below the snapshot (up to segmentBytes of entries):
+    // not kept in memory. Files stay until the next prefix drop covers them whole.
+    const skip = all.length > 0 ? Math.min(all.length, Math.max(0, from - all[0]!.index)) : 0;
+    return skip > 0 ? all.slice(skip) : all;
   }
 
   append(entries: readonly LogEntry[], truncateFrom?: number): Promise<void> {
@@ -188,6 +191,14 @@ export class WalLogStore implements RaftLogStore {
       if (op.truncateFrom !== undefined && op.truncateFrom <= this.lastIndex()) {
         await syncTail();
         await this.truncateFrom(op.truncateFrom);
+      }
+      // Entries replace the log from their first index on, as puts do in the KV backend: a
+      // stored suffix the caller discarded at load (it did not connect to the snapshot) is
+      // cut, and a log that ends short of them is emptied first.
+      if (op.records.length > 0 && this.segments.length > 0 && op.first !== this.nextIndex) {
+        await syncTail();
+        if (op.first < this.nextIndex) await this.truncateFrom(op.first);
+        else await this.dropUpTo(this.lastIndex());
       }
       let index = op.first;
       for (const rec of op.records) {

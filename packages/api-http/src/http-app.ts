@@ -1,5 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import Koa from 'koa';
 import {
   isCoded,
   type MetricsRegistry,
@@ -12,7 +12,10 @@ import {
 import { jsonArrayStream, STREAM_MIN_ITEMS } from './json-stream.js';
 import { requestLog } from './request-log.js';
 import { httpMetricPath, timeRequest } from './request-metrics.js';
+import { splitTarget } from './request-target.js';
 import { RouteIndex } from './route-index.js';
+import { destroyBody, JSON_TYPE, send, TEXT, writeHead, type Reply } from './reply-writer.js';
+import { EMPTY_BODY, readBody, toRequest } from './request-reader.js';
 
 const MAX_BODY = 64 * 1024 * 1024; // generous hard cap; endpoints enforce their own (kv_max_value_size …)
 
@@ -25,197 +28,122 @@ export interface HttpAppOptions {
   readonly unknownApiPath?: (req: HttpRequest) => Promise<HttpResponse>;
   /** Where each request's latency goes (`api.http` and Consul's older `http.<METHOD>.<path>`). */
   readonly metrics?: MetricsRegistry;
+  /** Largest buffered request body (default 64 MiB); past it the answer is 413. */
+  readonly maxBodyBytes?: number;
 }
 
+/** The API as a node:http request listener. */
+export interface HttpApp {
+  /** The `(req, res)` listener for `http.createServer` / `https.createServer`; never throws. */
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+  params: Record<string, string>,
+) => Promise<Reply>;
+
 /**
- * Build the koa app serving `endpoints`. Error policy: a coded client error becomes its
- * status with a plain-text reason; an unknown path is 404, a known path with the wrong
+ * Build the request listener serving `endpoints`. Error policy: a coded client error becomes
+ * its status with a plain-text reason; an unknown path is 404, a known path with the wrong
  * method — any method, `TRACE` and `PROPFIND` too — 405 with `Allow`, as in Consul; only
- * our own faults are 500 (and are logged).
+ * our own faults are 500 (and are logged). Headers and bodies follow what koa sent before
+ * (pinned by http-app-responses.test.ts): strings as text/plain or text/html, Buffers and
+ * streams as application/octet-stream unless the endpoint named a type, anything else JSON.
  */
-export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, options: HttpAppOptions = {}): Koa {
-  const app = new Koa();
-  // Errors after the handler returned (a streamed body cut short) land here instead of koa
-  // printing a stack trace: a monitor client hanging up, or shutdown closing it, is normal.
-  app.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-    log.warn('response failed', { error: err });
-  });
-  const router = new RouteIndex();
-  app.use(requestLog(log));
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      if (isCoded(e)) {
-        if (e.statusCode >= 500) log.warn('request failed', { method: ctx.method, path: ctx.path, code: e.code, error: e });
-        ctx.status = e.statusCode;
-        ctx.type = 'text/plain';
-        ctx.body = e.message;
-        return;
-      }
-      const status = (e as { status?: number; expose?: boolean }).status;
-      if (status && status < 500) {
-        ctx.status = status;
-        ctx.type = 'text/plain';
-        ctx.body = (e as Error).message;
-        return;
-      }
-      log.error('request failed', { method: ctx.method, path: ctx.path, error: e });
-      ctx.status = 500;
-      ctx.type = 'text/plain';
-      ctx.body = `internal error: ${(e as Error).message}`;
-    }
-  });
+export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, options: HttpAppOptions = {}): HttpApp {
+  const routes = new RouteIndex<Route>();
+  const maxBody = options.maxBodyBytes ?? MAX_BODY;
   for (const ep of endpoints) {
     const methods = (Array.isArray(ep.method) ? ep.method : [ep.method]) as HttpMethod[];
     const metricPath = httpMetricPath(ep.path);
+    const stream = ep.streamBody === true;
     for (const m of methods) {
-      router.register(ep.path, [m], async (ctx) => {
-        if (options.metrics) timeRequest(ctx, options.metrics, m, metricPath);
-        const req = await toRequest(ctx, m, true, ep.streamBody === true);
-        const res = await ep.handle(req);
-        ctx.status = res.status ?? 200;
-        for (const [k, v] of Object.entries(res.headers ?? {})) ctx.set(k, v);
-        if (res.body === undefined) ctx.body = '';
-        else if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) ctx.body = res.body;
-        else if (res.body instanceof Readable)
-          ctx.body = res.body; // streamed (agent/monitor)
-        else {
-          ctx.type = 'application/json';
-          ctx.body = jsonResponse(res.body, ctx.query['pretty'] !== undefined, ctx.query['index'] !== undefined);
-        }
+      routes.register(ep.path, m, async (req, res, path, query, params) => {
+        if (options.metrics) timeRequest(res, options.metrics, m, metricPath);
+        const q = new URLSearchParams(query);
+        const pretty = q.has('pretty');
+        const blocking = q.has('index');
+        const body = stream ? EMPTY_BODY : await readBody(req, maxBody);
+        const r = await ep.handle(toRequest(req, res, m, path, q, params, body, stream));
+        const status = r.status ?? 200;
+        if (r.body === undefined) return { status, headers: r.headers, body: '' };
+        if (typeof r.body === 'string' || Buffer.isBuffer(r.body) || r.body instanceof Readable)
+          return { status, headers: r.headers, body: r.body };
+        return { status, headers: r.headers, type: JSON_TYPE, body: jsonResponse(r.body, pretty, blocking) };
       });
     }
   }
-  app.use(router.middleware());
-  app.use(unmatched(router, options));
-  return app;
-}
 
-/**
- * What the router did not answer: 405 with `Allow` for a path it serves under other
- * methods (Consul's body `method X not allowed`), 200 with `Allow` for OPTIONS, else a 404.
- * Unknown methods land here too instead of koa-router's 501.
- */
-function unmatched(router: RouteIndex, options: HttpAppOptions): Koa.Middleware {
-  return async (ctx, next) => {
-    await next();
-    const match = router.match(ctx.path, ctx.method);
-    if (match.route) return; // an endpoint answered (the router only calls on when none matched)
-    // Consul's Allow: OPTIONS, then the endpoint's methods (koa-router's implicit HEAD left out).
+  /**
+   * No route serves this method here: 405 with `Allow` for a path served under other
+   * methods (Consul's body `method X not allowed`), 200 with `Allow` for OPTIONS, else a
+   * 404. Methods node knows but no endpoint uses (PROPFIND …) land here too.
+   */
+  const unmatched = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<Reply> => {
+    const method = req.method ?? 'GET';
+    // Consul's Allow: OPTIONS, then the endpoint's methods (the implicit HEAD left out).
     const allowed = new Set<string>(['OPTIONS']);
-    for (const layer of match.path) for (const m of layer.methods) if (m !== 'HEAD') allowed.add(m);
+    for (const m of routes.methodsFor(path)) if (m !== 'HEAD') allowed.add(m);
     if (allowed.size > 1) {
-      ctx.set('Allow', [...allowed].join(','));
-      if (ctx.method === 'OPTIONS') {
-        ctx.status = 200;
-        ctx.body = '';
-        return;
-      }
-      ctx.status = 405;
-      ctx.type = 'text/plain';
-      ctx.body = `method ${ctx.method} not allowed`;
-      return;
+      const headers = { Allow: [...allowed].join(',') };
+      if (method === 'OPTIONS') return { status: 200, headers, body: '' };
+      return { status: 405, headers, type: TEXT, body: `method ${method} not allowed` };
     }
-    if (options.unknownApiPath && (ctx.path === '/v1' || ctx.path.startsWith('/v1/'))) {
-      const res = await options.unknownApiPath(await toRequest(ctx, 'GET', false));
-      ctx.status = res.status ?? 404;
-      for (const [k, v] of Object.entries(res.headers ?? {})) ctx.set(k, v);
-      ctx.type = 'text/plain';
-      ctx.body = typeof res.body === 'string' ? res.body : '';
-      return;
+    if (options.unknownApiPath && (path === '/v1' || path.startsWith('/v1/'))) {
+      const q = new URLSearchParams(query);
+      const r = await options.unknownApiPath(toRequest(req, res, 'GET', path, q, {}, EMPTY_BODY, false));
+      return { status: r.status ?? 404, headers: r.headers, type: TEXT, body: typeof r.body === 'string' ? r.body : '' };
     }
-    ctx.status = 404;
+    return { status: 404, body: undefined };
   };
-}
 
-async function toRequest(ctx: Koa.Context, method: HttpMethod, withBody = true, stream = false): Promise<HttpRequest> {
-  const body = withBody && !stream ? await readBody(ctx) : EMPTY_BODY;
-  const query = new URLSearchParams(ctx.querystring);
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  const auth = headers['authorization'];
-  const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : undefined;
-  const token = headers['x-consul-token'] || bearer || query.get('token') || undefined;
-  let abort: AbortController | undefined;
+  const failed = (req: IncomingMessage, path: string, e: unknown): Reply => {
+    if (isCoded(e)) {
+      if (e.statusCode >= 500) log.warn('request failed', { method: req.method, path, code: e.code, error: e });
+      return { status: e.statusCode, type: TEXT, body: e.message };
+    }
+    const status = (e as { status?: number }).status;
+    if (status && status < 500) return { status, type: TEXT, body: (e as Error).message };
+    log.error('request failed', { method: req.method, path, error: e });
+    return { status: 500, type: TEXT, body: `internal error: ${(e as Error).message}` };
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const logged = requestLog(log, req);
+    const { pathname, query } = splitTarget(req.url ?? '/');
+    let reply: Reply;
+    try {
+      const match = routes.find(pathname, req.method ?? 'GET');
+      reply = match ? await match.handler(req, res, pathname, query, match.params) : await unmatched(req, res, pathname, query);
+    } catch (e) {
+      reply = failed(req, pathname, e);
+    }
+    try {
+      writeHead(res, reply);
+    } catch (e) {
+      // A header the endpoint set that node refuses (a bad character): our fault, answered as one.
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      destroyBody(reply.body);
+      reply = failed(req, pathname, e);
+      writeHead(res, reply);
+    }
+    logged?.(reply.status);
+    send(req, res, reply.body, log);
+  };
+
   return {
-    method,
-    path: ctx.path,
-    params: { ...(ctx.params as Record<string, string>) },
-    query,
-    headers,
-    body,
-    ...(stream && { bodyStream: ctx.req as AsyncIterable<Buffer> }),
-    token,
-    // Made on first use: an AbortController and a listener cost ~5 µs, a tenth of a simple
-    // KV read, and most requests answer at once without ever looking at it.
-    get signal(): AbortSignal {
-      if (!abort) abort = disconnectSignal(ctx.res);
-      return abort.signal;
+    callback: () => (req, res) => {
+      onRequest(req, res).catch((e: unknown) => {
+        // Unreachable by design (every step above handles its errors); never leave a request hanging.
+        log.error('request failed', { method: req.method, url: '(hidden)', error: e });
+        res.destroy();
+      });
     },
   };
-}
-
-/**
- * Aborts when the client goes away before the response is finished. The response's 'close'
- * is the disconnect signal: the request's own 'close' fires as soon as its body has been
- * read, long before a blocking query answers.
- */
-function disconnectSignal(res: Koa.Context['res']): AbortController {
-  const abort = new AbortController();
-  if (res.destroyed || res.closed) {
-    if (!res.writableFinished) abort.abort();
-  } else {
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-  }
-  return abort;
-}
-
-const EMPTY_BODY = Buffer.alloc(0);
-
-/** The whole request body, refused past MAX_BODY (listeners, not an async iterator: cheaper per request). */
-function readBody(ctx: Koa.Context): Promise<Buffer> {
-  const req = ctx.req;
-  if (req.readableEnded) return Promise.resolve(EMPTY_BODY);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        done();
-        req.resume();
-        reject(Object.assign(new Error(`Request body too large (limit ${MAX_BODY} bytes)`), { status: 413, expose: true }));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(err);
-    };
-    const onClose = () => {
-      // Aborted mid-upload: nothing will come; the response's close aborts the request.
-      if (!req.readableEnded) onError(Object.assign(new Error('request aborted'), { status: 400, expose: true }));
-    };
-    const done = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
 }
 
 /**

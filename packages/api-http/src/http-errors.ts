@@ -31,3 +31,13 @@ export const DebugProfilingDisabled = defineError(
 
 /** A second CPU profile while one is being taken. */
 export const ProfileInProgress = defineError('PROFILE_IN_PROGRESS', 429, () => 'a CPU profile is already being taken');
+
+/**
+ * An endpoint's route pattern outside the forms the router implements (see route-pattern.ts):
+ * refused when the API is built, so the agent does not start serving a route it would match wrongly.
+ */
+export const RoutePatternInvalid = defineError(
+  'HTTP_ROUTE_PATTERN_INVALID',
+  500,
+  (pattern: string, reason: string) => `route pattern ${JSON.stringify(pattern)}: ${reason}`,
+);

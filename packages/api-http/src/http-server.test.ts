@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import Koa from 'koa';
 import { NullLogger } from '@proconsul/kernel';
+import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 
 async function freePort(): Promise<number> {
@@ -17,7 +17,12 @@ describe('HttpServer', () => {
   it('a start that fails on a later address releases the addresses it had bound', async () => {
     const port = await freePort();
     // The second listen on the same address fails with EADDRINUSE after the first succeeded.
-    const server = new HttpServer({ app: () => new Koa(), hosts: ['127.0.0.1', '127.0.0.1'], port, log: new NullLogger() });
+    const server = new HttpServer({
+      app: () => createHttpApp([], new NullLogger()),
+      hosts: ['127.0.0.1', '127.0.0.1'],
+      port,
+      log: new NullLogger(),
+    });
     const err = await server.start().then(
       () => undefined,
       (e: unknown) => e as NodeJS.ErrnoException,

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type Koa from 'koa';
 import type { ApiFrontend, Lifecycle, Logger, TlsConfigurator } from '@proconsul/kernel';
+import type { HttpApp } from './http-app.js';
 
 export interface HttpServerOptions {
-  readonly app: () => Koa;
+  readonly app: () => HttpApp;
   readonly hosts: readonly string[];
   /** -1 disables the listener. */
   readonly port: number;

@@ -8,9 +8,8 @@ import {
   TlsConfigurator,
   type ProconsulPlugin,
 } from '@proconsul/kernel';
-import type Koa from 'koa';
 import type { ResolutionContext } from 'inversify';
-import { createHttpApp } from './http-app.js';
+import { createHttpApp, type HttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { AgentSelfEndpoint } from './endpoints/agent-self-endpoint.js';
 import { AgentCache } from './endpoints/agent-cache.js';
@@ -18,7 +17,7 @@ import { DuplicateServices } from './endpoints/duplicate-services.js';
 import { builtinAppOptions, builtinEndpoints, streamHub } from './builtin-endpoints.js';
 import { StreamHub } from './stream/stream-hub.js';
 
-export { createHttpApp } from './http-app.js';
+export { createHttpApp, type HttpApp, type HttpAppOptions } from './http-app.js';
 export { HttpServer } from './http-server.js';
 export { builtinEndpoints } from './builtin-endpoints.js';
 export { injectHttp, type InjectRequest, type InjectResponse } from './inject.js';
@@ -57,8 +56,8 @@ const plugin: ProconsulPlugin = {
         return { name: 'change-streams', stopping: () => hub.closeAll(), stop: () => hub.closeAll() };
       });
       for (const E of BUILTIN_ENDPOINTS) bind<HttpEndpoint>(HttpEndpoint).to(E);
-      // One koa app for both listeners, built lazily at start so plugins loaded later contribute endpoints.
-      let app: Koa | undefined;
+      // One request listener for both listeners, built lazily at start so plugins loaded later contribute endpoints.
+      let app: HttpApp | undefined;
       const appOnce = (ctx: ResolutionContext, log: Logger) => () =>
         (app ??= createHttpApp(
           [...builtinEndpoints(ctx), ...ctx.getAll<HttpEndpoint>(HttpEndpoint)],

@@ -1,4 +1,4 @@
-import type Koa from 'koa';
+import type { HttpApp } from './http-app.js';
 
 export interface InjectRequest {
   readonly method?: string;
@@ -17,10 +17,10 @@ export interface InjectResponse {
 }
 
 /**
- * Drive the app in-process, without a socket (fastify's inject, for koa). light-my-request is
+ * Drive the app in-process, without a socket (as fastify's inject does). light-my-request is
  * loaded on the first call: agents serving real sockets never need it.
  */
-export async function injectHttp(app: Koa, req: InjectRequest): Promise<InjectResponse> {
+export async function injectHttp(app: HttpApp, req: InjectRequest): Promise<InjectResponse> {
   const { inject: lightInject } = await import('light-my-request');
   const payload =
     req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type Koa from 'koa';
+import type { ServerResponse } from 'node:http';
 import type { MetricsRegistry } from '@proconsul/kernel';
 
 /**
@@ -17,7 +17,7 @@ export function httpMetricPath(pattern: string): string {
 }
 
 /** Times the request until its response is finished (a streamed body included). */
-export function timeRequest(ctx: Koa.Context, metrics: MetricsRegistry, method: string, path: string): void {
+export function timeRequest(res: ServerResponse, metrics: MetricsRegistry, method: string, path: string): void {
   const t0 = performance.now();
   let done = false;
   const record = () => {
@@ -27,6 +27,6 @@ export function timeRequest(ctx: Koa.Context, metrics: MetricsRegistry, method: 
     metrics.measureSince(`http.${method}.${path}`, t0);
   };
   // 'finish' when the response was sent, 'close' when the client left first.
-  ctx.res.once('finish', record);
-  ctx.res.once('close', record);
+  res.once('finish', record);
+  res.once('close', record);
 }

@@ -1,62 +1,85 @@
-import type Koa from 'koa';
-import Router, { type Layer, type RouterMiddleware } from '@koa/router';
+import { compileRoutePattern, routeParams, type RoutePattern } from './route-pattern.js';
 
-/** What `Router.routes()` returns, called here with a plain koa context as koa itself would. */
-type Routes = (ctx: Koa.Context, next: Koa.Next) => Promise<unknown>;
+interface Layer<H> {
+  readonly pattern: RoutePattern;
+  /** The registered method, and HEAD after a GET (answered by the GET route). */
+  readonly methods: readonly string[];
+  readonly handler: H;
+}
+
+export interface RouteMatch<H> {
+  readonly handler: H;
+  readonly params: Record<string, string>;
+}
 
 /**
- * koa-router tests a request against every route it holds: with the API's ~200 routes that
- * was 5–6% of a leader's CPU under a KV read load (3% in `match`, 2% in its regexps). Routes
- * are therefore kept in one router per literal two-segment prefix (`/v1/kv`, `/v1/agent`, …),
- * so a request is matched only against its own group, and routes whose pattern has no such
- * prefix (`/ui/*file`, `/`) in a fallback router tried after it. Matching stays koa-router's
- * (case-insensitive, trailing slash optional), so which route answers a path does not change.
+ * The API's routes, kept per literal two-segment prefix (`/v1/kv`, `/v1/agent`, …) so a
+ * request is tested only against its own group (`/v1/kv` has 3 routes, the API ~200), and
+ * routes whose pattern has no such prefix (`/ui/*file`, `/`) in a fallback list tried
+ * after it. Within a list the first route registered that matches both path and method
+ * answers, as it did under koa-router.
  */
-export class RouteIndex {
-  private readonly groups = new Map<string, { router: Router; routes: Routes }>();
-  private readonly fallback = new Router();
-  private readonly fallbackRoutes = this.fallback.routes() as unknown as Routes;
+export class RouteIndex<H> {
+  private readonly groups = new Map<string, Layer<H>[]>();
+  private readonly fallback: Layer<H>[] = [];
+  /** Same pattern, same regexp: an endpoint serving GET, PUT and DELETE compiles once. */
+  private readonly compiled = new Map<string, RoutePattern>();
 
-  register(path: string, methods: string[], handler: RouterMiddleware): void {
+  /** Throws RoutePatternInvalid for a pattern outside the supported forms. */
+  register(path: string, method: string, handler: H): void {
+    let pattern = this.compiled.get(path);
+    if (!pattern) {
+      pattern = compileRoutePattern(path);
+      this.compiled.set(path, pattern);
+    }
+    const m = method.toUpperCase();
+    const layer: Layer<H> = { pattern, methods: m === 'GET' ? ['HEAD', 'GET'] : [m], handler };
     const key = patternGroup(path);
     if (key === undefined) {
-      this.fallback.register(path, methods, handler);
+      this.fallback.push(layer);
       return;
     }
     let g = this.groups.get(key);
-    if (!g) {
-      const router = new Router();
-      g = { router, routes: router.routes() as unknown as Routes };
-      this.groups.set(key, g);
-    }
-    g.router.register(path, methods, handler);
+    if (!g) this.groups.set(key, (g = []));
+    g.push(layer);
   }
 
-  /** Runs the route that matches, else calls on (koa-router's contract, unchanged). */
-  middleware(): Koa.Middleware {
-    return (ctx: Koa.Context, next: Koa.Next) => {
-      const g = this.groups.get(requestGroup(ctx.path));
-      if (!g) return this.fallbackRoutes(ctx, next);
-      return g.routes(ctx, () => this.fallbackRoutes(ctx, next));
-    };
-  }
-
-  /** koa-router's `match` over the routes that could serve `path`: `route` when one serves `method` too. */
-  match(path: string, method: string): { route: boolean; path: Layer[] } {
+  /** The route serving `method` on `path`, with its decoded parameters. */
+  find(path: string, method: string): RouteMatch<H> | undefined {
     const g = this.groups.get(requestGroup(path));
-    const a = g?.router.match(path, method);
-    const b = this.fallback.match(path, method);
-    return { route: (a?.route ?? false) || b.route, path: [...(a?.path ?? []), ...b.path] };
+    return (g && firstMatch(g, path, method)) ?? firstMatch(this.fallback, path, method);
   }
+
+  /** The methods of every route whose pattern matches `path`, in registration order (duplicates kept). */
+  methodsFor(path: string): string[] {
+    const out: string[] = [];
+    const collect = (layers: readonly Layer<H>[]) => {
+      for (const l of layers) if (l.pattern.regexp.test(path)) out.push(...l.methods);
+    };
+    const g = this.groups.get(requestGroup(path));
+    if (g) collect(g);
+    collect(this.fallback);
+    return out;
+  }
+}
+
+function firstMatch<H>(layers: readonly Layer<H>[], path: string, method: string): RouteMatch<H> | undefined {
+  for (const l of layers) {
+    // The method first: a string compare rules out most of a group before any regexp runs.
+    if (!l.methods.includes(method)) continue;
+    const m = l.pattern.regexp.exec(path);
+    if (m) return { handler: l.handler, params: routeParams(l.pattern.keys, m) };
+  }
+  return undefined;
 }
 
 /**
  * The group of a route pattern: its first two path segments when both are literal and
- * complete (`/v1/kv{/*key}` → `/v1/kv`), lower-cased as koa-router matches; undefined when
- * the pattern has fewer (`/ui{/*path}`, `/:x/y`).
+ * complete (`/v1/kv{/*key}` → `/v1/kv`), lower-cased as routes match case-insensitively;
+ * undefined when the pattern has fewer (`/ui{/*path}`, `/:x/y`).
  */
 export function patternGroup(pattern: string): string | undefined {
-  const literal = /^[^:*{(]*/.exec(pattern)![0];
+  const literal = /^[^:*{(\\]*/.exec(pattern)![0];
   const rest = pattern.slice(literal.length);
   // The last literal segment is whole only when the pattern ends there or an optional `{/…}` follows.
   const whole = rest === '' || rest.startsWith('{/') ? literal : literal.slice(0, literal.lastIndexOf('/') + 1);

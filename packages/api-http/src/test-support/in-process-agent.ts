@@ -1,5 +1,4 @@
 import { ContainerModule } from 'inversify';
-import type Koa from 'koa';
 import { HttpEndpoint, Kernel, NullLogger, type Logger, type ProconsulPlugin, type RuntimeConfig } from '@proconsul/kernel';
 import { buildRuntimeConfig } from '@proconsul/config';
 import { tlsModule } from '@proconsul/tls';
@@ -8,12 +7,12 @@ import { serverModule } from '@proconsul/server';
 import { directConsensusPlugin as directConsensus } from '@proconsul/kernel/testing';
 import plugin from '../index.js';
 import { builtinAppOptions, builtinEndpoints } from '../builtin-endpoints.js';
-import { createHttpApp } from '../http-app.js';
+import { createHttpApp, type HttpApp } from '../http-app.js';
 import { injectHttp, type InjectRequest, type InjectResponse } from '../inject.js';
 
 export interface InProcessAgent {
   readonly kernel: Kernel;
-  readonly app: Koa;
+  readonly app: HttpApp;
   readonly config: RuntimeConfig;
   http(req: InjectRequest | string): Promise<InjectResponse>;
   stop(): Promise<void>;

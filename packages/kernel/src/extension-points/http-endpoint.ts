@@ -1,6 +1,6 @@
 /**
  * One HTTP route, framework-free so any plugin can contribute API surface (the acl
- * plugin adds /v1/acl/*, a user plugin its own /v1/x/*) without importing koa. The
+ * plugin adds /v1/acl/*, a user plugin its own /v1/x/*) without importing an HTTP framework. The
  * api-http plugin collects every binding and serves them.
  */
 export const HttpEndpoint = Symbol.for('proconsul.HttpEndpoint');
@@ -39,7 +39,13 @@ export interface HttpResponse {
 
 export interface HttpEndpoint {
   readonly method: HttpMethod | readonly HttpMethod[];
-  /** koa-router style path, e.g. "/v1/agent/service/:id" or "/v1/kv/:key*". */
+  /**
+   * Route pattern: `:id` one segment, `*rest` the rest of the path with its slashes, `{…}`
+   * optional, `\` escapes (e.g. "/v1/agent/service/:id", "/v1/kv{/*key}"). Matched
+   * case-insensitively with an optional trailing slash; parameters arrive percent-decoded.
+   * At most one parameter per segment and none after a wildcard: anything else stops the
+   * agent at start (HTTP_ROUTE_PATTERN_INVALID).
+   */
   readonly path: string;
   /** Hand the body over unread as `bodyStream` (uploads larger than memory should hold, like snapshots). */
   readonly streamBody?: boolean;

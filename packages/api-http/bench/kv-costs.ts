@@ -6,6 +6,8 @@
  * logged during the phase), and the leader's CPU profile summed by package and by function.
  * Then `strace -c -f` on the leader (when strace is installed) counts its syscalls over a
  * fixed number of PUTs. Bounded: two 5 s phases and at most 60 s of traced writes.
+ * KV_COSTS_NET=<a.b.c> puts the servers on <a.b.c>.1-3 instead.
+ * RAFT_LOGSTORE=wal runs the servers with `raft_logstore { backend = "wal" }` (default boltdb).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import {
   benchCleanup,
   benchEnvironment,
+  benchRaftLogStores,
   benchTempDir,
   closedLoop,
   cpuSeconds,
@@ -31,7 +34,9 @@ import { runLoad } from './autocannon-runner.js';
 import { selfTimeByPackage } from './profile-by-package.js';
 import { startEtcd, stopEtcd, waitForEtcdLeader } from './etcd-cluster.js';
 
-const IPS = ['127.0.80.1', '127.0.80.2', '127.0.80.3'];
+// KV_COSTS_NET=127.0.88 moves the servers to another /24 when 127.0.80.x is busy (another run).
+const NET = process.env['KV_COSTS_NET'] ?? '127.0.80';
+const IPS = [`${NET}.1`, `${NET}.2`, `${NET}.3`];
 const SKIP_ETCD = process.env['KV_COSTS_ETCD'] === '0';
 const ETCD_IPS = ['127.0.80.11', '127.0.80.12', '127.0.80.13'];
 const PHASE_S = 5;
@@ -175,9 +180,14 @@ async function etcdCosts(): Promise<void> {
 async function main(): Promise<void> {
   console.log(benchEnvironment());
   const profDir = await benchTempDir('kvcosts-prof');
+  const backends = benchRaftLogStores(['boltdb']);
+  if (backends.length !== 1) throw new Error('RAFT_LOGSTORE: kv-costs runs one backend at a time ("boltdb" or "wal")');
+  const raftLogStore = backends[0]!;
+  console.log(`raft_logstore.backend = "${raftLogStore}"`);
   const { agents, dir } = await startServerCluster('kvcosts', IPS, {
     engine: 'rocksdb',
     raftMultiplier: 1,
+    raftLogStore,
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--trace-gc-nvp'],
   });
   const windows: { phase: Phase; from: number; to: number }[] = [];
@@ -217,7 +227,7 @@ async function main(): Promise<void> {
       ]);
     }
     printTable(
-      `Cost per request at 64 connections on the leader (${PHASE_S} s each, servers under --cpu-prof)`,
+      `Cost per request at 64 connections on the leader (${PHASE_S} s each, servers under --cpu-prof, raft_logstore.backend = "${raftLogStore}")`,
       [' op', 'ops/s', 'leader CPU µs', 'followers CPU µs', 'leader heap KiB allocated', 'GCs'],
       rows,
     );

@@ -8,6 +8,7 @@ import { buildTlsConfig } from './tls-config-builder.js';
 import { mapLegacyAclKeys } from './legacy-acl-keys.js';
 import { buildOperationsConfig } from './operations-config-builder.js';
 import { buildGossipTuning } from './gossip-config-builder.js';
+import { buildRaftLogStore } from './raft-logstore-config.js';
 
 /**
  * Merge sources in order: later scalars win, objects merge, arrays append (as Consul
@@ -115,6 +116,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     ...(given(`${ap}disable_upgrade_migration`) && { disableUpgradeMigration: bool(`${ap}disable_upgrade_migration`) }),
     ...(given(`${ap}upgrade_version_tag`) && { upgradeVersionTag: str(`${ap}upgrade_version_tag`) }),
   };
+  const raftLogStore = buildRaftLogStore(get, fail);
   const dataDir = str('data_dir');
   if (!opts.dev && !dataDir && opts.requireDataDir !== false)
     fail('data_dir', 'is required unless in -dev mode (set -data-dir or data_dir)');
@@ -169,6 +171,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
       server: port('server'),
     },
     raftMultiplier,
+    raftLogStore,
     rpcHoldTimeoutMs: dur('performance.rpc_hold_timeout', '7s'),
     autopilot,
     enableScriptChecks: bool('enable_script_checks'),

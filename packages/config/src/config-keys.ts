@@ -146,6 +146,7 @@ export const CONFIG_KEYS: KeySpec = {
     disable_upgrade_migration: 'bool',
     upgrade_version_tag: 'string',
   },
+  raft_logstore: { backend: 'string', wal: { segment_size_mb: 'int' } },
   raft_snapshot_threshold: 'int',
   raft_snapshot_interval: 'dur',
   raft_trailing_logs: 'int',

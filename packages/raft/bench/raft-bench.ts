@@ -6,6 +6,8 @@
  * The disk's own write+fsync latency is measured first in the same filesystem, for
  * reference: a commit cannot be faster than one fsync on the leader plus one on a follower
  * (batching lets many commits share them).
+ * It runs once per raft log backend in RAFT_LOGSTORE (default both: "boltdb,wal"), a fresh
+ * cluster each, and prints a table for each and a side-by-side summary.
  * Bounded: each phase runs for PHASE_MS or MAX_OPS proposals, whichever ends first.
  */
 import { Container } from 'inversify';
@@ -13,6 +15,7 @@ import { importPlugin, Lifecycle, NullLogger, ServerRpc, type RuntimeConfig } fr
 import {
   benchCleanup,
   benchEnvironment,
+  benchRaftLogStores,
   benchTempDir,
   closedLoop,
   fmt,
@@ -22,6 +25,7 @@ import {
   stopAgents,
   summarize,
   waitForLeader,
+  type RaftLogBackend,
   type RunningAgent,
 } from '@proconsul/kernel/testing';
 
@@ -55,16 +59,16 @@ async function serverRpcClient(): Promise<{ rpc: ServerRpc; close: () => Promise
   return { rpc: c.get<ServerRpc>(ServerRpc), close: async () => lifecycle.stop?.() };
 }
 
-async function main(): Promise<void> {
-  console.log(benchEnvironment());
-  const probeDir = await benchTempDir('fsync');
-  const fsync = summarize(fsyncLatencies(probeDir, FSYNC_PROBES));
-  const { agents } = await startServerCluster('raft', IPS, { engine: 'rocksdb', raftMultiplier: 1 });
-  const client = await serverRpcClient();
-  const rpc = client.rpc;
+/** One cluster on `backend`; returns the table rows (one per proposer count). */
+async function runBackend(backend: RaftLogBackend, rpc: ServerRpc): Promise<string[][]> {
+  const { agents } = await startServerCluster(`raft-${backend}`, IPS, {
+    engine: 'rocksdb',
+    raftMultiplier: 1,
+    raftLogStore: backend,
+  });
   try {
     const leader = await waitForLeader(agents);
-    console.log(`leader: ${leader.name} (${leader.serverAddr}); warming up`);
+    console.log(`${backend}: leader ${leader.name} (${leader.serverAddr}); warming up`);
     await closedLoop(8, 2000, 1000, (seq) => write(rpc, leader, seq));
     const rows: string[][] = [];
     for (const c of CONCURRENCY) {
@@ -74,18 +78,39 @@ async function main(): Promise<void> {
       if (r.firstError) console.log(`  ${c} proposers: first error: ${r.firstError}`);
     }
     printTable(
-      `Raft commits, 3 servers on loopback (RocksDB, raft_multiplier 1), server RPC Write of 64 B KV sets to the leader, ${PHASE_MS / 1000} s per row`,
+      `Raft commits, 3 servers on loopback (RocksDB engine, raft_logstore.backend = "${backend}", raft_multiplier 1), server RPC Write of 64 B KV sets to the leader, ${PHASE_MS / 1000} s per row`,
       ['proposers', 'commits', 'errors', 'commits/s', 'p50 ms', 'p99 ms', 'max ms'],
       rows,
     );
+    return rows;
+  } finally {
+    await stopAgents(agents);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(benchEnvironment());
+  const backends = benchRaftLogStores(['boltdb', 'wal']);
+  const probeDir = await benchTempDir('fsync');
+  const fsync = summarize(fsyncLatencies(probeDir, FSYNC_PROBES));
+  const client = await serverRpcClient();
+  try {
+    const results: [RaftLogBackend, string[][]][] = [];
+    for (const b of backends) results.push([b, await runBackend(b, client.rpc)]);
+    if (results.length > 1) {
+      printTable(
+        'Raft log backends side by side: commits/s and p50 ms per proposer count',
+        ['proposers', ...results.flatMap(([b]) => [`${b} commits/s`, `${b} p50 ms`])],
+        CONCURRENCY.map((c, i) => [String(c), ...results.flatMap(([, rows]) => [rows[i]![3]!, rows[i]![4]!])]),
+      );
+    }
     printTable(
-      `Disk reference: write(256 B)+fsync in the data dir's filesystem, ${FSYNC_PROBES} times (measured before the cluster started)`,
+      `Disk reference: write(256 B)+fsync in the data dir's filesystem, ${FSYNC_PROBES} times (measured before the clusters started)`,
       [' probe', 'count', 'p50 ms', 'p99 ms', 'max ms', 'fsyncs/s at p50'],
       [['write+fsync', String(fsync.count), fmt(fsync.p50, 3), fmt(fsync.p99, 3), fmt(fsync.max, 3), fmt(1000 / fsync.p50)]],
     );
   } finally {
     await client.close();
-    await stopAgents(agents);
     benchCleanup();
   }
 }

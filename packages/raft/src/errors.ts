@@ -40,3 +40,19 @@ export const RestoreInterrupted = defineError(
   500,
   (reason: string) => `snapshot restore interrupted (${reason}); nothing was restored, try again`,
 );
+export const RaftLogCorrupt = defineError(
+  'RAFT_LOG_CORRUPT',
+  500,
+  (file: string, reason: string) =>
+    `raft log segment ${file} is damaged (${reason}) before its last written record; refusing to start rather than drop ` +
+    'acknowledged entries. Move the data_dir\'s "raft" directory away and restart: the server then restores from the leader',
+);
+export const RaftLogBackendMismatch = defineError(
+  'RAFT_LOG_BACKEND_MISMATCH',
+  500,
+  (configured: string, found: string, where: string) =>
+    `raft_logstore.backend is "${configured}" but this server's raft log is stored by the "${found}" backend (${where}). ` +
+    "To switch backend, stop the server, move its raft data away (the data_dir's raft-log, raft-stable, raft-snapshots and raft directories) " +
+    'and restart: the server rejoins and restores from the leader. Or set raft_logstore.backend back to ' +
+    `"${found}"`,
+);

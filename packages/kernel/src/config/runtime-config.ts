@@ -105,6 +105,13 @@ export interface AutoEncryptConfig {
   readonly caKeyFile?: string;
 }
 
+/** `raft_logstore`: "boltdb" keeps the raft log in the storage engine, "wal" in segment files under data_dir/raft/wal. */
+export interface RaftLogStoreSettings {
+  readonly backend: 'boltdb' | 'wal';
+  /** `raft_logstore.wal.segment_size_mb`: a new segment file starts at this size. */
+  readonly walSegmentSizeMb: number;
+}
+
 export interface RuntimeConfig {
   readonly dev: boolean;
   readonly datacenter: string;
@@ -127,6 +134,8 @@ export interface RuntimeConfig {
   readonly dataDir: string;
   readonly ports: Ports;
   readonly raftMultiplier: number;
+  /** `raft_logstore`: the raft log backend (servers). Absent means "boltdb" with 64 MiB segments. */
+  readonly raftLogStore?: RaftLogStoreSettings;
   /**
    * `performance.rpc_hold_timeout`: how long a forwarded request waits, retrying with jitter,
    * for a leader to be elected or become reachable before failing with "No cluster leader".

@@ -31,6 +31,8 @@ export interface AgentOptions {
   readonly raftMultiplier?: number;
   /** Flags for node itself, before the script (e.g. --cpu-prof). */
   readonly nodeFlags?: readonly string[];
+  /** Servers: `raft_logstore.backend` (default: the agent's, "boltdb"). */
+  readonly raftLogStore?: 'boltdb' | 'wal';
   /** Default warn: benches read figures from the API, not from logs. */
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
@@ -51,7 +53,13 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const root = repoRoot();
   const dataDir = join(o.dir, o.name);
   const configFile = join(o.dir, `${o.name}.config.json`);
-  writeFileSync(configFile, JSON.stringify({ performance: { raft_multiplier: o.raftMultiplier ?? 1 } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      performance: { raft_multiplier: o.raftMultiplier ?? 1 },
+      ...(o.raftLogStore ? { raft_logstore: { backend: o.raftLogStore } } : {}),
+    }),
+  );
   const args = [
     ...(o.nodeFlags ?? []),
     // The bin users run: the CLI bundle when it is current, else the tsc output.
@@ -103,7 +111,12 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
 export async function startServerCluster(
   label: string,
   ips: readonly string[],
-  opts: { engine?: 'rocksdb' | 'memory'; raftMultiplier?: number; nodeFlags?: readonly string[] } = {},
+  opts: {
+    engine?: 'rocksdb' | 'memory';
+    raftMultiplier?: number;
+    nodeFlags?: readonly string[];
+    raftLogStore?: 'boltdb' | 'wal';
+  } = {},
 ): Promise<{ agents: RunningAgent[]; dir: string }> {
   const dir = await benchTempDir(label);
   const agents = await Promise.all(
@@ -118,6 +131,7 @@ export async function startServerCluster(
         engine: opts.engine,
         raftMultiplier: opts.raftMultiplier,
         nodeFlags: opts.nodeFlags,
+        raftLogStore: opts.raftLogStore,
       }),
     ),
   );

@@ -6,7 +6,8 @@ import type { RaftConfig } from './raft-config.js';
 import type { RaftTransport } from './transport.js';
 import { EMPTY_CONFIGURATION, findServer, isVoter, voterIds } from './configuration.js';
 import { RaftLog } from './raft-log.js';
-import { LogStore } from '../storage/log-store.js';
+import { KvLogStore } from '../storage/kv-log-store.js';
+import { isRaftLogStore, type RaftLogStore } from '../storage/raft-log-store.js';
 import { StableStore } from '../storage/stable-store.js';
 import { SnapshotStore, type SnapshotMeta } from '../storage/snapshot-store.js';
 import { Election, type ElectionHost } from './election.js';
@@ -37,8 +38,12 @@ export interface RaftObserver {
 }
 
 export interface RaftStores {
-  /** StorageEngine.open('raft-log') */
-  readonly log: KeyValueStore;
+  /**
+   * The raft log: a RaftLogStore (raft_logstore.backend), or StorageEngine.open('raft-log')
+   * which is then wrapped in the "boltdb" backend (KvLogStore). RaftNode owns neither:
+   * whoever opened it closes it.
+   */
+  readonly log: KeyValueStore | RaftLogStore;
   /** StorageEngine.open('raft-stable') */
   readonly stable: KeyValueStore;
   /** StorageEngine.open('raft-snapshots') */
@@ -106,7 +111,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   readonly logger: Logger;
   private readonly random: Random;
   private readonly observer: RaftObserver;
-  private readonly logStore: LogStore;
+  private readonly logStore: RaftLogStore;
   private readonly stableStore: StableStore;
   private snapshots!: SnapshotStore;
 
@@ -154,7 +159,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     this.logger = o.logger;
     this.observer = o.observer ?? {};
     const onError = (err: unknown) => this.fatal(err);
-    this.logStore = new LogStore(o.stores.log, onError);
+    this.logStore = isRaftLogStore(o.stores.log) ? o.stores.log : new KvLogStore(o.stores.log, onError);
     this.stableStore = new StableStore(o.stores.stable, onError);
     this.election = new Election(this);
     this.follower = new FollowerHandler(this);
@@ -179,7 +184,8 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
       st.commitIndex = st.lastApplied = meta.index;
       st.appliedConfig = meta.config;
     }
-    const entries = await this.logStore.loadAll();
+    // What compaction keeps behind the snapshot (trailing logs); anything older is not needed.
+    const entries = await this.logStore.loadAll(meta ? Math.max(1, meta.index - o.config.trailingLogs + 1) : 1);
     st.log = RaftLog.restore(meta && { index: meta.index, term: meta.term, config: meta.config }, entries);
     st.durableIndex = st.log.lastIndex();
     st.term = Math.max(stable.term, st.log.lastTerm());
@@ -481,7 +487,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     this.state.log.append(entries);
     const gen = this.logGeneration;
     const last = this.log.lastIndex();
-    const write = this.logStore.write(entries, deleteTo !== undefined ? truncateFrom : undefined, deleteTo);
+    const write = this.logStore.append(entries, deleteTo !== undefined ? truncateFrom : undefined);
     write.then(
       () => {
         if (gen === this.logGeneration && last > this.durableIndex) {
@@ -489,7 +495,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
           this.replicator?.onLocalDurable();
         }
       },
-      () => {},
+      (err: unknown) => this.fatal(err),
     );
     if (truncateFrom !== undefined || entries.some((e) => e.kind === 'conf')) this.refreshConfig();
   }
@@ -537,7 +543,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     if (this.state.log.setSnapshot(index, term, config)) {
       this.logGeneration++;
       this.state.durableIndex = index;
-      if (oldLast >= oldFirst) void this.logStore.write([], oldFirst, oldLast).catch(() => {});
+      if (oldLast >= oldFirst) this.logStore.dropPrefix(oldLast).catch((err: unknown) => this.fatal(err));
     }
     this.state.commitIndex = Math.max(this.commitIndex, index);
     this.state.lastApplied = index;
@@ -549,10 +555,9 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   compactLog(index: number, term: number, config: ConfigurationData): void {
     this.state.log.setSnapshot(index, term, config);
     const upto = Math.min(index, this.log.snapshotIndex) - this.cfg.trailingLogs;
-    const first = this.log.firstIndex();
-    if (upto < first) return;
+    if (upto < this.log.firstIndex()) return;
     this.state.log.compactTo(upto);
-    void this.logStore.write([], first, upto).catch(() => {});
+    this.logStore.dropPrefix(upto).catch((err: unknown) => this.fatal(err));
   }
 
   private refreshConfig(): void {

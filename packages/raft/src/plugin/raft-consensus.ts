@@ -18,6 +18,8 @@ import { findServer, withoutServer, withServer } from '../core/configuration.js'
 import type { ConfigurationData } from '../core/messages.js';
 import { TcpRaftTransport } from '../net/tcp-raft-transport.js';
 import { RaftEnvironment } from './raft-environment.js';
+import { openRaftLog } from './raft-log-opener.js';
+import { isRaftLogStore, type RaftLogStore } from '../storage/raft-log-store.js';
 import { RaftMetrics } from './raft-metrics.js';
 import { RaftShutdown, UnknownServer } from '../errors.js';
 
@@ -33,6 +35,7 @@ const RESTORE_CONFIRM_TIMEOUT_MS = 300_000;
 export class RaftConsensus implements Consensus {
   private node: RaftNode | undefined;
   private stores: KeyValueStore[] = [];
+  private logStore: RaftLogStore | undefined;
   private readonly listeners = new Set<LeadershipListener>();
   private readonly clock = new RealClock();
 
@@ -59,12 +62,11 @@ export class RaftConsensus implements Consensus {
   }
 
   async start(): Promise<void> {
-    const [log, stable, snapshots] = [
-      await this.engine.open('raft-log'),
-      await this.engine.open('raft-stable'),
-      await this.engine.open('raft-snapshots'),
-    ];
-    this.stores = [log, stable, snapshots];
+    const stable = await this.engine.open('raft-stable');
+    const snapshots = await this.engine.open('raft-snapshots');
+    this.stores = [stable, snapshots];
+    const log = await openRaftLog(this.engine, this.env.runtime, this.env.logger, (kv) => this.stores.push(kv));
+    if (isRaftLogStore(log)) this.logStore = log;
     const node = await RaftNode.open({
       id: this.self().id,
       config: this.env.raft,
@@ -109,6 +111,8 @@ export class RaftConsensus implements Consensus {
       await node.transport.close();
       await node.durable().catch(() => {});
     }
+    await this.logStore?.close().catch(() => {});
+    this.logStore = undefined;
     for (const s of this.stores) await s.close().catch(() => {});
     this.stores = [];
   }

@@ -13,6 +13,8 @@ export interface RandomRunResult {
   readonly virtualMs: number;
   /** Per-server state at the end, for diagnosing a failed run. */
   readonly servers: readonly string[];
+  /** With the wal backend: unsynced bytes crashes left behind as torn segment tails. */
+  readonly walTornBytes?: number;
 }
 
 export interface RandomRunOptions {
@@ -20,6 +22,8 @@ export interface RandomRunOptions {
   /** Virtual time of the chaos phase. */
   readonly chaosMs?: number;
   readonly logger?: Logger;
+  /** The raft log backend every server uses. */
+  readonly logBackend?: 'boltdb' | 'wal';
 }
 
 /**
@@ -45,6 +49,7 @@ export async function randomRun(o: RandomRunOptions): Promise<RandomRunResult> {
     // Slow disks widen the window in which a crash loses written-but-unsynced entries.
     fsyncMs: rng.pick([[1, 4] as const, [5, 40] as const]),
     ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.logBackend ? { logBackend: o.logBackend } : {}),
   });
   const acked = new Map<string, string>();
   let seq = 0;
@@ -114,5 +119,6 @@ export async function randomRun(o: RandomRunOptions): Promise<RandomRunResult> {
     events: c.sched.eventsRun,
     virtualMs: c.sched.now(),
     servers: serverStates,
+    ...(o.logBackend === 'wal' && { walTornBytes: [...c.disks.values()].reduce((n, d) => n + d.walFiles().tornBytesKept, 0) }),
   };
 }

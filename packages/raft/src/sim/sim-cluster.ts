@@ -1,3 +1,4 @@
+import { WalLogStore } from '../storage/wal/wal-log-store.js';
 import { NullLogger, type Logger } from '@proconsul/kernel';
 import { RaftNode } from '../core/raft-node.js';
 import { DefaultConfig, validateConfig, type RaftConfig } from '../core/raft-config.js';
@@ -37,6 +38,8 @@ export interface SimClusterOptions {
   readonly faults?: NetworkFaults;
   readonly fsyncMs?: readonly [number, number];
   readonly logger?: Logger;
+  /** The raft log backend: the storage engine's store ("boltdb", default) or segment files ("wal", tiny segments so runs rotate). */
+  readonly logBackend?: 'boltdb' | 'wal';
 }
 
 /**
@@ -112,7 +115,10 @@ export class SimCluster {
       transport: this.observed(id),
       fsm,
       stores: {
-        log: await engine.open('raft-log'),
+        log:
+          this.options.logBackend === 'wal'
+            ? await WalLogStore.open(this.disks.get(id)!.walFiles().view(), { segmentBytes: 2048 })
+            : await engine.open('raft-log'),
         stable: await engine.open('raft-stable'),
         snapshots: await engine.open('raft-snapshots'),
       },

@@ -21,6 +21,7 @@ export const realTimeScheduler: DiskScheduler = {
   at: (ms, fn) => setTimeout(fn, ms),
 };
 import type { Prng } from './prng.js';
+import { SimWalFiles } from './sim-wal-files.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const unhex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
@@ -44,6 +45,7 @@ export class SimDisk {
   wipes = 0;
   private epoch = 0;
   private readonly open = new Set<string>();
+  private files: SimWalFiles | undefined;
 
   constructor(
     private readonly sched: DiskScheduler,
@@ -64,8 +66,14 @@ export class SimDisk {
     };
   }
 
+  /** The segment-file directory of the "wal" raft log backend on this disk (created on first use). */
+  walFiles(): SimWalFiles {
+    return (this.files ??= new SimWalFiles(this.sched, this.rng.fork(), this.fsyncMs));
+  }
+
   /** Lose everything not fsync'd; open stores become closed. */
   crash(): void {
+    this.files?.crash();
     this.epoch++;
     this.unsynced = [];
     this.open.clear();
@@ -77,6 +85,7 @@ export class SimDisk {
   wipe(): void {
     this.wipes++;
     this.crash();
+    this.files?.wipe();
     this.disk.clear();
     this.cache.clear();
   }

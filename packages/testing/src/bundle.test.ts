@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUTSIDE_PLUGIN_FILE } from '@proconsul/kernel/testing';
 import { startTestAgent } from '@proconsul/testing';
 import { agentRequest } from './agent-http.js';
 
@@ -24,7 +25,7 @@ describe('@proconsul/testing bundle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pc-testing-plugins-'));
     const file = join(dir, 'plugins.json');
     const standard = JSON.parse(readFileSync(join(PKG, 'plugins.testing.json'), 'utf8')) as { plugins: unknown[] };
-    const outside = fileURLToPath(new URL('./test/fixtures/outside-plugin.js', import.meta.url));
+    const outside = OUTSIDE_PLUGIN_FILE;
     writeFileSync(file, JSON.stringify({ plugins: [...standard.plugins, outside] }));
     const agent = await startTestAgent({ config: { plugins_file: file } });
     try {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUTSIDE_PLUGIN_FILE } from '@proconsul/kernel/testing';
 import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
 
 const PKG = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,7 +31,7 @@ describe('the proconsul bin runs an agent from the CLI bundle', function () {
     const dir = mkdtempSync(join(tmpdir(), 'pc-bundle-agent-'));
     const file = join(dir, 'plugins.json');
     const standard = JSON.parse(readFileSync(join(PKG, 'plugins.memory.json'), 'utf8')) as { plugins: unknown[] };
-    const outside = fileURLToPath(new URL('./fixtures/outside-plugin.js', import.meta.url));
+    const outside = OUTSIDE_PLUGIN_FILE;
     writeFileSync(file, JSON.stringify({ plugins: [...standard.plugins, outside] }));
     agent = startCli(['agent', '-dev', '-bind', IP, '-client', IP, ...PORTS, '-node', 'bundled', '-plugins', file]);
     const base = `http://${IP}:18590`;

@@ -1,71 +1,14 @@
 import type { KeyValueStore, WriteOp } from '@proconsul/kernel';
+import { GroupCommit } from './group-commit.js';
 
-interface Batch {
-  ops: WriteOp[];
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-
-/**
- * Group commit over one KeyValueStore: every op submitted while a durable write is in
- * flight (or within the same tick) joins the next batch, so N concurrent proposals cost
- * one fsync, not N. Batches are written strictly one after another, in submit order,
- * which is what lets raft reason "a later write's completion implies the earlier ones".
- */
-export class WriteBatcher {
-  private inflight: Batch | undefined;
-  private next: Batch | undefined;
-  private failed: unknown;
-
-  constructor(
-    private readonly store: KeyValueStore,
-    /** Called once when a write fails: raft cannot continue without its disk. */
-    private readonly onError: (err: unknown) => void,
-  ) {}
+/** Group commit (see GroupCommit) of durable batches to one KeyValueStore. */
+export class WriteBatcher extends GroupCommit<WriteOp> {
+  constructor(store: KeyValueStore, onError: (err: unknown) => void) {
+    super((ops) => store.write(ops, { durable: true }), onError);
+  }
 
   /** Resolves once `ops` (and everything submitted before) is durable. */
   write(ops: readonly WriteOp[]): Promise<void> {
-    if (this.failed !== undefined) return Promise.reject(this.failed);
-    if (!this.next) {
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Nobody may be awaiting this promise (fire-and-forget writes); errors go to onError.
-      promise.catch(() => {});
-      this.next = { ops: [], promise, resolve, reject };
-      // Defer the start by a microtask so writes issued in the same tick share the batch.
-      if (!this.inflight) queueMicrotask(() => this.kick());
-    }
-    this.next.ops.push(...ops);
-    return this.next.promise;
-  }
-
-  /** Resolves when everything submitted so far is durable. */
-  flushed(): Promise<void> {
-    return (this.next ?? this.inflight)?.promise ?? Promise.resolve();
-  }
-
-  private kick(): void {
-    if (this.inflight || !this.next) return;
-    const batch = this.next;
-    this.next = undefined;
-    this.inflight = batch;
-    this.store.write(batch.ops, { durable: true }).then(
-      () => {
-        this.inflight = undefined;
-        batch.resolve();
-        this.kick();
-      },
-      (err: unknown) => {
-        this.failed = err;
-        batch.reject(err);
-        this.next?.reject(err);
-        this.onError(err);
-      },
-    );
+    return this.submit(ops);
   }
 }

@@ -3,6 +3,7 @@ import { RaftLogCorrupt } from '../../errors.js';
 import type { RaftLogStore } from '../raft-log-store.js';
 import { NodeWalFiles, type WalFile, type WalFiles } from './wal-files.js';
 import { encodeRecord, scanSegment } from './wal-record.js';
+import { GroupCommit } from '../group-commit.js';
 
 const SEGMENT_NAME = /^([0-9]{20})\.wal$/;
 
@@ -21,13 +22,6 @@ interface Segment {
 type Op =
   | { readonly type: 'append'; readonly first: number; readonly records: Buffer[]; readonly truncateFrom?: number }
   | { readonly type: 'drop'; readonly upto: number };
-
-interface Batch {
-  readonly ops: Op[];
-  readonly promise: Promise<void>;
-  resolve(): void;
-  reject(e: unknown): void;
-}
 
 export interface WalOptions {
   /** Rotate to a new segment file once the current one reaches this size. */
@@ -55,15 +49,15 @@ export class WalLogStore implements RaftLogStore {
   private tail: WalFile | undefined;
   private loaded: LogEntry[] | undefined;
   private nextIndex = 0;
-  private inflight: Batch | undefined;
-  private next: Batch | undefined;
-  private failed: unknown;
+  private readonly commits: GroupCommit<Op>;
   private closed = false;
 
   private constructor(
     private readonly files: WalFiles,
     private readonly opts: WalOptions,
-  ) {}
+  ) {
+    this.commits = new GroupCommit<Op>((ops) => this.runBatch(ops), opts.onError);
+  }
 
   /** Open (creating) the log in `dir` (or `files`), recovering from a crash. Reads every segment. */
   static async open(dir: string | WalFiles, opts: WalOptions): Promise<WalLogStore> {
@@ -103,8 +97,7 @@ export class WalLogStore implements RaftLogStore {
   }
 
   flushed(): Promise<void> {
-    if (this.failed !== undefined) return Promise.reject(this.failed);
-    return (this.next ?? this.inflight)?.promise ?? Promise.resolve();
+    return this.commits.flushed();
   }
 
   async close(): Promise<void> {
@@ -118,43 +111,9 @@ export class WalLogStore implements RaftLogStore {
   // ---- group commit ------------------------------------------------------------------
 
   private submit(op: Op): Promise<void> {
-    if (this.failed !== undefined) return Promise.reject(this.failed);
+    if (this.commits.failure !== undefined) return Promise.reject(this.commits.failure);
     if (this.closed) return Promise.reject(new Error('raft log is closed'));
-    if (!this.next) {
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Fire-and-forget callers may not await; failures also reach onError.
-      promise.catch(() => {});
-      this.next = { ops: [], promise, resolve, reject };
-      // A microtask later, so everything issued in this tick shares the write.
-      if (!this.inflight) queueMicrotask(() => this.kick());
-    }
-    this.next.ops.push(op);
-    return this.next.promise;
-  }
-
-  private kick(): void {
-    if (this.inflight || !this.next) return;
-    const batch = this.next;
-    this.next = undefined;
-    this.inflight = batch;
-    this.runBatch(batch.ops).then(
-      () => {
-        this.inflight = undefined;
-        batch.resolve();
-        this.kick();
-      },
-      (err: unknown) => {
-        this.failed = err;
-        batch.reject(err);
-        this.next?.reject(err);
-        this.opts.onError?.(err);
-      },
-    );
+    return this.commits.submit([op]);
   }
 
   // ---- disk --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { ClusterNode } from './cluster-node.js';
-import { http, sleep } from './cluster-poll.js';
+import { expect } from 'chai';
+import { http, pollUntil, sleep } from './cluster-poll.js';
 
 /** Outcome of one KV write: only 'acked' writes are promised to survive. */
 export type WriteOutcome = 'acked' | 'rejected' | 'unknown';
@@ -84,4 +85,19 @@ export class BackgroundWriter {
       else await sleep(50); // don't spin on a cluster without a leader
     }
   }
+}
+
+/** Every acknowledged write must be readable with ?consistent through `via`. */
+export async function expectAllAcked(via: ClusterNode, acked: ReadonlyMap<string, string>): Promise<void> {
+  const lost: string[] = [];
+  for (const [key, value] of acked) {
+    // A read that errors (an election on a loaded machine) is retried; a wrong value never is.
+    const got = await pollUntil(async () => ({ v: await readKey(via, key, 'consistent', 10_000) }), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: `read ${key}`,
+    }).then((r) => r.v);
+    if (got !== value) lost.push(`${key}: wanted ${value}, got ${got}`);
+  }
+  expect(lost, `acknowledged writes lost: ${lost.slice(0, 10).join('; ')}`).to.deep.equal([]);
 }

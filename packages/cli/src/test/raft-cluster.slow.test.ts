@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, rmSync } from 'node:fs';
 import { addServers, MEMORY_PLUGINS, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { getJson, http, pollUntil, sleep } from './cluster-poll.js';
-import { BackgroundWriter, putKeyRetrying, readKey } from './kv-writer.js';
+import { BackgroundWriter, putKeyRetrying, readKey, expectAllAcked } from './kv-writer.js';
 
 // 127.0.1.x belongs to this file; the ports are off Consul's defaults so a developer's agent cannot collide.
 const PORTS: PortSet = { http: 28500, dns: -1, serfLan: 28301, serfWan: 28302, server: 28300 };
@@ -18,21 +18,6 @@ async function raftStates(nodes: readonly ClusterNode[]): Promise<Array<{ name: 
       return { name: n.name, state: s.Stats.raft.state, term: Number(s.Stats.raft.term) };
     }),
   );
-}
-
-/** Every acknowledged write must be readable with ?consistent through `via`. */
-async function expectAllAcked(via: ClusterNode, acked: ReadonlyMap<string, string>): Promise<void> {
-  const lost: string[] = [];
-  for (const [key, value] of acked) {
-    // A read that errors (an election on a starved machine) is retried; a wrong value never is.
-    const got = await pollUntil(async () => ({ v: await readKey(via, key, 'consistent', 10_000) }), {
-      timeoutMs: 30_000,
-      intervalMs: 500,
-      what: `read ${key}`,
-    }).then((r) => r.v);
-    if (got !== value) lost.push(`${key}: wanted ${value}, got ${got}`);
-  }
-  expect(lost, `acknowledged writes lost: ${lost.slice(0, 10).join('; ')}`).to.deep.equal([]);
 }
 
 describe('raft cluster: 3 servers on RocksDB (real processes)', function () {

@@ -3,25 +3,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { addServers, TestCluster, type ClusterNode, type PortSet, suiteFailed } from './cluster-harness.js';
 import { pollUntil, sleep } from './cluster-poll.js';
-import { BackgroundWriter, putKeyRetrying, readKey } from './kv-writer.js';
+import { BackgroundWriter, putKeyRetrying, readKey, expectAllAcked } from './kv-writer.js';
 
 // 127.0.88.x belongs to this file; the ports are off Consul's defaults.
 const PORTS: PortSet = { http: 28850, dns: -1, serfLan: 28851, serfWan: 28852, server: 28853 };
-
-/** Every acknowledged write must be readable with ?consistent through `via`. */
-async function expectAllAcked(via: ClusterNode, acked: ReadonlyMap<string, string>): Promise<void> {
-  const lost: string[] = [];
-  for (const [key, value] of acked) {
-    // A read that errors (an election on a loaded machine) is retried; a wrong value never is.
-    const got = await pollUntil(async () => ({ v: await readKey(via, key, 'consistent', 10_000) }), {
-      timeoutMs: 30_000,
-      intervalMs: 500,
-      what: `read ${key}`,
-    }).then((r) => r.v);
-    if (got !== value) lost.push(`${key}: wanted ${value}, got ${got}`);
-  }
-  expect(lost, `acknowledged writes lost: ${lost.slice(0, 10).join('; ')}`).to.deep.equal([]);
-}
 
 /** kill -9 `victim` while a writer goes through the others; returns what the writer had acknowledged. */
 async function killDuringWrites(cluster: TestCluster, servers: ClusterNode[], victim: ClusterNode, prefix: string) {

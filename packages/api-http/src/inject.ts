@@ -1,3 +1,4 @@
+import { commonJsExports } from '@proconsul/kernel';
 import type { HttpApp } from './http-app.js';
 
 export interface InjectRequest {
@@ -21,7 +22,7 @@ export interface InjectResponse {
  * loaded on the first call: agents serving real sockets never need it.
  */
 export async function injectHttp(app: HttpApp, req: InjectRequest): Promise<InjectResponse> {
-  const { inject: lightInject } = await import('light-my-request');
+  const { inject: lightInject } = commonJsExports(await import('light-my-request'));
   const payload =
     req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body);
   const res = await lightInject(app.callback(), {

@@ -77,4 +77,15 @@ describe('the proconsul bin and the CLI bundle', () => {
   it('`proconsul version` through the bin answers', () => {
     expect(execFileSync(process.execPath, [BIN, 'version']).toString()).to.match(/^Proconsul v\d/);
   });
+
+  it('`proconsul tls ca create` through the bin writes a CA: lazily imported CommonJS packages (x509) work in the bundle', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pc-bundle-ca-'));
+    try {
+      const out = execFileSync(process.execPath, [BIN, 'tls', 'ca', 'create'], { cwd: dir }).toString();
+      expect(out).to.include('Saved consul-agent-ca.pem');
+      expect(readFileSync(join(dir, 'consul-agent-ca.pem'), 'utf8')).to.match(/^-----BEGIN CERTIFICATE-----/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

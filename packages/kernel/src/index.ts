@@ -47,6 +47,7 @@ export * from './plugin/kernel.js';
 export * from './util/duration.js';
 export * from './util/host-port.js';
 export * from './util/keep-all.js';
+export * from './util/commonjs-exports.js';
 export * from './util/json-schema.js';
 export * from './extension-points/http-endpoint.js';
 export * from './version.js';

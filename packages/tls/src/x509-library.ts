@@ -1,4 +1,5 @@
 import { webcrypto } from 'node:crypto';
+import { commonJsExports } from '@proconsul/kernel';
 
 type X509 = typeof import('@peculiar/x509');
 type Asn1X509 = typeof import('@peculiar/asn1-x509');
@@ -21,11 +22,15 @@ export function x509Library(): Promise<X509Library> {
   return (loading ??= (async () => {
     // @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect polyfill first.
     await import('reflect-metadata');
-    const [x509, asn1, schema] = await Promise.all([
+    // CommonJS packages: in the CLI's bundle their namespaces hold only `default`.
+    const [x509ns, asn1ns, schemaNs] = await Promise.all([
       import('@peculiar/x509'),
       import('@peculiar/asn1-x509'),
       import('@peculiar/asn1-schema'),
     ]);
+    const x509 = commonJsExports<X509>(x509ns);
+    const asn1 = commonJsExports<Asn1X509>(asn1ns);
+    const schema = commonJsExports<Asn1Schema>(schemaNs);
     // Node's own WebCrypto; the DOM lib (and its global key types) is not part of this build.
     x509.cryptoProvider.set(webcrypto);
     return { x509, asn1, AsnConvert: schema.AsnConvert };

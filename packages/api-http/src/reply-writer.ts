@@ -44,20 +44,14 @@ function setLength(res: ServerResponse, n: number): void {
 
 /** Sends the body (or none: HEAD, 204/304, a client already gone), streaming a Readable. */
 export function send(req: IncomingMessage, res: ServerResponse, body: Reply['body'], log: Logger): void {
-  if (res.writableEnded || res.socket?.writable === false) {
-    destroyBody(body);
-    res.end();
-    return;
-  }
-  if (NO_BODY.has(res.statusCode)) {
+  const gone = res.writableEnded || res.socket?.writable === false;
+  const noBody = NO_BODY.has(res.statusCode);
+  if (!gone && noBody) {
     res.removeHeader('Content-Type');
     res.removeHeader('Content-Length');
     res.removeHeader('Transfer-Encoding');
-    destroyBody(body);
-    res.end();
-    return;
   }
-  if (req.method === 'HEAD') {
+  if (gone || noBody || req.method === 'HEAD') {
     destroyBody(body);
     res.end();
     return;

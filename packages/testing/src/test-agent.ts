@@ -7,7 +7,7 @@ import { Agent, ConfigReloader, watchesModule } from '@proconsul/agent';
 import { clusterModule, serverModule } from '@proconsul/server';
 import { tlsModule } from '@proconsul/tls';
 import { agentCall, agentRequest } from './agent-http.js';
-import { bundledPlugins } from './bundled-plugins.js';
+import { bundledPluginImports } from './bundled-plugins.js';
 import { TestOptionInvalid } from './errors.js';
 import { freePorts } from './free-port.js';
 import type { TestAgentOptions } from './test-agent-options.js';
@@ -136,7 +136,7 @@ export async function startTestAgent(options: TestAgentOptions = {}): Promise<Te
       config,
       logger,
       defaultPluginsFile: config.server ? SERVER_PLUGINS : CLIENT_PLUGINS,
-      preloadedPlugins: bundledPlugins,
+      bundledPluginImports,
       coreModules: [serverModule()],
       agentModules: [
         tlsModule(config, logger),

@@ -6,7 +6,6 @@ import {
   PROCONSUL_VERSION,
   type KernelOptions,
   type Logger,
-  type ProconsulPlugin,
   type RuntimeConfig,
 } from '@proconsul/kernel';
 import { resolveNodeId } from '@proconsul/config';
@@ -23,8 +22,6 @@ export interface AgentOptions {
   readonly defaultPluginsFile: string;
   readonly coreModules?: readonly ContainerModule[];
   readonly agentModules?: readonly ContainerModule[];
-  /** Already-imported plugins by package name (KernelOptions.preloadedPlugins); plugins.json still decides which run. */
-  readonly preloadedPlugins?: Readonly<Record<string, ProconsulPlugin>>;
   /** A bundle's import() of each plugin it carries (KernelOptions.bundledPluginImports); called only for listed plugins. */
   readonly bundledPluginImports?: KernelOptions['bundledPluginImports'];
 }
@@ -64,7 +61,6 @@ export class Agent {
       coreModules: this.options.coreModules ?? [],
       agentModules: this.options.agentModules ?? [],
       role: c.server ? 'server' : 'client',
-      ...(this.options.preloadedPlugins ? { preloadedPlugins: this.options.preloadedPlugins } : {}),
       ...(this.options.bundledPluginImports ? { bundledPluginImports: this.options.bundledPluginImports } : {}),
     });
     await kernel.start();

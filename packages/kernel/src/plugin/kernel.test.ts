@@ -136,12 +136,15 @@ describe('Kernel', () => {
       expect(num.message).to.contain('/plugins/1 must be a string or an object, not number');
     });
 
-    it('takes a plugins.json entry from preloadedPlugins instead of importing it; the file still decides what runs', async () => {
+    it('takes a plugins.json entry from bundledPluginImports instead of importing it; the file still decides what runs', async () => {
       // Neither name is installed: an import of either would fail with PLUGIN_NOT_FOUND.
       const file = pluginsFile({ plugins: [{ package: '@example/bundled-a', config: { level: 7 } }] });
       const k = await Kernel.load(file, {
         ...options,
-        preloadedPlugins: { '@example/bundled-a': makePlugin('a'), '@example/bundled-b': makePlugin('b') },
+        bundledPluginImports: {
+          '@example/bundled-a': async () => ({ default: makePlugin('a') }),
+          '@example/bundled-b': async () => ({ default: makePlugin('b') }),
+        },
       });
       expect(k.plugins.map((p) => [p.manifest.name, p.config['level'], p.source])).to.deep.equal([
         ['a', 7, '@example/bundled-a'],
@@ -151,14 +154,21 @@ describe('Kernel', () => {
       expect(journal).to.deep.equal(['a:configure', 'a:start', 'a:stop']);
     });
 
-    it('imports an entry preloadedPlugins lacks, and refuses a preloaded value that is not a plugin', async () => {
+    it('imports an entry bundledPluginImports lacks, and refuses a bundled value that is not a plugin', async () => {
       const file = pluginsFile({ plugins: [join(fixtures, 'lifecycle-plugin.js'), '@example/bundled-a'] });
-      const mixed = await codeOf(Kernel.load(file, { ...options, preloadedPlugins: { '@example/bundled-a': makePlugin('a') } }));
+      const mixed = await codeOf(
+        Kernel.load(file, {
+          ...options,
+          bundledPluginImports: { '@example/bundled-a': async () => ({ default: makePlugin('a') }) },
+        }),
+      );
       expect(mixed.message).to.equal('no error');
       const bad = await codeOf(
         Kernel.load(file, {
           ...options,
-          preloadedPlugins: { '@example/bundled-a': { manifest: {} } as unknown as ProconsulPlugin },
+          bundledPluginImports: {
+            '@example/bundled-a': async () => ({ default: { manifest: {} } as unknown as ProconsulPlugin }),
+          },
         }),
       );
       expect(bad.code).to.equal('PLUGIN_INVALID');

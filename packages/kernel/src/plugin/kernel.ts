@@ -32,16 +32,11 @@ export interface KernelOptions {
    */
   readonly role?: AgentRole;
   /**
-   * Plugins the embedder has already imported, by the package name a plugins.json entry
-   * uses (a bundle that carries its plugins, such as @proconsul/testing's). plugins.json
-   * still decides which plugins run and with what config; an entry named here is taken from
-   * this table instead of being imported, any other entry is imported as usual.
-   */
-  readonly preloadedPlugins?: Readonly<Record<string, ProconsulPlugin>>;
-  /**
-   * Like preloadedPlugins, but imported only when plugins.json names them: a bundle's own
-   * import() of each plugin module it carries (resolving to the module, whose default export
-   * is the plugin), so a client does not compile the server's plugins. May block on the import.
+   * Plugins an embedder carries itself (a bundle: the CLI's, @proconsul/testing's), by the
+   * package name a plugins.json entry uses: a function resolving to the plugin's module,
+   * whose default export is the plugin. plugins.json still decides which plugins run and with
+   * what config; a function is called only for an entry the file names (so a client does not
+   * compile the server's plugins), any other entry is imported as usual. May block on the import.
    */
   readonly bundledPluginImports?: Readonly<Record<string, () => Promise<{ readonly default?: unknown }>>>;
 }
@@ -71,15 +66,12 @@ export class Kernel {
     const file = await readPluginsFile(pluginsFile);
     // Imported side by side, so one plugin's file reads overlap another's parsing; a failure
     // is still reported for the first failing entry in file order.
-    const preloaded = options.preloadedPlugins ?? {};
     const bundled = options.bundledPluginImports ?? {};
     const settled = await Promise.allSettled(
       file.plugins.map((entry) =>
-        Object.hasOwn(preloaded, entry.package)
-          ? Promise.resolve().then(() => asPlugin(entry.package, preloaded[entry.package]))
-          : Object.hasOwn(bundled, entry.package)
-            ? bundled[entry.package]!().then((m) => asPlugin(entry.package, m.default))
-            : importPlugin(entry.package, file.path),
+        Object.hasOwn(bundled, entry.package)
+          ? bundled[entry.package]!().then((m) => asPlugin(entry.package, m.default))
+          : importPlugin(entry.package, file.path),
       ),
     );
     const failed = settled.find((r) => r.status === 'rejected');

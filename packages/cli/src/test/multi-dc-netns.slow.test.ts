@@ -390,6 +390,23 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
       expect(r.status).to.equal(500);
     }
     note(`remote requests refused ${Date.now() - cutAt}ms after the cut`);
+    // A client agent picks any server of its datacenter per call, and each server learns of the
+    // cut from its own WAN gossip: until every one of them has, a call landing on one that has
+    // not waits out the forwarding slack on the dead link (seen once: a token lookup through
+    // such a server outlasted this test's 10 s deadline). What follows is about servers that know.
+    for (const [servers, dc] of [
+      [dc1.slice(0, 3), 'dc2'],
+      [dc2.slice(0, 3), 'dc1'],
+    ] as const)
+      for (const s of servers)
+        await pollUntil(
+          async () => {
+            const got = await call(s, `/v1/catalog/nodes?dc=${dc}`, MGMT, { timeoutMs: 5_000 }).catch(() => undefined);
+            return got?.body === UNREACHABLE ? true : undefined;
+          },
+          { timeoutMs: 90_000, intervalMs: 500, what: `${s.name}: ${dc} reported unreachable` },
+        );
+    note(`every server sees the other datacenter unreachable ${Date.now() - cutAt}ms after the cut`);
     // Still refused quickly (no waiting on the dead link), and local work still goes on.
     const sent = Date.now();
     expect((await call(c1, '/v1/kv/app/config?dc=dc2', MGMT)).body).to.equal(UNREACHABLE);
@@ -401,8 +418,9 @@ describe('two datacenters in network namespaces joined by one WAN link, with ACL
     expect(late.status, late.body).to.equal(200);
     // dc2 cannot ask the primary about secrets it lacks: they are refused, never let through.
     for (const secret of [randomUUID(), late.json<{ SecretID: string }>().SecretID]) {
+      const asked = Date.now();
       const r = await call(c2, '/v1/kv/app/config?raw', secret);
-      note(`dc2 with a secret it lacks: ${r.status} ${r.body}`);
+      note(`dc2 with a secret it lacks: ${r.status} ${r.body} in ${Date.now() - asked}ms`);
       expect(r.status).to.equal(403);
     }
     // A plain read waits at most the 30 s forwarding slack for a server that stopped answering.

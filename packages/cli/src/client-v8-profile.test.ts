@@ -17,11 +17,16 @@ interface Observed {
 }
 
 /** A fresh node process that calls the profile's functions as `proconsul agent` does, then reports. */
-function observe(calls: 'apply' | 'apply-release' | 'none', nodeFlags: string[] = [], env: NodeJS.ProcessEnv = {}): Observed {
+function observe(
+  calls: 'apply' | 'apply-started' | 'apply-release' | 'none',
+  nodeFlags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Observed {
   const script = `
     const p = await import(${JSON.stringify(MODULE)});
     if (${JSON.stringify(calls)} !== 'none') p.applyClientProfile();
     if (${JSON.stringify(calls)} === 'apply-release') p.releaseClientProfile();
+    if (${JSON.stringify(calls)} === 'apply-started') p.endClientStartUp();
     const v8 = await import('node:v8');
     const keep = [];
     for (let i = 0; i < 1e6; i++) { const o = { a: i, b: 'x' + i }; if (i % 10 === 0) keep.push(o); if (keep.length > 1e5) keep.length = 0; }
@@ -50,6 +55,19 @@ describe('V8 settings per agent role (client profile)', function () {
     const o = observe('apply');
     expect(o.newSpaceMiB).to.be.at.most(2);
     expect(o).to.deep.include({ optimized: false, baseline: false });
+  });
+
+  it('once a client has started, hot code is optimised again; new space stays small', () => {
+    const o = observe('apply-started');
+    expect(o.newSpaceMiB).to.be.at.most(2);
+    expect(o.optimized).to.equal(true);
+  });
+
+  it('PROCONSUL_CLIENT_V8_PROFILE=lean keeps the compilers off after start-up too', () => {
+    expect(observe('apply-started', [], { PROCONSUL_CLIENT_V8_PROFILE: 'lean' })).to.deep.include({
+      optimized: false,
+      baseline: false,
+    });
   });
 
   it("a server (or -dev) agent gets V8's defaults back", () => {

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
  * time it decides, so they can be chosen per role in the running process without starting a
  * second node (Node 20 has no execve: a re-exec would leave the launcher running beside the
  * agent, a whole node process more). Measured per flag in docs/performance.md, "Client agent
- * memory"; together an idle client's RSS went from ~64 (and ~80 in one start of three) to ~57 MiB.
+ * memory": an idle client's RSS went from ~64 (and ~80 in one start of three) to ~57 MiB.
  */
 interface V8Setting {
   /** For a client: what it saves. */
@@ -17,6 +17,12 @@ interface V8Setting {
   readonly server: string;
   /** Node/V8 flags by which an operator already chose this setting (or one implying it). */
   readonly operatorFlags: RegExp;
+  /**
+   * Only while the agent starts: loading ~1 MB of modules, reading the config and starting
+   * the plugins is what compiles most, once. Kept for good, the interpreter alone made a
+   * client running 2,000 checks cost 12% of a core instead of 7% (bench:checks).
+   */
+  readonly startUpOnly?: true;
 }
 
 const SETTINGS: readonly V8Setting[] = [
@@ -29,13 +35,6 @@ const SETTINGS: readonly V8Setting[] = [
     server: '--semi-space-growth-factor=2',
     operatorFlags: /^--(max-semi-space-size|semi-space-growth-factor|min-semi-space-size)\b/,
   },
-  // The optimising compiler: its code pages in ~4 MiB of the node binary and its output and
-  // feedback live in the heap. A client's light load (gossip, anti-entropy, checks every
-  // few seconds) runs in the interpreter; a server's request rates need it. Read at each
-  // tier-up decision.
-  { client: '--no-opt', server: '--opt', operatorFlags: /^--(no-)?(opt|turbofan|lite-mode|jitless)\b/ },
-  // The baseline compiler: machine code for every warm function, ~1.5 MiB in an idle client.
-  { client: '--no-sparkplug', server: '--sparkplug', operatorFlags: /^--(no-)?(sparkplug|lite-mode|jitless)\b/ },
   // Smaller heap growth steps and a heap that shrinks back after the start-up burst: without
   // it one start in three kept ~15 MiB of start-up garbage that no later GC came to collect.
   {
@@ -43,12 +42,30 @@ const SETTINGS: readonly V8Setting[] = [
     server: '--no-optimize-for-size',
     operatorFlags: /^--(no-)?(optimize-for-size|lite-mode)\b/,
   },
+  // The optimising compiler: start-up's hot functions (module loading, config, schema
+  // compilation) would be optimised once and their code kept. Read at each tier-up decision.
+  {
+    client: '--no-opt',
+    server: '--opt',
+    operatorFlags: /^--(no-)?(opt|turbofan|lite-mode|jitless)\b/,
+    startUpOnly: true,
+  },
+  // The baseline compiler: machine code for every warm start-up function.
+  {
+    client: '--no-sparkplug',
+    server: '--sparkplug',
+    operatorFlags: /^--(no-)?(sparkplug|lite-mode|jitless)\b/,
+    startUpOnly: true,
+  },
 ];
 
-/** Set to `0` to run a client agent with V8's defaults (e.g. to compare, or for a busy client). */
+/**
+ * `0`: a client agent runs with V8's defaults. `lean`: the compilers stay off after start-up
+ * too (~3 MiB less for an idle client, about twice the CPU per health check).
+ */
 export const CLIENT_PROFILE_ENV = 'PROCONSUL_CLIENT_V8_PROFILE';
 
-/** The settings applied by applyClientProfile, so that a server gives back exactly those. */
+/** The settings applied and still held, so that a server gives back exactly those. */
 const applied: V8Setting[] = [];
 
 /** Node's own flags and NODE_OPTIONS, dashes for underscores (V8 accepts both). */
@@ -66,14 +83,27 @@ export function applyClientProfile(): void {
   }
 }
 
-/** The V8 flags the client profile set and still holds, for the agent's start-up log. */
+/** The V8 flags the client profile holds now, for the agent's log. */
 export function clientProfileFlags(): readonly string[] {
   return applied.map((s) => s.client);
 }
 
+/** The client has started: the compilers again, for what it will run from now on (unless `lean`). */
+export function endClientStartUp(): void {
+  if (process.env[CLIENT_PROFILE_ENV] === 'lean') return;
+  release((s) => s.startUpOnly === true);
+}
+
 /** A server or `-dev` agent: V8's defaults again for what applyClientProfile changed. */
 export function releaseClientProfile(): void {
-  for (const s of applied.splice(0)) setFlag(s.server);
+  release(() => true);
+}
+
+function release(which: (s: V8Setting) => boolean): void {
+  for (const s of applied.filter(which)) {
+    applied.splice(applied.indexOf(s), 1);
+    setFlag(s.server);
+  }
 }
 
 function setFlag(flag: string): boolean {

@@ -7,7 +7,7 @@ import { startCli, waitForHttp, type RunningAgent } from './agent-runner.js';
 /** This suite's own addresses (127.0.91.x); default ports on each. */
 const CLIENT_IP = '127.0.91.20';
 const DEV_IP = '127.0.91.21';
-const SETTINGS = 'client V8 settings: --semi-space-growth-factor=1 --no-opt --no-sparkplug --optimize-for-size';
+const SETTINGS = 'client V8 settings: --semi-space-growth-factor=1 --optimize-for-size --no-opt --no-sparkplug';
 
 /** The agent's output once its HTTP API answers. */
 async function startedOutput(agent: RunningAgent, ip: string): Promise<string> {
@@ -58,7 +58,7 @@ describe('a client agent started through the bin runs with the client V8 setting
     await agent.exited;
     agent = startCli(clientArgs(), {}, ['--opt']);
     expect(await startedOutput(agent, CLIENT_IP)).to.include(
-      'client V8 settings: --semi-space-growth-factor=1 --no-sparkplug --optimize-for-size',
+      'client V8 settings: --semi-space-growth-factor=1 --optimize-for-size --no-sparkplug',
     );
   });
 });

@@ -51,6 +51,10 @@ function isNative(dir) {
  * - pkgDir: the package directory (esbuild's working directory; inputs.json is relative to it)
  * - listFiles: plugin lists and other files whose change calls for a rebuild
  * - leaveOutMsgpackrAddon: decode in JavaScript rather than load msgpackr's optional addon
+ * - compact: no comments and no indentation (esbuild's minifyWhitespace; names are kept, so
+ *   stack traces still name functions and the linked source map still maps them). V8 keeps
+ *   every loaded module's source text for the process's life, and one character beyond
+ *   Latin-1 (a "—" or "≤" in a comment) makes it store a whole chunk two bytes per character.
  * - force: build even when current
  * Returns true when it built.
  */
@@ -62,6 +66,7 @@ export async function buildBundle({
   resolveDir,
   listFiles = [],
   leaveOutMsgpackrAddon = false,
+  compact = false,
   force = false,
   callerFile,
 }) {
@@ -188,6 +193,7 @@ export async function buildBundle({
     outdir: outDir,
     sourcemap: 'linked',
     sourcesContent: false,
+    minifyWhitespace: compact,
     metafile: true,
     logLevel: 'warning',
     // CommonJS dependencies call require(); an ES module has none of its own.

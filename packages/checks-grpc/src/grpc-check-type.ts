@@ -1,4 +1,4 @@
-import http2 from 'node:http2';
+import type { IncomingHttpHeaders } from 'node:http2';
 import type { ConnectionOptions } from 'node:tls';
 import { isTimeoutAbort, type CheckDefinitionFields, type CheckResult, type CheckType } from '@proconsul/kernel';
 import {
@@ -8,10 +8,11 @@ import {
   decodeHealthResponse,
   encodeHealthRequest,
 } from './grpc-health.js';
+import { http2Module, type Http2Module } from './lazy-http2.js';
 
 /**
- * Consul's grpc check: the standard grpc.health.v1.Health/Check call over HTTP/2 (node:http2,
- * one connection per probe, closed afterwards). SERVING is passing, anything else critical.
+ * Consul's grpc check: the standard grpc.health.v1.Health/Check call over HTTP/2 (node:http2, loaded
+ * with the first probe; one connection per probe, closed afterwards). SERVING is passing, anything else critical.
  * Target "host:port[/service]"; GRPCUseTLS switches to TLS (TLSSkipVerify, TLSServerName apply).
  */
 export class GrpcCheckType implements CheckType {
@@ -38,6 +39,17 @@ export class GrpcCheckType implements CheckType {
   run(d: CheckDefinitionFields, signal: AbortSignal): Promise<CheckResult> {
     const target = d['GRPC'] as string;
     const { authority, service } = decodeHealthRequestTarget(target);
+    return http2Module().then((http2) => this.probe(http2, d, signal, target, authority, service));
+  }
+
+  private probe(
+    http2: Http2Module,
+    d: CheckDefinitionFields,
+    signal: AbortSignal,
+    target: string,
+    authority: string,
+    service: string,
+  ): Promise<CheckResult> {
     const useTls = d['GRPCUseTLS'] === true;
     return new Promise((resolve) => {
       let settled = false;
@@ -72,7 +84,7 @@ export class GrpcCheckType implements CheckType {
         'content-type': 'application/grpc',
         te: 'trailers',
       });
-      const takeStatus = (h: http2.IncomingHttpHeaders) => {
+      const takeStatus = (h: IncomingHttpHeaders) => {
         if (h['grpc-status'] !== undefined) grpcStatus = Number(h['grpc-status']);
         if (typeof h['grpc-message'] === 'string') grpcMessage = decodeURIComponent(h['grpc-message']);
       };

@@ -1,4 +1,3 @@
-import http2 from 'node:http2';
 import net from 'node:net';
 import {
   isTimeoutAbort,
@@ -9,6 +8,7 @@ import {
   type CheckType,
 } from '@proconsul/kernel';
 import { H2PingAddressInvalid } from './errors.js';
+import { http2Module, type Http2Module } from './lazy-http2.js';
 
 const SUCCESS: CheckResult = { status: 'passing', output: 'HTTP2 ping was successful' };
 
@@ -52,6 +52,17 @@ export class H2PingCheckType implements CheckType {
     } catch (err) {
       return Promise.resolve({ status: 'critical', output: `Failed to dial to ${addr}: ${(err as Error).message}` });
     }
+    return http2Module().then((http2) => this.ping(http2, d, addr, host, port, signal));
+  }
+
+  private ping(
+    http2: Http2Module,
+    d: CheckDefinitionFields,
+    addr: string,
+    host: string,
+    port: number,
+    signal: AbortSignal,
+  ): Promise<CheckResult> {
     // Consul's default is TLS: only an explicit false turns it off.
     const useTls = d['H2PingUseTLS'] !== false;
     const authority = `${useTls ? 'https' : 'http'}://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;

@@ -1,4 +1,3 @@
-import { Session } from 'node:inspector/promises';
 import { BadRequest, type HttpEndpoint } from '@proconsul/kernel';
 import { DebugProfilingDisabled, ProfileInProgress } from '../http-errors.js';
 import { authorize, require, route, type EndpointDeps } from './endpoint-support.js';
@@ -20,6 +19,8 @@ export function debugProfileEndpoint(deps: EndpointDeps): HttpEndpoint {
     const raw = req.query.get('seconds') ?? '30';
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_SECONDS)
       throw BadRequest(`seconds must be a whole number from 1 to ${MAX_SECONDS}, got "${raw}"`);
+    // Imported here, not with the endpoint: every agent serves this route and few are profiled.
+    const { Session } = await import('node:inspector/promises');
     if (running) throw ProfileInProgress();
     running = true;
     const session = new Session();

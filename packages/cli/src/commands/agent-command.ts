@@ -8,11 +8,17 @@ import type { Command } from '../command.js';
 import { CLIENT_PLUGINS_FILE, DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
 import { AgentStopTriggers, type StopReason } from './support/agent-stop-triggers.js';
-import { releaseYoungGeneration } from '../young-generation.js';
+import { CLIENT_PROFILE_ENV, clientProfileFlags, endClientStartUp, releaseClientProfile } from '../client-v8-profile.js';
 import { bundledPluginImports } from '../bundled-plugins.js';
 
 /** How long the plugins get to stop (after any graceful leave) before the process exits regardless. */
 const STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * How long after it started a client keeps V8's compilers off: its joins and first
+ * anti-entropy sync follow the start (client-v8-profile.ts).
+ */
+const CLIENT_START_UP_MS = 10_000;
 
 export const agentCommand: Command = {
   name: 'agent',
@@ -29,8 +35,8 @@ export const agentCommand: Command = {
       io.err(`==> ${isCoded(e) ? e.message : String(e)}`);
       return 1;
     }
-    // A client keeps the small young generation main.ts set up; a server needs the default.
-    if (config.server || config.dev) releaseYoungGeneration();
+    // A client keeps the lean V8 settings main.ts applied; a server needs V8's defaults.
+    if (config.server || config.dev) releaseClientProfile();
     // Every line also goes to the tap, for /v1/agent/monitor at any level.
     const tap = new LogFanout();
     let outputs: LogOutputs;
@@ -52,6 +58,10 @@ export const agentCommand: Command = {
     logger.info(
       Object.keys(bundledPluginImports).length > 0 ? 'running the bundled build (dist-bundle)' : 'running the tsc output (dist)',
     );
+    const leanFlags = clientProfileFlags();
+    if (leanFlags.length > 0) {
+      logger.info(`client V8 settings: ${leanFlags.join(' ')} (${CLIENT_PROFILE_ENV}=0 turns them off)`);
+    }
     let agent: Agent;
     // Installed before start: a signal while plugins start waits for them, then stops them.
     const triggers = new AgentStopTriggers(io.env, (s) => {
@@ -90,6 +100,12 @@ export const agentCommand: Command = {
         ],
       });
       const kernel = await agent.start();
+      if (clientProfileFlags().length > 0) {
+        setTimeout(() => {
+          endClientStartUp();
+          logger.debug(`client V8 settings after start-up: ${clientProfileFlags().join(' ') || "V8's defaults"}`);
+        }, CLIENT_START_UP_MS).unref();
+      }
       process.on('SIGHUP', () => {
         logger.info('caught SIGHUP, reloading configuration');
         kernel.container

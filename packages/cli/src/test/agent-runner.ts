@@ -11,9 +11,15 @@ export interface RunningAgent {
   readonly exited: Promise<number | null>;
 }
 
-/** Start `proconsul ARGS` as a child process, collecting stdout+stderr. */
-export function startCli(args: readonly string[]): RunningAgent {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start `proconsul ARGS` as a child process, collecting stdout+stderr; `env` adds to this
+ * process's environment, `nodeFlags` go to node before the bin.
+ */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeFlags: readonly string[] = []): RunningAgent {
+  const child = spawn(process.execPath, [...nodeFlags, MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -157,9 +157,10 @@ export class Replicator {
       term: n.term,
       prevLogIndex: prev,
       prevLogTerm: prevTerm,
-      entries,
       leaderCommit: n.commitIndex,
       seq,
+      // Last, so the transport can append the entries' shared encoding (RaftStream.write).
+      entries,
     });
   }
 

@@ -19,6 +19,10 @@ export interface RaftStream {
    * the value and may reuse it. False when the message was dropped — the stream is closed
    * or its queue (messages written while connecting or while the socket is full) is at its
    * bound; raft tolerates loss and retransmits. Messages that are sent arrive in order.
+   * A frozen array as the message's last own field is taken to be immutable all the way
+   * down: the port may encode it once and reuse those bytes for every later message that
+   * carries the same array (a leader hands the followers at one log position the same
+   * frozen entries).
    */
   write(message: unknown): boolean;
   /** True once the stream is closed (by either side or by {@link close}); it never reopens. */

@@ -31,7 +31,7 @@ export interface FollowerHost {
   sendWhenDurable(to: ServerId, m: RaftMessage): void;
   /** Append (after truncating the conflicting suffix from `truncateFrom`) and persist. */
   appendToLog(entries: readonly LogEntry[], truncateFrom?: number): void;
-  /** Raise the commit index to `index` (never lowers it) and apply. */
+  /** Raise the commit index to `index` (never lowers it) and apply, after the log write just started. */
   advanceCommit(index: number): void;
   /** Restore the FSM from a received snapshot and adopt it as the log's base; may block on the FSM. */
   installSnapshot(meta: SnapshotMeta): Promise<void>;

@@ -148,6 +148,8 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   private readonly leadershipListeners = new Set<(isLeader: boolean) => void>();
   private addressBook: ReadonlyMap<ServerId, string> = new Map();
   private applyWaiters: { index: number; resolve: () => void }[] = [];
+  /** A follower's apply is queued (advanceCommit). */
+  private applyQueued = false;
 
   constructor(o: RaftNodeOptions) {
     this.id = o.id;
@@ -567,11 +569,24 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     this.replicator?.syncPeers();
   }
 
-  /** Raise the commit index (callers ensure the Raft commit rules) and apply. */
+  /**
+   * Raise the commit index (callers ensure the Raft commit rules) and apply. A leader applies
+   * at once: its clients wait for that. A follower applies in a microtask instead, because
+   * it learns a commit from the same AppendEntries that brings new entries, and the write of
+   * those (started by the group commit's own microtask, queued first) is what the leader's
+   * next commit waits for: applying a batch first would hold that fsync back by the apply.
+   * Entries up to the commit index never change, so applying them a microtask later is safe.
+   */
   advanceCommit(index: number): void {
     if (index <= this.commitIndex) return;
     this.state.commitIndex = Math.min(index, this.log.lastIndex());
-    this.applyCommitted();
+    if (this.role === 'leader') return this.applyCommitted();
+    if (this.applyQueued) return;
+    this.applyQueued = true;
+    queueMicrotask(() => {
+      this.applyQueued = false;
+      this.applyCommitted();
+    });
   }
 
   private applyCommitted(): void {

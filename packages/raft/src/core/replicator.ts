@@ -1,4 +1,4 @@
-import type { AppendResponse, ServerId, SnapshotResponse } from './messages.js';
+import type { AppendResponse, LogEntry, ServerId, SnapshotResponse } from './messages.js';
 import type { RaftConfig } from './raft-config.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { isVoter, quorumValue } from './configuration.js';
@@ -49,6 +49,8 @@ export class Replicator {
   private seq = 0;
   private readonly sentTimes: SeqTimes;
   private replicateScheduled = false;
+  /** The last AppendEntries slice sent, for the next follower at the same position. */
+  private lastSlice: { prev: number; last: number; entries: readonly LogEntry[] } | undefined;
   private heartbeatScheduled = false;
   private readonly cancelTimers: (() => void)[] = [];
   private active = true;
@@ -141,7 +143,7 @@ export class Replicator {
     const prev = heartbeat && !p.probing ? p.matchIndex : p.nextIndex - 1;
     const prevTerm = n.log.termAt(prev);
     if (prevTerm === undefined) return this.startSnapshot(id, p);
-    const entries = heartbeat ? [] : n.log.slice(prev + 1, prev + n.cfg.maxAppendEntries);
+    const entries = heartbeat ? [] : this.entriesAfter(prev);
     const seq = ++this.seq;
     const now = n.clock.now();
     this.sentTimes.record(seq, now);
@@ -155,10 +157,28 @@ export class Replicator {
       term: n.term,
       prevLogIndex: prev,
       prevLogTerm: prevTerm,
-      entries,
       leaderCommit: n.commitIndex,
       seq,
+      // Last, so the transport can append the entries' shared encoding (RaftStream.write).
+      entries,
     });
+  }
+
+  /**
+   * The entries an AppendEntries after `prev` carries: the same frozen array for every
+   * follower at that position, so the transport encodes it once for all of them (see
+   * RaftStream.write). Sound because a leader's log is append-only within its term: the
+   * entries between two indexes never change while this replicator lives.
+   */
+  private entriesAfter(prev: number): readonly LogEntry[] {
+    const log = this.n.log;
+    const last = Math.min(prev + this.n.cfg.maxAppendEntries, log.lastIndex());
+    const memo = this.lastSlice;
+    // The identity check keeps this right even across a log rebuilt under us (a user restore).
+    if (memo && memo.prev === prev && memo.last === last && memo.entries[0] === log.entry(prev + 1)) return memo.entries;
+    const entries = Object.freeze(log.slice(prev + 1, last));
+    this.lastSlice = { prev, last, entries };
+    return entries;
   }
 
   private heartbeatAll(): void {

@@ -1,6 +1,7 @@
 import type { RaftStream, RaftStreamClose, RaftStreamPort } from '@proconsul/kernel';
 import { Connection } from './connection.js';
-import { encodeFrame, PROTO_RAFT } from './framing.js';
+import { PROTO_RAFT } from './framing.js';
+import { encodeRaftFrame } from './raft-frame.js';
 import type { ServerPort } from './server-port.js';
 
 /** A raft stream is one outgoing server-port connection that opened with the raft byte. */
@@ -12,7 +13,7 @@ class PortRaftStream implements RaftStream {
   }
 
   write(message: unknown): boolean {
-    return this.conn.write(encodeFrame(message));
+    return this.conn.write(encodeRaftFrame(message));
   }
 
   close(): void {

@@ -18,14 +18,16 @@ interface Observed {
 
 /** A fresh node process that calls the profile's functions as `proconsul agent` does, then reports. */
 function observe(
-  calls: 'apply' | 'apply-started' | 'apply-release' | 'none',
+  calls: 'apply' | 'apply-started' | 'apply-release' | 'before-role' | 'before-role-release' | 'none',
   nodeFlags: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Observed {
   const script = `
     const p = await import(${JSON.stringify(MODULE)});
-    if (${JSON.stringify(calls)} !== 'none') p.applyClientProfile();
-    if (${JSON.stringify(calls)} === 'apply-release') p.releaseClientProfile();
+    const calls = ${JSON.stringify(calls)};
+    if (calls.startsWith('before-role')) p.applyClientProfile('before-role');
+    else if (calls !== 'none') p.applyClientProfile();
+    if (calls.endsWith('-release')) p.releaseClientProfile();
     if (${JSON.stringify(calls)} === 'apply-started') p.endClientStartUp();
     const v8 = await import('node:v8');
     const keep = [];
@@ -72,6 +74,13 @@ describe('V8 settings per agent role (client profile)', function () {
 
   it("a server (or -dev) agent gets V8's defaults back", () => {
     expect(observe('apply-release')).to.deep.include({ optimized: true }).and.property('newSpaceMiB').greaterThan(2);
+  });
+
+  it('before the role is known only new space is held: the compilers stay on, and a server gets new space back', () => {
+    const early = observe('before-role');
+    expect(early.newSpaceMiB).to.be.at.most(2);
+    expect(early).to.deep.include({ optimized: true });
+    expect(observe('before-role-release')).to.deep.include({ optimized: true }).and.property('newSpaceMiB').greaterThan(2);
   });
 
   it('PROCONSUL_CLIENT_V8_PROFILE=0 turns it off', () => {

@@ -1,9 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * V8 settings that make an idle client agent small, applied from the first line of
- * `proconsul agent` (before the agent's code loads) and given back once the config says
- * server or `-dev`. Node reads its own memory flags only when it starts, and the role is
+ * V8 settings that make an idle client agent small: the young-generation hold from the first
+ * line of `proconsul agent` (before the agent's code loads, given back once the config says
+ * server or `-dev`), the rest once the config says client. Node reads its own memory flags only when it starts, and the role is
  * known only after the config files are read; these are the V8 flags V8 reads again each
  * time it decides, so they can be chosen per role in the running process without starting a
  * second node (Node 20 has no execve: a re-exec would leave the launcher running beside the
@@ -23,6 +23,14 @@ interface V8Setting {
    * client running 2,000 checks cost 12% of a core instead of 7% (bench:checks).
    */
   readonly startUpOnly?: true;
+  /**
+   * Safe to apply before the role is known (main.ts's first line) and to give back for a
+   * server. The others are applied only once the config says client: with them applied
+   * early and given back, a server measured half its PUT rate at 1M keys and a 12 s
+   * restart instead of 7 s in bench:scale (a V8 setting or its implications outlived the
+   * release).
+   */
+  readonly beforeRole?: true;
 }
 
 const SETTINGS: readonly V8Setting[] = [
@@ -34,6 +42,7 @@ const SETTINGS: readonly V8Setting[] = [
     client: '--semi-space-growth-factor=1',
     server: '--semi-space-growth-factor=2',
     operatorFlags: /^--(max-semi-space-size|semi-space-growth-factor|min-semi-space-size)\b/,
+    beforeRole: true,
   },
   // Smaller heap growth steps and a heap that shrinks back after the start-up burst: without
   // it one start in three kept ~15 MiB of start-up garbage that no later GC came to collect.
@@ -73,11 +82,16 @@ function operatorFlags(): string[] {
   return [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].map((f) => f.replace(/_/g, '-'));
 }
 
-/** Called before the agent's modules load. Leaves alone what the operator chose. */
-export function applyClientProfile(): void {
+/**
+ * `'before-role'`: from main.ts's first line, before the agent's modules load and before the
+ * config says which role this is: only the settings a server can safely be given back.
+ * `'client'`: once the config says client, the rest. Leaves alone what the operator chose.
+ */
+export function applyClientProfile(stage: 'before-role' | 'client' = 'client'): void {
   if (process.env[CLIENT_PROFILE_ENV] === '0') return;
   const chosen = operatorFlags();
   for (const s of SETTINGS) {
+    if (stage === 'before-role' && !s.beforeRole) continue;
     if (applied.includes(s) || chosen.some((f) => s.operatorFlags.test(f))) continue;
     if (setFlag(s.client)) applied.push(s);
   }

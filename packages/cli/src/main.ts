@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { applyClientProfile } from './client-v8-profile.js';
 
-// `proconsul agent` starts with a client's V8 settings (most agents are clients; the agent
-// command gives a server V8's defaults back) before the rest loads: a module graph is parsed
-// and compiled before its first module runs, so the rest is imported only after this line.
-if (process.argv[2] === 'agent') applyClientProfile();
+// `proconsul agent` starts with a client's young-generation hold (most agents are clients; the
+// agent command gives a server V8's default back and a client the rest of its settings) before
+// the rest loads: a module graph is parsed and compiled before its first module runs, so the
+// rest is imported only after this line.
+if (process.argv[2] === 'agent') applyClientProfile('before-role');
 const [{ processIo }, { runCli }] = await Promise.all([import('./command.js'), import('./cli.js')]);
 
 /** How long the process may linger after its command finished before it is ended. */

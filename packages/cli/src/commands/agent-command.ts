@@ -8,7 +8,13 @@ import type { Command } from '../command.js';
 import { CLIENT_PLUGINS_FILE, DEFAULT_PLUGINS_FILE, DEV_PLUGINS_FILE } from '../default-plugins.js';
 import { agentModules, coreModules } from '../agent-modules.js';
 import { AgentStopTriggers, type StopReason } from './support/agent-stop-triggers.js';
-import { CLIENT_PROFILE_ENV, clientProfileFlags, endClientStartUp, releaseClientProfile } from '../client-v8-profile.js';
+import {
+  applyClientProfile,
+  CLIENT_PROFILE_ENV,
+  clientProfileFlags,
+  endClientStartUp,
+  releaseClientProfile,
+} from '../client-v8-profile.js';
 import { bundledPluginImports } from '../bundled-plugins.js';
 
 /** How long the plugins get to stop (after any graceful leave) before the process exits regardless. */
@@ -35,8 +41,9 @@ export const agentCommand: Command = {
       io.err(`==> ${isCoded(e) ? e.message : String(e)}`);
       return 1;
     }
-    // A client keeps the lean V8 settings main.ts applied; a server needs V8's defaults.
+    // A server needs V8's defaults back; a client gets the rest of its lean V8 settings now.
     if (config.server || config.dev) releaseClientProfile();
+    else applyClientProfile('client');
     // Every line also goes to the tap, for /v1/agent/monitor at any level.
     const tap = new LogFanout();
     let outputs: LogOutputs;

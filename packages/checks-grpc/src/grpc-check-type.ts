@@ -1,3 +1,4 @@
+import type * as Http2 from 'node:http2';
 import type { IncomingHttpHeaders } from 'node:http2';
 import type { ConnectionOptions } from 'node:tls';
 import { isTimeoutAbort, type CheckDefinitionFields, type CheckResult, type CheckType } from '@proconsul/kernel';
@@ -8,7 +9,6 @@ import {
   decodeHealthResponse,
   encodeHealthRequest,
 } from './grpc-health.js';
-import { http2Module, type Http2Module } from './lazy-http2.js';
 
 /**
  * Consul's grpc check: the standard grpc.health.v1.Health/Check call over HTTP/2 (node:http2, loaded
@@ -39,11 +39,13 @@ export class GrpcCheckType implements CheckType {
   run(d: CheckDefinitionFields, signal: AbortSignal): Promise<CheckResult> {
     const target = d['GRPC'] as string;
     const { authority, service } = decodeHealthRequestTarget(target);
-    return http2Module().then((http2) => this.probe(http2, d, signal, target, authority, service));
+    // node:http2 on first use (node caches it): every agent loads this plugin, few run this check,
+    // and the module costs ~1.4 MiB (docs/performance.md, "Client agent memory").
+    return import('node:http2').then((http2) => this.probe(http2, d, signal, target, authority, service));
   }
 
   private probe(
-    http2: Http2Module,
+    http2: typeof Http2,
     d: CheckDefinitionFields,
     signal: AbortSignal,
     target: string,

@@ -1,3 +1,4 @@
+import type * as Http2 from 'node:http2';
 import net from 'node:net';
 import {
   isTimeoutAbort,
@@ -8,7 +9,6 @@ import {
   type CheckType,
 } from '@proconsul/kernel';
 import { H2PingAddressInvalid } from './errors.js';
-import { http2Module, type Http2Module } from './lazy-http2.js';
 
 const SUCCESS: CheckResult = { status: 'passing', output: 'HTTP2 ping was successful' };
 
@@ -52,11 +52,13 @@ export class H2PingCheckType implements CheckType {
     } catch (err) {
       return Promise.resolve({ status: 'critical', output: `Failed to dial to ${addr}: ${(err as Error).message}` });
     }
-    return http2Module().then((http2) => this.ping(http2, d, addr, host, port, signal));
+    // node:http2 on first use (node caches it): every agent loads this plugin, few run this check,
+    // and the module costs ~1.4 MiB (docs/performance.md, "Client agent memory").
+    return import('node:http2').then((http2) => this.ping(http2, d, addr, host, port, signal));
   }
 
   private ping(
-    http2: Http2Module,
+    http2: typeof Http2,
     d: CheckDefinitionFields,
     addr: string,
     host: string,

@@ -11,7 +11,7 @@ import {
 } from '@proconsul/kernel';
 import { jsonArrayStream, STREAM_MIN_ITEMS } from './json-stream.js';
 import { requestLog } from './request-log.js';
-import { httpMetricPath, timeRequest } from './request-metrics.js';
+import { httpMetricPath, requestTimer } from './request-metrics.js';
 import { splitTarget } from './request-target.js';
 import { RouteIndex } from './route-index.js';
 import { destroyBody, JSON_TYPE, send, TEXT, writeHead, type Reply } from './reply-writer.js';
@@ -62,8 +62,9 @@ export function createHttpApp(endpoints: readonly HttpEndpoint[], log: Logger, o
     const metricPath = httpMetricPath(ep.path);
     const stream = ep.streamBody === true;
     for (const m of methods) {
+      const timeRequest = options.metrics ? requestTimer(options.metrics, m, metricPath) : undefined;
       routes.register(ep.path, m, async (req, res, path, query, params) => {
-        if (options.metrics) timeRequest(res, options.metrics, m, metricPath);
+        timeRequest?.(res);
         const q = new URLSearchParams(query);
         const pretty = q.has('pretty');
         const blocking = q.has('index');

@@ -25,6 +25,27 @@ describe('TelemetryRegistry', () => {
     expect(Object.fromEntries(get.quantiles)).to.deep.equal({ 0.5: 51, 0.9: 91, 0.99: 100 });
   });
 
+  it('one series per label set whatever the key order or object, and a scrape keeps what it read', () => {
+    const r = new TelemetryRegistry({ disableHostname: true });
+    const labels = Object.freeze({ method: 'GET', path: 'v1.kv._' });
+    r.incrCounter('kvs.read', 1, labels);
+    r.incrCounter('kvs.read', 1, { path: 'v1.kv._', method: 'GET' });
+    r.incrCounter('kvs.read', 1, labels);
+    r.incrCounter('kvs.read', 1, { method: 'GET', path: 'v1.kv.x' });
+    r.incrCounter('kvs.read');
+    const first = r.collect().counters;
+    expect(first.map((c) => [c.labels, c.aggregate.count])).to.deep.equal([
+      [{ method: 'GET', path: 'v1.kv._' }, 3],
+      [{ method: 'GET', path: 'v1.kv.x' }, 1],
+      [{}, 1],
+    ]);
+    // Series are updated in place; what a scrape returned must not move under a renderer.
+    r.incrCounter('kvs.read', 5, labels);
+    expect(first[0]!.aggregate).to.include({ count: 3, sum: 3 });
+    expect(r.collect().counters[0]!.aggregate).to.include({ count: 4, sum: 8, min: 1, max: 5 });
+    expect(r.snapshot().counters.get('consul.kvs.read')).to.include({ count: 1, sum: 1 });
+  });
+
   it('reads gauge sources at collection, survives a throwing one, and removes them', () => {
     const r = new TelemetryRegistry({ disableHostname: true });
     let n = 1;

@@ -2,14 +2,29 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { GaugeReading, MetricKind, MetricLabels, MetricsRegistry, MetricsSink } from '@proconsul/kernel';
 import type { MetricsReader } from '@proconsul/kernel';
-import { addToAggregate, type MetricAggregate } from '@proconsul/kernel';
-import { seriesKey, type AggregateSeries, type GaugeSeries, type MetricsCollection, type SampleSeries } from '@proconsul/kernel';
+import type { MetricAggregate } from '@proconsul/kernel';
+import { type AggregateSeries, type GaugeSeries, type MetricsCollection, type SampleSeries } from '@proconsul/kernel';
 import { DEFAULT_TELEMETRY, type TelemetryOptions } from '@proconsul/kernel';
+import { SeriesTable } from './series-table.js';
 
 /** Observations kept per sample series for its quantiles: enough for a p99, small enough to sort per scrape. */
 const RESERVOIR = 1024;
 const QUANTILES = [0.5, 0.9, 0.99] as const;
 const NO_LABELS: MetricLabels = Object.freeze({});
+/**
+ * Names the prefixed form is kept for. Metric names come from code (a route, a command
+ * type), so they are a few hundred; the cap only bounds a caller that built names from data.
+ */
+const MAX_CACHED_NAMES = 4096;
+
+/** go-metrics' AggregateSample, updated in place: an observation allocates nothing. */
+interface MutableAggregate {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  sumSq: number;
+}
 
 interface Series {
   readonly name: string;
@@ -17,7 +32,7 @@ interface Series {
   updatedAt: number;
 }
 interface AggSeries extends Series {
-  aggregate: MetricAggregate;
+  readonly aggregate: MutableAggregate;
 }
 interface SampleState extends AggSeries {
   readonly recent: number[];
@@ -36,12 +51,13 @@ interface GaugeState extends Series {
 export class TelemetryRegistry implements MetricsRegistry, MetricsReader {
   readonly startedAt = Date.now();
   readonly options: TelemetryOptions;
-  private readonly counters = new Map<string, AggSeries>();
-  private readonly samples = new Map<string, SampleState>();
-  private readonly gauges = new Map<string, GaugeState>();
+  private readonly counters = new SeriesTable<AggSeries>();
+  private readonly samples = new SeriesTable<SampleState>();
+  private readonly gauges = new SeriesTable<GaugeState>();
   private readonly sources = new Set<() => Iterable<GaugeReading>>();
   private readonly sinks = new Set<MetricsSink>();
   private readonly gaugePrefix: string;
+  private readonly fullNames = new Map<string, string>();
 
   constructor(options: Partial<TelemetryOptions> = {}, host: string = hostname()) {
     this.options = { ...DEFAULT_TELEMETRY, ...options };
@@ -54,26 +70,36 @@ export class TelemetryRegistry implements MetricsRegistry, MetricsReader {
     return this.options.prometheusRetentionMs;
   }
 
+  // Observations run several times per HTTP request and per raft commit: they update the
+  // series in place, so the hot paths allocate nothing here (bench:kv-costs' heap per request).
   incrCounter(name: string, value = 1, labels: MetricLabels = NO_LABELS): void {
     const full = this.full(name);
-    const s = this.series(this.counters, full, labels, () => ({ aggregate: addToAggregate(undefined, value) }));
-    if (s) s.aggregate = addToAggregate(s.aggregate, value);
-    this.toSinks('counter', full, value, labels);
+    const s = this.counters.get(full, labels);
+    if (s) {
+      observe(s.aggregate, value);
+      s.updatedAt = Date.now();
+    } else this.counters.set(full, labels, { name: full, labels, updatedAt: Date.now(), aggregate: firstObservation(value) });
+    if (this.sinks.size > 0) this.toSinks('counter', full, value, labels);
   }
 
   addSample(name: string, value: number, labels: MetricLabels = NO_LABELS): void {
     const full = this.full(name);
-    const s = this.series(this.samples, full, labels, () => ({
-      aggregate: addToAggregate(undefined, value),
-      recent: [value],
-      next: 1,
-    }));
+    const s = this.samples.get(full, labels);
     if (s) {
-      s.aggregate = addToAggregate(s.aggregate, value);
+      observe(s.aggregate, value);
+      s.updatedAt = Date.now();
       s.recent[s.next % RESERVOIR] = value;
       s.next++;
-    }
-    this.toSinks('sample', full, value, labels);
+    } else
+      this.samples.set(full, labels, {
+        name: full,
+        labels,
+        updatedAt: Date.now(),
+        aggregate: firstObservation(value),
+        recent: [value],
+        next: 1,
+      });
+    if (this.sinks.size > 0) this.toSinks('sample', full, value, labels);
   }
 
   measureSince(name: string, startMs: number, labels?: MetricLabels): void {
@@ -82,9 +108,12 @@ export class TelemetryRegistry implements MetricsRegistry, MetricsReader {
 
   setGauge(name: string, value: number, labels: MetricLabels = NO_LABELS): void {
     const full = this.gaugeName(name);
-    const s = this.series(this.gauges, full, labels, () => ({ value }));
-    if (s) s.value = value;
-    this.toSinks('gauge', full, value, labels);
+    const s = this.gauges.get(full, labels);
+    if (s) {
+      s.value = value;
+      s.updatedAt = Date.now();
+    } else this.gauges.set(full, labels, { name: full, labels, updatedAt: Date.now(), value });
+    if (this.sinks.size > 0) this.toSinks('gauge', full, value, labels);
   }
 
   addGaugeSource(source: () => Iterable<GaugeReading>): () => void {
@@ -123,13 +152,13 @@ export class TelemetryRegistry implements MetricsRegistry, MetricsReader {
     }
     const counters: AggregateSeries[] = [];
     for (const c of this.counters.values())
-      if (fresh(c)) counters.push({ name: c.name, labels: c.labels, aggregate: c.aggregate });
+      if (fresh(c)) counters.push({ name: c.name, labels: c.labels, aggregate: { ...c.aggregate } });
     const samples: SampleSeries[] = [];
     for (const s of this.samples.values()) {
       if (!fresh(s)) continue;
       const sorted = [...s.recent].sort((a, b) => a - b);
       const quantiles = QUANTILES.map((q) => [q, sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!] as const);
-      samples.push({ name: s.name, labels: s.labels, aggregate: s.aggregate, quantiles });
+      samples.push({ name: s.name, labels: s.labels, aggregate: { ...s.aggregate }, quantiles });
     }
     return { gauges, counters, samples };
   }
@@ -149,34 +178,28 @@ export class TelemetryRegistry implements MetricsRegistry, MetricsReader {
 
   /** Unlabelled aggregates by full name (the first shape of MetricsReader). */
   snapshot(): { counters: ReadonlyMap<string, MetricAggregate>; samples: ReadonlyMap<string, MetricAggregate> } {
-    const pick = (m: Map<string, AggSeries>) =>
-      new Map([...m.values()].filter((s) => Object.keys(s.labels).length === 0).map((s) => [s.name, s.aggregate] as const));
+    const pick = (m: SeriesTable<AggSeries>) =>
+      new Map(
+        [...m.values()]
+          .filter((s) => Object.keys(s.labels).length === 0)
+          .map((s): [string, MetricAggregate] => [s.name, { ...s.aggregate }]),
+      );
     return { counters: pick(this.counters), samples: pick(this.samples) };
   }
 
   private full(name: string): string {
-    return this.options.metricsPrefix ? `${this.options.metricsPrefix}.${name}` : name;
+    const prefix = this.options.metricsPrefix;
+    if (!prefix) return name;
+    let full = this.fullNames.get(name);
+    if (full === undefined) {
+      full = `${prefix}.${name}`;
+      if (this.fullNames.size < MAX_CACHED_NAMES) this.fullNames.set(name, full);
+    }
+    return full;
   }
 
   private gaugeName(name: string): string {
     return this.gaugePrefix ? `${this.gaugePrefix}.${name}` : name;
-  }
-
-  /** The series for name+labels; creates it with `init` and returns undefined when new. */
-  private series<T extends Series>(
-    m: Map<string, T>,
-    name: string,
-    labels: MetricLabels,
-    init: () => Omit<T, keyof Series>,
-  ): T | undefined {
-    const key = seriesKey(name, labels);
-    const s = m.get(key);
-    if (s) {
-      s.updatedAt = Date.now();
-      return s;
-    }
-    m.set(key, { name, labels, updatedAt: Date.now(), ...init() } as T);
-    return undefined;
   }
 
   private toSinks(kind: MetricKind, name: string, value: number, labels: MetricLabels): void {
@@ -188,4 +211,16 @@ export class TelemetryRegistry implements MetricsRegistry, MetricsReader {
       }
     }
   }
+}
+
+function firstObservation(v: number): MutableAggregate {
+  return { count: 1, sum: v, min: v, max: v, sumSq: v * v };
+}
+
+function observe(a: MutableAggregate, v: number): void {
+  a.count++;
+  a.sum += v;
+  if (v < a.min) a.min = v;
+  if (v > a.max) a.max = v;
+  a.sumSq += v * v;
 }

@@ -24,13 +24,3 @@ export interface MetricsCollection {
   readonly counters: readonly AggregateSeries[];
   readonly samples: readonly SampleSeries[];
 }
-
-export function seriesKey(name: string, labels: MetricLabels): string {
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return name;
-  // Called for every observation (several per HTTP request): no intermediate arrays.
-  if (keys.length > 1) keys.sort();
-  let key = name;
-  for (const k of keys) key += `\u0000${k}=${labels[k]}`;
-  return key;
-}

@@ -53,7 +53,19 @@ export function withoutServer(c: ConfigurationData, id: ServerId): Configuration
  */
 export function quorumValue(c: ConfigurationData, valueOf: (id: ServerId) => number): number {
   const voters = votersOf(c);
-  if (voters.length === 0) return -Infinity;
-  const values = voters.map(valueOf).sort((a, b) => b - a);
-  return values[Math.floor(voters.length / 2)]!;
+  const n = voters.length;
+  if (n === 0) return -Infinity;
+  // Runs for every read under the leader lease and every acknowledgement: an insertion sort
+  // (descending) into a reused buffer instead of an array and a sort per call. `valueOf` is a
+  // lookup that never calls back in here, so one buffer serves every caller.
+  if (scratch.length < n) scratch = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const v = valueOf(voters[i]!);
+    let j = i;
+    for (; j > 0 && scratch[j - 1]! < v; j--) scratch[j] = scratch[j - 1]!;
+    scratch[j] = v;
+  }
+  return scratch[Math.floor(n / 2)]!;
 }
+
+let scratch = new Float64Array(8);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by ensure-etcd.sh and ensure-serf.sh: makes sure a Debian package's binary exists.
+# Shared by ensure-etcd.sh, ensure-serf.sh and ensure-wrk.sh: makes sure a Debian package's binary exists.
 # Usage: ensure-deb.sh <binary> <package>
 # Exit 0 when the binary is (now) on PATH. Otherwise exit 1 and print one line saying why
 # on stdout, which the benchmark shows as "peer not available: <why>".

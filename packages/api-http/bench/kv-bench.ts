@@ -1,7 +1,7 @@
 /**
  * KV API throughput and latency against a 3-server cluster, side by side with etcd:
  * `npm run bench:kv`.
- * - Proconsul: 3 server agents (RocksDB) on 127.0.72.1-3; HTTP load (autocannon, keep-alive)
+ * - Proconsul: 3 server agents (RocksDB) on 127.0.72.1-3; HTTP load (wrk, or autocannon with BENCH_LOADGEN=autocannon; keep-alive)
  *   on the leader: PUT, GET (default = leader lease), GET ?consistent (quorum check per
  *   read), GET ?stale (local read), at 1/16/64 connections, 100-byte values.
  * - Where the leader's time goes: a fresh cluster whose servers run with --cpu-prof; the
@@ -31,7 +31,8 @@ import {
   waitForLeader,
   type RunningAgent,
 } from '@proconsul/kernel/testing';
-import { runLoad, type LoadOutcome } from './autocannon-runner.js';
+import type { LoadOutcome } from './autocannon-runner.js';
+import { chooseLoadGenerator } from './load-generator.js';
 import { startEtcd, stopEtcd, waitForEtcdLeader, type EtcdMember } from './etcd-cluster.js';
 
 const OUR_IPS = ['127.0.72.1', '127.0.72.2', '127.0.72.3'];
@@ -45,14 +46,27 @@ const READ_KEYS = 1_000;
 const OPS = ['PUT', 'GET', 'GET ?consistent', 'GET ?stale'] as const;
 type Op = (typeof OPS)[number];
 
-type Target = { url: string; method: string; request: (seq: number) => { path: string; body?: string } };
+type Target = {
+  url: string;
+  method: string;
+  /** Requests repeat after `cycle` seqs (the keys the op cycles over). */
+  cycle: number;
+  request: (seq: number) => { path: string; body?: string };
+};
+const loadGen = chooseLoadGenerator();
 type Results = Map<string, LoadOutcome>;
 const key = (op: Op, c: number) => `${op}@${c}`;
 
 function oursTarget(url: string, op: Op): Target {
-  if (op === 'PUT') return { url, method: 'PUT', request: (s) => ({ path: `/v1/kv/bench/kv/${s % WRITE_KEYS}`, body: VALUE }) };
+  if (op === 'PUT')
+    return {
+      url,
+      method: 'PUT',
+      cycle: WRITE_KEYS,
+      request: (s) => ({ path: `/v1/kv/bench/kv/${s % WRITE_KEYS}`, body: VALUE }),
+    };
   const q = op === 'GET ?consistent' ? '?consistent' : op === 'GET ?stale' ? '?stale' : '';
-  return { url, method: 'GET', request: (s) => ({ path: `/v1/kv/bench/read/${s % READ_KEYS}${q}` }) };
+  return { url, method: 'GET', cycle: READ_KEYS, request: (s) => ({ path: `/v1/kv/bench/read/${s % READ_KEYS}${q}` }) };
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -66,9 +80,14 @@ const etcdReadBodies = (serializable: boolean) =>
 
 function etcdTarget(url: string, op: Op): Target {
   if (op === 'PUT')
-    return { url, method: 'POST', request: (s) => ({ path: '/v3/kv/put', body: etcdWriteBodies[s % WRITE_KEYS] }) };
+    return {
+      url,
+      method: 'POST',
+      cycle: WRITE_KEYS,
+      request: (s) => ({ path: '/v3/kv/put', body: etcdWriteBodies[s % WRITE_KEYS] }),
+    };
   const bodies = etcdReadBodies(op === 'GET ?stale');
-  return { url, method: 'POST', request: (s) => ({ path: '/v3/kv/range', body: bodies[s % READ_KEYS] }) };
+  return { url, method: 'POST', cycle: READ_KEYS, request: (s) => ({ path: '/v3/kv/range', body: bodies[s % READ_KEYS] }) };
 }
 
 /**
@@ -90,7 +109,7 @@ async function runMatrix(
       ] as const) {
         if (!target) continue;
         const t = target(op);
-        const r = await runLoad({ url: t.url, connections: c, durationS: PHASE_S, method: t.method, request: t.request });
+        const r = await loadGen.run({ ...t, connections: c, durationS: PHASE_S });
         out.set(key(op, c), r);
         console.log(
           `  ${label} ${op} @${c}: ${fmt(r.okPerSecond)} ops/s, p50 ${fmt(r.latency.p50, 2)} ms, p99 ${fmt(r.latency.p99, 2)} ms, non2xx ${r.non2xx}, errors ${r.errors}`,
@@ -139,7 +158,7 @@ async function profileLeader(): Promise<void> {
     const leader = await waitForLeader(agents);
     leaderPid = leader.proc.pid;
     const from = monotonicMicros();
-    load = await runLoad({ ...oursTarget(leader.httpUrl, 'PUT'), connections: 64, durationS: PHASE_S });
+    load = await loadGen.run({ ...oursTarget(leader.httpUrl, 'PUT'), connections: 64, durationS: PHASE_S });
     window = { from, to: monotonicMicros() };
   } finally {
     // Profiles are written when the process exits normally, so stop gracefully.
@@ -179,6 +198,7 @@ async function startPeer(): Promise<{ members: EtcdMember[]; leader: EtcdMember 
 
 async function main(): Promise<void> {
   console.log(benchEnvironment());
+  console.log(`load generator: ${loadGen.description}`);
   try {
     const us = await startOurs();
     let mine: Results;

@@ -1,6 +1,6 @@
 /**
  * Where a KV request's cost goes on a 3-server cluster: `npm run bench:kv-costs`.
- * Servers on 127.0.80.1-3 (RocksDB) run with --cpu-prof and --trace-gc-nvp. For PUT@64 and
+ * Load from wrk (BENCH_LOADGEN=autocannon for autocannon). Servers on 127.0.80.1-3 (RocksDB) run with --cpu-prof and --trace-gc-nvp. For PUT@64 and
  * GET@64 (5 s each) it prints, per request: CPU time of the leader and of each follower
  * (/proc), bytes the leader's JS heap allocated (the sum of `allocated=` over the GCs
  * logged during the phase), and the leader's CPU profile summed by package and by function.
@@ -30,7 +30,7 @@ import {
   waitForLeader,
   type RunningAgent,
 } from '@proconsul/kernel/testing';
-import { runLoad } from './autocannon-runner.js';
+import { chooseLoadGenerator } from './load-generator.js';
 import { selfTimeByPackage } from './profile-by-package.js';
 import { startEtcd, stopEtcd, waitForEtcdLeader } from './etcd-cluster.js';
 
@@ -43,17 +43,20 @@ const PHASE_S = 5;
 const VALUE = 'x'.repeat(100);
 const READ_KEYS = 1_000;
 const TRACED_WRITES = 3_000;
+const loadGen = chooseLoadGenerator();
 
 interface Phase {
   readonly name: string;
   readonly method: string;
+  /** `path` repeats after this many seqs. */
+  readonly cycle: number;
   readonly path: (s: number) => string;
 }
 const PHASES: Phase[] = [
-  { name: 'PUT', method: 'PUT', path: (s) => `/v1/kv/bench/kv/${s % 10_000}` },
-  { name: 'GET ?consistent', method: 'GET', path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}?consistent` },
-  { name: 'GET', method: 'GET', path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}` },
-  { name: 'GET (again)', method: 'GET', path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}` },
+  { name: 'PUT', method: 'PUT', cycle: 10_000, path: (s) => `/v1/kv/bench/kv/${s % 10_000}` },
+  { name: 'GET ?consistent', method: 'GET', cycle: READ_KEYS, path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}?consistent` },
+  { name: 'GET', method: 'GET', cycle: READ_KEYS, path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}` },
+  { name: 'GET (again)', method: 'GET', cycle: READ_KEYS, path: (s) => `/v1/kv/bench/read/${s % READ_KEYS}` },
 ];
 
 /** Sum of `allocated=` (bytes allocated since the previous GC) over the GC lines in `text`. */
@@ -148,11 +151,12 @@ async function etcdCosts(): Promise<void> {
       ['range (linearizable)', '/v3/kv/range', range],
     ] as const) {
       const cpu0 = members.map((m) => cpuSeconds(m.proc.pid));
-      const load = await runLoad({
+      const load = await loadGen.run({
         url: leader.clientUrl,
         connections: 64,
         durationS: PHASE_S,
         method: 'POST',
+        cycle: bodies.length,
         request: (s) => ({ path, body: bodies[s % bodies.length] }),
       });
       const cpu = members.map((m, i) => cpuSeconds(m.proc.pid) - cpu0[i]!);
@@ -179,6 +183,7 @@ async function etcdCosts(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(benchEnvironment());
+  console.log(`load generator: ${loadGen.description}`);
   const profDir = await benchTempDir('kvcosts-prof');
   const backends = benchRaftLogStores(['boltdb']);
   if (backends.length !== 1) throw new Error('RAFT_LOGSTORE: kv-costs runs one backend at a time ("boltdb" or "wal")');
@@ -205,11 +210,12 @@ async function main(): Promise<void> {
       const cpu0 = agents.map((a) => cpuSeconds(a.proc.pid));
       const log0 = statSync(leader.proc.logFile).size;
       const from = monotonicMicros();
-      const load = await runLoad({
+      const load = await loadGen.run({
         url: leader.httpUrl,
         connections: 64,
         durationS: PHASE_S,
         method: phase.method,
+        cycle: phase.cycle,
         request: (s) => ({ path: phase.path(s), ...(phase.method === 'PUT' ? { body: VALUE } : {}) }),
       });
       windows.push({ phase, from, to: monotonicMicros() });

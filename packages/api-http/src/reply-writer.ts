@@ -1,5 +1,6 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
+import { endAfterTurn } from './response-batch.js';
 import type { Logger } from '@proconsul/kernel';
 
 export const TEXT = 'text/plain; charset=utf-8';
@@ -51,20 +52,25 @@ export function send(req: IncomingMessage, res: ServerResponse, body: Reply['bod
     res.removeHeader('Content-Length');
     res.removeHeader('Transfer-Encoding');
   }
-  if (gone || noBody || req.method === 'HEAD') {
+  if (gone) {
     destroyBody(body);
     res.end();
+    return;
+  }
+  if (noBody || req.method === 'HEAD') {
+    destroyBody(body);
+    endAfterTurn(res);
     return;
   }
   if (body === undefined) {
     const reason = STATUS_CODES[res.statusCode] ?? String(res.statusCode);
     res.setHeader('Content-Type', TEXT);
     res.setHeader('Content-Length', Buffer.byteLength(reason));
-    res.end(reason);
+    endAfterTurn(res, reason);
     return;
   }
   if (!(body instanceof Readable)) {
-    res.end(body);
+    endAfterTurn(res, body);
     return;
   }
   // Errors after the headers (a streamed body cut short) are logged, not thrown: a monitor

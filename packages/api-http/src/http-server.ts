@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ApiFrontend, Lifecycle, Logger, TlsConfigurator } from '@proconsul/kernel';
+import { nodeHttps, type ApiFrontend, type Lifecycle, type Logger, type TlsConfigurator } from '@proconsul/kernel';
 import type { HttpApp } from './http-app.js';
 
 export interface HttpServerOptions {
@@ -46,7 +45,7 @@ export class HttpServer implements ApiFrontend, Lifecycle {
     if (port < 0) return;
     const handler = this.opts.app().callback();
     for (const host of this.opts.hosts) {
-      const server = tls ? createHttpsServer(tls.httpsServer()!, handler) : createServer(handler);
+      const server = tls ? nodeHttps().createServer(tls.httpsServer()!, handler) : createServer(handler);
       // Blocking queries hold requests up to 10m + jitter; don't let node cut them off.
       server.requestTimeout = 0;
       server.headersTimeout = 60_000;

@@ -1,6 +1,7 @@
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type { ConnectionOptions } from 'node:tls';
+import { nodeHttps } from '@proconsul/kernel';
 
 /** What one HTTP exchange produced (after following redirects). */
 export interface HttpProbeResponse {
@@ -29,7 +30,8 @@ export interface HttpProbeRequest {
 // Shared agents without keep-alive: no pooled connections (see below), but no per-request
 // Agent allocation either. Infinity: concurrency is bounded by the number of checks.
 const httpAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-const httpsAgent = new https.Agent({ keepAlive: false, maxSockets: Infinity });
+// node:https (and node:tls) only once an https check runs: most agents have none.
+let httpsAgent: https.Agent | undefined;
 
 /**
  * One request with no connection reuse (Consul disables keep-alives so a probe never
@@ -46,7 +48,7 @@ export function httpProbe(req: HttpProbeRequest): Promise<HttpProbeResponse> {
     const options: https.RequestOptions = {
       method: req.method,
       headers: req.headers as http.OutgoingHttpHeaders,
-      agent: isHttps ? httpsAgent : httpAgent,
+      agent: isHttps ? (httpsAgent ??= new (nodeHttps().Agent)({ keepAlive: false, maxSockets: Infinity })) : httpAgent,
     };
     if (isHttps) {
       if (req.agentTls) Object.assign(options, req.agentTls);
@@ -65,7 +67,7 @@ export function httpProbe(req: HttpProbeRequest): Promise<HttpProbeResponse> {
       settle(signal.reason);
       r.destroy();
     };
-    const r = (isHttps ? https : http).request(req.url, options, (res) => {
+    const r = (isHttps ? nodeHttps() : http).request(req.url, options, (res) => {
       let first: Buffer | undefined;
       let more: Buffer[] | undefined;
       let held = 0;

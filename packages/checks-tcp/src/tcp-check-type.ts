@@ -1,7 +1,7 @@
 import net from 'node:net';
-import tls from 'node:tls';
 import {
   isTimeoutAbort,
+  nodeTls,
   splitHostPort as splitAddress,
   type CheckDefinitionFields,
   type CheckResult,
@@ -59,7 +59,7 @@ export class TcpCheckType implements CheckType {
           output: isTimeoutAbort(signal) ? `dial tcp ${addr}: i/o timeout` : `dial tcp ${addr}: operation was canceled`,
         });
       const socket = useTls
-        ? tls.connect({
+        ? nodeTls().connect({
             host,
             port,
             rejectUnauthorized: d['TLSSkipVerify'] !== true,

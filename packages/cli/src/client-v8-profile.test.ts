@@ -18,7 +18,7 @@ interface Observed {
 
 /** A fresh node process that calls the profile's functions as `proconsul agent` does, then reports. */
 function observe(
-  calls: 'apply' | 'apply-started' | 'apply-release' | 'before-role' | 'before-role-release' | 'none',
+  calls: 'apply' | 'apply-started' | 'apply-release' | 'before-role' | 'before-role-release' | 'certain-client' | 'none',
   nodeFlags: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Observed {
@@ -26,6 +26,7 @@ function observe(
     const p = await import(${JSON.stringify(MODULE)});
     const calls = ${JSON.stringify(calls)};
     if (calls.startsWith('before-role')) p.applyClientProfile('before-role');
+    else if (calls === 'certain-client') p.applyClientProfile('certain-client');
     else if (calls !== 'none') p.applyClientProfile();
     if (calls.endsWith('-release')) p.releaseClientProfile();
     if (${JSON.stringify(calls)} === 'apply-started') p.endClientStartUp();
@@ -81,6 +82,12 @@ describe('V8 settings per agent role (client profile)', function () {
     expect(early.newSpaceMiB).to.be.at.most(2);
     expect(early).to.deep.include({ optimized: true });
     expect(observe('before-role-release')).to.deep.include({ optimized: true }).and.property('newSpaceMiB').greaterThan(2);
+  });
+
+  it('a client known before loading gets every setting at once', () => {
+    const o = observe('certain-client');
+    expect(o.newSpaceMiB).to.be.at.most(2);
+    expect(o).to.deep.include({ optimized: false, baseline: false });
   });
 
   it('PROCONSUL_CLIENT_V8_PROFILE=0 turns it off', () => {

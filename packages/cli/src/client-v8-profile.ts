@@ -3,7 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * V8 settings that make an idle client agent small: the young-generation hold from the first
  * line of `proconsul agent` (before the agent's code loads, given back once the config says
- * server or `-dev`), the rest once the config says client. Node reads its own memory flags only when it starts, and the role is
+ * server or `-dev`), the rest once the config says client (from the first line too when the
+ * flags and config files make a client for certain). Node reads its own memory flags only when it starts, and the role is
  * known only after the config files are read; these are the V8 flags V8 reads again each
  * time it decides, so they can be chosen per role in the running process without starting a
  * second node (Node 20 has no execve: a re-exec would leave the launcher running beside the
@@ -85,9 +86,12 @@ function operatorFlags(): string[] {
 /**
  * `'before-role'`: from main.ts's first line, before the agent's modules load and before the
  * config says which role this is: only the settings a server can safely be given back.
- * `'client'`: once the config says client, the rest. Leaves alone what the operator chose.
+ * `'client'`: once the config says client, the rest. `'certain-client'`: all of them at
+ * main.ts's first line, when the flags and files make a client for certain
+ * (client-role-prescan.ts), so that a server never has them.
+ * Leaves alone what the operator chose.
  */
-export function applyClientProfile(stage: 'before-role' | 'client' = 'client'): void {
+export function applyClientProfile(stage: 'before-role' | 'certain-client' | 'client' = 'client'): void {
   if (process.env[CLIENT_PROFILE_ENV] === '0') return;
   const chosen = operatorFlags();
   for (const s of SETTINGS) {
@@ -95,6 +99,15 @@ export function applyClientProfile(stage: 'before-role' | 'client' = 'client'): 
     if (applied.includes(s) || chosen.some((f) => s.operatorFlags.test(f))) continue;
     if (setFlag(s.client)) applied.push(s);
   }
+  if (stage === 'certain-client') appliedFromStart = true;
+}
+
+/** Whether main.ts applied the whole profile before the agent's code loaded. */
+let appliedFromStart = false;
+
+/** For the agent's log: all settings from the first line (the flags and files made a client for certain). */
+export function clientProfileFromStart(): boolean {
+  return appliedFromStart;
 }
 
 /** The V8 flags the client profile holds now, for the agent's log. */

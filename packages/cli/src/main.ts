@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-import { applyClientProfile } from './client-v8-profile.js';
+import { applyClientProfile, CLIENT_PROFILE_ENV } from './client-v8-profile.js';
+import { isCertainlyClient } from './client-role-prescan.js';
 
-// `proconsul agent` starts with a client's young-generation hold (most agents are clients; the
-// agent command gives a server V8's default back and a client the rest of its settings) before
-// the rest loads: a module graph is parsed and compiled before its first module runs, so the
-// rest is imported only after this line.
-if (process.argv[2] === 'agent') applyClientProfile('before-role');
+// `proconsul agent` gets a client's V8 settings before the rest loads (a module graph is parsed
+// and compiled before its first module runs, so the rest is imported only after this line).
+// All of them when the flags and config files certainly make a client: loading and reading the
+// config is what compiles most. Otherwise only the young-generation hold, which a server can be
+// given back safely; the agent command decides the rest once the config is read.
+if (process.argv[2] === 'agent' && process.env[CLIENT_PROFILE_ENV] !== '0') {
+  applyClientProfile(isCertainlyClient(process.argv.slice(3)) ? 'certain-client' : 'before-role');
+}
 const [{ processIo }, { runCli }] = await Promise.all([import('./command.js'), import('./cli.js')]);
 
 /** How long the process may linger after its command finished before it is ended. */

@@ -57,3 +57,4 @@ export * from './acl/config-agent-tokens.js';
 export * from './acl/secret-redaction.js';
 export * from './extension-points/dns-data-source.js';
 export * from './util/clock.js';
+export * from './util/lazy-builtins.js';

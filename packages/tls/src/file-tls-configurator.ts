@@ -1,5 +1,12 @@
-import { checkServerIdentity, type ConnectionOptions, type TlsOptions } from 'node:tls';
-import type { Logger, RuntimeConfig, TlsConfig, TlsConfigurator, TlsMaterial } from '@proconsul/kernel';
+import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import {
+  nodeTls,
+  type Logger,
+  type RuntimeConfig,
+  type TlsConfig,
+  type TlsConfigurator,
+  type TlsMaterial,
+} from '@proconsul/kernel';
 import { contextOptions } from './tls-options.js';
 import { type LoadedMaterial, MaterialLoader } from './tls-material.js';
 
@@ -51,7 +58,7 @@ export class FileTlsConfigurator implements TlsConfigurator {
     if (s.verifyServerHostname) {
       const expected = serverName ?? this.internalRpcServerName();
       opts.servername = expected;
-      opts.checkServerIdentity = (_host, cert) => checkServerIdentity(expected, cert);
+      opts.checkServerIdentity = (_host, cert) => nodeTls().checkServerIdentity(expected, cert);
     } else {
       // Consul checks only the chain without verify_server_hostname; servers are dialled by IP.
       opts.checkServerIdentity = () => undefined;

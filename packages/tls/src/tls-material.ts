@@ -1,8 +1,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSecureContext } from 'node:tls';
-import type { TlsInterfaceConfig } from '@proconsul/kernel';
+import { nodeTls, type TlsInterfaceConfig } from '@proconsul/kernel';
 import { TlsFileInvalid } from './tls-errors.js';
 
 /** What one interface presents and trusts, all PEM, already validated. */
@@ -36,7 +35,7 @@ export class MaterialLoader {
     checkKey(key('keyFile', 'key_file'), s.keyFile, keyText, chain[0]!, s.certFile);
     const cert = chain.join('\n') + '\n';
     try {
-      createSecureContext({ cert, key: keyText, ca: ca.length ? ca : undefined });
+      nodeTls().createSecureContext({ cert, key: keyText, ca: ca.length ? ca : undefined });
     } catch (e) {
       throw TlsFileInvalid(key('certFile', 'cert_file'), s.certFile, `cannot be used: ${(e as Error).message}`);
     }

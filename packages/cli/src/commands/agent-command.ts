@@ -12,6 +12,7 @@ import {
   applyClientProfile,
   CLIENT_PROFILE_ENV,
   clientProfileFlags,
+  clientProfileFromStart,
   endClientStartUp,
   releaseClientProfile,
 } from '../client-v8-profile.js';
@@ -41,7 +42,8 @@ export const agentCommand: Command = {
       io.err(`==> ${isCoded(e) ? e.message : String(e)}`);
       return 1;
     }
-    // A server needs V8's defaults back; a client gets the rest of its lean V8 settings now.
+    // A server needs V8's defaults back; a client gets the rest of its lean V8 settings now
+    // (unless main.ts, certain from the flags and files, gave it them all already).
     if (config.server || config.dev) releaseClientProfile();
     else applyClientProfile('client');
     // Every line also goes to the tap, for /v1/agent/monitor at any level.
@@ -67,7 +69,10 @@ export const agentCommand: Command = {
     );
     const leanFlags = clientProfileFlags();
     if (leanFlags.length > 0) {
-      logger.info(`client V8 settings: ${leanFlags.join(' ')} (${CLIENT_PROFILE_ENV}=0 turns them off)`);
+      logger.info(
+        `client V8 settings: ${leanFlags.join(' ')} (${CLIENT_PROFILE_ENV}=0 turns them off), ` +
+          (clientProfileFromStart() ? 'from the start (the flags and config files make a client)' : 'once the config was read'),
+      );
     }
     let agent: Agent;
     // Installed before start: a signal while plugins start waits for them, then stops them.

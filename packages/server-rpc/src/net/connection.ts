@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { nodeTls } from '@proconsul/kernel';
 import { FrameDecoder, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
 import { corkedWrite } from './cork.js';
 import { certHasName, type ServerPortTlsState } from './server-tls.js';
@@ -94,7 +94,7 @@ export class Connection {
     raw.on('connect', () => {
       handshaking = true;
       raw.write(Buffer.of(tls.bootstrap ? PROTO_TLS_INSECURE : PROTO_TLS));
-      const secure = tlsConnect({
+      const secure = nodeTls().connect({
         socket: raw,
         secureContext: tls.clientContext,
         // SNI only for a DNS name; the certificate check below is what matters.

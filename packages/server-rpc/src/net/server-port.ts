@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
-import type { Logger, RpcHandler } from '@proconsul/kernel';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
+import { nodeTls, type Logger, type RpcHandler } from '@proconsul/kernel';
 import { SERVER_STATS_RPC } from '@proconsul/server';
 import { AUTO_ENCRYPT_SIGN, encodeFrame, FrameDecoder, PROTO_RAFT, PROTO_RPC, PROTO_TLS, PROTO_TLS_INSECURE } from './framing.js';
 import { AutoEncryptDisabled, AutoEncryptOnly, RpcNoHandler, RpcServerOnly, RpcTlsRequired } from '../errors.js';
@@ -137,7 +137,7 @@ export class ServerPort {
     let server = cache.get(settings);
     if (server) return server;
     // Client certificates are checked below instead, so a refusal is logged with its reason.
-    server = createTlsServer({ ...settings.serverOptions, requestCert: true, rejectUnauthorized: false });
+    server = nodeTls().createServer({ ...settings.serverOptions, requestCert: true, rejectUnauthorized: false });
     server.on('tlsClientError', (err, sock) => {
       const addr = `${sock.remoteAddress}:${sock.remotePort}`;
       if (this.handshaking.has(addr)) this.handshaking.set(addr, tlsReason(err));

@@ -1,5 +1,4 @@
-import { createSecureContext } from 'node:tls';
-import { isCoded, type Logger, type RuntimeConfig, type TlsConfigurator } from '@proconsul/kernel';
+import { isCoded, nodeTls, type Logger, type RuntimeConfig, type TlsConfigurator } from '@proconsul/kernel';
 import { createAgentCsr } from '@proconsul/tls';
 import { TcpServerRpc } from '../net/tcp-server-rpc.js';
 import { AUTO_ENCRYPT_SIGN } from '../net/framing.js';
@@ -29,7 +28,7 @@ export class AutoEncryptClient {
     const hasCa = !!trusted.ca && (!Array.isArray(trusted.ca) || trusted.ca.length > 0);
     const state: ServerPortTlsState = {
       serverOptions: undefined,
-      clientContext: createSecureContext(hasCa ? { ca: trusted.ca } : {}),
+      clientContext: nodeTls().createSecureContext(hasCa ? { ca: trusted.ca } : {}),
       verifyIncoming: false,
       verifyOutgoing: true,
       serverName: runtime.tls.internalRpc.verifyServerHostname ? tls.internalRpcServerName() : undefined,

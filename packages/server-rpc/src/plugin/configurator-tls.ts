@@ -1,5 +1,4 @@
-import { createSecureContext } from 'node:tls';
-import type { Logger, TlsConfigurator } from '@proconsul/kernel';
+import { nodeTls, type Logger, type TlsConfigurator } from '@proconsul/kernel';
 import type { ServerPortTls, ServerPortTlsState } from '../net/server-tls.js';
 
 /**
@@ -38,7 +37,7 @@ export class ConfiguratorTls implements ServerPortTls {
     const hasCa = !!client.ca && (!Array.isArray(client.ca) || client.ca.length > 0);
     return {
       serverOptions: server,
-      clientContext: hasCa ? createSecureContext(client) : undefined,
+      clientContext: hasCa ? nodeTls().createSecureContext(client) : undefined,
       verifyIncoming: t.internalRpcVerifyIncoming(),
       verifyOutgoing: t.internalRpcVerifyOutgoing(),
       serverName: t.settings().internalRpc.verifyServerHostname ? t.internalRpcServerName() : undefined,

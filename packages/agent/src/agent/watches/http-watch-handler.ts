@@ -1,6 +1,5 @@
 import http from 'node:http';
-import https from 'node:https';
-import type { Logger } from '@proconsul/kernel';
+import { nodeHttps, type Logger } from '@proconsul/kernel';
 import type { HttpHandlerConfig } from './watch-definition.js';
 import type { WatchHandler } from './watch-handler.js';
 
@@ -23,7 +22,7 @@ export class HttpWatchHandler implements WatchHandler {
     headers['Content-Type'] = 'application/json';
     headers['X-Consul-Index'] = index.toString();
     headers['Content-Length'] = String(Buffer.byteLength(body));
-    const mod = url.protocol === 'https:' ? https : http;
+    const mod = url.protocol === 'https:' ? nodeHttps() : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
         url,

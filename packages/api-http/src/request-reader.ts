@@ -17,23 +17,53 @@ export function toRequest(
   const auth = headers['authorization'];
   const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : undefined;
   const token = headers['x-consul-token'] || bearer || query.get('token') || undefined;
-  let abort: AbortController | undefined;
-  return {
+  return new EndpointRequest(
     method,
     path,
     params,
     query,
     headers,
     body,
-    ...(stream && { bodyStream: req as AsyncIterable<Buffer> }),
     token,
-    // Made on first use: an AbortController and a listener cost ~5 µs, a tenth of a simple
-    // KV read, and most requests answer at once without ever looking at it.
-    get signal(): AbortSignal {
-      if (!abort) abort = disconnectSignal(res);
-      return abort.signal;
-    },
-  };
+    res,
+    stream ? (req as AsyncIterable<Buffer>) : undefined,
+  );
+}
+
+/**
+ * A class with the lazy `signal` on its prototype, not an object literal with a getter: V8
+ * builds a literal's accessor pair in old space, so each request's dead getter kept the
+ * request's whole graph (its response, headers, socket buffers) alive through every
+ * scavenge until the next full GC. That promoted ~3 KB per request to old space (17–20% of
+ * all allocation under GET load), made scavenges 4–5× longer and forced a mark-compact
+ * every ~2 s (docs/performance.md, "Session 10").
+ */
+class EndpointRequest implements HttpRequest {
+  readonly bodyStream?: AsyncIterable<Buffer>;
+  readonly #res: ServerResponse;
+  #abort: AbortController | undefined;
+
+  constructor(
+    readonly method: HttpMethod,
+    readonly path: string,
+    readonly params: Record<string, string>,
+    readonly query: URLSearchParams,
+    readonly headers: Record<string, string | undefined>,
+    readonly body: Buffer,
+    readonly token: string | undefined,
+    res: ServerResponse,
+    bodyStream: AsyncIterable<Buffer> | undefined,
+  ) {
+    this.#res = res;
+    if (bodyStream) this.bodyStream = bodyStream;
+  }
+
+  // Made on first use: an AbortController and a listener cost ~5 µs, a tenth of a simple
+  // KV read, and most requests answer at once without ever looking at it.
+  get signal(): AbortSignal {
+    this.#abort ??= disconnectSignal(this.#res);
+    return this.#abort.signal;
+  }
 }
 
 /**

@@ -788,7 +788,12 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   }
 
   private schedulePeriodic(): void {
-    this.periodicCancel = this.clock.setTimer(this.cfg.snapshotIntervalMs, () => {
+    // A random delay in [interval, 2 × interval), as hashicorp/raft's randomTimeout: servers
+    // started together otherwise snapshot at the same moment, and a snapshot taken under
+    // write load stalls its server (copy-on-write of the state behind the frozen view).
+    // With all of them at once no quorum answers; one at a time the others commit.
+    const interval = this.cfg.snapshotIntervalMs;
+    this.periodicCancel = this.clock.setTimer(interval + Math.floor(this.random() * interval), () => {
       if (this.stopped) return;
       this.snapshotter.maybeSnapshot();
       this.schedulePeriodic();

@@ -1,10 +1,7 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { selfSignedCertificate } from '@proconsul/kernel/testing';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Container } from 'inversify';
 import { CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
 import { CheckRunner } from '@proconsul/agent';
@@ -134,37 +131,12 @@ describe('checks-grpc: grpc_use_tls', () => {
   const t = new GrpcCheckType();
 
   before(async function () {
-    const dir = mkdtempSync(join(tmpdir(), 'pc-grpc-tls-'));
-    let key: Buffer;
-    let cert: Buffer;
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=grpc.test',
-          '-keyout',
-          join(dir, 'k.pem'),
-          '-out',
-          join(dir, 'c.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
-      key = readFileSync(join(dir, 'k.pem'));
-      cert = readFileSync(join(dir, 'c.pem'));
-    } catch {
+    const pair = selfSignedCertificate('grpc.test');
+    if (!pair) {
       console.warn('    openssl CLI not available: skipping the gRPC TLS tests');
       this.skip();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+    const { key, cert } = pair;
     server = http2.createSecureServer({ key, cert });
     server.on('stream', healthHandler([]));
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));

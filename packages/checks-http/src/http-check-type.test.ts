@@ -1,11 +1,8 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { selfSignedCertificate } from '@proconsul/kernel/testing';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Container } from 'inversify';
 import { CheckType, NullLogger, type CheckDefinitionFields, type RuntimeConfig } from '@proconsul/kernel';
 import { CheckRunner } from '@proconsul/agent';
@@ -54,37 +51,6 @@ function def(fields: Record<string, unknown>): CheckDefinitionFields {
 }
 
 const ok = new AbortController().signal;
-
-/** A self-signed certificate from the openssl CLI, or undefined when openssl is missing. */
-function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'pc-http-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=check.test',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) };
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('checks-http: HttpCheckType against a local server', () => {
   const seen: Seen[] = [];
@@ -221,7 +187,7 @@ describe('checks-http: HTTPS', () => {
   const t = new HttpCheckType();
 
   before(async function () {
-    const pair = selfSigned();
+    const pair = selfSignedCertificate('check.test');
     if (!pair) {
       console.warn('    openssl CLI not available: skipping the HTTPS tests');
       this.skip();

@@ -1,46 +1,12 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { selfSignedCertificate } from '@proconsul/kernel/testing';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NullLogger } from '@proconsul/kernel';
 import { HttpWatchHandler } from './http-watch-handler.js';
 
 /** This suite's address (session 10's range, 127.0.93.x). */
 const IP = '127.0.93.40';
-
-/** A self-signed certificate from the openssl CLI, or undefined when openssl is missing. */
-function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'pc-watch-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=watch.test',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) };
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 // node:https is loaded on an https handler's first run (lazy-builtins.ts): this is that path.
 describe('an http watch handler with an https URL', function () {
@@ -54,7 +20,7 @@ describe('an http watch handler with an https URL', function () {
   });
 
   it('posts the watch result over TLS, verifying the certificate unless tls_skip_verify', async function () {
-    const pair = selfSigned();
+    const pair = selfSignedCertificate('watch.test');
     if (!pair) this.skip();
     server = createServer(pair!, (req, res) => {
       let body = '';

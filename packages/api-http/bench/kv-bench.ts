@@ -44,6 +44,8 @@ const VALUE = 'x'.repeat(100);
 const WRITE_KEYS = 10_000;
 const READ_KEYS = 1_000;
 const OPS = ['PUT', 'GET', 'GET ?consistent', 'GET ?stale'] as const;
+// wrk (installed when missing) or autocannon, the same for both clusters: load-generator.ts.
+const loadGen = chooseLoadGenerator();
 type Op = (typeof OPS)[number];
 
 type Target = {
@@ -53,7 +55,6 @@ type Target = {
   cycle: number;
   request: (seq: number) => { path: string; body?: string };
 };
-const loadGen = chooseLoadGenerator();
 type Results = Map<string, LoadOutcome>;
 const key = (op: Op, c: number) => `${op}@${c}`;
 

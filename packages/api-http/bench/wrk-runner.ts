@@ -29,13 +29,12 @@ function luaString(s: string): string {
 }
 
 function script(spec: WrkSpec): string {
-  const headers = { ...(spec.headers ?? {}) };
   const lines: string[] = [];
   for (let seq = 0; seq < spec.cycle; seq++) {
     const { path, body } = spec.request(seq);
     lines.push(`{${luaString(path)},${body === undefined ? 'nil' : luaString(body)}}`);
   }
-  const headerLua = Object.entries(headers)
+  const headerLua = Object.entries(spec.headers ?? {})
     .map(([k, v]) => `[${luaString(k)}]=${luaString(v)}`)
     .join(',');
   return `

@@ -1,19 +1,21 @@
 import type { MetricLabels } from '@proconsul/kernel';
 
-/** Label sets' keys by object: callers on hot paths pass one constant labels object per series. */
+/** Keys of frozen label sets: callers on hot paths pass one frozen labels object per series. */
 const labelKeys = new WeakMap<MetricLabels, string>();
 
 /**
  * The key of a label set: its pairs in key order, so `{a, b}` and `{b, a}` name one series.
- * Cached per object, so a caller that reuses its labels object (a route's, a peer's) pays
- * for building the key once.
+ * Cached for a frozen labels object (a route's, a raft peer's, NO_LABELS), which its caller
+ * reuses, so the key is built once. A literal made per call is not cached: a weak-map entry
+ * per observation would cost the garbage collector more than building the key.
  */
 export function labelKey(labels: MetricLabels): string {
-  let key = labelKeys.get(labels);
+  const frozen = Object.isFrozen(labels);
+  let key = frozen ? labelKeys.get(labels) : undefined;
   if (key !== undefined) return key;
   key = '';
   for (const k of Object.keys(labels).sort()) key += `\u0000${k}=${labels[k]}`;
-  labelKeys.set(labels, key);
+  if (frozen) labelKeys.set(labels, key);
   return key;
 }
 

@@ -21,6 +21,9 @@ export interface WrkSpec extends LoadSpec {
   readonly cycle: number;
 }
 
+/** Requests per part of the script's table: two strings each, well under LuaJIT's 65,536 constants. */
+const PART = 10_000;
+
 /** Lua long-bracket string that cannot be closed by `s` itself. */
 function luaString(s: string): string {
   let eq = '=';
@@ -37,10 +40,15 @@ function script(spec: WrkSpec): string {
   const headerLua = Object.entries(spec.headers ?? {})
     .map(([k, v]) => `[${luaString(k)}]=${luaString(v)}`)
     .join(',');
+  // LuaJIT allows 65,536 constants per function, so the table is built in parts, each
+  // from a function of its own (a part's strings are that function's constants).
+  const parts: string[] = [];
+  for (let i = 0; i < lines.length; i += PART)
+    parts.push(`add((function() return {\n${lines.slice(i, i + PART).join(',\n')}\n} end)())`);
   return `
-local specs = {
-${lines.join(',\n')}
-}
+local specs = {}
+local function add(t) for i = 1, #t do specs[#specs + 1] = t[i] end end
+${parts.join('\n')}
 local method = ${luaString(spec.method)}
 local headers = {${headerLua}}
 local built = {}

@@ -9,8 +9,13 @@ import { clearRange, writeBatch, type BatchOp, type RocksDb, type RowOp } from '
  * SYNC_MARK_KEY follows it. RocksDB's WAL is written in order and recovered as a prefix, so
  * that fsync makes everything before it durable too.
  */
-export async function applyOps(db: RocksDb, ops: readonly BatchOp[], sync: boolean): Promise<void> {
+export function applyOps(db: RocksDb, ops: readonly BatchOp[], sync: boolean): Promise<void> {
+  // The common group (no range delete) stays one binding call, with no async wrapper around it.
   if (!ops.some((op) => op.type === 'clear')) return writeBatch(db, ops as RowOp[], sync);
+  return applyInSteps(db, ops, sync);
+}
+
+async function applyInSteps(db: RocksDb, ops: readonly BatchOp[], sync: boolean): Promise<void> {
   let rows: RowOp[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;

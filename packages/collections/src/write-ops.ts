@@ -11,8 +11,10 @@ export function checkWriteOps(ops: readonly WriteOp[]): void {
     if (!(op.key instanceof Uint8Array)) throw BadRequest(`write op ${i}: key must be a Uint8Array`);
     if (op.type === 'put') {
       if (!(op.value instanceof Uint8Array)) throw BadRequest(`write op ${i}: value must be a Uint8Array`);
+    } else if (op.type === 'delRange') {
+      if (!(op.end instanceof Uint8Array)) throw BadRequest(`write op ${i}: end must be a Uint8Array`);
     } else if (op.type !== 'del') {
-      throw BadRequest(`write op ${i}: type must be "put" or "del"`);
+      throw BadRequest(`write op ${i}: type must be "put", "del" or "delRange"`);
     }
   });
 }

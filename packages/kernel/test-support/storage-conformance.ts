@@ -21,6 +21,9 @@ const s = (text: string) => Buffer.from(text);
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
 const put = (key: Uint8Array, value: Uint8Array) => ({ type: 'put', key, value }) as const;
 const del = (key: Uint8Array) => ({ type: 'del', key }) as const;
+const delRange = (key: Uint8Array, end: Uint8Array) => ({ type: 'delRange', key, end }) as const;
+/** Big-endian 4-byte key after a one-byte tag, like the raft log's index keys. */
+const indexed = (tag: number, i: number) => b(tag, i >>> 24, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff);
 
 async function collect(reader: KeyValueReader, range?: RangeOptions): Promise<string[]> {
   const out: string[] = [];
@@ -107,6 +110,58 @@ export function runStorageConformance(name: string, makeEngine: () => Promise<En
       await rejectsWith(() => store.write(bad, { durable: false }), 'BAD_REQUEST');
       assert.equal(await store.get(s('c')), undefined);
       await store.write([], { durable: true });
+    });
+
+    it('deletes [key, end) with delRange, after the ops before it and before the ops after it', async () => {
+      await store.write(
+        Array.from({ length: 8 }, (_, i) => put(indexed(0x61, i), s('old'))),
+        { durable: false },
+      );
+      // In one batch: the put before the range is deleted by it, the put after it survives.
+      await store.write(
+        [put(indexed(0x61, 3), s('before')), delRange(indexed(0x61, 2), indexed(0x61, 5)), put(indexed(0x61, 4), s('after'))],
+        {
+          durable: true,
+        },
+      );
+      assert.deepEqual(await collect(store), [
+        `${hex(indexed(0x61, 0))}=${hex(s('old'))}`,
+        `${hex(indexed(0x61, 1))}=${hex(s('old'))}`,
+        `${hex(indexed(0x61, 4))}=${hex(s('after'))}`,
+        `${hex(indexed(0x61, 5))}=${hex(s('old'))}`,
+        `${hex(indexed(0x61, 6))}=${hex(s('old'))}`,
+        `${hex(indexed(0x61, 7))}=${hex(s('old'))}`,
+      ]);
+      // An empty or inverted range deletes nothing; a malformed one is refused before anything applies.
+      await store.write([delRange(indexed(0x61, 6), indexed(0x61, 6)), delRange(indexed(0x61, 7), indexed(0x61, 0))], {
+        durable: false,
+      });
+      assert.equal((await collect(store)).length, 6);
+      const bad = [del(indexed(0x61, 0)), { type: 'delRange', key: indexed(0x61, 0) }] as unknown as Parameters<
+        KeyValueStore['write']
+      >[0];
+      await rejectsWith(() => store.write(bad, { durable: false }), 'BAD_REQUEST');
+      assert.equal((await collect(store)).length, 6);
+    });
+
+    it('orders a delRange with batches written after it was issued, and keeps it from snapshots taken before', async () => {
+      // Thousands of keys: engines may delete a range in several steps.
+      const n = 3000;
+      await store.write(
+        Array.from({ length: n }, (_, i) => put(indexed(0x65, i), s(`v${i}`))),
+        { durable: false },
+      );
+      const before = await store.snapshot();
+      // Not awaited: the puts are issued after the range delete, inside its range, and must survive it.
+      const dropped = store.write([delRange(indexed(0x65, 0), indexed(0x65, n))], { durable: true });
+      const appended = store.write([put(indexed(0x65, 10), s('new')), put(indexed(0x65, n - 1), s('new'))], { durable: true });
+      await Promise.all([dropped, appended]);
+      assert.deepEqual(await collect(store), [
+        `${hex(indexed(0x65, 10))}=${hex(s('new'))}`,
+        `${hex(indexed(0x65, n - 1))}=${hex(s('new'))}`,
+      ]);
+      assert.equal((await collect(before)).length, n);
+      await before.release();
     });
 
     it('serialises concurrent batches in call order', async () => {
@@ -294,6 +349,20 @@ export function runStorageConformance(name: string, makeEngine: () => Promise<En
       await store.close();
       const again = await ut.engine.open('conformance');
       await again.close();
+    });
+
+    it('keeps an acknowledged durable delRange across close and reopen (durable engines)', async function () {
+      if (!ut.engine.durable) this.skip();
+      await store.write(
+        Array.from({ length: 100 }, (_, i) => put(indexed(0x65, i), s(`v${i}`))),
+        { durable: true },
+      );
+      // The batch ends with the range: the engine must still make it durable.
+      await store.write([put(indexed(0x65, 200), s('x')), delRange(indexed(0x65, 0), indexed(0x65, 90))], { durable: true });
+      await store.close();
+      store = await ut.engine.open('conformance');
+      const got = (await collect(store)).map((e) => e.split('=')[0]);
+      assert.deepEqual(got, [...Array.from({ length: 10 }, (_, i) => hex(indexed(0x65, 90 + i))), hex(indexed(0x65, 200))]);
     });
 
     it('keeps acknowledged writes across close and reopen (durable engines)', async function () {

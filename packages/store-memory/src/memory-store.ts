@@ -58,7 +58,7 @@ export class MapReader implements KeyValueReader {
 
 /**
  * One named keyspace of the memory engine. Writes apply synchronously inside `write`, so
- * batches are atomic and serialised in call order without any queue.
+ * batches (even with `delRange`) are atomic and serialised in call order without any queue.
  */
 export class MemoryStore extends MapReader implements KeyValueStore {
   private open = true;
@@ -76,8 +76,15 @@ export class MemoryStore extends MapReader implements KeyValueStore {
     checkWriteOps(ops);
     for (const op of ops) {
       if (op.type === 'put') this.map.set(op.key, op.value);
-      else this.map.delete(op.key);
+      else if (op.type === 'del') this.map.delete(op.key);
+      else this.deleteRange(op.key, op.end);
     }
+  }
+
+  /** Keys are listed first: deleting while a cursor walks the same tree would move it. */
+  private deleteRange(from: Uint8Array, end: Uint8Array): void {
+    if (compareBytes(from, end) >= 0) return;
+    for (const k of [...this.map.keys({ gte: from, lt: end })]) this.map.delete(k);
   }
 
   async snapshot(): Promise<StoreSnapshot> {

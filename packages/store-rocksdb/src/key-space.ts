@@ -11,6 +11,11 @@ const DATA = 0x01;
 
 /** Key of the format marker written when a store is created and checked on every open. */
 export const FORMAT_KEY = Buffer.from([META, ...Buffer.from('proconsul.format')]);
+/**
+ * Deleted by a synced one-op batch when a durable write ends with a range delete (whose own
+ * writes are unsynced): the fsync of that batch's WAL record covers every record before it.
+ */
+export const SYNC_MARK_KEY = Buffer.from([META, ...Buffer.from('proconsul.sync')]);
 /** Bump when the on-disk layout changes incompatibly; older code then refuses the directory. */
 export const FORMAT_VERSION = 'proconsul-kv/1';
 

@@ -36,10 +36,24 @@ export function getValue(db: RocksDb, key: Buffer): Promise<Buffer | undefined> 
   );
 }
 
-export type BatchOp = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
+/** What the binding's `batch` takes. */
+export type RowOp = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
+/** A queued write: a row op, or a range delete run by the binding's `clear` (see ordered-write.ts). */
+export type BatchOp = RowOp | { type: 'clear'; gte: Buffer; lt: Buffer };
 
-export function writeBatch(db: RocksDb, ops: BatchOp[], sync: boolean): Promise<void> {
+export function writeBatch(db: RocksDb, ops: RowOp[], sync: boolean): Promise<void> {
   return new Promise((resolve, reject) => db.batch(ops, { sync }, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Deletes [gte, lt) on the libuv threadpool: the binding's ClearWorker walks the range with
+ * an iterator and writes the deletes in ascending batches of ~16 KiB of keys, unsynced. Not
+ * atomic: a crash can leave an ascending prefix of the range deleted.
+ */
+export function clearRange(db: RocksDb, gte: Buffer, lt: Buffer): Promise<void> {
+  type Clear = (o: { gte: Buffer; lt: Buffer }, cb: (err?: Error) => void) => void;
+  const clear = (db as unknown as { clear: Clear }).clear.bind(db);
+  return new Promise((resolve, reject) => clear({ gte, lt }, (err) => (err ? reject(err) : resolve())));
 }
 
 export interface IteratorOptions {

@@ -71,7 +71,9 @@ export class RocksStore implements KeyValueStore {
     const batch: BatchOp[] = ops.map((op) =>
       op.type === 'put'
         ? { type: 'put', key: dataKey(op.key), value: asBuffer(op.value) }
-        : { type: 'del', key: dataKey(op.key) },
+        : op.type === 'del'
+          ? { type: 'del', key: dataKey(op.key) }
+          : { type: 'clear', gte: dataKey(op.key), lt: dataKey(op.end) },
     );
     if (batch.length === 0) return;
     return this.writes.submit(batch, options.durable);

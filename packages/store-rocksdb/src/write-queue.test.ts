@@ -1,18 +1,18 @@
 import { expect } from 'chai';
-import type { BatchOp, RocksDb } from './rocks-binding.js';
+import type { RocksDb, RowOp } from './rocks-binding.js';
 import { WriteQueue } from './write-queue.js';
 
 /** Stands in for the binding: records each batch and completes it when told to. */
 function fakeDb() {
-  const calls: { ops: BatchOp[]; sync: boolean; done: (err?: Error) => void }[] = [];
+  const calls: { ops: RowOp[]; sync: boolean; done: (err?: Error) => void }[] = [];
   const db = {
-    batch: (ops: BatchOp[], opts: { sync: boolean }, cb: (err?: Error) => void) => {
+    batch: (ops: RowOp[], opts: { sync: boolean }, cb: (err?: Error) => void) => {
       calls.push({ ops, sync: opts.sync, done: cb });
     },
   } as unknown as RocksDb;
   return { db, calls };
 }
-const op = (k: string): BatchOp => ({ type: 'put', key: Buffer.from(k), value: Buffer.from('v') });
+const op = (k: string): RowOp => ({ type: 'put', key: Buffer.from(k), value: Buffer.from('v') });
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('WriteQueue (group commit)', () => {

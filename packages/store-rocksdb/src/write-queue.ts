@@ -1,4 +1,5 @@
-import { writeBatch, type BatchOp, type RocksDb } from './rocks-binding.js';
+import { applyOps } from './ordered-write.js';
+import type { BatchOp, RocksDb } from './rocks-binding.js';
 
 interface Pending {
   readonly ops: readonly BatchOp[];
@@ -11,7 +12,8 @@ interface Pending {
  * Applies batches strictly in call order, one RocksDB write at a time, merging the batches
  * that queue up behind an in-flight write into one (group commit): N concurrent durable
  * writers then cost one fsync, not N. A merged batch is still atomic, so every caller's
- * batch is all-or-nothing; it is fsync'd when any member asked for durability.
+ * batch is all-or-nothing (a range delete excepted: ordered-write.ts); it is fsync'd when any
+ * member asked for durability.
  */
 export class WriteQueue {
   private readonly queue: Pending[] = [];
@@ -56,7 +58,7 @@ export class WriteQueue {
     const group = this.takeGroup();
     const ops = group.length === 1 ? group[0]!.ops : group.flatMap((p) => p.ops);
     const sync = group.some((p) => p.durable);
-    this.inflight = writeBatch(this.db, ops as BatchOp[], sync).then(
+    this.inflight = applyOps(this.db, ops, sync).then(
       () => group.forEach((p) => p.resolve()),
       (err: unknown) => group.forEach((p) => p.reject(err)),
     );

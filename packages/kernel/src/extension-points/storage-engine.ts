@@ -22,10 +22,22 @@ export interface StorageEngine {
   open(name: string): Promise<KeyValueStore>;
 }
 
-/** One put or delete inside an atomic batch. Keys and values are owned by the store once passed in: callers must not mutate them afterwards. */
+/**
+ * One put or delete inside a batch. Keys and values are owned by the store once passed in:
+ * callers must not mutate them afterwards.
+ *
+ * `delRange` removes every key k with `key` <= k < `end` (memcmp order; nothing when `end`
+ * <= `key`) without the caller listing them: an engine may do the work off the JS thread
+ * (the raft log drops thousands of entries behind each snapshot). It is the one op that is
+ * not atomic with the rest of its batch: the ops before it take effect before it, the ops
+ * after it after it, and it deletes in ascending key order, possibly in several steps, so a
+ * crash may leave any ascending prefix of the range deleted (and the ops after it not
+ * applied). Use it only where that is safe to recover from.
+ */
 export type WriteOp =
   | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
-  | { readonly type: 'del'; readonly key: Uint8Array };
+  | { readonly type: 'del'; readonly key: Uint8Array }
+  | { readonly type: 'delRange'; readonly key: Uint8Array; readonly end: Uint8Array };
 
 export interface WriteOptions {
   /** When true the promise resolves only after the batch is fsync'd. */
@@ -60,7 +72,7 @@ export interface KeyValueReader {
 
 export interface KeyValueStore extends KeyValueReader {
   /**
-   * Apply every op atomically: after a crash either all are visible or none. Batches
+   * Apply every op atomically (except `delRange`, see WriteOp): after a crash either all are visible or none. Batches
    * from concurrent callers are serialised in call order. With `durable` the promise
    * resolves after fsync; disk work happens off the JS thread.
    */

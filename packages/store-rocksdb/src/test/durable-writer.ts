@@ -3,8 +3,10 @@
  *   node durable-writer.js write <baseDir>  — writes durable batches forever, printing
  *       "ack <key>" for every key whose batch was acknowledged;
  *   node durable-writer.js hold <baseDir>   — opens the store, prints "ready", waits;
- *   node durable-writer.js count <baseDir> <n> <durable|fast> — writes n single-put
- *       batches one after another, then closes and exits 0 (for syscall tracing).
+ *   node durable-writer.js count <baseDir> <n> <durable|fast|durable-range|fast-range> — writes
+ *       n single-put batches one after another (the -range kinds: each followed by a batch
+ *       that range-deletes it, durable only for durable-range, the puts not durable), then
+ *       closes and exits 0 (for syscall tracing).
  * Either prints "error <CODE> <message>" and exits 1 when the open fails.
  */
 import { isCoded } from '@proconsul/kernel';
@@ -22,7 +24,15 @@ async function main(): Promise<void> {
   }
   if (mode === 'count') {
     for (let i = 0; i < Number(countArg); i++) {
-      await store.write([{ type: 'put', key: Buffer.from(`k${i}`), value: Buffer.from('v') }], { durable: kind === 'durable' });
+      // "-range" kinds: a put, then a batch that ends with a range delete of it.
+      await store.write([{ type: 'put', key: Buffer.from(`k${i}`), value: Buffer.from('v') }], {
+        durable: kind === 'durable',
+      });
+      if (kind?.endsWith('-range')) {
+        await store.write([{ type: 'delRange', key: Buffer.from(`k${i}`), end: Buffer.from(`k${i}~`) }], {
+          durable: kind === 'durable-range',
+        });
+      }
     }
     await store.close();
     process.stdout.write('done\n');

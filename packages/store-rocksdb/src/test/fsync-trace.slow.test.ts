@@ -28,7 +28,7 @@ describe('store-rocksdb durable writes reach the disk (strace)', function () {
     if (base) await rm(base, { recursive: true, force: true });
   });
 
-  async function syncCalls(kind: 'durable' | 'fast', n: number): Promise<number> {
+  async function syncCalls(kind: 'durable' | 'fast' | 'durable-range' | 'fast-range', n: number): Promise<number> {
     const out = join(base, `${kind}.strace`);
     const dir = join(base, kind);
     await run('strace', [
@@ -55,5 +55,13 @@ describe('store-rocksdb durable writes reach the disk (strace)', function () {
     const fast = await syncCalls('fast', n);
     expect(durable, `sync calls for ${n} durable batches`).to.be.at.least(n);
     expect(fast, `sync calls for ${n} non-durable batches`).to.be.below(n / 4);
+  });
+
+  it('fsyncs a durable batch that ends with a range delete (whose own writes RocksDB does not sync)', async () => {
+    const n = 200;
+    const durable = await syncCalls('durable-range', n);
+    const fast = await syncCalls('fast-range', n);
+    expect(durable, `sync calls for ${n} durable range deletes`).to.be.at.least(n);
+    expect(fast, `sync calls for ${n} non-durable range deletes`).to.be.below(n / 4);
   });
 });

@@ -60,6 +60,26 @@ describe('agent configuration', () => {
       expect(c.ports.http).to.equal(8500);
     });
 
+    it('carries raft_snapshot_threshold, raft_snapshot_interval and raft_trailing_logs only when set, and refuses bad ones', () => {
+      const dir = tmp();
+      const f = join(dir, 'c.hcl');
+      writeFileSync(
+        f,
+        `data_dir = "${dir}"\nraft_snapshot_threshold = 4096\nraft_snapshot_interval = "2m"\nraft_trailing_logs = 500\n`,
+      );
+      expect(loadAgentConfig(['-config-file', f], () => {}).raftSnapshot).to.deep.equal({
+        threshold: 4096,
+        intervalMs: 120_000,
+        trailingLogs: 500,
+      });
+      expect(loadAgentConfig(['-data-dir', dir], () => {}).raftSnapshot).to.equal(undefined);
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ data_dir: dir, raft_snapshot_threshold: 0 }));
+      expect(fails(['-config-file', bad]).message).to.contain('raft_snapshot_threshold');
+      writeFileSync(bad, JSON.stringify({ data_dir: dir, raft_snapshot_interval: '0s' }));
+      expect(fails(['-config-file', bad]).message).to.contain('raft_snapshot_interval');
+    });
+
     it('treats null as unset, as Consul does', () => {
       const dir = tmp();
       const f = join(dir, 'c.json');

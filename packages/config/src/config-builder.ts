@@ -105,6 +105,21 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
     if (v < 0) fail(key, `must not be negative, got ${v}`);
     return v;
   };
+  const positive = (key: string): number => {
+    const v = int(key);
+    if (v < 1) fail(key, `must be at least 1, got ${v}`);
+    return v;
+  };
+  const positiveDur = (key: string): number => {
+    const v = dur(key);
+    if (v <= 0) fail(key, 'must be a duration above zero, such as 30s');
+    return v;
+  };
+  const raftSnapshot = {
+    ...(given('raft_snapshot_threshold') && { threshold: positive('raft_snapshot_threshold') }),
+    ...(given('raft_snapshot_interval') && { intervalMs: positiveDur('raft_snapshot_interval') }),
+    ...(given('raft_trailing_logs') && { trailingLogs: nonNegative('raft_trailing_logs') }),
+  };
   const ap = 'autopilot.';
   const autopilot = {
     ...(given(`${ap}cleanup_dead_servers`) && { cleanupDeadServers: bool(`${ap}cleanup_dead_servers`) }),
@@ -171,6 +186,7 @@ export function buildRuntimeConfig(input: BuildOptions): RuntimeConfig {
       server: port('server'),
     },
     raftMultiplier,
+    ...(Object.keys(raftSnapshot).length > 0 && { raftSnapshot }),
     raftLogStore,
     rpcHoldTimeoutMs: dur('performance.rpc_hold_timeout', '7s'),
     autopilot,

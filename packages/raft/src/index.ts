@@ -38,7 +38,11 @@ const plugin: ProconsulPlugin<RaftPluginConfig> = {
   },
   createModule: (config, { config: runtime, logger }) => {
     // raft_multiplier 0 means "unset" in a partially filled config: use Consul's default of 5.
-    const env: RaftEnvironment = { raft: buildRaftConfig(config, runtime.raftMultiplier || 5), runtime, logger };
+    const env: RaftEnvironment = {
+      raft: buildRaftConfig(config, runtime.raftMultiplier || 5, runtime.raftSnapshot),
+      runtime,
+      logger,
+    };
     return new ContainerModule(({ bind }) => {
       if (!runtime.server) return;
       bind<RaftEnvironment>(RaftEnvironment).toConstantValue(env);

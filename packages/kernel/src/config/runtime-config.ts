@@ -134,6 +134,12 @@ export interface RuntimeConfig {
   readonly dataDir: string;
   readonly ports: Ports;
   readonly raftMultiplier: number;
+  /**
+   * Consul's top-level `raft_snapshot_threshold`, `raft_snapshot_interval` (ms) and
+   * `raft_trailing_logs`: each present only when a config file or flag set it. The raft
+   * plugin applies them over its own plugins.json settings.
+   */
+  readonly raftSnapshot?: { readonly threshold?: number; readonly intervalMs?: number; readonly trailingLogs?: number };
   /** `raft_logstore`: the raft log backend (servers). Absent means "boltdb" with 64 MiB segments. */
   readonly raftLogStore?: RaftLogStoreSettings;
   /**

@@ -17,6 +17,14 @@ describe('raft plugin config: timing overrides', () => {
     ]);
   });
 
+  it("applies Consul's raft_snapshot_* and raft_trailing_logs agent keys over the plugin's settings", () => {
+    const plugin = { snapshot_threshold: 100, snapshot_interval: '5s', trailing_logs: 50 };
+    const c = buildRaftConfig(plugin, 5, { threshold: 4096, intervalMs: 120_000, trailingLogs: 500 });
+    expect([c.snapshotThreshold, c.snapshotIntervalMs, c.trailingLogs]).to.deep.equal([4096, 120_000, 500]);
+    const only = buildRaftConfig(plugin, 5, {});
+    expect([only.snapshotThreshold, only.snapshotIntervalMs, only.trailingLogs]).to.deep.equal([100, 5000, 50]);
+  });
+
   it('refuses a lease longer than the heartbeat timeout, naming the field', () => {
     let err: unknown;
     try {

@@ -44,8 +44,19 @@ export function parseDurationMs(s: string, key = 'snapshot_interval'): number {
   return Number(m[1]) * unit;
 }
 
-/** Defaults, then Consul's raft_multiplier scaling of the timings, then the plugin's settings. */
-export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number): RaftConfig {
+/** Consul's agent keys for snapshots (`raft_snapshot_threshold`, …), as RuntimeConfig carries them. */
+export interface AgentSnapshotSettings {
+  readonly threshold?: number;
+  readonly intervalMs?: number;
+  readonly trailingLogs?: number;
+}
+
+/**
+ * Defaults, then Consul's raft_multiplier scaling of the timings, then the plugin's settings,
+ * then Consul's own agent keys (`raft_snapshot_threshold`, `raft_snapshot_interval`,
+ * `raft_trailing_logs`): an operator's Consul config must take effect whatever plugins.json says.
+ */
+export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number, agent: AgentSnapshotSettings = {}): RaftConfig {
   const scaled = scaleByMultiplier(DefaultConfig(), raftMultiplier);
   return validateConfig({
     ...scaled,
@@ -66,5 +77,8 @@ export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number
     ...(plugin.leader_lease_timeout !== undefined
       ? { leaderLeaseTimeoutMs: parseDurationMs(plugin.leader_lease_timeout, 'leader_lease_timeout') }
       : {}),
+    ...(agent.threshold !== undefined ? { snapshotThreshold: agent.threshold } : {}),
+    ...(agent.intervalMs !== undefined ? { snapshotIntervalMs: agent.intervalMs } : {}),
+    ...(agent.trailingLogs !== undefined ? { trailingLogs: agent.trailingLogs } : {}),
   });
 }

@@ -105,6 +105,17 @@ export interface AutoEncryptConfig {
   readonly caKeyFile?: string;
 }
 
+/**
+ * Consul's top-level `raft_snapshot_threshold`, `raft_snapshot_interval` (ms) and
+ * `raft_trailing_logs`: each present only when a config file or flag set it. The raft
+ * plugin applies them over its own plugins.json settings.
+ */
+export interface RaftSnapshotSettings {
+  readonly threshold?: number;
+  readonly intervalMs?: number;
+  readonly trailingLogs?: number;
+}
+
 /** `raft_logstore`: "boltdb" keeps the raft log in the storage engine, "wal" in segment files under data_dir/raft/wal. */
 export interface RaftLogStoreSettings {
   readonly backend: 'boltdb' | 'wal';
@@ -134,12 +145,8 @@ export interface RuntimeConfig {
   readonly dataDir: string;
   readonly ports: Ports;
   readonly raftMultiplier: number;
-  /**
-   * Consul's top-level `raft_snapshot_threshold`, `raft_snapshot_interval` (ms) and
-   * `raft_trailing_logs`: each present only when a config file or flag set it. The raft
-   * plugin applies them over its own plugins.json settings.
-   */
-  readonly raftSnapshot?: { readonly threshold?: number; readonly intervalMs?: number; readonly trailingLogs?: number };
+  /** Consul's raft_snapshot_* keys, when any was set (see RaftSnapshotSettings). */
+  readonly raftSnapshot?: RaftSnapshotSettings;
   /** `raft_logstore`: the raft log backend (servers). Absent means "boltdb" with 64 MiB segments. */
   readonly raftLogStore?: RaftLogStoreSettings;
   /**

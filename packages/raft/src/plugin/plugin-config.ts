@@ -1,4 +1,5 @@
 import { DefaultConfig, scaleByMultiplier, validateConfig, type RaftConfig } from '../core/raft-config.js';
+import type { RaftSnapshotSettings } from '@proconsul/kernel';
 import { RaftConfigInvalid } from '../errors.js';
 
 /** This plugin's entry `config` in plugins.json (snake_case like Consul's raft_* keys). */
@@ -44,19 +45,12 @@ export function parseDurationMs(s: string, key = 'snapshot_interval'): number {
   return Number(m[1]) * unit;
 }
 
-/** Consul's agent keys for snapshots (`raft_snapshot_threshold`, …), as RuntimeConfig carries them. */
-export interface AgentSnapshotSettings {
-  readonly threshold?: number;
-  readonly intervalMs?: number;
-  readonly trailingLogs?: number;
-}
-
 /**
  * Defaults, then Consul's raft_multiplier scaling of the timings, then the plugin's settings,
  * then Consul's own agent keys (`raft_snapshot_threshold`, `raft_snapshot_interval`,
  * `raft_trailing_logs`): an operator's Consul config must take effect whatever plugins.json says.
  */
-export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number, agent: AgentSnapshotSettings = {}): RaftConfig {
+export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number, agent: RaftSnapshotSettings = {}): RaftConfig {
   const scaled = scaleByMultiplier(DefaultConfig(), raftMultiplier);
   return validateConfig({
     ...scaled,

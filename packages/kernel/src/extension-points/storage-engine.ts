@@ -74,7 +74,9 @@ export interface KeyValueStore extends KeyValueReader {
   /**
    * Apply every op atomically (except `delRange`, see WriteOp): after a crash either all are visible or none. Batches
    * from concurrent callers are serialised in call order. With `durable` the promise
-   * resolves after fsync; disk work happens off the JS thread.
+   * resolves after fsync, and every write to this store issued before it is durable too
+   * (a WAL's prefix order): raft's snapshot store writes its chunks unsynced and relies on
+   * the durable meta write after them. Disk work happens off the JS thread.
    */
   write(ops: readonly WriteOp[], options: WriteOptions): Promise<void>;
   /** A consistent read view as of now; release it when done (it pins engine resources). */

@@ -1,9 +1,24 @@
+import type { FsmSnapshot } from '@proconsul/kernel';
 import { expect } from 'chai';
 import { SimCluster } from './sim-cluster.js';
 
 async function commitN(c: SimCluster, n: number, prefix: string): Promise<void> {
   const all = Array.from({ length: n }, (_, i) => c.propose(`${prefix}${i}`, `v${i}`, 5000));
   await c.settle(Promise.all(all));
+}
+
+/** The same snapshot, with each chunk produced `ms` of virtual time after the one before. */
+function slowChunks(c: SimCluster, snap: FsmSnapshot, ms: number): FsmSnapshot {
+  return {
+    index: snap.index,
+    async *chunks() {
+      for await (const chunk of snap.chunks()) {
+        await new Promise<void>((resolve) => c.sched.at(ms, resolve));
+        yield chunk;
+      }
+    },
+    release: () => snap.release(),
+  };
 }
 
 async function rejection(p: Promise<unknown> | undefined): Promise<string> {
@@ -83,14 +98,16 @@ describe('raft user snapshot restore (simulation)', () => {
     const others = c.all.filter((id) => id !== leader.id);
     const restore = leader.restoreUserState(0, (at) => {
       const fsm = c.fsms.get(leader.id)!;
-      const before = { state: fsm.state, lastIndex: fsm.lastIndex };
-      // Big enough that writing the snapshot outlasts check-quorum (each chunk is an fsync).
-      fsm.state = new Map(Array.from({ length: 40_000 }, (_, i) => [`r${i}`, 'x']));
+      const before = { state: fsm.state, lastIndex: fsm.lastIndex, snapshot: fsm.snapshot };
+      fsm.state = new Map(Array.from({ length: 4_000 }, (_, i) => [`r${i}`, 'x']));
       fsm.lastIndex = at;
+      // Serialising the restored state outlasts check-quorum: 250 chunks, 5 ms each.
+      fsm.snapshot = () => slowChunks(c, before.snapshot.call(fsm), 5);
       c.partition([leader.id], others);
       return () => {
         fsm.state = before.state;
         fsm.lastIndex = before.lastIndex;
+        fsm.snapshot = before.snapshot;
       };
     });
     restore.catch(() => {});

@@ -1,4 +1,6 @@
 import { Packr } from 'msgpackr';
+import { encodeKvRecord, kvRecordBound } from './kv-record-codec.js';
+import type { KvRow } from './kv-row.js';
 import { SnapshotInvalid } from './state-errors.js';
 
 /**
@@ -27,14 +29,24 @@ export class FrameWriter {
 
   add(record: unknown): void {
     const packed = packr.pack(record);
-    if (this.pos + packed.length > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + packed.length));
-      this.buf.copy(bigger, 0, 0, this.pos);
-      this.buf = bigger;
-    }
+    this.reserve(packed.length);
     packed.copy(this.buf, this.pos);
     this.pos += packed.length;
     this.count++;
+  }
+
+  /** A KV row's record, encoded in place (see kv-record-codec.ts). */
+  addKv(row: KvRow): void {
+    this.reserve(kvRecordBound(row));
+    this.pos = encodeKvRecord(this.buf, this.pos, row);
+    this.count++;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
   }
 
   /** The frame (a fresh buffer the caller owns), or undefined when empty. */

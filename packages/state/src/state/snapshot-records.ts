@@ -9,7 +9,8 @@ import type {
   NodeService,
   Session,
 } from '@proconsul/kernel';
-import { rowFromEntry, toDirEntry } from './kv-row.js';
+import { kvRowFromRecord, type KvRecord } from './kv-record-codec.js';
+import { rowFromEntry, type KvRow } from './kv-row.js';
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateTables } from './state-tables.js';
 import type { RequestRecord } from './request-table.js';
@@ -18,7 +19,19 @@ import { SEP } from './table-keys.js';
 
 /** Snapshot stream format marker and version; bump the version on any record change. */
 export const SNAPSHOT_FORMAT = 'proconsul-state';
-export const SNAPSHOT_VERSION = 1;
+/** 2: KV rows as `K` tuples (kv-record-codec.ts) instead of `k` DirEntry maps. */
+export const SNAPSHOT_VERSION = 2;
+/** Versions restore still reads: archives taken by an older version restore into this one. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
+
+/** The stream's first record as a header this code reads, or STATE_SNAPSHOT_INVALID. */
+export function readHeader(first: unknown): SnapshotHeader {
+  const h = first as SnapshotHeader | undefined;
+  if (h?.format !== SNAPSHOT_FORMAT || !READABLE_VERSIONS.includes(h.version) || typeof h.index !== 'number') {
+    throw SnapshotInvalid(`unsupported header ${JSON.stringify(first)?.slice(0, 200)}`);
+  }
+  return h;
+}
 
 export interface SnapshotHeader {
   format: string;
@@ -35,7 +48,8 @@ export type SnapshotRecord =
   | ['n', Node]
   | ['s', string, NodeService]
   | ['c', HealthCheck]
-  | ['k', DirEntry]
+  | ['k', DirEntry] // version 1
+  | KvRecord
   | ['t', string, number]
   | ['d', string, number]
   | ['S', Session]
@@ -48,13 +62,16 @@ export type SnapshotRecord =
   | ['ce', ConfigEntry]
   | ['pq', PreparedQuery];
 
-/** Every row of `t`, generated lazily (the caller holds a frozen clone, so this may be slow and interleaved). */
-export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord> {
+/**
+ * Every row of `t`, generated lazily (the caller holds a frozen clone, so this may be slow
+ * and interleaved). KV rows come as the rows themselves, for FrameWriter.addKv.
+ */
+export function* snapshotRecords(t: StateTables): Generator<SnapshotRecord | KvRow> {
   for (const [name, idx] of t.indexes.map.entries()) yield ['i', name, idx];
   for (const node of t.catalog.nodes.values()) yield ['n', node];
   for (const [k, svc] of t.catalog.services.entries()) yield ['s', k.slice(0, k.indexOf(SEP)), svc];
   for (const check of t.catalog.checks.values()) yield ['c', check];
-  for (const row of t.kv.entries.values()) yield ['k', toDirEntry(row)];
+  yield* t.kv.entries.values();
   for (const [key, idx] of t.kv.tombstones.entries()) yield ['t', key, idx];
   for (const [key, until] of t.kv.lockDelays.entries()) yield ['d', key, until];
   for (const s of t.sessions.sessions.values()) yield ['S', s];
@@ -83,6 +100,9 @@ export function restoreRecord(t: StateTables, rec: SnapshotRecord): void {
       t.kv.put(rowFromEntry(rec[1]));
       return;
     }
+    case 'K':
+      t.kv.put(kvRowFromRecord(rec));
+      return;
     case 't':
       t.kv.tombstones.set(rec[1], rec[2]);
       return;

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { isCoded, type Command } from '@proconsul/kernel';
 import { encodeCommand } from './command-codec.js';
+import { FrameWriter } from './snapshot-frames.js';
+import { SNAPSHOT_FORMAT } from './snapshot-records.js';
 import { StateFsm } from './state-fsm.js';
 import { StateStore } from './state-store.js';
 import { text } from './state-test-fixtures.js';
@@ -91,6 +93,29 @@ describe('StateFsm', () => {
     // Secondary indexes were rebuilt: destroying the session releases the lock.
     s.apply(60_001, { v: 1, type: 'session-destroy', ID: 's1', now: 0 });
     expect(s.kv.get('lock').value!.Session).to.equal('');
+  });
+
+  it('restores a version-1 snapshot (KV rows as DirEntry maps), as older versions wrote, and refuses an unknown version', async () => {
+    const v1 = (version: number) => {
+      const w = new FrameWriter();
+      w.add({ format: SNAPSHOT_FORMAT, version, index: 9 });
+      w.add([
+        'k',
+        { Key: 'old/a', Value: Buffer.from('A'), Flags: 3, Session: '', LockIndex: 0, CreateIndex: 4, ModifyIndex: 5 },
+      ]);
+      w.add(['k', { Key: 'old/b', Value: null, Flags: 0, Session: '', LockIndex: 0, CreateIndex: 6, ModifyIndex: 6 }]);
+      return [w.flush()!];
+    };
+    const restored = new StateFsm(new StateStore());
+    await restored.restore(rechunk(v1(1), 7));
+    expect(restored.store.index).to.equal(9);
+    expect(restored.store.kv.get('old/a').value).to.deep.include({ Flags: 3, CreateIndex: 4, ModifyIndex: 5 });
+    expect(text(restored.store.kv.get('old/a').value!.Value)).to.equal('A');
+    expect(restored.store.kv.get('old/b').value!.Value).to.equal(null);
+    let err: unknown;
+    await restored.restore(rechunk(v1(99), 7)).catch((e: unknown) => (err = e));
+    expect(isCoded(err, 'STATE_SNAPSHOT_INVALID')).to.equal(true);
+    expect(restored.store.kv.get('old/a').value).to.not.equal(null);
   });
 
   it('rejects a stream that is not a state snapshot and keeps the current state', async () => {

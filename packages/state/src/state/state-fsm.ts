@@ -1,14 +1,8 @@
 import { ProconsulError, type Fsm, type FsmSnapshot } from '@proconsul/kernel';
 import { decodeCommand } from './command-codec.js';
-import { FrameWriter, FRAME_TARGET_BYTES, readFrames } from './snapshot-frames.js';
-import {
-  restoreRecord,
-  snapshotRecords,
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_VERSION,
-  type SnapshotHeader,
-  type SnapshotRecord,
-} from './snapshot-records.js';
+import { readFrames } from './snapshot-frames.js';
+import { readHeader, restoreRecord, type SnapshotHeader, type SnapshotRecord } from './snapshot-records.js';
+import { snapshotFrames } from './snapshot-stream.js';
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateStore } from './state-store.js';
 import { StateTables } from './state-tables.js';
@@ -30,16 +24,7 @@ class StateSnapshot implements FsmSnapshot {
   async *chunks(): AsyncIterable<Uint8Array> {
     const view = this.view;
     if (!view) throw SnapshotInvalid('snapshot already released');
-    const writer = new FrameWriter();
-    const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, index: view.index };
-    writer.add(header);
-    yield writer.flush()!;
-    for (const rec of snapshotRecords(view.tables)) {
-      writer.add(rec);
-      if (writer.bytes >= FRAME_TARGET_BYTES) yield writer.flush()!;
-    }
-    const last = writer.flush();
-    if (last) yield last;
+    yield* snapshotFrames(view.tables, view.index);
   }
 
   release(): void {
@@ -75,10 +60,7 @@ export class StateFsm implements Fsm {
     for await (const records of readFrames(source)) {
       let i = 0;
       if (!header) {
-        header = records[0] as SnapshotHeader;
-        if (header?.format !== SNAPSHOT_FORMAT || header.version !== SNAPSHOT_VERSION) {
-          throw SnapshotInvalid(`unsupported header ${JSON.stringify(header)}`);
-        }
+        header = readHeader(records[0]);
         i = 1;
       }
       for (; i < records.length; i++) restoreRecord(tables, records[i] as SnapshotRecord);

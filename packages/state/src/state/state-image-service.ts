@@ -1,13 +1,7 @@
 import type { StagedState, StateImage, StateImagePort, TableCounts } from '@proconsul/kernel';
-import { FrameWriter, FRAME_TARGET_BYTES, readFrames } from './snapshot-frames.js';
-import {
-  restoreRecord,
-  snapshotRecords,
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_VERSION,
-  type SnapshotHeader,
-  type SnapshotRecord,
-} from './snapshot-records.js';
+import { readFrames } from './snapshot-frames.js';
+import { readHeader, restoreRecord, type SnapshotHeader, type SnapshotRecord } from './snapshot-records.js';
+import { snapshotFrames } from './snapshot-stream.js';
 import { SnapshotInvalid } from './state-errors.js';
 import type { StateStore } from './state-store.js';
 import { RESTORE_INDEX_FLOOR } from './restore-floor.js';
@@ -19,6 +13,7 @@ const RECORD_TABLE: Readonly<Record<string, string>> = {
   s: 'services',
   c: 'checks',
   k: 'kv',
+  K: 'kv',
   t: 'tombstones',
   S: 'sessions',
   at: 'acl-tokens',
@@ -80,15 +75,7 @@ export class StateImageService implements StateImagePort {
       async *chunks() {
         const t = tables;
         if (!t) throw SnapshotInvalid('image already released');
-        const writer = new FrameWriter();
-        const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, index: view.index };
-        writer.add(header);
-        for (const rec of snapshotRecords(t)) {
-          writer.add(rec);
-          if (writer.bytes >= FRAME_TARGET_BYTES) yield writer.flush()!;
-        }
-        const last = writer.flush();
-        if (last) yield last;
+        yield* snapshotFrames(t, view.index);
       },
       release() {
         tables = undefined;
@@ -104,10 +91,7 @@ export class StateImageService implements StateImagePort {
     for await (const records of readFrames(source)) {
       let i = 0;
       if (!header) {
-        header = records[0] as SnapshotHeader;
-        if (header?.format !== SNAPSHOT_FORMAT || header.version !== SNAPSHOT_VERSION) {
-          throw SnapshotInvalid(`unsupported header ${JSON.stringify(header)?.slice(0, 200)}`);
-        }
+        header = readHeader(records[0]);
         i = 1;
       }
       for (; i < records.length; i++) {

@@ -9,6 +9,6 @@ export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
  */
 export type LogView = Pick<
   RaftLog,
-  'firstIndex' | 'lastIndex' | 'lastTerm' | 'termAt' | 'entry' | 'slice' | 'firstIndexOfTerm' | 'latestConfig'
+  'firstIndex' | 'lastIndex' | 'lastTerm' | 'termAt' | 'entry' | 'slice' | 'firstIndexOfTerm' | 'latestConfig' | 'dataBytes'
 > &
   Readonly<Pick<RaftLog, 'snapshotIndex' | 'snapshotTerm' | 'snapshotConfig'>>;

@@ -37,4 +37,35 @@ describe('RaftLog', () => {
     log.truncateFrom(2);
     expect(log.latestConfig().index).to.equal(0);
   });
+  it('counts command bytes over any range, through appends, truncation, compaction and a discarded log', () => {
+    const log = new RaftLog();
+    const d = (index: number, bytes: number): LogEntry => ({ index, term: 1, kind: 'cmd', data: new Uint8Array(bytes) });
+    log.append([d(1, 10), d(2, 20), e(3, 1), d(4, 40)]);
+    expect(log.dataBytes(1, 4)).to.equal(70);
+    expect(log.dataBytes(2, 3)).to.equal(20);
+    expect(log.dataBytes(0, 99)).to.equal(70);
+    expect(log.dataBytes(4, 2)).to.equal(0);
+    log.truncateFrom(4);
+    log.append([d(4, 5)]);
+    expect(log.dataBytes(1, 4)).to.equal(35);
+    log.setSnapshot(2, 1, { servers: [] });
+    log.compactTo(1);
+    expect(log.dataBytes(1, 4)).to.equal(25);
+    expect(log.dataBytes(3, 4)).to.equal(5);
+    log.setSnapshot(9, 3, { servers: [] }); // inconsistent: everything goes
+    expect(log.dataBytes(0, 99)).to.equal(0);
+    const restored = RaftLog.restore({ index: 1, term: 1, config: { servers: [] } }, [d(1, 1), d(2, 2), d(3, 3)]);
+    expect(restored.dataBytes(2, 3)).to.equal(5);
+  });
+  it('keeps behind a snapshot at most the trailing count and at most the trailing bytes', () => {
+    const log = new RaftLog();
+    const d = (index: number, bytes: number): LogEntry => ({ index, term: 1, kind: 'cmd', data: new Uint8Array(bytes) });
+    log.append([d(1, 100), d(2, 100), d(3, 100), d(4, 100), d(5, 100), d(6, 100)]);
+    expect(log.trailingStart(5, 10, 10_000)).to.equal(1); // everything fits
+    expect(log.trailingStart(5, 2, 10_000)).to.equal(4); // the count binds: entries 4 and 5
+    expect(log.trailingStart(5, 10, 250)).to.equal(4); // the bytes bind: 200 of 250
+    expect(log.trailingStart(5, 10, 300)).to.equal(3);
+    expect(log.trailingStart(5, 10, 99)).to.equal(6); // not even the snapshot's own entry fits
+    expect(log.trailingStart(5, 0, 10_000)).to.equal(6);
+  });
 });

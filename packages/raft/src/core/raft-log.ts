@@ -4,12 +4,19 @@ import { EMPTY_CONFIGURATION } from './configuration.js';
 /**
  * The in-memory view of the raft log: entries [firstIndex, lastIndex] plus the snapshot
  * point (snapshotIndex/Term/Config) that replaces everything before it. Retention is
- * bounded by snapshotThreshold + trailingLogs, so keeping it in memory is cheap and every
- * read is synchronous. Durability is log-store.ts's job; this class never does I/O.
+ * bounded by count (snapshotThreshold + trailingLogs) and by the bytes of the commands
+ * (snapshotLogBytes + trailingLogBytes: big values would otherwise keep gigabytes), so
+ * keeping it in memory is cheap and every read is synchronous. Durability is log-store.ts's job; this class never does I/O.
  * Invariants: firstIndex <= snapshotIndex + 1 and lastIndex >= snapshotIndex.
  */
 export class RaftLog {
   private entries: LogEntry[] = [];
+  /**
+   * cum[i]: command bytes of every entry ever held up to entries[i], and cumBase the same
+   * just before entries[0]; differences give any range's bytes in O(1).
+   */
+  private cum: number[] = [];
+  private cumBase = 0;
   private first = 1;
   snapshotIndex = 0;
   snapshotTerm = 0;
@@ -31,6 +38,7 @@ export class RaftLog {
       log.entries = [];
       log.first = log.snapshotIndex + 1;
     }
+    log.rebuildCum();
     return log;
   }
 
@@ -69,7 +77,39 @@ export class RaftLog {
     for (const e of entries) {
       if (e.index !== this.lastIndex() + 1) throw new Error(`raft log: append ${e.index} after ${this.lastIndex()}`);
       this.entries.push(e);
+      this.cum.push((this.cum.length ? this.cum[this.cum.length - 1]! : this.cumBase) + (e.data?.byteLength ?? 0));
     }
+  }
+
+  /** Command bytes of the entries in [from, to], clamped to what is held. */
+  dataBytes(from: number, to: number): number {
+    const lo = Math.max(from, this.first) - this.first;
+    const hi = Math.min(to, this.lastIndex()) - this.first;
+    if (hi < lo) return 0;
+    return this.cum[hi]! - (lo > 0 ? this.cum[lo - 1]! : this.cumBase);
+  }
+
+  /**
+   * Where the entries kept behind a snapshot at `index` start: at most `maxEntries` of
+   * them (the entry at `index` is one) holding at most `maxBytes` of commands. The result
+   * is `index + 1` when nothing may be kept.
+   */
+  trailingStart(index: number, maxEntries: number, maxBytes: number): number {
+    let lo = Math.max(this.first, index - maxEntries + 1);
+    let hi = index + 1;
+    // The smallest start in [lo, hi] whose range up to `index` fits maxBytes (bytes shrink as start grows).
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.dataBytes(mid, index) <= maxBytes) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  private rebuildCum(): void {
+    let total = 0;
+    this.cumBase = 0;
+    this.cum = this.entries.map((e) => (total += e.data?.byteLength ?? 0));
   }
 
   /** Drop entries >= index (a conflicting suffix). Never below the snapshot: that is committed. */
@@ -77,13 +117,17 @@ export class RaftLog {
     if (index <= this.snapshotIndex) throw new Error(`raft log: truncate ${index} at or below snapshot ${this.snapshotIndex}`);
     if (index > this.lastIndex()) return;
     this.entries.length = index - this.first;
+    this.cum.length = this.entries.length;
   }
 
   /** Drop entries <= index (they are covered by the snapshot). */
   compactTo(index: number): void {
     const upto = Math.min(index, this.snapshotIndex);
     if (upto < this.first) return;
-    this.entries = this.entries.slice(upto - this.first + 1);
+    const dropped = upto - this.first + 1;
+    this.entries = this.entries.slice(dropped);
+    this.cumBase = this.cum[dropped - 1]!;
+    this.cum = this.cum.slice(dropped);
     this.first = upto + 1;
   }
 
@@ -100,6 +144,8 @@ export class RaftLog {
     this.snapshotConfig = config;
     if (keep) return false;
     this.entries = [];
+    this.cum = [];
+    this.cumBase = 0;
     this.first = index + 1;
     return true;
   }

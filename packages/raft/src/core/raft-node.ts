@@ -556,7 +556,8 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   /** Drop log entries no longer needed behind a snapshot at `index`, keeping trailingLogs. */
   compactLog(index: number, term: number, config: ConfigurationData): void {
     this.state.log.setSnapshot(index, term, config);
-    const upto = Math.min(index, this.log.snapshotIndex) - this.cfg.trailingLogs;
+    const at = Math.min(index, this.log.snapshotIndex);
+    const upto = this.state.log.trailingStart(at, this.cfg.trailingLogs, this.cfg.trailingLogBytes) - 1;
     if (upto < this.log.firstIndex()) return;
     this.state.log.compactTo(upto);
     this.logStore.dropPrefix(upto).catch((err: unknown) => this.fatal(err));
@@ -615,6 +616,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
       if (entry.kind === 'conf') this.replicator?.onConfigCommitted();
       if (this.stopped) return;
     }
+    this.snapshotter.maybeSnapshotForSize();
     if (this.applyWaiters.length) {
       const ready = this.applyWaiters.filter((w) => w.index <= this.lastApplied);
       this.applyWaiters = this.applyWaiters.filter((w) => w.index > this.lastApplied);

@@ -6,6 +6,10 @@ import { RaftConfigInvalid } from '../errors.js';
 export interface RaftPluginConfig {
   readonly snapshot_threshold?: number;
   readonly trailing_logs?: number;
+  /** Snapshot once the applied commands since the last snapshot hold this many bytes (RaftConfig.snapshotLogBytes). */
+  readonly snapshot_log_bytes?: number;
+  /** Keep at most this many bytes of commands behind a snapshot (RaftConfig.trailingLogBytes). */
+  readonly trailing_log_bytes?: number;
   /** Duration string, e.g. "30s", "500ms", "2m". */
   readonly snapshot_interval?: string;
   readonly max_append_entries?: number;
@@ -29,6 +33,9 @@ export const raftConfigSchema = {
   properties: {
     snapshot_threshold: { type: 'integer', minimum: 1, default: defaults.snapshotThreshold },
     trailing_logs: { type: 'integer', minimum: 0, default: defaults.trailingLogs },
+    // No schema defaults: absent means DefaultConfig's, and a config file can tell the two apart.
+    snapshot_log_bytes: { type: 'integer', minimum: 1 },
+    trailing_log_bytes: { type: 'integer', minimum: 0 },
     snapshot_interval: { type: 'string', pattern: '^[0-9]+(ms|s|m|h)$', default: '30s' },
     max_append_entries: { type: 'integer', minimum: 1, maximum: 4096, default: defaults.maxAppendEntries },
     max_inflight: { type: 'integer', minimum: 1, maximum: 4096, default: defaults.maxInflight },
@@ -56,6 +63,8 @@ export function buildRaftConfig(plugin: RaftPluginConfig, raftMultiplier: number
     ...scaled,
     ...(plugin.snapshot_threshold !== undefined ? { snapshotThreshold: plugin.snapshot_threshold } : {}),
     ...(plugin.trailing_logs !== undefined ? { trailingLogs: plugin.trailing_logs } : {}),
+    ...(plugin.snapshot_log_bytes !== undefined ? { snapshotLogBytes: plugin.snapshot_log_bytes } : {}),
+    ...(plugin.trailing_log_bytes !== undefined ? { trailingLogBytes: plugin.trailing_log_bytes } : {}),
     ...(plugin.snapshot_interval !== undefined ? { snapshotIntervalMs: parseDurationMs(plugin.snapshot_interval) } : {}),
     ...(plugin.max_append_entries !== undefined ? { maxAppendEntries: plugin.max_append_entries } : {}),
     ...(plugin.max_inflight !== undefined ? { maxInflight: plugin.max_inflight } : {}),

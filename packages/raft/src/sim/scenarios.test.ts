@@ -102,6 +102,36 @@ describe('raft simulation scenarios', () => {
     noViolations(c);
   });
 
+  it('bounds the in-memory log by bytes: big commands snapshot early, and a follower behind by more catches up by snapshot', async () => {
+    // Counts that never bind here, so only the byte budgets can compact.
+    const raft = { snapshotThreshold: 100_000, trailingLogs: 100_000, snapshotIntervalMs: 60_000 };
+    const c = await SimCluster.create({
+      seed: 15,
+      servers: ['a', 'b', 'c'],
+      raft: { ...raft, snapshotLogBytes: 20_000, trailingLogBytes: 5_000 },
+    });
+    const leader = await c.waitLeader();
+    const lag = c.all.find((id) => id !== leader.id)!;
+    c.partition(
+      [lag],
+      c.all.filter((id) => id !== lag),
+    );
+    const big = 'x'.repeat(1000);
+    for (let i = 0; i < 100; i++) await c.settle(c.propose(`big${i}`, big, 5000));
+    await c.run(100);
+    // ~100 KB of commands went through a 20 KB budget, long before any interval or count.
+    expect(leader.log.snapshotIndex).to.be.greaterThan(60);
+    const held = leader.log.dataBytes(leader.log.firstIndex(), leader.log.lastIndex());
+    expect(held).to.be.at.most(20_000 + 5_000 + 1_100);
+    expect(leader.log.dataBytes(leader.log.firstIndex(), leader.log.snapshotIndex)).to.be.at.most(5_000);
+    expect(leader.log.firstIndex()).to.be.greaterThan(c.nodes.get(lag)!.log.lastIndex() + 1);
+    c.heal();
+    expect(await c.runUntil(() => c.nodes.get(lag)!.lastApplied >= leader.commitIndex, 3000)).to.equal(true);
+    expect(c.fsms.get(lag)!.restores).to.be.greaterThan(0);
+    expect(c.fsms.get(lag)!.state.get('big99')).to.equal(big);
+    noViolations(c);
+  });
+
   it('adds a nonvoter, promotes it, removes the leader, one change at a time', async () => {
     const c = await SimCluster.create({ seed: 15, servers: ['a', 'b', 'c'], spare: ['d'] });
     const leader = await c.waitLeader();

@@ -23,6 +23,10 @@ export const SIM_RAFT_CONFIG: RaftConfig = validateConfig({
   maxInflight: 8,
   snapshotThreshold: 64,
   trailingLogs: 16,
+  // Sim commands are ~10-40 B: these budgets bind before the counts in busy runs, so the
+  // size bounds are exercised under every fault the simulations inject.
+  snapshotLogBytes: 1200,
+  trailingLogBytes: 240,
   snapshotIntervalMs: 200,
   snapshotChunkBytes: 200,
 });

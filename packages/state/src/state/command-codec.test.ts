@@ -42,6 +42,16 @@ describe('command codec', () => {
     expect([...kv.Value!]).to.deep.equal([0, 255, 7]);
   });
 
+  it('gives a big command a buffer of its own size, so the raft log entry holding it pins nothing more', () => {
+    for (const size of [20_000, 256 * 1024, 512 * 1024]) {
+      const bytes = encodeCommand({ v: 1, type: 'kv-set', Key: 'big', Value: new Uint8Array(size).fill(7), Flags: 0 });
+      expect(bytes.byteLength).to.be.greaterThan(size);
+      expect(bytes.buffer.byteLength, `${size} B value`).to.equal(bytes.byteLength);
+      const back = decodeCommand(bytes) as Extract<Command, { type: 'kv-set' }>;
+      expect(back.Value).to.deep.equal(new Uint8Array(size).fill(7));
+    }
+  });
+
   it('returns (does not throw) errors for unknown versions, types, garbage and missing fields', () => {
     const raw = new Packr({ useRecords: false });
     const bad = [

@@ -25,6 +25,14 @@ describe('raft plugin config: timing overrides', () => {
     expect([only.snapshotThreshold, only.snapshotIntervalMs, only.trailingLogs]).to.deep.equal([100, 5000, 50]);
   });
 
+  it('bounds the in-memory log by bytes by default, and takes snapshot_log_bytes / trailing_log_bytes from plugins.json', () => {
+    const d = buildRaftConfig({}, 5);
+    expect([d.snapshotLogBytes, d.trailingLogBytes]).to.deep.equal([64 * 1024 * 1024, 16 * 1024 * 1024]);
+    const c = buildRaftConfig({ snapshot_log_bytes: 1_000_000, trailing_log_bytes: 0 }, 5);
+    expect([c.snapshotLogBytes, c.trailingLogBytes]).to.deep.equal([1_000_000, 0]);
+    expect(() => buildRaftConfig({ snapshot_log_bytes: 0 }, 5)).to.throw(/snapshotLogBytes/);
+  });
+
   it('refuses a lease longer than the heartbeat timeout, naming the field', () => {
     let err: unknown;
     try {

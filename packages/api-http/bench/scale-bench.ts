@@ -37,7 +37,17 @@ import {
 import type { LoadOutcome } from './autocannon-runner.js';
 import { chooseLoadGenerator } from './load-generator.js';
 import type { WrkSpec } from './wrk-runner.js';
-import { instance, instanceNode, kvKey, loadInstances, loadKv, peakRssDuring, VALUE, type LoadFigures } from './scale-load.js';
+import {
+  envCount,
+  instance,
+  instanceNode,
+  kvKey,
+  loadInstances,
+  loadKv,
+  peakRssDuring,
+  VALUE,
+  type LoadFigures,
+} from './scale-load.js';
 
 const IP = '127.0.77.1';
 const CONNECTIONS = 16;
@@ -57,13 +67,7 @@ const MAX_CYCLE = 100_000;
 // wrk (installed when missing) or autocannon: load-generator.ts says why it matters here.
 const loadGen = chooseLoadGenerator();
 
-function parseCount(text: string | undefined, fallback: number): number {
-  if (!text) return fallback;
-  const m = /^(\d+)\s*([km]?)$/i.exec(text.trim());
-  if (!m) throw new Error(`SCALE_MAX=${text}: expected a count such as 100k or 1m`);
-  return Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1_000_000 : m[2]?.toLowerCase() === 'k' ? 1_000 : 1);
-}
-const SCALE_MAX = parseCount(process.env.SCALE_MAX, 1_000_000);
+const SCALE_MAX = envCount('SCALE_MAX', 1_000_000);
 const KV_SIZES = [10_000, 100_000, 1_000_000].filter((n) => n <= SCALE_MAX);
 const INSTANCE_SIZES = [1_000, 10_000, 100_000].filter((n) => n * 10 <= SCALE_MAX);
 

@@ -1,5 +1,14 @@
 import { closedLoop, httpRequest, rssBytes } from '@proconsul/kernel/testing';
 
+/** A count from the environment, such as `100k` or `1m`; `fallback` when unset. */
+export function envCount(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (!text) return fallback;
+  const m = /^(\d+)\s*([km]?)$/i.exec(text.trim());
+  if (!m) throw new Error(`${name}=${text}: expected a count such as 100k or 1m`);
+  return Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1_000_000 : m[2]?.toLowerCase() === 'k' ? 1_000 : 1);
+}
+
 /** Operations per transaction: Consul's limit, and what `kv import` sends. */
 export const TXN_OPS = 64;
 const TXN_CONCURRENCY = 8;

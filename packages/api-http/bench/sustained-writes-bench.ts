@@ -30,7 +30,7 @@ import {
   type RunningAgent,
 } from '@proconsul/kernel/testing';
 import { chooseLoadGenerator } from './load-generator.js';
-import { kvKey, loadKv, VALUE } from './scale-load.js';
+import { envCount, kvKey, loadKv, VALUE } from './scale-load.js';
 
 const IP = '127.0.96.1';
 const CONNECTIONS = 16;
@@ -41,17 +41,10 @@ const SNAPSHOT_INTERVAL = '10s';
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-function count(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (!text) return fallback;
-  const m = /^(\d+)\s*([km]?)$/i.exec(text.trim());
-  if (!m) throw new Error(`${name}=${text}: expected a count such as 100k or 1m`);
-  return Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1_000_000 : m[2]?.toLowerCase() === 'k' ? 1_000 : 1);
-}
-const KEYS = count('SUSTAINED_KEYS', 1_000_000);
+const KEYS = envCount('SUSTAINED_KEYS', 1_000_000);
 /** Node/V8 flags for the server (e.g. `--optimize-for-size`), to try memory settings under this load. */
 const NODE_FLAGS = (process.env['SUSTAINED_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
-const SECONDS = count('SUSTAINED_S', 60);
+const SECONDS = envCount('SUSTAINED_S', 60);
 
 interface Slice {
   readonly startMs: number;

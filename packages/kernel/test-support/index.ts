@@ -9,6 +9,7 @@ export * from './direct-consensus.js';
 export * from './bench-support.js';
 export * from './virtual-clock.js';
 export { selfSignedCertificate } from './self-signed.js';
+export { seededRandom } from './seeded-random.js';
 
 /** The file of a test plugin no bundle carries: an HTTP endpoint and a coded 422 error (fixtures/outside-plugin.ts). */
 export const OUTSIDE_PLUGIN_FILE = fileURLToPath(new URL('./fixtures/outside-plugin.js', import.meta.url));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { isCoded } from '@proconsul/kernel';
+import { seededRandom } from '@proconsul/kernel/testing';
 import { Unpackr } from 'msgpackr';
 import { encodeKvRecord, kvRecordBound, kvRowFromRecord } from './kv-record-codec.js';
 import { kvRow, packValue, unpackValue, type KvRow } from './kv-row.js';
@@ -7,18 +8,6 @@ import { FrameWriter, readFrames } from './snapshot-frames.js';
 
 // Decodes as the snapshot reader does (readFrames' settings).
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, copyBuffers: true });
-
-/** A seeded generator (mulberry32): the same rows on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NUMBERS = [0, 1, 127, 128, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, 2 ** 64 - 1];
 const CHARS = ['a', '/', 'é', '€', '日', '😀', '\u0000'];
@@ -45,7 +34,7 @@ function fields(row: KvRow): unknown[] {
 
 describe('KV snapshot record codec', () => {
   it('any msgpack reader decodes what it writes, for keys, values and numbers of every size', () => {
-    const next = rng(18);
+    const next = seededRandom(18);
     for (let i = 0; i < 400; i++) {
       const row = randomRow(next);
       const buf = Buffer.alloc(kvRecordBound(row));
@@ -59,7 +48,7 @@ describe('KV snapshot record codec', () => {
   });
 
   it('keeps rows intact through frames, beside records written by msgpackr', async () => {
-    const next = rng(19);
+    const next = seededRandom(19);
     const rows = Array.from({ length: 300 }, () => randomRow(next));
     const writer = new FrameWriter();
     const frames: Uint8Array[] = [];

@@ -31,6 +31,7 @@ import {
 } from '@proconsul/kernel/testing';
 import { chooseLoadGenerator } from './load-generator.js';
 import { envCount, kvKey, loadKv, VALUE } from './scale-load.js';
+import { snapshotDuring, snapshotRuns } from './snapshot-log.js';
 
 const IP = '127.0.96.1';
 const CONNECTIONS = 16;
@@ -55,12 +56,6 @@ interface Slice {
   readonly rss: number;
 }
 
-interface SnapshotRun {
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly index: number;
-}
-
 /** CPU seconds of the process's RocksDB background threads (flushes and compactions). */
 function rocksCpuSeconds(pid: number): number {
   let ticks = 0;
@@ -83,23 +78,6 @@ async function kvIndex(url: string): Promise<number> {
   const index = Number(r.headers.get('x-consul-index'));
   if (r.status !== 404 || !Number.isFinite(index)) throw new Error(`kv index probe: ${r.status}`);
   return index;
-}
-
-/** Snapshot runs from the server's log (ISO timestamps, "starting snapshot" then "snapshot complete"). */
-function snapshotRuns(logFile: string, since: number): SnapshotRun[] {
-  const runs: SnapshotRun[] = [];
-  let start: number | undefined;
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    const at = Date.parse(line.slice(0, 24));
-    if (!Number.isFinite(at) || at < since) continue;
-    if (line.includes('starting snapshot')) start = at;
-    const done = /snapshot complete: index=(\d+)/.exec(line);
-    if (done && start !== undefined) {
-      runs.push({ startMs: start, endMs: at, index: Number(done[1]) });
-      start = undefined;
-    }
-  }
-  return runs;
 }
 
 function median(xs: readonly number[]): number {
@@ -176,7 +154,8 @@ async function main(): Promise<void> {
     const outcome = await running;
     clearInterval(sampler);
     const runs = snapshotRuns(join(dir, `${agent.name}.log`), t0);
-    const during = (s: Slice) => runs.some((r) => r.startMs < s.endMs && r.endMs > s.startMs);
+    const completed = runs.filter((r) => r.index !== undefined);
+    const during = (s: Slice) => snapshotDuring(runs, s.startMs, s.endMs);
 
     printTable(
       'Slices of 3 s (✓: a raft snapshot ran during the slice)',
@@ -202,18 +181,18 @@ async function main(): Promise<void> {
     const cpuPer = (xs: readonly Slice[]) => median(xs.map((s) => (s.cpuS * 1e6) / s.puts));
     // CPU the snapshots added: what the busy slices spent beyond the quiet slices' cost per PUT.
     const extraCpu = busy.reduce((sum, s) => sum + s.cpuS - (cpuPer(quiet) * s.puts) / 1e6, 0);
-    const took = runs.map((r) => (r.endMs - r.startMs) / 1000);
+    const took = completed.map((r) => (r.endMs - r.startMs) / 1000);
     printTable(
       'Summary',
       ['figure', 'value', 'target', ''],
       [
         ['PUTs answered (wrk)', `${fmt(outcome.ok)} ok, ${fmt(outcome.non2xx)} non-2xx, ${fmt(outcome.errors)} errors`, '', ''],
-        ['raft snapshots in the run', `${runs.length}, ${took.map((t) => fmt(t, 1)).join(' / ')} s each`, '', ''],
+        ['raft snapshots completed in the run', `${completed.length}, ${took.map((t) => fmt(t, 1)).join(' / ')} s each`, '', ''],
         ['PUT/s, median slice without a snapshot', fmt(rate(quiet)), '', ''],
         ['PUT/s, median slice with a snapshot', fmt(rate(busy)), '', ''],
         ['with ÷ without', fmt(rate(busy) / rate(quiet), 2), '', ''],
         ['server CPU µs/PUT without / with a snapshot', `${fmt(cpuPer(quiet))} / ${fmt(cpuPer(busy))}`, '', ''],
-        ['extra server CPU per snapshot', `${fmt(runs.length ? extraCpu / runs.length : NaN, 2)} s`, '', ''],
+        ['extra server CPU per snapshot', `${fmt(completed.length ? extraCpu / completed.length : NaN, 2)} s`, '', ''],
         [
           'peak RSS (sampled every 100 ms)',
           `${fmt(peakRss / MiB)} MiB`,

@@ -6,7 +6,8 @@ import { EMPTY_CONFIGURATION } from './configuration.js';
  * point (snapshotIndex/Term/Config) that replaces everything before it. Retention is
  * bounded by count (snapshotThreshold + trailingLogs) and by the bytes of the commands
  * (snapshotLogBytes + trailingLogBytes: big values would otherwise keep gigabytes), so
- * keeping it in memory is cheap and every read is synchronous. Durability is log-store.ts's job; this class never does I/O.
+ * keeping it in memory is cheap and every read is synchronous. Durability is
+ * log-store.ts's job; this class never does I/O.
  * Invariants: firstIndex <= snapshotIndex + 1 and lastIndex >= snapshotIndex.
  */
 export class RaftLog {

@@ -553,7 +553,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     this.refreshConfig();
   }
 
-  /** Drop log entries no longer needed behind a snapshot at `index`, keeping trailingLogs. */
+  /** Drop log entries no longer needed behind a snapshot at `index`, keeping trailingLogs (and at most trailingLogBytes). */
   compactLog(index: number, term: number, config: ConfigurationData): void {
     this.state.log.setSnapshot(index, term, config);
     const at = Math.min(index, this.log.snapshotIndex);

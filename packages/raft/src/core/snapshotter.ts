@@ -25,8 +25,18 @@ export interface SnapshotterHost {
  * snapshotIntervalMs when snapshotThreshold entries were applied since the last one
  * (Consul's raft_snapshot_interval/threshold), or on demand. One at a time.
  */
+/**
+ * The size trigger is at least a quarter of the last snapshot's size: each snapshot writes
+ * the whole state, so a 5 GB state snapshotted every 64 MiB of writes would write ~80 times
+ * what was written. With the quarter it writes at most 4 times as much, and the log holds
+ * at most about a quarter of the state's size on top of the state itself.
+ */
+const SNAPSHOT_SHARE_OF_LOG = 4;
+
 export class Snapshotter {
   private running: Promise<boolean> | undefined;
+  /** Bytes of the last snapshot this server wrote itself (0 until one was). */
+  private lastSnapshotBytes = 0;
 
   constructor(private readonly n: SnapshotterHost) {}
 
@@ -39,13 +49,18 @@ export class Snapshotter {
 
   /**
    * Called as entries apply (O(1)): snapshot once the applied commands since the last
-   * snapshot hold snapshotLogBytes, without waiting for the interval, so a burst of big
-   * values cannot grow the in-memory log for a whole interval first.
+   * snapshot hold {@link sizeTrigger} bytes, without waiting for the interval, so a burst of
+   * big values cannot grow the in-memory log for a whole interval first.
    */
   maybeSnapshotForSize(): void {
     const n = this.n;
     if (this.running) return;
-    if (n.log.dataBytes(n.log.snapshotIndex + 1, n.lastApplied) >= n.cfg.snapshotLogBytes) void this.take().catch(() => {});
+    if (n.log.dataBytes(n.log.snapshotIndex + 1, n.lastApplied) >= this.sizeTrigger()) void this.take().catch(() => {});
+  }
+
+  /** snapshotLogBytes, or a quarter of the last snapshot's size when that is more. */
+  sizeTrigger(): number {
+    return Math.max(this.n.cfg.snapshotLogBytes, this.lastSnapshotBytes / SNAPSHOT_SHARE_OF_LOG);
   }
 
   /** Snapshot at lastApplied now. Resolves true when a snapshot was written. */
@@ -71,8 +86,12 @@ export class Snapshotter {
     n.logger.info('starting snapshot', { index });
     const snap = n.fsm.snapshot();
     const sink = n.snapshotStore.create(index, term, config);
+    let bytes = 0;
     try {
-      for await (const chunk of snap.chunks()) await sink.write(chunk);
+      for await (const chunk of snap.chunks()) {
+        bytes += chunk.byteLength; // read before the sink takes the chunk over
+        await sink.write(chunk);
+      }
     } catch (err) {
       await sink.abort().catch(() => {});
       n.logger.error('writing snapshot failed', { error: err });
@@ -82,8 +101,9 @@ export class Snapshotter {
     }
     const meta = await sink.commit();
     if (!meta || n.stopped) return false;
+    this.lastSnapshotBytes = bytes;
     n.compactLog(index, term, config);
-    n.logger.info('snapshot complete', { index, term });
+    n.logger.info('snapshot complete', { index, term, bytes });
     return true;
   }
 }

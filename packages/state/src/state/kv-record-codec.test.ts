@@ -47,6 +47,19 @@ describe('KV snapshot record codec', () => {
     }
   });
 
+  it('writes ASCII and non-ASCII keys and sessions of every header size the same way a reader expects', () => {
+    for (const len of [0, 1, 31, 32, 63, 64, 255, 256, 70_000]) {
+      for (const ch of ['k', 'é', '😀']) {
+        const key = ch.repeat(len);
+        const row = kvRow(key, packValue(null), 0, 'k'.repeat(len), 0, 1, 2);
+        const buf = Buffer.alloc(kvRecordBound(row));
+        const end = encodeKvRecord(buf, 0, row);
+        const decoded = unpackr.unpack(buf.subarray(0, end)) as unknown[];
+        expect(decoded.slice(1), `${len} × ${ch}`).to.deep.equal(fields(row));
+      }
+    }
+  });
+
   it('keeps rows intact through frames, beside records written by msgpackr', async () => {
     const next = seededRandom(19);
     const rows = Array.from({ length: 300 }, () => randomRow(next));

@@ -61,11 +61,37 @@ function isCount(n: unknown): n is number {
   return typeof n === 'number' && n >= 0;
 }
 
+/** Strings up to this many chars are tried as ASCII in JS first (see writeStr). */
+const ASCII_FAST_MAX = 64;
+
 function writeStr(buf: Buffer, pos: number, s: string): number {
+  // Keys are short and nearly always ASCII: copying their chars here skips the two native
+  // calls below (byteLength, write), which were ~0.4 s of a 1M-key snapshot's ~1.1 s.
+  if (s.length < ASCII_FAST_MAX) {
+    const end = writeAscii(buf, pos + (s.length < 32 ? 1 : 2), s);
+    if (end >= 0) {
+      if (s.length < 32) buf[pos] = 0xa0 | s.length;
+      else {
+        buf[pos] = 0xd9;
+        buf[pos + 1] = s.length;
+      }
+      return end;
+    }
+  }
   const n = Buffer.byteLength(s, 'utf8');
   if (n < 32) buf[pos++] = 0xa0 | n;
   else pos = writeHead(buf, pos, n, 0xd9, 0xda, 0xdb);
   return pos + buf.write(s, pos, 'utf8');
+}
+
+/** `s` at `at` when every char is ASCII (one byte each); -1 otherwise, whatever was written. */
+function writeAscii(buf: Buffer, at: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    buf[at + i] = c;
+  }
+  return at + s.length;
 }
 
 /** A str or bin header with an 8-, 16- or 32-bit length. */

@@ -45,8 +45,10 @@ import {
   instance,
   instanceNode,
   kvKey,
+  LOAD_CAP_MS,
   loadInstances,
   loadKv,
+  MAX_CYCLE,
   peakRssDuring,
   VALUE,
   type LoadFigures,
@@ -55,18 +57,12 @@ import {
 const IP = '127.0.77.1';
 const CONNECTIONS = 16;
 const PHASE_S = 3;
-const LOAD_CAP_MS = 600_000;
 const RESTART_CAP_MS = 180_000;
 const WAKE_ROUNDS = 5;
 const IMPORT_KEYS = 50_000;
 const PER_KEY_PUTS = 2_000;
 const WEB = 10;
 const MiB = 1024 * 1024;
-/**
- * Distinct requests a phase cycles through (wrk builds them all up front): more than a
- * 4 s phase sends at these rates, so even at 1M keys no key is read twice in a phase.
- */
-const MAX_CYCLE = 100_000;
 // wrk (installed when missing) or autocannon: load-generator.ts says why it matters here.
 const loadGen = chooseLoadGenerator();
 

@@ -9,6 +9,14 @@ export function envCount(name: string, fallback: number): number {
   return Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1_000_000 : m[2]?.toLowerCase() === 'k' ? 1_000 : 1);
 }
 
+/**
+ * Distinct requests a load phase cycles through (wrk builds them all up front): more than a
+ * 4 s phase sends at these rates, so even at 1M keys no key is hit twice in a phase.
+ */
+export const MAX_CYCLE = 100_000;
+/** Time cap on loading a store. */
+export const LOAD_CAP_MS = 600_000;
+
 /** Operations per transaction: Consul's limit, and what `kv import` sends. */
 export const TXN_OPS = 64;
 const TXN_CONCURRENCY = 8;

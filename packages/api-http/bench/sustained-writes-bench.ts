@@ -13,7 +13,7 @@
  * 1 GiB per server. SUSTAINED_NODE_FLAGS passes node/V8 flags to the server.
  * Bounded: the load runs for a fixed time, loading has a time cap.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   benchCleanup,
@@ -26,18 +26,18 @@ import {
   rssBytes,
   startAgent,
   stopAgents,
+  summarize,
+  threadCpuSeconds,
   waitForLeader,
   type RunningAgent,
 } from '@proconsul/kernel/testing';
 import { chooseLoadGenerator } from './load-generator.js';
-import { envCount, kvKey, loadKv, VALUE } from './scale-load.js';
+import { envCount, kvKey, LOAD_CAP_MS, loadKv, MAX_CYCLE, VALUE } from './scale-load.js';
 import { snapshotDuring, snapshotRuns } from './snapshot-log.js';
 
 const IP = '127.0.96.1';
 const CONNECTIONS = 16;
 const SLICE_MS = 3_000;
-const LOAD_CAP_MS = 600_000;
-const MAX_CYCLE = 100_000;
 const SNAPSHOT_INTERVAL = '10s';
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -56,35 +56,12 @@ interface Slice {
   readonly rss: number;
 }
 
-/** CPU seconds of the process's RocksDB background threads (flushes and compactions). */
-function rocksCpuSeconds(pid: number): number {
-  let ticks = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('rocksdb')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // the thread ended between listing and reading
-    }
-  }
-  return ticks / 100;
-}
-
 /** The KV table's index: a GET of a missing key answers it, and each PUT moves it by one. */
 async function kvIndex(url: string): Promise<number> {
   const r = await httpRequest(`${url}/v1/kv/sustained-bench/missing`, { timeoutMs: 10_000 });
   const index = Number(r.headers.get('x-consul-index'));
   if (r.status !== 404 || !Number.isFinite(index)) throw new Error(`kv index probe: ${r.status}`);
   return index;
-}
-
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 async function main(): Promise<void> {
@@ -134,11 +111,11 @@ async function main(): Promise<void> {
     let done = false;
     void running.finally(() => (done = true));
     // wrk builds its request table before it sends; slices start with the first applied PUT.
-    let prev = { at: Date.now(), index: await kvIndex(url), cpu: cpuSeconds(pid), rocks: rocksCpuSeconds(pid) };
+    let prev = { at: Date.now(), index: await kvIndex(url), cpu: cpuSeconds(pid), rocks: threadCpuSeconds(pid, 'rocksdb') };
     while (!done && Date.now() - t0 < (SECONDS + 60) * 1000) {
       await new Promise((r) => setTimeout(r, SLICE_MS));
       if (done) break;
-      const now = { at: Date.now(), index: await kvIndex(url), cpu: cpuSeconds(pid), rocks: rocksCpuSeconds(pid) };
+      const now = { at: Date.now(), index: await kvIndex(url), cpu: cpuSeconds(pid), rocks: threadCpuSeconds(pid, 'rocksdb') };
       if (now.index > prev.index || slices.length > 0) {
         slices.push({
           startMs: prev.at,
@@ -153,7 +130,7 @@ async function main(): Promise<void> {
     }
     const outcome = await running;
     clearInterval(sampler);
-    const runs = snapshotRuns(join(dir, `${agent.name}.log`), t0);
+    const runs = snapshotRuns(agent.proc.logFile, t0);
     const completed = runs.filter((r) => r.index !== undefined);
     const during = (s: Slice) => snapshotDuring(runs, s.startMs, s.endMs);
 
@@ -177,8 +154,8 @@ async function main(): Promise<void> {
     const measuredSlices = slices.slice(1);
     const quiet = measuredSlices.filter((s) => !during(s));
     const busy = measuredSlices.filter(during);
-    const rate = (xs: readonly Slice[]) => median(xs.map((s) => (s.puts * 1000) / (s.endMs - s.startMs)));
-    const cpuPer = (xs: readonly Slice[]) => median(xs.map((s) => (s.cpuS * 1e6) / s.puts));
+    const rate = (xs: readonly Slice[]) => summarize(xs.map((s) => (s.puts * 1000) / (s.endMs - s.startMs))).p50;
+    const cpuPer = (xs: readonly Slice[]) => summarize(xs.map((s) => (s.cpuS * 1e6) / s.puts)).p50;
     // CPU the snapshots added: what the busy slices spent beyond the quiet slices' cost per PUT.
     const extraCpu = busy.reduce((sum, s) => sum + s.cpuS - (cpuPer(quiet) * s.puts) / 1e6, 0);
     const took = completed.map((r) => (r.endMs - r.startMs) / 1000);

@@ -1,15 +1,33 @@
-import { closeSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Linux USER_HZ: /proc/<pid>/stat times are in these ticks (100 on every mainstream kernel config). */
 const TICKS_PER_SECOND = 100;
 
-/** utime+stime of a process in seconds, from /proc (Linux only). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime+stime in seconds from a /proc `stat` line. */
+function statCpuSeconds(stat: string): number {
   // The command name (field 2) may contain spaces: fields are counted after its closing paren.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** utime+stime of a process in seconds, from /proc (Linux only). */
+export function cpuSeconds(pid: number): number {
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** utime+stime of a process's threads whose name starts with `prefix` (e.g. "rocksdb"), in seconds (Linux only). */
+export function threadCpuSeconds(pid: number, prefix: string): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith(prefix)) total += statCpuSeconds(stat);
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return total;
 }
 
 /** Resident set size in bytes, from /proc/<pid>/status (Linux only). */

@@ -71,10 +71,7 @@ function writeStr(buf: Buffer, pos: number, s: string): number {
     const end = writeAscii(buf, pos + (s.length < 32 ? 1 : 2), s);
     if (end >= 0) {
       if (s.length < 32) buf[pos] = 0xa0 | s.length;
-      else {
-        buf[pos] = 0xd9;
-        buf[pos + 1] = s.length;
-      }
+      else writeHead(buf, pos, s.length, 0xd9, 0xda, 0xdb); // str8 here: the two bytes left before the chars
       return end;
     }
   }

@@ -14,6 +14,7 @@ import { pascalKeys } from './check-keys.js';
 import { truncateOutput } from './check-output.js';
 import { CheckTypeResolver } from './check-type-resolver.js';
 import { DeregisterReaper } from './deregister-reaper.js';
+import { RunSlots } from './run-slots.js';
 import { ScheduledCheck } from './scheduled-check.js';
 import { StatusThresholds } from './status-thresholds.js';
 import { TtlCheck, type TtlState } from './ttl-check.js';
@@ -67,6 +68,7 @@ export class CheckRunner {
   private readonly random: () => number;
   private readonly logger: Logger;
   private readonly reaper: DeregisterReaper;
+  private readonly slots: RunSlots;
 
   constructor(private readonly opts: CheckRunnerOptions) {
     this.resolver = new CheckTypeResolver(opts.types);
@@ -74,6 +76,7 @@ export class CheckRunner {
     this.random = opts.random ?? Math.random;
     this.logger = (opts.logger ?? new NullLogger()).named('checks');
     this.reaper = new DeregisterReaper((serviceId, checkId) => this.reapService(serviceId, checkId), this.clock);
+    this.slots = new RunSlots(this.clock);
   }
 
   /** Check types that can be registered (built-in ttl first). */
@@ -151,7 +154,7 @@ export class CheckRunner {
         }
         this.set(entry, status, truncateOutput(r.output, definition.OutputMaxSize));
       };
-      entry.scheduled = new ScheduledCheck(definition, type, context, this.clock, report);
+      entry.scheduled = new ScheduledCheck(definition, type, context, this.clock, report, this.slots);
       // Consul's RandomStagger: spread first runs over one interval so checks registered together do not fire together.
       entry.scheduled.start(Math.floor(this.random() * definition.IntervalMs));
     }

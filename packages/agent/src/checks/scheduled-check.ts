@@ -7,6 +7,7 @@ import {
   type Timer,
 } from '@proconsul/kernel';
 import type { CheckDefinition } from './check-definition.js';
+import { slotWidthMs, type RunSlots } from './run-slots.js';
 
 /**
  * How long a probe may ignore its aborted signal before the runner reports the timeout
@@ -17,7 +18,8 @@ export const ABORT_GRACE_MS = 1_000;
 /**
  * The loop of one active check: first run after `firstDelayMs` (the stagger), then
  * `IntervalMs` after each run *completes* (Consul's behaviour), so a check never overlaps
- * itself. Each run gets its own AbortSignal, fired at TimeoutMs or on stop.
+ * itself. Each run gets its own AbortSignal, fired at TimeoutMs or on stop. Runs start on
+ * the runner's shared slots (run-slots.ts): at most 1% of the interval later than due.
  */
 export class ScheduledCheck {
   private timer: Timer | undefined;
@@ -31,7 +33,12 @@ export class ScheduledCheck {
     private readonly clock: Clock,
     /** Receives each run's result; never called after stop(). */
     private readonly report: (result: CheckResult) => void,
-  ) {}
+    private readonly slots: RunSlots,
+  ) {
+    this.slotMs = slotWidthMs(def.IntervalMs);
+  }
+
+  private readonly slotMs: number;
 
   start(firstDelayMs: number): void {
     this.schedule(firstDelayMs);
@@ -61,10 +68,14 @@ export class ScheduledCheck {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = this.clock.setTimer(() => {
-      this.timer = undefined;
-      this.runOnce();
-    }, ms);
+    this.timer = this.slots.schedule(
+      () => {
+        this.timer = undefined;
+        this.runOnce();
+      },
+      ms,
+      this.slotMs,
+    );
   }
 
   private runOnce(): void {

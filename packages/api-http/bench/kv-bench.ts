@@ -10,6 +10,7 @@
  *   leader: put; range (linearizable, etcd's default) for GET and GET ?consistent; range
  *   with serializable for GET ?stale. Ratios are ours/etcd. Both clusters stay up and each
  *   row runs for us and then for etcd, back to back, so both see the same machine load.
+ * RAFT_LOGSTORE=wal runs our servers with `raft_logstore { backend = "wal" }` (default boltdb).
  * Bounded: every phase lasts PHASE_S seconds; processes and temp dirs go at exit.
  */
 import { readdirSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import {
   benchCleanup,
   benchEnvironment,
+  benchRaftLogStores,
   benchTempDir,
   closedLoop,
   ensurePeer,
@@ -46,6 +48,11 @@ const READ_KEYS = 1_000;
 const OPS = ['PUT', 'GET', 'GET ?consistent', 'GET ?stale'] as const;
 // wrk (installed when missing) or autocannon, the same for both clusters: load-generator.ts.
 const loadGen = chooseLoadGenerator();
+const raftLogStore = (() => {
+  const backends = benchRaftLogStores(['boltdb']);
+  if (backends.length !== 1) throw new Error('RAFT_LOGSTORE: bench:kv runs one backend at a time ("boltdb" or "wal")');
+  return backends[0]!;
+})();
 type Op = (typeof OPS)[number];
 
 type Target = {
@@ -131,7 +138,7 @@ async function prefill(write: (i: number) => Promise<number>): Promise<void> {
 }
 
 async function startOurs(): Promise<{ agents: RunningAgent[]; leader: RunningAgent }> {
-  const { agents } = await startServerCluster('kv', OUR_IPS, { engine: 'rocksdb', raftMultiplier: 1 });
+  const { agents } = await startServerCluster('kv', OUR_IPS, { engine: 'rocksdb', raftMultiplier: 1, raftLogStore });
   try {
     const leader = await waitForLeader(agents);
     console.log(`proconsul leader: ${leader.name}`);
@@ -150,6 +157,7 @@ async function profileLeader(): Promise<void> {
   const { agents } = await startServerCluster('kvprof', OUR_IPS, {
     engine: 'rocksdb',
     raftMultiplier: 1,
+    raftLogStore,
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
   });
   let window = { from: 0, to: 0 };
@@ -200,6 +208,7 @@ async function startPeer(): Promise<{ members: EtcdMember[]; leader: EtcdMember 
 async function main(): Promise<void> {
   console.log(benchEnvironment());
   console.log(`load generator: ${loadGen.description}`);
+  console.log(`raft_logstore.backend = "${raftLogStore}"`);
   try {
     const us = await startOurs();
     let mine: Results;

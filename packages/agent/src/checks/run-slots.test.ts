@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CheckResult, CheckType } from '@proconsul/kernel';
+import type { CheckResult, CheckType, Clock, Timer } from '@proconsul/kernel';
 import { VirtualClock, seededRandom } from '@proconsul/kernel/testing';
 import { CheckRunner } from './check-runner.js';
 import { MAX_SLOT_MS, RunSlots, slotWidthMs } from './run-slots.js';
@@ -80,6 +80,30 @@ describe('checks/RunSlots', () => {
     expect(fired).to.deep.equal(['c', 'd']);
     c.cancel(); // after it fired: no effect
     expect(clock.pending()).to.equal(0);
+  });
+
+  it('after the wall clock is set back, a run does not join a slot made before the step', () => {
+    // A clock whose time the test sets, with timers fired by hand in real-time order.
+    let t = 10_000;
+    const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
+    const clock: Clock = {
+      now: () => t,
+      setTimer(fn, ms): Timer {
+        const timer = { fn, ms, cancelled: false };
+        timers.push(timer);
+        return { cancel: () => void (timer.cancelled = true) };
+      },
+    };
+    const slots = new RunSlots(clock);
+    const fired: string[] = [];
+    slots.schedule(() => fired.push('before'), 1_000, 100); // due 11,000, in 1,000 ms
+    t -= 500; // set back half a second
+    slots.schedule(() => fired.push('after'), 1_500, 100); // also due 11,000, but in 1,500 ms
+    expect(timers.map((x) => x.ms)).to.deep.equal([1_000, 1_500]);
+    timers[0]!.fn();
+    expect(fired).to.deep.equal(['before']);
+    timers[1]!.fn();
+    expect(fired).to.deep.equal(['before', 'after']);
   });
 
   it('the same function scheduled twice in one slot runs twice', async () => {

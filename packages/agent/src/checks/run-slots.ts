@@ -14,6 +14,8 @@ export function slotWidthMs(intervalMs: number): number {
 interface Slot {
   readonly timer: Timer;
   readonly runs: Set<() => void>;
+  /** clock.now() when the slot was made: a later schedule may join it only if time has not gone back. */
+  readonly madeAt: number;
 }
 
 /**
@@ -32,8 +34,10 @@ interface Slot {
  * Timeouts do not go through here: they fire exactly.
  *
  * Boundaries are counted from this object's creation on `clock`, so agents started at
- * different moments do not probe in step. All callbacks run on the event loop; a slot's
- * runs are called in the order they were scheduled.
+ * different moments do not probe in step. The agent's clock is the wall clock: after it is
+ * set back, a run does not join a slot made before (that slot's timer would fire it early by
+ * the step). All callbacks run on the event loop; a slot's runs are called in the order they
+ * were scheduled.
  */
 export class RunSlots {
   private readonly slots = new Map<number, Slot>();
@@ -49,8 +53,12 @@ export class RunSlots {
     const offset = now + Math.max(0, delayMs) - this.origin;
     const due = this.origin + Math.ceil(offset / widthMs) * widthMs;
     let slot = this.slots.get(due);
-    if (!slot) {
-      const created: Slot = { timer: this.clock.setTimer(() => this.fire(due, created), due - now), runs: new Set() };
+    if (!slot || slot.madeAt > now) {
+      const created: Slot = {
+        timer: this.clock.setTimer(() => this.fire(due, created), due - now),
+        runs: new Set(),
+        madeAt: now,
+      };
       this.slots.set(due, created);
       slot = created;
     }

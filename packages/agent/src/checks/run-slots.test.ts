@@ -106,6 +106,33 @@ describe('checks/RunSlots', () => {
     expect(fired).to.deep.equal(['before', 'after']);
   });
 
+  it("a run that throws does not stop the slot's other runs, and its error still surfaces", async () => {
+    const clock = new VirtualClock();
+    const slots = new RunSlots(clock);
+    const fired: string[] = [];
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    const mochaListeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', onUncaught);
+    try {
+      slots.schedule(
+        () => {
+          throw new Error('probe bug');
+        },
+        10,
+        100,
+      );
+      slots.schedule(() => fired.push('b'), 20, 100);
+      await clock.advance(100);
+    } finally {
+      process.removeListener('uncaughtException', onUncaught);
+      for (const l of mochaListeners) process.on('uncaughtException', l);
+    }
+    expect(fired).to.deep.equal(['b']);
+    expect(uncaught.map((e) => (e as Error).message)).to.deep.equal(['probe bug']);
+  });
+
   it('the same function scheduled twice in one slot runs twice', async () => {
     const clock = new VirtualClock();
     const slots = new RunSlots(clock);

@@ -82,7 +82,16 @@ export class RunSlots {
 
   private fire(due: number, slot: Slot): void {
     if (this.slots.get(due) === slot) this.slots.delete(due);
-    for (const run of slot.runs) run();
+    for (const run of slot.runs) {
+      try {
+        run();
+      } catch (err) {
+        // As if its own timer had thrown: the error still surfaces, the slot's other runs still start.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
     slot.runs.clear();
   }
 }

@@ -25,6 +25,7 @@ export class ScheduledCheck {
   private timer: Timer | undefined;
   private inFlight: { controller: AbortController; done: Promise<void> } | undefined;
   private stopped = false;
+  private readonly slotMs: number;
 
   constructor(
     private readonly def: CheckDefinition,
@@ -37,8 +38,6 @@ export class ScheduledCheck {
   ) {
     this.slotMs = slotWidthMs(def.IntervalMs);
   }
-
-  private readonly slotMs: number;
 
   start(firstDelayMs: number): void {
     this.schedule(firstDelayMs);

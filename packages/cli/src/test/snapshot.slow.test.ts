@@ -143,6 +143,12 @@ describe('snapshot save / restore / inspect across two 3-server clusters (real p
   });
 
   it('refuses a corrupt file before contacting the agent, and the agent refuses it too', async () => {
+    // The target's leader creates the management token once elected, on its own time: until
+    // then every request with it is a 403, which would stand in for the 400 asserted below.
+    await pollUntil(
+      async () => ((await call('GET', `${dst[0]!.url}/v1/acl/token/self`, undefined, ROOT)).status === 200 ? true : undefined),
+      { timeoutMs: 45_000, what: "the target cluster's management token" },
+    );
     const bad = join(source.dir, 'bad.snap');
     const bytes = readFileSync(file);
     bytes[Math.floor(bytes.length / 2)]! ^= 0xff;

@@ -96,6 +96,8 @@ function kvEditor({ signal, show, arg: key }) {
   const changed = el('div', {});
   const status = el('p', { class: 'muted', role: 'status' });
   const area = el('textarea', { 'aria-label': 'Value', spellcheck: 'false' });
+  // Closed until the key's value has loaded: load() sets the text, and would wipe what was typed before.
+  area.disabled = true;
   const flags = el('input', { type: 'number', min: '0', 'aria-label': 'Flags', value: '0', class: 'flags' });
   const dialog = el('dialog', { class: 'conflict', 'aria-label': 'Conflict' });
   let base = 0; // the ModifyIndex the edit started from: 0 = the key must not exist yet
@@ -265,6 +267,7 @@ function kvEditor({ signal, show, arg: key }) {
     .then((entry) => {
       if (signal.aborted) return;
       load(entry);
+      area.disabled = false;
       // Follow the key while it is open: a change made elsewhere is announced at once, not
       // only when Save meets it. What the user typed is never replaced unasked, and the edit
       // still starts from the index it was opened at, so Save asks which value to keep.
@@ -294,5 +297,9 @@ function kvEditor({ signal, show, arg: key }) {
         () => {},
       );
     })
-    .catch((e) => err.replaceChildren(errorBox(e)));
+    .catch((e) => {
+      // Unreadable (say, a write-only token): the edit starts as a new key.
+      area.disabled = false;
+      err.replaceChildren(errorBox(e));
+    });
 }

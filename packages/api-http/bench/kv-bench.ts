@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import {
   benchCleanup,
   benchEnvironment,
-  benchRaftLogStores,
+  benchRaftLogStore,
   benchTempDir,
   closedLoop,
   ensurePeer,
@@ -48,11 +48,7 @@ const READ_KEYS = 1_000;
 const OPS = ['PUT', 'GET', 'GET ?consistent', 'GET ?stale'] as const;
 // wrk (installed when missing) or autocannon, the same for both clusters: load-generator.ts.
 const loadGen = chooseLoadGenerator();
-const raftLogStore = (() => {
-  const backends = benchRaftLogStores(['boltdb']);
-  if (backends.length !== 1) throw new Error('RAFT_LOGSTORE: bench:kv runs one backend at a time ("boltdb" or "wal")');
-  return backends[0]!;
-})();
+const raftLogStore = benchRaftLogStore('bench:kv');
 type Op = (typeof OPS)[number];
 
 type Target = {

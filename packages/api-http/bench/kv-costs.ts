@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import {
   benchCleanup,
   benchEnvironment,
-  benchRaftLogStores,
+  benchRaftLogStore,
   benchTempDir,
   closedLoop,
   cpuSeconds,
@@ -185,9 +185,7 @@ async function main(): Promise<void> {
   console.log(benchEnvironment());
   console.log(`load generator: ${loadGen.description}`);
   const profDir = await benchTempDir('kvcosts-prof');
-  const backends = benchRaftLogStores(['boltdb']);
-  if (backends.length !== 1) throw new Error('RAFT_LOGSTORE: kv-costs runs one backend at a time ("boltdb" or "wal")');
-  const raftLogStore = backends[0]!;
+  const raftLogStore = benchRaftLogStore('kv-costs');
   console.log(`raft_logstore.backend = "${raftLogStore}"`);
   const { agents, dir } = await startServerCluster('kvcosts', IPS, {
     engine: 'rocksdb',

@@ -20,5 +20,5 @@ export { closedLoop, type LoadResult } from './bench/bench-load.js';
 export { percentile, summarize, fmt, ratio, printTable, benchEnvironment, type LatencySummary } from './bench/bench-table.js';
 export { cpuSeconds, threadCpuSeconds, rssBytes, cpuPercentOver, fsyncLatencies } from './bench/proc-stats.js';
 export { ensurePeer } from './bench/peer-setup.js';
-export { benchRaftLogStores, type RaftLogBackend } from './bench/raft-logstore-env.js';
+export { benchRaftLogStore, benchRaftLogStores, type RaftLogBackend } from './bench/raft-logstore-env.js';
 export { topSelfTime, monotonicMicros, type SelfTimeRow } from './bench/cpu-profile.js';

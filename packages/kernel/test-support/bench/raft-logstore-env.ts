@@ -14,3 +14,10 @@ export function benchRaftLogStores(fallback: readonly RaftLogBackend[]): RaftLog
   }
   return list as RaftLogBackend[];
 }
+
+/** The one backend a bench that runs a single cluster uses: RAFT_LOGSTORE, default "boltdb". */
+export function benchRaftLogStore(bench: string): RaftLogBackend {
+  const backends = benchRaftLogStores(['boltdb']);
+  if (backends.length !== 1) throw new Error(`RAFT_LOGSTORE: ${bench} runs one backend at a time ("boltdb" or "wal")`);
+  return backends[0]!;
+}

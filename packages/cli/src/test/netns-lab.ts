@@ -26,6 +26,15 @@ import { fileURLToPath } from 'node:url';
 
 const FORWARDER = fileURLToPath(new URL('./netns-forwarder.js', import.meta.url));
 
+/**
+ * First port a node namespace hands out to outgoing connections (Linux's default is 32768).
+ * A connect from a node to its own address on a port nobody listens on yet can be given that
+ * very port as its source and then connects to itself (TCP simultaneous open), holding the port
+ * so the agent's listen() fails with EADDRINUSE: the forwarder polls the HTTP port exactly that
+ * way while an agent starts. Suites therefore use ports below this.
+ */
+export const NETNS_EPHEMERAL_FIRST = 40000;
+
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
 }
@@ -141,6 +150,7 @@ export class NetnsLab {
         '-qw',
         'net.ipv4.conf.all.route_localnet=1',
         'net.ipv4.conf.v0.route_localnet=1',
+        `net.ipv4.ip_local_port_range=${NETNS_EPHEMERAL_FIRST} 60999`,
       ]);
       ip('-n', ns, 'addr', 'add', `${this.nodeIp(i)}/${this.prefixLength}`, 'dev', 'v0');
       ip('-n', ns, 'link', 'set', 'v0', 'up');
@@ -149,6 +159,11 @@ export class NetnsLab {
 
   /** Expose node i's `port` on accessIp(i):port in this namespace. */
   async expose(i: number, port: number): Promise<void> {
+    if (port >= NETNS_EPHEMERAL_FIRST) {
+      throw new Error(
+        `port ${port} is in the namespaces' ephemeral range (from ${NETNS_EPHEMERAL_FIRST}): its forwarder can connect to itself`,
+      );
+    }
     const sock = join(this.socketDir, `fwd-${i}-${port}.sock`);
     const fwd = spawn('ip', ['netns', 'exec', this.nodeNs(i), process.execPath, FORWARDER, sock, this.nodeIp(i), String(port)], {
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -21,15 +21,19 @@ describe('secureDataDir', () => {
     mkdirSync(join(dir, 'serf'), { mode: 0o775 });
     writeFileSync(join(dir, 'serf', 'keyring'), 'k', { mode: 0o664 });
     writeFileSync(join(dir, 'node-id'), 'x', { mode: 0o666 });
+    // Raft snapshot files hold every KV value and ACL secret.
+    mkdirSync(join(dir, 'raft', 'snapshots'), { recursive: true, mode: 0o755 });
+    writeFileSync(join(dir, 'raft', 'snapshots', 'state.bin'), 'secret', { mode: 0o644 });
     // A symlink out of data_dir is not followed: its target is not ours to change.
     const outside = join(mkdtempSync(join(tmpdir(), 'pc-dd-out-')), 'f');
     writeFileSync(outside, 'x', { mode: 0o644 });
     symlinkSync(outside, join(dir, 'services'));
-    expect(looseEntries(dir)).to.have.length(6);
+    expect(looseEntries(dir)).to.have.length(9);
 
-    expect(secureDataDir(dir, AGENT_DATA_ENTRIES)).to.deep.equal({ tightened: 6, failed: [], shared: false });
+    expect(secureDataDir(dir, AGENT_DATA_ENTRIES)).to.deep.equal({ tightened: 9, failed: [], shared: false });
     expect(looseEntries(dir)).to.deep.equal([]);
     expect(mode(join(dir, 'raft-log', '000003.log'))).to.equal(0o600);
+    expect(mode(join(dir, 'raft', 'snapshots', 'state.bin'))).to.equal(0o600);
     expect(mode(join(dir, 'serf'))).to.equal(0o700);
     expect(mode(outside)).to.equal(0o644);
     expect(secureDataDir(dir, AGENT_DATA_ENTRIES).tightened).to.equal(0);

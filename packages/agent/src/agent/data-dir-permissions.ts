@@ -11,7 +11,7 @@ export const DATA_FILE_MODE = 0o600;
 /**
  * What the agent and the standard plugins keep in data_dir (kernel: node-id, services,
  * checks; acl: acl-tokens.json; serf and gossip-keyring: serf/; raft over a storage
- * engine: raft-*). Only these are tightened at start, so a data_dir pointed at a directory
+ * engine: raft-*; raft's wal segments and snapshot files: raft/). Only these are tightened at start, so a data_dir pointed at a directory
  * that also holds other things (`-data-dir .`) does not have those things changed.
  */
 export const AGENT_DATA_ENTRIES: readonly string[] = [
@@ -24,6 +24,7 @@ export const AGENT_DATA_ENTRIES: readonly string[] = [
   'raft-log',
   'raft-stable',
   'raft-snapshots',
+  'raft',
 ];
 
 export interface SecureDataDirResult {

@@ -9,7 +9,7 @@ import type {
   SnapshotResponse,
 } from './messages.js';
 import type { LogView } from './node-context.js';
-import type { SnapshotMeta, SnapshotSink, SnapshotStore } from '../storage/snapshot-store.js';
+import type { RaftSnapshotSink, RaftSnapshotStore, SnapshotMeta } from '../storage/raft-snapshot-store.js';
 
 /** What the follower side needs from its server (RaftNode); every state change is a call. */
 export interface FollowerHost {
@@ -19,7 +19,7 @@ export interface FollowerHost {
   /** An FSM restore is running: log changes wait. */
   readonly restoring: boolean;
   readonly log: LogView;
-  readonly snapshotStore: Pick<SnapshotStore, 'create'>;
+  readonly snapshotStore: Pick<RaftSnapshotStore, 'create'>;
   readonly logger: Logger;
   /**
    * A message from a leader of `term`: false when the sender is stale; otherwise we follow
@@ -42,7 +42,7 @@ export interface FollowerHost {
 interface Incoming {
   readonly lastIndex: number;
   readonly lastTerm: number;
-  readonly sink: SnapshotSink;
+  readonly sink: RaftSnapshotSink;
   expected: number;
   chain: Promise<void>;
 }

@@ -9,7 +9,8 @@ import { RaftLog } from './raft-log.js';
 import { KvLogStore } from '../storage/kv-log-store.js';
 import { isRaftLogStore, type RaftLogStore } from '../storage/raft-log-store.js';
 import { StableStore } from '../storage/stable-store.js';
-import { SnapshotStore, type SnapshotMeta } from '../storage/snapshot-store.js';
+import { isRaftSnapshotStore, type RaftSnapshotStore, type SnapshotMeta } from '../storage/raft-snapshot-store.js';
+import { KvSnapshotStore } from '../storage/snapshot-store.js';
 import { Election, type ElectionHost } from './election.js';
 import { FollowerHandler, type FollowerHost } from './follower.js';
 import { Replicator, type ReplicatorHost } from './replicator.js';
@@ -46,8 +47,11 @@ export interface RaftStores {
   readonly log: KeyValueStore | RaftLogStore;
   /** StorageEngine.open('raft-stable') */
   readonly stable: KeyValueStore;
-  /** StorageEngine.open('raft-snapshots') */
-  readonly snapshots: KeyValueStore;
+  /**
+   * Snapshots: a RaftSnapshotStore (files under the data_dir), or StorageEngine.open('raft-snapshots')
+   * which is then wrapped in a KvSnapshotStore. RaftNode owns neither.
+   */
+  readonly snapshots: KeyValueStore | RaftSnapshotStore;
 }
 
 /** Everything about a server that changes; written only by RaftNode's methods. */
@@ -113,7 +117,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   private readonly observer: RaftObserver;
   private readonly logStore: RaftLogStore;
   private readonly stableStore: StableStore;
-  private snapshots!: SnapshotStore;
+  private snapshots!: RaftSnapshotStore;
 
   private readonly state: NodeState = {
     role: 'follower',
@@ -178,7 +182,8 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
 
   private async load(o: RaftNodeOptions): Promise<void> {
     const st = this.state;
-    this.snapshots = await SnapshotStore.open(o.stores.snapshots, o.config.snapshotChunkBytes);
+    const snaps = o.stores.snapshots;
+    this.snapshots = isRaftSnapshotStore(snaps) ? snaps : await KvSnapshotStore.open(snaps, o.config.snapshotChunkBytes);
     const stable = await this.stableStore.load();
     const meta = this.snapshots.latest();
     if (meta) {
@@ -253,7 +258,7 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
   get fatalError(): unknown {
     return this.state.fatalError;
   }
-  get snapshotStore(): SnapshotStore {
+  get snapshotStore(): RaftSnapshotStore {
     return this.snapshots;
   }
 

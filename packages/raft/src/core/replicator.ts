@@ -1,6 +1,6 @@
 import type { AppendResponse, LogEntry, ServerId, SnapshotResponse } from './messages.js';
 import type { RaftConfig } from './raft-config.js';
-import type { SnapshotStore } from '../storage/snapshot-store.js';
+import type { RaftSnapshotStore } from '../storage/raft-snapshot-store.js';
 import { isVoter, quorumValue } from './configuration.js';
 import { PeerProgress } from './peer-progress.js';
 import { SeqTimes } from './seq-times.js';
@@ -25,7 +25,7 @@ export interface ReplicatorHost extends ReadBarrierHost, TransferHost {
     | 'maxInflight'
     | 'electionTimeoutMs'
   >;
-  readonly snapshotStore: Pick<SnapshotStore, 'latest' | 'readChunk'>;
+  readonly snapshotStore: Pick<RaftSnapshotStore, 'latest' | 'readChunk'>;
   /** Raise the commit index to `index` (the caller has checked the Raft commit rule) and apply. */
   advanceCommit(index: number): void;
   /** Leave leadership (check-quorum failed, or we left the configuration). Stops this replicator. */

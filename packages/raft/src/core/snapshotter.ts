@@ -2,7 +2,7 @@ import type { Fsm, Logger } from '@proconsul/kernel';
 import type { ConfigurationData } from './messages.js';
 import type { LogView } from './node-context.js';
 import type { RaftConfig } from './raft-config.js';
-import type { SnapshotStore } from '../storage/snapshot-store.js';
+import type { RaftSnapshotStore } from '../storage/raft-snapshot-store.js';
 
 /** What snapshotting needs from the server (RaftNode); compaction is the node's job. */
 export interface SnapshotterHost {
@@ -14,7 +14,7 @@ export interface SnapshotterHost {
   readonly log: LogView;
   readonly cfg: Pick<RaftConfig, 'snapshotThreshold' | 'snapshotLogBytes'>;
   readonly fsm: Pick<Fsm, 'snapshot'>;
-  readonly snapshotStore: Pick<SnapshotStore, 'create'>;
+  readonly snapshotStore: Pick<RaftSnapshotStore, 'create'>;
   readonly logger: Logger;
   /** A snapshot at `index` is durable: drop the log entries it makes unnecessary. */
   compactLog(index: number, term: number, config: ConfigurationData): void;

@@ -19,6 +19,7 @@ import type { ConfigurationData } from '../core/messages.js';
 import { TcpRaftTransport } from '../net/tcp-raft-transport.js';
 import { RaftEnvironment } from './raft-environment.js';
 import { openRaftLog } from './raft-log-opener.js';
+import { openRaftSnapshots } from './raft-snapshot-opener.js';
 import { isRaftLogStore, type RaftLogStore } from '../storage/raft-log-store.js';
 import { RaftMetrics } from './raft-metrics.js';
 import { RaftShutdown, UnknownServer } from '../errors.js';
@@ -63,9 +64,16 @@ export class RaftConsensus implements Consensus {
 
   async start(): Promise<void> {
     const stable = await this.engine.open('raft-stable');
-    const snapshots = await this.engine.open('raft-snapshots');
-    this.stores = [stable, snapshots];
-    const log = await openRaftLog(this.engine, this.env.runtime, this.env.logger, (kv) => this.stores.push(kv));
+    this.stores = [stable];
+    const keep = (kv: KeyValueStore) => this.stores.push(kv);
+    const snapshots = await openRaftSnapshots(
+      this.engine,
+      this.env.runtime,
+      this.env.logger,
+      this.env.raft.snapshotChunkBytes,
+      keep,
+    );
+    const log = await openRaftLog(this.engine, this.env.runtime, this.env.logger, keep);
     if (isRaftLogStore(log)) this.logStore = log;
     const node = await RaftNode.open({
       id: this.self().id,

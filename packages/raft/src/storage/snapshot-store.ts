@@ -1,18 +1,12 @@
 import type { KeyValueStore, WriteOp } from '@proconsul/kernel';
 import type { ConfigurationData } from '../core/messages.js';
 import { decode, encode, utf8 } from './codec.js';
+import type { RaftSnapshotSink, RaftSnapshotStore, SnapshotMeta } from './raft-snapshot-store.js';
+
+export type { SnapshotMeta } from './raft-snapshot-store.js';
 
 const META = utf8('meta');
 const CHUNK = 0x63; // 'c'
-
-export interface SnapshotMeta {
-  /** Distinguishes this snapshot's chunks from an older or half-written one's. */
-  readonly id: number;
-  readonly index: number;
-  readonly term: number;
-  readonly config: ConfigurationData;
-  readonly chunks: number;
-}
 
 function chunkKey(id: number, seq: number): Uint8Array {
   const key = new Uint8Array(13);
@@ -28,15 +22,17 @@ function idPrefix(id: number): Uint8Array {
 }
 
 /**
- * Raft snapshots in a KeyValueStore opened as "raft-snapshots". A snapshot is a meta
+ * Raft snapshots in a KeyValueStore opened as "raft-snapshots" (servers on the memory
+ * engine, the simulation; a durable server uses FileSnapshotStore). A snapshot is a meta
  * record plus numbered chunks (each at most `chunkBytes`, so InstallSnapshot messages and
  * memory stay bounded). The meta record is written last: until then the snapshot does
  * not exist, so a crash mid-write leaves the previous snapshot in force. Only the newest
  * snapshot is kept. Calls are not concurrent-safe per sink; the raft node serialises them.
  */
-export class SnapshotStore {
+export class KvSnapshotStore implements RaftSnapshotStore {
   private meta: SnapshotMeta | undefined;
   private nextId = 1;
+  private publishing: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly kv: KeyValueStore,
@@ -44,8 +40,8 @@ export class SnapshotStore {
   ) {}
 
   /** Loads the current snapshot's meta and deletes chunks of abandoned snapshots. */
-  static async open(kv: KeyValueStore, chunkBytes: number): Promise<SnapshotStore> {
-    const s = new SnapshotStore(kv, chunkBytes);
+  static async open(kv: KeyValueStore, chunkBytes: number): Promise<KvSnapshotStore> {
+    const s = new KvSnapshotStore(kv, chunkBytes);
     const raw = await kv.get(META);
     s.meta = raw ? decode<SnapshotMeta>(raw) : undefined;
     s.nextId = (s.meta?.id ?? 0) + 1;
@@ -64,8 +60,8 @@ export class SnapshotStore {
   }
 
   /** Start writing a snapshot; nothing is visible until `commit()`. */
-  create(index: number, term: number, config: ConfigurationData): SnapshotSink {
-    return new SnapshotSink(this, this.kv, this.nextId++, index, term, config, this.chunkBytes);
+  create(index: number, term: number, config: ConfigurationData): KvSnapshotSink {
+    return new KvSnapshotSink(this, this.kv, this.nextId++, index, term, config, this.chunkBytes);
   }
 
   /** Chunk `seq` of snapshot `meta`, or undefined when that snapshot was replaced meanwhile. */
@@ -84,8 +80,18 @@ export class SnapshotStore {
     }
   }
 
-  /** @internal Called by a sink's commit: publish `meta` unless something newer was published meanwhile. */
-  async publish(meta: SnapshotMeta): Promise<boolean> {
+  /**
+   * @internal Called by a sink's commit: publish `meta` unless something newer was published
+   * meanwhile. One at a time: two commits in flight (our own snapshot and one a leader sent)
+   * would otherwise both pass the check before either wrote, and the older could win.
+   */
+  publish(meta: SnapshotMeta): Promise<boolean> {
+    const run = this.publishing.then(() => this.publishNow(meta));
+    this.publishing = run.catch(() => {});
+    return run;
+  }
+
+  private async publishNow(meta: SnapshotMeta): Promise<boolean> {
     if (this.meta && this.meta.index >= meta.index) {
       await this.deleteChunks(meta.id, meta.chunks);
       return false;
@@ -104,6 +110,14 @@ export class SnapshotStore {
     if (ops.length) await this.kv.write(ops, { durable: false });
   }
 
+  /** Delete every snapshot (after they moved to another store); durable when it resolves. */
+  async discard(): Promise<void> {
+    const ops: WriteOp[] = [{ type: 'del', key: META }];
+    for await (const [key] of this.kv.iterate({ prefix: Uint8Array.of(CHUNK) })) ops.push({ type: 'del', key });
+    await this.kv.write(ops, { durable: true });
+    this.meta = undefined;
+  }
+
   /** @internal */
   static chunkKey = chunkKey;
   /** @internal */
@@ -111,12 +125,12 @@ export class SnapshotStore {
 }
 
 /** Receives one snapshot's bytes in order. Not safe for concurrent `write` calls. */
-export class SnapshotSink {
+export class KvSnapshotSink implements RaftSnapshotSink {
   private seq = 0;
   private closed = false;
 
   constructor(
-    private readonly owner: SnapshotStore,
+    private readonly owner: KvSnapshotStore,
     private readonly kv: KeyValueStore,
     readonly id: number,
     readonly index: number,

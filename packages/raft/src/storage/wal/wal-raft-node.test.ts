@@ -11,7 +11,7 @@ import { SimDisk, realTimeScheduler } from '../../sim/sim-store.js';
 import { SimFsm } from '../../sim/sim-fsm.js';
 import { Prng } from '../../sim/prng.js';
 import { SIM_RAFT_CONFIG } from '../../sim/sim-cluster.js';
-import { SnapshotStore } from '../snapshot-store.js';
+import { KvSnapshotStore } from '../snapshot-store.js';
 import { WalLogStore } from './wal-log-store.js';
 
 const SELF = { id: 'n1', node: 'n1', address: 'n1:1', suffrage: 'voter' as const };
@@ -28,7 +28,7 @@ describe('RaftNode over the wal backend', function () {
     const engine = new SimDisk(realTimeScheduler, new Prng(5), [0, 0]).engine();
     // A snapshot at index 50 of term 2 that this server installed...
     const snapshots = await engine.open('raft-snapshots');
-    const store = await SnapshotStore.open(snapshots, 1024);
+    const store = await KvSnapshotStore.open(snapshots, 1024);
     const fsm = new SimFsm();
     const sink = store.create(50, 2, { servers: [SELF] });
     for await (const c of fsm.snapshot().chunks()) await sink.write(c);

@@ -76,7 +76,8 @@ async function* readPieces(path: string, pieceBytes: number): AsyncGenerator<Buf
 
 /**
  * Raft snapshots as files, the layout hashicorp/raft's FileSnapshotStore (and so Consul) has:
- * `<dir>/<term>-<index>-<unix ms>/` holding `state.bin` (the FSM's bytes) and `meta.json`.
+ * `<dir>/<term>-<index>-<unix ms>-<n>/` holding `state.bin` (the FSM's bytes) and `meta.json`
+ * (`<n>` is the snapshot's id, so two made in the same millisecond differ).
  * A snapshot is written into `<name>.tmp/`; commit syncs both files, renames the directory
  * and syncs the parent, so a crash leaves either the whole snapshot or a `.tmp` directory
  * that the next open() deletes. The newest `retain` snapshots are kept; open() takes the

@@ -3,25 +3,18 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NullLogger, type KeyValueStore, type RuntimeConfig, type StorageEngine } from '@proconsul/kernel';
-import { RaftNode } from '../core/raft-node.js';
-import { RealClock } from '../core/clock.js';
-import { MemoryNetwork } from '../sim/memory-transport.js';
 import { SimDisk, realTimeScheduler } from '../sim/sim-store.js';
 import { SimFsm } from '../sim/sim-fsm.js';
 import { Prng } from '../sim/prng.js';
 import { SIM_RAFT_CONFIG } from '../sim/sim-cluster.js';
-import { isRaftSnapshotStore, type RaftSnapshotStore } from '../storage/raft-snapshot-store.js';
+import { openTestNode } from '../sim/test-node.js';
+import { isRaftSnapshotStore } from '../storage/raft-snapshot-store.js';
+import { readLatest } from '../storage/snapshot-test-support.js';
 import { KvSnapshotStore } from '../storage/snapshot-store.js';
 import { openRaftSnapshots, snapshotDir } from './raft-snapshot-opener.js';
 
 const SELF = { id: 'n1', node: 'n1', address: 'n1:1', suffrage: 'voter' as const };
 const rc = (dataDir: string) => ({ dataDir }) as unknown as RuntimeConfig;
-
-async function readAll(store: RaftSnapshotStore): Promise<number[]> {
-  const out: number[] = [];
-  for await (const chunk of store.read(store.latest()!)) out.push(...chunk);
-  return out;
-}
 
 describe('openRaftSnapshots: raft snapshots as files under data_dir/raft/snapshots', function () {
   this.timeout(10_000);
@@ -58,7 +51,7 @@ describe('openRaftSnapshots: raft snapshots as files under data_dir/raft/snapsho
     expect(isRaftSnapshotStore(files)).to.equal(true);
     if (!isRaftSnapshotStore(files)) return;
     expect(files.latest()).to.deep.include({ index: 42, term: 3, chunks: 2 });
-    expect(await readAll(files)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+    expect(await readLatest(files)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
     expect(logged.join('\n')).to.contain('moved the raft snapshot');
     expect(await readdir(snapshotDir(dataDir))).to.have.length(1);
     // The engine's copy is gone, durably: a crash now does not bring it back.
@@ -83,16 +76,7 @@ describe('openRaftSnapshots: raft snapshots as files under data_dir/raft/snapsho
         () => {},
       );
       const stores = { log: await engine.open('raft-log'), stable: await engine.open('raft-stable'), snapshots };
-      const node = await RaftNode.open({
-        id: 'n1',
-        config: SIM_RAFT_CONFIG,
-        clock: new RealClock(),
-        random: Math.random,
-        transport: new MemoryNetwork().endpoint('n1'),
-        fsm,
-        stores,
-        logger: new NullLogger(),
-      });
+      const node = await openTestNode(stores, { fsm });
       return { node, close: () => Promise.all([stores.log.close(), stores.stable.close()]) };
     };
     const firstFsm = new SimFsm();

@@ -3,20 +3,11 @@ import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSnapshotStore } from './file-snapshot-store.js';
-import type { RaftSnapshotStore } from './raft-snapshot-store.js';
-
-const config = { servers: [{ id: 'a', node: 'a', address: 'a', suffrage: 'voter' as const }] };
-const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
-
-async function readAll(store: RaftSnapshotStore): Promise<number[]> {
-  const out: number[] = [];
-  for await (const chunk of store.read(store.latest()!)) out.push(...chunk);
-  return out;
-}
+import { filled, ONE_VOTER, readLatest } from './snapshot-test-support.js';
 
 async function commitOne(store: FileSnapshotStore, index: number, fill: number, size = 10) {
-  const sink = store.create(index, 1, config);
-  await sink.write(bytes(size, fill));
+  const sink = store.create(index, 1, ONE_VOTER);
+  await sink.write(filled(size, fill));
   return sink.commit();
 }
 
@@ -34,13 +25,13 @@ describe('raft file snapshot store (<data_dir>/raft/snapshots)', () => {
   it('a committed snapshot is the latest after reopening, read whole and in chunks of chunkBytes', async () => {
     let store = await open();
     expect(store.latest()).to.equal(undefined);
-    const sink = store.create(30, 2, config);
-    for (let i = 0; i < 3; i++) await sink.write(bytes(3, i));
+    const sink = store.create(30, 2, ONE_VOTER);
+    for (let i = 0; i < 3; i++) await sink.write(filled(3, i));
     expect(await sink.commit()).to.include({ index: 30, term: 2, chunks: 3 });
     store = await open();
     const meta = store.latest()!;
-    expect(meta).to.deep.include({ index: 30, term: 2, chunks: 3, config });
-    expect(await readAll(store)).to.deep.equal([0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    expect(meta).to.deep.include({ index: 30, term: 2, chunks: 3, config: ONE_VOTER });
+    expect(await readLatest(store)).to.deep.equal([0, 0, 0, 1, 1, 1, 2, 2, 2]);
     const chunks = await Promise.all([0, 1, 2, 3].map((seq) => store.readChunk(meta, seq)));
     expect(chunks.map((c) => [...c!])).to.deep.equal([[0, 0, 0, 1], [1, 1, 2, 2], [2], []]);
     const [name] = await readdir(dir);
@@ -60,12 +51,12 @@ describe('raft file snapshot store (<data_dir>/raft/snapshots)', () => {
   it('a crash before commit leaves the previous snapshot in force and its .tmp directory is deleted at open', async () => {
     let store = await open();
     await commitOne(store, 10, 1);
-    const unfinished = store.create(20, 1, config);
-    await unfinished.write(bytes(10, 2)); // the process dies here: no commit
+    const unfinished = store.create(20, 1, ONE_VOTER);
+    await unfinished.write(filled(10, 2)); // the process dies here: no commit
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).to.have.length(1);
     store = await open();
     expect(store.latest()).to.include({ index: 10 });
-    expect(await readAll(store)).to.deep.equal(Array(10).fill(1));
+    expect(await readLatest(store)).to.deep.equal(Array(10).fill(1));
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).to.deep.equal([]);
   });
 
@@ -76,10 +67,10 @@ describe('raft file snapshot store (<data_dir>/raft/snapshots)', () => {
     expect(names.map((n) => n.split('-')[1])).to.deep.equal(['20', '30']);
     // A torn write of the newest state.bin (same size, other bytes).
     const newest = names.find((n) => n.startsWith('1-30-'))!;
-    await writeFile(join(dir, newest, 'state.bin'), bytes(10, 9));
+    await writeFile(join(dir, newest, 'state.bin'), filled(10, 9));
     store = await open();
     expect(store.latest()).to.include({ index: 20 });
-    expect(await readAll(store)).to.deep.equal(Array(10).fill(2));
+    expect(await readLatest(store)).to.deep.equal(Array(10).fill(2));
     expect(warnings.join('\n')).to.contain('damaged');
     // A short file is refused the same way.
     await commitOne(store, 40, 4);
@@ -104,16 +95,16 @@ describe('raft file snapshot store (<data_dir>/raft/snapshots)', () => {
     await commitOne(store, 20, 1);
     expect(await commitOne(store, 15, 2)).to.equal(undefined);
     // Our own snapshot and one a leader sent, committing at the same time, in both orders.
-    const a = store.create(40, 1, config);
-    const b = store.create(30, 1, config);
-    await a.write(bytes(4, 4));
-    await b.write(bytes(4, 3));
+    const a = store.create(40, 1, ONE_VOTER);
+    const b = store.create(30, 1, ONE_VOTER);
+    await a.write(filled(4, 4));
+    await b.write(filled(4, 3));
     const [ra, rb] = await Promise.all([a.commit(), b.commit()]);
     expect([ra?.index, rb]).to.deep.equal([40, undefined]);
-    const c = store.create(50, 1, config);
-    const d = store.create(60, 1, config);
-    await c.write(bytes(4, 5));
-    await d.write(bytes(4, 6));
+    const c = store.create(50, 1, ONE_VOTER);
+    const d = store.create(60, 1, ONE_VOTER);
+    await c.write(filled(4, 5));
+    await d.write(filled(4, 6));
     const [rd, rc] = await Promise.all([d.commit(), c.commit()]);
     expect([rd?.index, rc]).to.deep.equal([60, undefined]);
     expect(store.latest()).to.include({ index: 60 });
@@ -126,8 +117,8 @@ describe('raft file snapshot store (<data_dir>/raft/snapshots)', () => {
     const old = (await commitOne(store, 10, 1))!;
     await commitOne(store, 20, 2);
     expect(await store.readChunk(old, 0)).to.equal(undefined);
-    const sink = store.create(30, 1, config);
-    await sink.write(bytes(5, 3));
+    const sink = store.create(30, 1, ONE_VOTER);
+    await sink.write(filled(5, 3));
     await sink.abort();
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).to.deep.equal([]);
     expect(JSON.parse(await readFile(join(dir, (await readdir(dir)).sort()[1]!, 'meta.json'), 'utf8'))).to.include({ index: 20 });
@@ -135,9 +126,9 @@ describe('raft file snapshot store (<data_dir>/raft/snapshots)', () => {
 
   it('an empty snapshot is one empty chunk', async () => {
     const store = await open();
-    const meta = (await store.create(7, 1, config).commit())!;
+    const meta = (await store.create(7, 1, ONE_VOTER).commit())!;
     expect(meta.chunks).to.equal(1);
     expect([...(await store.readChunk(meta, 0))!]).to.deep.equal([]);
-    expect(await readAll(store)).to.deep.equal([]);
+    expect(await readLatest(store)).to.deep.equal([]);
   });
 });

@@ -2,15 +2,11 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NullLogger } from '@proconsul/kernel';
-import { RaftNode } from '../../core/raft-node.js';
-import { RealClock } from '../../core/clock.js';
 import type { LogEntry } from '../../core/messages.js';
-import { MemoryNetwork } from '../../sim/memory-transport.js';
 import { SimDisk, realTimeScheduler } from '../../sim/sim-store.js';
 import { SimFsm } from '../../sim/sim-fsm.js';
 import { Prng } from '../../sim/prng.js';
-import { SIM_RAFT_CONFIG } from '../../sim/sim-cluster.js';
+import { openTestNode } from '../../sim/test-node.js';
 import { KvSnapshotStore } from '../snapshot-store.js';
 import { WalLogStore } from './wal-log-store.js';
 
@@ -39,16 +35,7 @@ describe('RaftNode over the wal backend', function () {
     await stale.close();
 
     const log = await WalLogStore.open(join(dir, 'wal'), { segmentBytes: 4096 });
-    const node = await RaftNode.open({
-      id: 'n1',
-      config: SIM_RAFT_CONFIG,
-      clock: new RealClock(),
-      random: Math.random,
-      transport: new MemoryNetwork().endpoint('n1'),
-      fsm: new SimFsm(),
-      stores: { log, stable: await engine.open('raft-stable'), snapshots },
-      logger: new NullLogger(),
-    });
+    const node = await openTestNode({ log, stable: await engine.open('raft-stable'), snapshots });
     node.start();
     try {
       const deadline = Date.now() + 5000;

@@ -47,6 +47,15 @@ export const RaftLogCorrupt = defineError(
     `raft log segment ${file} is damaged (${reason}) before its last written record; refusing to start rather than drop ` +
     'acknowledged entries. Move the data_dir\'s "raft" directory away and restart: the server then restores from the leader',
 );
+export const RaftLogGap = defineError(
+  'RAFT_LOG_GAP',
+  500,
+  (firstIndex: number, snapshotIndex: number) =>
+    `the raft log on disk starts at index ${firstIndex} but the newest usable snapshot ends at ${snapshotIndex}: ` +
+    'entries in between are lost (a damaged or missing snapshot), so this server refuses to start rather than forget ' +
+    "writes it acknowledged. Move its raft data away (the data_dir's raft-log, raft-stable, raft-snapshots and raft " +
+    'directories) and restart: the server then restores from the leader',
+);
 export const RaftLogBackendMismatch = defineError(
   'RAFT_LOG_BACKEND_MISMATCH',
   500,

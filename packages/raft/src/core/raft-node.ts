@@ -24,6 +24,7 @@ import {
   RaftShutdown,
   RestoreInProgress,
   RestoreInterrupted,
+  RaftLogGap,
 } from '../errors.js';
 
 export type { Role } from './node-context.js';
@@ -193,6 +194,10 @@ export class RaftNode implements ElectionHost, FollowerHost, ReplicatorHost, Sna
     }
     // What compaction keeps behind the snapshot (trailing logs); anything older is not needed.
     const entries = await this.logStore.loadAll(meta ? Math.max(1, meta.index - o.config.trailingLogs + 1) : 1);
+    // Compaction always keeps the log connected to the newest snapshot; a gap means that
+    // snapshot is gone (damaged files, an older one used instead) and the entries after the
+    // one we have with it. Starting would silently forget acknowledged writes.
+    if (entries.length > 0 && entries[0]!.index > (meta?.index ?? 0) + 1) throw RaftLogGap(entries[0]!.index, meta?.index ?? 0);
     st.log = RaftLog.restore(meta && { index: meta.index, term: meta.term, config: meta.config }, entries);
     st.durableIndex = st.log.lastIndex();
     st.term = Math.max(stable.term, st.log.lastTerm());

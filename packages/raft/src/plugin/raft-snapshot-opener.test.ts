@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NullLogger, type KeyValueStore, type RuntimeConfig, type StorageEngine } from '@proconsul/kernel';
+import { isCoded, NullLogger, type KeyValueStore, type RuntimeConfig, type StorageEngine } from '@proconsul/kernel';
 import { SimDisk, realTimeScheduler } from '../sim/sim-store.js';
 import { SimFsm } from '../sim/sim-fsm.js';
 import { Prng } from '../sim/prng.js';
@@ -76,8 +76,12 @@ describe('openRaftSnapshots: raft snapshots as files under data_dir/raft/snapsho
         () => {},
       );
       const stores = { log: await engine.open('raft-log'), stable: await engine.open('raft-stable'), snapshots };
-      const node = await openTestNode(stores, { fsm });
-      return { node, close: () => Promise.all([stores.log.close(), stores.stable.close()]) };
+      const close = () => Promise.all([stores.log.close(), stores.stable.close()]);
+      const node = await openTestNode(stores, { fsm }).catch(async (err: unknown) => {
+        await close();
+        throw err;
+      });
+      return { node, close };
     };
     const firstFsm = new SimFsm();
     const first = await open(firstFsm);
@@ -105,5 +109,12 @@ describe('openRaftSnapshots: raft snapshots as files under data_dir/raft/snapsho
     expect([...fsm.state].sort()).to.deep.equal([...firstFsm.state].sort());
     second.node.stop();
     await second.close();
+
+    // Both snapshots damaged: the log no longer reaches back to a usable one, and starting
+    // would forget acknowledged writes, so the server refuses with a reason.
+    for (const d of await readdir(snapshotDir(dataDir))) await writeFile(join(snapshotDir(dataDir), d, 'state.bin'), 'x');
+    const refused = await open(new SimFsm()).catch((e: unknown) => e);
+    expect(isCoded(refused, 'RAFT_LOG_GAP'), String(refused)).to.equal(true);
+    expect(String(refused)).to.contain('restores from the leader');
   });
 });

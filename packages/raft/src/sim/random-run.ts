@@ -15,6 +15,8 @@ export interface RandomRunResult {
   readonly servers: readonly string[];
   /** With the wal backend: unsynced bytes crashes left behind as torn segment tails. */
   readonly walTornBytes?: number;
+  /** With snapshot files: FSM restores from them (at restart or from a leader), and snapshot directories crashes lost before they were durable. */
+  readonly snapshotFiles?: { readonly restores: number; readonly dirsLost: number };
 }
 
 export interface RandomRunOptions {
@@ -24,6 +26,8 @@ export interface RandomRunOptions {
   readonly logger?: Logger;
   /** The raft log backend every server uses. */
   readonly logBackend?: 'boltdb' | 'wal';
+  /** Where every server keeps its raft snapshots. */
+  readonly snapshotStore?: 'kv' | 'files';
 }
 
 /**
@@ -50,6 +54,7 @@ export async function randomRun(o: RandomRunOptions): Promise<RandomRunResult> {
     fsyncMs: rng.pick([[1, 4] as const, [5, 40] as const]),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.logBackend ? { logBackend: o.logBackend } : {}),
+    ...(o.snapshotStore ? { snapshotStore: o.snapshotStore } : {}),
   });
   const acked = new Map<string, string>();
   let seq = 0;
@@ -120,5 +125,11 @@ export async function randomRun(o: RandomRunOptions): Promise<RandomRunResult> {
     virtualMs: c.sched.now(),
     servers: serverStates,
     ...(o.logBackend === 'wal' && { walTornBytes: [...c.disks.values()].reduce((n, d) => n + d.walFiles().tornBytesKept, 0) }),
+    ...(o.snapshotStore === 'files' && {
+      snapshotFiles: {
+        restores: [...c.fsms.values()].reduce((n, f) => n + f.restores, 0),
+        dirsLost: [...c.disks.values()].reduce((n, d) => n + d.snapshotFiles().dirsLost, 0),
+      },
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import { WalLogStore } from '../storage/wal/wal-log-store.js';
+import { FileSnapshotStore } from '../storage/file-snapshot-store.js';
 import { NullLogger, type Logger } from '@proconsul/kernel';
 import { RaftNode } from '../core/raft-node.js';
 import { DefaultConfig, validateConfig, type RaftConfig } from '../core/raft-config.js';
@@ -44,6 +45,8 @@ export interface SimClusterOptions {
   readonly logger?: Logger;
   /** The raft log backend: the storage engine's store ("boltdb", default) or segment files ("wal", tiny segments so runs rotate). */
   readonly logBackend?: 'boltdb' | 'wal';
+  /** Where raft snapshots go: the storage engine's store ("kv", default) or snapshot files ("files", FileSnapshotStore). */
+  readonly snapshotStore?: 'kv' | 'files';
 }
 
 /**
@@ -124,7 +127,12 @@ export class SimCluster {
             ? await WalLogStore.open(this.disks.get(id)!.walFiles().view(), { segmentBytes: 2048 })
             : await engine.open('raft-log'),
         stable: await engine.open('raft-stable'),
-        snapshots: await engine.open('raft-snapshots'),
+        snapshots:
+          this.options.snapshotStore === 'files'
+            ? await FileSnapshotStore.open(this.disks.get(id)!.snapshotFiles().view(), {
+                chunkBytes: this.config.snapshotChunkBytes,
+              })
+            : await engine.open('raft-snapshots'),
       },
       logger: this.logger.named(id),
       observer: { onLeader: (n) => this.check.onLeader(n), onApply: (n, e) => this.check.onApply(n, e) },

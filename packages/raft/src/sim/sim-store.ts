@@ -21,6 +21,7 @@ export const realTimeScheduler: DiskScheduler = {
   at: (ms, fn) => setTimeout(fn, ms),
 };
 import type { Prng } from './prng.js';
+import { SimSnapshotFiles } from './sim-snapshot-files.js';
 import { SimWalFiles } from './sim-wal-files.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -46,6 +47,7 @@ export class SimDisk {
   private epoch = 0;
   private readonly open = new Set<string>();
   private files: SimWalFiles | undefined;
+  private snapshots: SimSnapshotFiles | undefined;
 
   constructor(
     private readonly sched: DiskScheduler,
@@ -71,9 +73,15 @@ export class SimDisk {
     return (this.files ??= new SimWalFiles(this.sched, this.rng.fork(), this.fsyncMs));
   }
 
+  /** The raft snapshot directory (FileSnapshotStore) on this disk (created on first use). */
+  snapshotFiles(): SimSnapshotFiles {
+    return (this.snapshots ??= new SimSnapshotFiles(this.sched, this.rng.fork(), this.fsyncMs));
+  }
+
   /** Lose everything not fsync'd; open stores become closed. */
   crash(): void {
     this.files?.crash();
+    this.snapshots?.crash();
     this.epoch++;
     this.unsynced = [];
     this.open.clear();
@@ -86,6 +94,7 @@ export class SimDisk {
     this.wipes++;
     this.crash();
     this.files?.wipe();
+    this.snapshots?.wipe();
     this.disk.clear();
     this.cache.clear();
   }

@@ -1,13 +1,6 @@
 import type { WalFile, WalFiles } from '../storage/wal/wal-files.js';
 import type { Prng } from './prng.js';
-
-/** The virtual clock SimDisk hands over (its DiskScheduler; not imported, to keep sim-store → here one-way). */
-interface WalScheduler {
-  now(): number;
-  at(delayMs: number, fn: () => void): unknown;
-}
-
-const NEVER = new Promise<never>(() => {});
+import { NEVER, SimFsync, type FsyncScheduler } from './sim-fsync.js';
 
 /**
  * A simulated directory of segment files for one server, with a crash model: a file's
@@ -22,15 +15,17 @@ export class SimWalFiles {
   private names = new Set<string>();
   private data = new Map<string, Buffer>();
   private epoch = 0;
-  private lastCompletion = 0;
+  private readonly fsync: SimFsync;
   /** Bytes kept past the last datasync at crashes (a test that the torn-tail path ran). */
   tornBytesKept = 0;
 
   constructor(
-    private readonly sched: WalScheduler,
+    sched: FsyncScheduler,
     private readonly rng: Prng,
-    private readonly fsyncMs: readonly [number, number],
-  ) {}
+    fsyncMs: readonly [number, number],
+  ) {
+    this.fsync = new SimFsync(sched, rng, fsyncMs);
+  }
 
   /** The directory as the current process sees it. */
   view(): WalFiles {
@@ -128,15 +123,6 @@ export class SimWalFiles {
   }
 
   private synced(epoch: number, apply: () => void): Promise<void> {
-    if (epoch !== this.epoch) return NEVER;
-    const done = Math.max(this.lastCompletion, this.sched.now() + this.rng.int(this.fsyncMs[0], this.fsyncMs[1]));
-    this.lastCompletion = done;
-    return new Promise((resolve) => {
-      this.sched.at(done - this.sched.now(), () => {
-        if (epoch !== this.epoch) return; // crashed first: never on disk, never answered
-        apply();
-        resolve();
-      });
-    });
+    return this.fsync.run(() => epoch === this.epoch, apply);
   }
 }

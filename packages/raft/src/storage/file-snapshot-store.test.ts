@@ -124,6 +124,19 @@ describe('raft file snapshot store (<data_dir>/raft/snapshots)', () => {
     expect(JSON.parse(await readFile(join(dir, (await readdir(dir)).sort()[1]!, 'meta.json'), 'utf8'))).to.include({ index: 20 });
   });
 
+  it('retention does not delete a snapshot while it is being read (a restore), only after', async () => {
+    const store = await open();
+    const first = (await commitOne(store, 10, 1))!;
+    const reader = store.read(first)[Symbol.asyncIterator]();
+    expect([...((await reader.next()).value as Uint8Array)]).to.deep.equal(Array(10).fill(1));
+    await commitOne(store, 20, 2);
+    await commitOne(store, 30, 3);
+    expect((await readdir(dir)).map((n) => n.split('-')[1]).sort()).to.deep.equal(['10', '20', '30']);
+    expect((await reader.next()).done).to.equal(true);
+    await commitOne(store, 40, 4);
+    expect((await readdir(dir)).map((n) => n.split('-')[1]).sort()).to.deep.equal(['30', '40']);
+  });
+
   it('an empty snapshot is one empty chunk', async () => {
     const store = await open();
     const meta = (await store.create(7, 1, ONE_VOTER).commit())!;

@@ -1,8 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ConfigurationData } from '../core/messages.js';
 import type { RaftSnapshotSink, RaftSnapshotStore, SnapshotMeta } from './raft-snapshot-store.js';
+import { NodeSnapshotFiles, type SnapshotFileWriter, type SnapshotFiles } from './snapshot-files.js';
 
 const META_FILE = 'meta.json';
 const STATE_FILE = 'state.bin';
@@ -50,27 +49,14 @@ function isFileMeta(x: unknown): x is FileMeta {
   );
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
-}
-
-/** Reads `path` from the start in pieces; the caller owns each piece. */
-async function* readPieces(path: string, pieceBytes: number): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(pieceBytes);
-      const { bytesRead } = await fh.read(buf, 0, pieceBytes, null);
-      if (bytesRead === 0) return;
-      yield bytesRead === pieceBytes ? buf : buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
+/** Reads `dir/name` from the start in pieces; the caller owns each piece. Rejects when the file goes away. */
+async function* readPieces(files: SnapshotFiles, dir: string, name: string, pieceBytes: number): AsyncGenerator<Buffer> {
+  for (let pos = 0; ;) {
+    const piece = await files.readAt(dir, name, pos, pieceBytes);
+    if (piece === undefined) throw new Error(`${files.path(dir, name)} is gone`);
+    if (piece.length === 0) return;
+    pos += piece.length;
+    yield piece;
   }
 }
 
@@ -93,39 +79,43 @@ export class FileSnapshotStore implements RaftSnapshotStore {
   private current: Stored | undefined;
   /** Every committed snapshot on disk that verified or was not looked at yet, newest first. */
   private kept: Stored[] = [];
+  /** Snapshots a read() is streaming: retention leaves them until the read ends. */
+  private readonly reading = new Map<string, number>();
   private nextId = 1;
   /** Commits run one at a time: the "newer than latest" check and the rename must not interleave. */
   private publishing: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    readonly dir: string,
+    readonly files: SnapshotFiles,
     private readonly chunkBytes: number,
     private readonly retain: number,
     private readonly warn: (message: string, fields: Record<string, unknown>) => void,
   ) {}
 
-  /** Creates `dir` if missing, deletes unfinished snapshots and finds the newest usable one. Reads it whole once. */
-  static async open(dir: string, opts: FileSnapshotStoreOptions): Promise<FileSnapshotStore> {
-    const s = new FileSnapshotStore(dir, opts.chunkBytes, Math.max(1, opts.retain ?? 2), opts.onWarn ?? (() => {}));
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+  /**
+   * Opens the snapshots in `dir` (a path: the real file system) or `files`: creates the root
+   * if missing, deletes unfinished snapshots and finds the newest usable one, which it reads
+   * whole once to verify.
+   */
+  static async open(dir: string | SnapshotFiles, opts: FileSnapshotStoreOptions): Promise<FileSnapshotStore> {
+    const files = typeof dir === 'string' ? new NodeSnapshotFiles(dir) : dir;
+    const s = new FileSnapshotStore(files, opts.chunkBytes, Math.max(1, opts.retain ?? 2), opts.onWarn ?? (() => {}));
+    await files.ensureRoot();
     const found: Stored[] = [];
-    for (const name of await readdir(dir)) {
+    for (const name of await files.list()) {
       if (name.endsWith(TMP_SUFFIX)) {
-        await rm(join(dir, name), { recursive: true, force: true });
+        await files.remove(name);
         continue;
       }
-      const meta = await readFile(join(dir, name, META_FILE), 'utf8').then(
-        (text) => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            return undefined;
-          }
-        },
-        () => undefined,
-      );
+      const raw = await files.readFile(name, META_FILE);
+      let meta: unknown;
+      try {
+        meta = raw && (JSON.parse(raw.toString('utf8')) as unknown);
+      } catch {
+        meta = undefined;
+      }
       if (!isFileMeta(meta)) {
-        s.warn('raft snapshot directory without a valid meta.json, ignored', { path: join(dir, name) });
+        s.warn('raft snapshot directory without a valid meta.json, ignored', { path: files.path(name) });
         continue;
       }
       found.push({ name, meta });
@@ -139,7 +129,7 @@ export class FileSnapshotStore implements RaftSnapshotStore {
         s.kept = found.slice(i);
         break;
       }
-      s.warn('raft snapshot is damaged, using an older one', { path: join(dir, st.name), reason: why });
+      s.warn('raft snapshot is damaged, using an older one', { path: files.path(st.name), reason: why });
     }
     return s;
   }
@@ -157,35 +147,31 @@ export class FileSnapshotStore implements RaftSnapshotStore {
     if (cur?.meta.id !== meta.id) return undefined;
     const offset = seq * this.chunkBytes;
     if (offset >= cur.meta.size) return new Uint8Array(0);
-    let fh: FileHandle;
-    try {
-      fh = await open(join(this.dir, cur.name, STATE_FILE), 'r');
-    } catch (err) {
-      // Deleted by retention after two newer commits: the caller starts over with the latest.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    try {
-      const len = Math.min(this.chunkBytes, cur.meta.size - offset);
-      const buf = Buffer.allocUnsafe(len);
-      const { bytesRead } = await fh.read(buf, 0, len, offset);
-      if (bytesRead !== len) throw new Error(`raft snapshot ${cur.name}: ${STATE_FILE} is shorter than its meta.json says`);
-      return buf;
-    } finally {
-      await fh.close();
-    }
+    const len = Math.min(this.chunkBytes, cur.meta.size - offset);
+    // Undefined when a newer snapshot replaced this one meanwhile: the caller starts over with the latest.
+    const chunk = await this.files.readAt(cur.name, STATE_FILE, offset, len);
+    if (chunk && chunk.length !== len)
+      throw new Error(`${this.files.path(cur.name, STATE_FILE)} is shorter than its meta.json says`);
+    return chunk;
   }
 
   async *read(meta: SnapshotMeta): AsyncIterable<Uint8Array> {
     const st = this.kept.find((s) => s.meta.id === meta.id);
     if (!st) throw new Error(`raft snapshot ${meta.id} (index ${meta.index}) is no longer on disk`);
-    let size = 0;
-    for await (const piece of readPieces(join(this.dir, st.name, STATE_FILE), READ_BYTES)) {
-      size += piece.byteLength;
-      yield piece;
+    this.reading.set(st.name, (this.reading.get(st.name) ?? 0) + 1);
+    try {
+      let size = 0;
+      for await (const piece of readPieces(this.files, st.name, STATE_FILE, READ_BYTES)) {
+        size += piece.byteLength;
+        yield piece;
+      }
+      if (size !== st.meta.size)
+        throw new Error(`${this.files.path(st.name, STATE_FILE)} has ${size} bytes, meta.json says ${st.meta.size}`);
+    } finally {
+      const n = this.reading.get(st.name)! - 1;
+      if (n === 0) this.reading.delete(st.name);
+      else this.reading.set(st.name, n);
     }
-    if (size !== st.meta.size)
-      throw new Error(`raft snapshot ${st.name}: ${STATE_FILE} has ${size} bytes, meta.json says ${st.meta.size}`);
   }
 
   /**
@@ -198,7 +184,7 @@ export class FileSnapshotStore implements RaftSnapshotStore {
       try {
         meta = await finish();
       } catch (err) {
-        await rm(join(this.dir, tmpName), { recursive: true, force: true }).catch(() => {});
+        await this.files.remove(tmpName).catch(() => {});
         throw err;
       }
       return this.publishNow(tmpName, meta);
@@ -209,30 +195,37 @@ export class FileSnapshotStore implements RaftSnapshotStore {
 
   private async publishNow(tmpName: string, meta: FileMeta): Promise<SnapshotMeta | undefined> {
     if (this.current && this.current.meta.index >= meta.index) {
-      await rm(join(this.dir, tmpName), { recursive: true, force: true });
+      await this.files.remove(tmpName);
       return undefined;
     }
     const name = tmpName.slice(0, -TMP_SUFFIX.length);
-    await rename(join(this.dir, tmpName), join(this.dir, name));
-    await syncDir(this.dir);
+    await this.files.rename(tmpName, name);
+    await this.files.syncDir();
     const st = { name, meta };
     this.current = st;
-    this.kept = [st, ...this.kept];
-    for (const old of this.kept.splice(this.retain)) {
-      await rm(join(this.dir, old.name), { recursive: true, force: true }).catch((err: unknown) =>
-        this.warn('could not delete an old raft snapshot', { path: join(this.dir, old.name), error: err }),
-      );
+    const older = this.kept;
+    this.kept = [st, ...older.slice(0, this.retain - 1)];
+    for (const old of older.slice(this.retain - 1)) {
+      if (this.reading.has(old.name)) {
+        this.kept.push(old); // deleted by a later commit, once its read is over
+        continue;
+      }
+      await this.files
+        .remove(old.name)
+        .catch((err: unknown) =>
+          this.warn('could not delete an old raft snapshot', { path: this.files.path(old.name), error: err }),
+        );
     }
     return this.toMeta(meta);
   }
 
   /** Why `st` cannot be restored, or undefined when its state.bin is whole. */
   private async verify(st: Stored): Promise<string | undefined> {
-    const path = join(this.dir, st.name, STATE_FILE);
     try {
-      if ((await stat(path)).size !== st.meta.size) return `${STATE_FILE} is not ${st.meta.size} bytes`;
+      const size = await this.files.size(st.name, STATE_FILE);
+      if (size !== st.meta.size) return `${STATE_FILE} is ${size ?? 'missing'}, not ${st.meta.size} bytes`;
       const hash = createHash('sha256');
-      for await (const piece of readPieces(path, READ_BYTES)) hash.update(piece);
+      for await (const piece of readPieces(this.files, st.name, STATE_FILE, READ_BYTES)) hash.update(piece);
       return hash.digest('hex') === st.meta.sha256 ? undefined : `${STATE_FILE} does not match the SHA-256 in ${META_FILE}`;
     } catch (err) {
       return (err as Error).message;
@@ -243,17 +236,12 @@ export class FileSnapshotStore implements RaftSnapshotStore {
     // At least one chunk, so an empty snapshot is still sent (as one empty, final chunk).
     return { id: m.id, index: m.index, term: m.term, config: m.config, chunks: Math.max(1, Math.ceil(m.size / this.chunkBytes)) };
   }
-
-  /** @internal */
-  tmpPath(name: string): string {
-    return join(this.dir, name);
-  }
 }
 
 /** Writes state.bin sequentially into the snapshot's `.tmp` directory; nothing is synced before commit. */
 class FileSnapshotSink implements RaftSnapshotSink {
   private readonly tmpName: string;
-  private file: Promise<FileHandle> | undefined;
+  private file: Promise<SnapshotFileWriter> | undefined;
   private readonly hash: Hash = createHash('sha256');
   private size = 0;
   private closed = false;
@@ -269,22 +257,20 @@ class FileSnapshotSink implements RaftSnapshotSink {
     this.tmpName = `${term}-${index}-${Date.now()}-${id}${TMP_SUFFIX}`;
   }
 
-  private handle(): Promise<FileHandle> {
+  private handle(): Promise<SnapshotFileWriter> {
     this.file ??= (async () => {
-      const dir = this.owner.tmpPath(this.tmpName);
-      await mkdir(dir, { mode: 0o700 });
-      return open(join(dir, STATE_FILE), 'wx', 0o600);
+      await this.owner.files.makeDir(this.tmpName);
+      return this.owner.files.create(this.tmpName, STATE_FILE);
     })();
     return this.file;
   }
 
   async write(data: Uint8Array): Promise<void> {
     if (this.closed) throw new Error('snapshot sink closed');
-    const fh = await this.handle();
+    const file = await this.handle();
     this.hash.update(data);
     this.size += data.byteLength;
-    let off = 0;
-    while (off < data.byteLength) off += (await fh.write(data, off, data.byteLength - off)).bytesWritten;
+    await file.append(data);
   }
 
   async commit(): Promise<SnapshotMeta | undefined> {
@@ -294,11 +280,12 @@ class FileSnapshotSink implements RaftSnapshotSink {
   }
 
   private async finish(): Promise<FileMeta> {
-    const fh = await this.handle();
+    const files = this.owner.files;
+    const state = await this.handle();
     try {
-      await fh.sync();
+      await state.sync();
     } finally {
-      await fh.close();
+      await state.close();
     }
     const meta: FileMeta = {
       version: 1,
@@ -309,13 +296,15 @@ class FileSnapshotSink implements RaftSnapshotSink {
       size: this.size,
       sha256: this.hash.digest('hex'),
     };
-    const mf = await open(join(this.owner.tmpPath(this.tmpName), META_FILE), 'wx', 0o600);
+    const mf = await files.create(this.tmpName, META_FILE);
     try {
-      await mf.writeFile(JSON.stringify(meta));
+      await mf.append(Buffer.from(JSON.stringify(meta)));
       await mf.sync();
     } finally {
       await mf.close();
     }
+    // The two new entries are durable before the rename can make the directory visible.
+    await files.syncDir(this.tmpName);
     return meta;
   }
 
@@ -323,6 +312,6 @@ class FileSnapshotSink implements RaftSnapshotSink {
     if (this.closed) return;
     this.closed = true;
     if (this.file) await (await this.file.catch(() => undefined))?.close().catch(() => {});
-    await rm(this.owner.tmpPath(this.tmpName), { recursive: true, force: true });
+    await this.owner.files.remove(this.tmpName);
   }
 }

@@ -135,7 +135,13 @@ export class Replicator {
       if (p.inflight.size === 0 && p.nextIndex <= last) this.sendAppend(id, p, false);
       return;
     }
-    while (p.inflight.size < this.n.cfg.maxInflight && p.nextIndex <= last && !p.snapshot) this.sendAppend(id, p, false);
+    while (p.inflight.size < this.n.cfg.maxInflight && p.nextIndex <= last && !p.snapshot) {
+      const inflight = p.inflight.size;
+      this.sendAppend(id, p, false);
+      // Nothing went out: the peer needs compacted entries and there is no snapshot to send
+      // (logged by startSnapshot). Try again next round instead of spinning here for ever.
+      if (p.inflight.size === inflight && !p.snapshot) break;
+    }
   }
 
   private sendAppend(id: ServerId, p: PeerProgress, heartbeat: boolean): void {

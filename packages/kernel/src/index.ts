@@ -58,3 +58,4 @@ export * from './acl/secret-redaction.js';
 export * from './extension-points/dns-data-source.js';
 export * from './util/clock.js';
 export * from './util/lazy-builtins.js';
+export * from './util/serial-queue.js';

@@ -136,19 +136,21 @@ export class Replicator {
       return;
     }
     while (p.inflight.size < this.n.cfg.maxInflight && p.nextIndex <= last && !p.snapshot) {
-      const inflight = p.inflight.size;
-      this.sendAppend(id, p, false);
       // Nothing went out: the peer needs compacted entries and there is no snapshot to send
       // (logged by startSnapshot). Try again next round instead of spinning here for ever.
-      if (p.inflight.size === inflight && !p.snapshot) break;
+      if (!this.sendAppend(id, p, false)) break;
     }
   }
 
-  private sendAppend(id: ServerId, p: PeerProgress, heartbeat: boolean): void {
+  /** False when no AppendEntries went out: the peer needs a snapshot instead (started if one exists). */
+  private sendAppend(id: ServerId, p: PeerProgress, heartbeat: boolean): boolean {
     const n = this.n;
     const prev = heartbeat && !p.probing ? p.matchIndex : p.nextIndex - 1;
     const prevTerm = n.log.termAt(prev);
-    if (prevTerm === undefined) return this.startSnapshot(id, p);
+    if (prevTerm === undefined) {
+      this.startSnapshot(id, p);
+      return false;
+    }
     const entries = heartbeat ? [] : this.entriesAfter(prev);
     const seq = ++this.seq;
     const now = n.clock.now();
@@ -168,6 +170,7 @@ export class Replicator {
       // Last, so the transport can append the entries' shared encoding (RaftStream.write).
       entries,
     });
+    return true;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { SerialQueue } from '@proconsul/kernel';
 import type { ConfigurationData } from '../core/messages.js';
 import type { RaftSnapshotSink, RaftSnapshotStore, SnapshotMeta } from './raft-snapshot-store.js';
 import { NodeSnapshotFiles, type SnapshotFileWriter, type SnapshotFiles } from './snapshot-files.js';
@@ -83,7 +84,7 @@ export class FileSnapshotStore implements RaftSnapshotStore {
   private readonly reading = new Map<string, number>();
   private nextId = 1;
   /** Commits run one at a time: the "newer than latest" check and the rename must not interleave. */
-  private publishing: Promise<unknown> = Promise.resolve();
+  private readonly publishing = new SerialQueue();
 
   private constructor(
     readonly files: SnapshotFiles,
@@ -179,7 +180,7 @@ export class FileSnapshotStore implements RaftSnapshotStore {
    * after every earlier commit finished, so commits take effect in the order they were called.
    */
   publish(tmpName: string, finish: () => Promise<FileMeta>): Promise<SnapshotMeta | undefined> {
-    const run = this.publishing.then(async () => {
+    return this.publishing.run(async () => {
       let meta: FileMeta;
       try {
         meta = await finish();
@@ -189,8 +190,6 @@ export class FileSnapshotStore implements RaftSnapshotStore {
       }
       return this.publishNow(tmpName, meta);
     });
-    this.publishing = run.catch(() => {});
-    return run;
   }
 
   private async publishNow(tmpName: string, meta: FileMeta): Promise<SnapshotMeta | undefined> {

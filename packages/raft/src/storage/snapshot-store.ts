@@ -1,4 +1,4 @@
-import type { KeyValueStore, WriteOp } from '@proconsul/kernel';
+import { SerialQueue, type KeyValueStore, type WriteOp } from '@proconsul/kernel';
 import type { ConfigurationData } from '../core/messages.js';
 import { decode, encode, utf8 } from './codec.js';
 import type { RaftSnapshotSink, RaftSnapshotStore, SnapshotMeta } from './raft-snapshot-store.js';
@@ -32,7 +32,7 @@ function idPrefix(id: number): Uint8Array {
 export class KvSnapshotStore implements RaftSnapshotStore {
   private meta: SnapshotMeta | undefined;
   private nextId = 1;
-  private publishing: Promise<unknown> = Promise.resolve();
+  private readonly publishing = new SerialQueue();
 
   private constructor(
     private readonly kv: KeyValueStore,
@@ -86,9 +86,7 @@ export class KvSnapshotStore implements RaftSnapshotStore {
    * would otherwise both pass the check before either wrote, and the older could win.
    */
   publish(meta: SnapshotMeta): Promise<boolean> {
-    const run = this.publishing.then(() => this.publishNow(meta));
-    this.publishing = run.catch(() => {});
-    return run;
+    return this.publishing.run(() => this.publishNow(meta));
   }
 
   private async publishNow(meta: SnapshotMeta): Promise<boolean> {

@@ -4,6 +4,7 @@ import { CheckRunner } from '../../checks/check-runner.js';
 import {
   isMaintenanceCheck,
   NODE_MAINTENANCE_CHECK_ID,
+  SerialQueue,
   type AddServiceOptions,
   type CheckStatus,
   type CheckType,
@@ -42,7 +43,8 @@ export class LocalAgent {
   private readonly validator: CheckValidator;
   private readonly persistence: LocalPersistence;
   private readonly log: Logger;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Registrations and removals, one at a time. */
+  private readonly queue = new SerialQueue();
 
   constructor(opts: LocalAgentOptions) {
     const clock = opts.clock;
@@ -152,7 +154,7 @@ export class LocalAgent {
 
   /** Stop every check (agent shutdown). */
   async stop(): Promise<void> {
-    await this.queue.catch(() => {});
+    await this.queue.run(async () => {});
     await this.runner.stopAll();
   }
 
@@ -274,9 +276,7 @@ export class LocalAgent {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => {});
-    return run;
+    return this.queue.run(fn);
   }
 }
 
